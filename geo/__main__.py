@@ -1,0 +1,52 @@
+"""Command line: ``python -m geo COMMAND ...``.
+
+Each command lives in ``geo/cli/<command>.py`` with ``add_arguments(parser)`` and
+``run(args) -> int``. A :class:`~geo.errors.GeoInputError` becomes one line on stderr and
+exit status 2; the user never sees a traceback for a problem in their input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from geo.errors import GeoInputError
+
+COMMANDS = {
+    "boundaries": "Read boundary layers and write the canonical village layer with a quality report",
+    "demo": "Write the built-in synthetic demo region (boundaries and households)",
+    "households": "Read and validate a household table (personal columns are dropped)",
+    "rank": "Join households to villages, compute indicators, rank villages, find pockets",
+    "export": "Export results for GIS tools and decision documents",
+    "bench": "Run a small benchmark",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in COMMANDS.items():
+        try:
+            module = importlib.import_module(f"geo.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"geo.cli.{name}":
+                raise
+            continue  # command not built yet
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command)
+        command.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except GeoInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real boundary files in ../shared/data (skipped, with the reason, if absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_KEL = ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
+
+
+def shared_file(name: str) -> Path:
+    """Path of a real wilayah_boundaries SQL dump, or skip the test saying why."""
+    path = SHARED_KEL / name
+    if not path.exists():
+        pytest.skip(f"real boundary data not available: {path} is absent (../shared is not here)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def malang_sql() -> Path:
+    return shared_file("wilayah_boundaries_kel_35.73.sql")
+
+
+@pytest.fixture(scope="session")
+def bontang_sql() -> Path:
+    return shared_file("wilayah_boundaries_kel_64.74.sql")
+
+
+@pytest.fixture(scope="session")
+def pekalongan_sql() -> Path:
+    return shared_file("wilayah_boundaries_kel_33.26.sql")
+
+
+@pytest.fixture(scope="session")
+def jatim_sqls() -> list[Path]:
+    files = sorted(SHARED_KEL.glob("wilayah_boundaries_kel_35.*.sql")) if SHARED_KEL.exists() else []
+    if len(files) != 38:
+        pytest.skip(f"all 38 Jawa Timur files needed in {SHARED_KEL}, found {len(files)}")
+    return files
