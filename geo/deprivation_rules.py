@@ -1,0 +1,283 @@
+"""Derive ``dep_*`` flags from the raw fields a registry delivers (floor type, water source...).
+
+Registries rarely carry deprivation flags; they carry the survey answers behind them
+(DTSEN/Regsosek: *jenis lantai*, *sumber air minum*, *sumber penerangan*, *bahan bakar
+memasak*, *fasilitas BAB*, *pendidikan kepala rumah tangga*...). A rule says which columns
+to look at and which answers mean "deprived"; it follows BPS's 14 criteria of a poor
+household and the global MPI indicators (see ``../shared/DOMAIN.md``).
+
+A rule set is a plain dict (so it can live in TOML, YAML or JSON)::
+
+    {"dep_water": [
+        {"columns": ["sumber_air_minum", "air_minum"],
+         "values": ["sumur tak terlindung", "sungai", "air hujan"]}],
+     "dep_housing": [
+        {"columns": ["jenis_lantai"], "values": ["tanah", "bambu"]},
+        {"columns": ["luas_lantai"], "per_member_below": 8}]}
+
+Each flag has a list of conditions; a household is deprived (1) when any condition holds,
+not deprived (0) when at least one condition could be checked and none holds, and ``<NA>``
+when none could be checked. A condition uses the first of its ``columns`` present in the file
+and one test: ``values`` (answers that mean deprived; compared lower case with spaces
+collapsed), ``below`` / ``at_most`` / ``at_least`` (numeric thresholds), or
+``per_member_below`` (the value divided by ``members``, e.g. floor area per person < 8 m²).
+A condition whose columns are all absent is simply not applied. The defaults are documented
+in ``docs/households.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import GeoInputError
+from geo.household_schema import DEPRIVATIONS
+from geo.privacy import normalise_header
+
+YES = ("ya", "iya", "y", "yes", "ada", "1", "true", "benar")
+
+DEFAULT_RULES: dict[str, list[dict]] = {
+    "dep_nutrition": [
+        {"columns": ["balita_gizi_kurang", "gizi_buruk", "ada_balita_gizi_buruk", "stunting",
+                     "ada_balita_stunting", "gizi_kurang"], "values": list(YES)},
+        {"columns": ["frekuensi_makan", "makan_per_hari", "jumlah_makan_sehari"], "at_most": 2},
+        {"columns": ["konsumsi_daging_susu", "konsumsi_protein"],
+         "values": ["tidak pernah", "tidak", "sekali seminggu", "1 kali seminggu",
+                    "satu kali seminggu"]},
+    ],
+    "dep_child_mortality": [
+        {"columns": ["kematian_anak", "ada_kematian_anak", "ada_kematian_balita",
+                     "kematian_balita", "child_death"], "values": list(YES)},
+    ],
+    "dep_schooling": [
+        {"columns": ["pendidikan_krt", "pendidikan_kepala", "pendidikan_kepala_keluarga",
+                     "pendidikan_tertinggi_krt", "ijazah_krt", "pendidikan", "head_education"],
+         "values": ["tidak sekolah", "tidak belum sekolah", "belum sekolah", "tidak pernah sekolah",
+                    "tidak tamat sd", "belum tamat sd", "tidak tamat sd mi", "sd", "sd mi",
+                    "sd sederajat", "mi", "paket a", "tamat sd", "tamat sd mi", "none", "primary"]},
+        {"columns": ["lama_sekolah_krt", "lama_sekolah", "tahun_sekolah", "years_schooling",
+                     "max_years_schooling"], "below": 6},
+    ],
+    "dep_attendance": [
+        {"columns": ["anak_tidak_sekolah", "ada_anak_tidak_sekolah", "ada_anak_putus_sekolah",
+                     "anak_putus_sekolah", "child_not_in_school"], "values": list(YES)},
+        {"columns": ["jumlah_anak_tidak_sekolah", "jml_anak_tidak_sekolah"], "at_least": 1},
+    ],
+    "dep_cooking_fuel": [
+        {"columns": ["bahan_bakar_memasak", "bahan_bakar_masak", "bb_masak", "bahan_bakar",
+                     "cooking_fuel"],
+         "values": ["kayu bakar", "kayu", "arang", "minyak tanah", "briket", "batu bara",
+                    "batubara", "kotoran hewan", "wood", "charcoal", "kerosene", "coal", "dung"]},
+    ],
+    "dep_sanitation": [
+        {"columns": ["fasilitas_bab", "fasilitas_buang_air_besar", "kepemilikan_jamban",
+                     "jamban", "toilet", "penggunaan_fasilitas_bab", "sanitation"],
+         "values": ["tidak ada", "bersama", "umum", "milik bersama", "jamban bersama",
+                    "jamban umum", "mck umum", "mck komunal", "tidak punya", "bersama umum",
+                    "none", "shared", "public"]},
+    ],
+    "dep_water": [
+        {"columns": ["sumber_air_minum", "air_minum", "sumber_air", "drinking_water",
+                     "water_source"],
+         "values": ["sumur tak terlindung", "sumur tidak terlindung", "mata air tak terlindung",
+                    "mata air tidak terlindung", "sungai", "air sungai", "sungai danau kolam",
+                    "air permukaan", "air hujan", "hujan", "unprotected well",
+                    "unprotected spring", "river", "rain"]},
+    ],
+    "dep_electricity": [
+        {"columns": ["sumber_penerangan", "penerangan", "sumber_penerangan_utama", "lighting"],
+         "values": ["bukan listrik", "non listrik", "tidak ada listrik", "pelita", "sentir",
+                    "obor", "lampu minyak", "lampu minyak tanah", "petromak", "minyak tanah",
+                    "tidak ada", "none"]},
+    ],
+    "dep_housing": [
+        {"columns": ["jenis_lantai", "lantai", "lantai_terluas", "floor_type"],
+         "values": ["tanah", "bambu", "kayu kualitas rendah", "papan kualitas rendah",
+                    "kayu papan kualitas rendah", "earth", "bamboo"]},
+        {"columns": ["jenis_dinding", "dinding", "dinding_terluas", "wall_type"],
+         "values": ["bambu", "anyaman bambu", "rumbia", "kayu kualitas rendah",
+                    "papan kualitas rendah", "kayu papan kualitas rendah", "tembok tanpa plester",
+                    "tembok tidak diplester", "bamboo", "thatch"]},
+        {"columns": ["jenis_atap", "atap", "atap_terluas", "roof_type"],
+         "values": ["ijuk", "rumbia", "ijuk rumbia", "daun", "jerami", "bambu", "thatch"]},
+        {"columns": ["luas_lantai_per_kapita", "luas_lantai_perkapita"], "below": 8},
+        {"columns": ["luas_lantai", "luas_bangunan", "floor_area"], "per_member_below": 8},
+    ],
+    "dep_assets": [
+        {"columns": ["kepemilikan_aset", "aset", "punya_aset", "memiliki_aset", "assets"],
+         "values": ["tidak ada", "tidak", "tidak punya", "tidak memiliki", "none", "no"]},
+        {"columns": ["jumlah_aset", "jml_aset"], "below": 1},
+        {"columns": ["tabungan", "punya_tabungan", "aset_500rb"],
+         "values": ["tidak ada", "tidak", "tidak punya"]},
+    ],
+}
+
+_TESTS = ("values", "below", "at_most", "at_least", "per_member_below")
+
+
+def load_rules(path) -> dict[str, list[dict]]:
+    """Read a rule set from TOML, YAML or JSON (same structure as :data:`DEFAULT_RULES`)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise GeoInputError(f"cannot read the deprivation rules: {exc}", source=str(path)) from exc
+    except Exception as exc:  # yaml.YAMLError without importing yaml at module level
+        raise GeoInputError(f"cannot read the deprivation rules: {exc}", source=str(path)) from exc
+    return check_rules(data, source=str(path))
+
+
+def check_rules(rules, *, source: str | None = None) -> dict[str, list[dict]]:
+    """Validate a rule set and return it; a wrong shape is a :class:`GeoInputError`."""
+    if not isinstance(rules, dict):
+        raise GeoInputError("deprivation rules must be a mapping {dep_flag: [conditions]}",
+                            source=source)
+    for flag, conditions in rules.items():
+        if flag not in DEPRIVATIONS:
+            raise GeoInputError(f"deprivation rules name '{flag}', not one of {', '.join(DEPRIVATIONS)}",
+                                source=source)
+        if conditions is None:
+            continue
+        if isinstance(conditions, dict):
+            conditions = [conditions]
+        for cond in conditions:
+            tests = [key for key in _TESTS if key in cond]
+            if not isinstance(cond, dict) or not cond.get("columns") or len(tests) != 1:
+                raise GeoInputError(
+                    f"rule for {flag}: each condition needs 'columns' and exactly one of "
+                    f"{', '.join(_TESTS)}; got {cond!r}", source=source)
+    return rules
+
+
+def merge_rules(rules=None) -> dict[str, list[dict]]:
+    """Defaults overlaid with ``rules`` (a flag set to ``None`` or ``[]`` is not derived)."""
+    merged = {flag: list(conds) for flag, conds in DEFAULT_RULES.items()}
+    for flag, conditions in (check_rules(rules) if rules else {}).items():
+        if isinstance(conditions, dict):
+            conditions = [conditions]
+        merged[flag] = list(conditions or [])
+    return merged
+
+
+def per_unique(values: pd.Series, func) -> pd.Series:
+    """``func(values)`` computed on the distinct values only, then spread back to every row.
+
+    Registries repeat the same codes and answers across millions of rows; string work on the
+    few thousand distinct values is what keeps ingest fast. ``func`` must be vectorised and
+    return one value per input value; missing inputs give missing outputs.
+    """
+    values = pd.Series(values, copy=False)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) == 0 or len(uniques) > len(values) // 2:
+        return func(values)
+    out = pd.Series(func(pd.Series(uniques, dtype=values.dtype))).reset_index(drop=True)
+    spread = out.reindex(codes)
+    spread.index = values.index
+    return spread
+
+
+def normalise_answer(values: pd.Series) -> pd.Series:
+    """``' Sumur  Tak-Terlindung '`` -> ``'sumur tak terlindung'``; ``'3.0'`` -> ``'3'``."""
+    text = pd.Series(values, copy=False).astype("string").str.lower()
+    text = text.str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+    text = text.str.replace(r"^(\d+) 0+$", r"\1", regex=True)
+    return text.replace("", pd.NA)
+
+
+def _number(values: pd.Series) -> pd.Series:
+    text = pd.Series(values, copy=False).astype("string").str.strip()
+    text = text.where(~text.str.contains(",", regex=False).fillna(False).astype(bool),
+                      text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def _evaluate(cond: dict, column: pd.Series, members: pd.Series | None) -> pd.Series | None:
+    """Boolean Series with NA where the answer is missing; None when the test cannot run."""
+    if "values" in cond:
+        wanted = set(normalise_answer(pd.Series([str(v) for v in cond["values"]])).dropna())
+        answer = per_unique(column, normalise_answer)
+        return answer.isin(wanted).astype("boolean").where(answer.notna())
+    number = per_unique(column, _number)
+    if "per_member_below" in cond:
+        if members is None:
+            return None
+        number = number / pd.to_numeric(members, errors="coerce").astype("float64")
+        number = number.where(np.isfinite(number))
+        hit = number < float(cond["per_member_below"])
+    elif "below" in cond:
+        hit = number < float(cond["below"])
+    elif "at_most" in cond:
+        hit = number <= float(cond["at_most"])
+    else:
+        hit = number >= float(cond["at_least"])
+    return pd.Series(hit, index=column.index).astype("boolean").where(number.notna())
+
+
+def derive_deprivations(frame: pd.DataFrame, rules=None, *, members: pd.Series | None = None,
+                        flags=DEPRIVATIONS) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Derive the requested ``dep_*`` flags from raw fields.
+
+    Parameters
+    ----------
+    frame
+        The source table (raw registry columns, any header spelling).
+    rules
+        Overrides for :data:`DEFAULT_RULES` (``None`` = the defaults).
+    members
+        Household size, for ``per_member_below`` conditions.
+    flags
+        Which flags to try (those the file does not carry already).
+
+    Returns
+    -------
+    (DataFrame, dict)
+        Int8 0/1/<NA> columns for the flags that could be derived, and
+        ``{flag: [source columns used]}``. Flags with no usable column are absent from both.
+    """
+    rules = merge_rules(rules)
+    by_norm: dict[str, str] = {}
+    for col in frame.columns:
+        by_norm.setdefault(normalise_header(col), col)
+    derived = pd.DataFrame(index=frame.index)
+    used: dict[str, list[str]] = {}
+    for flag in flags:
+        results, sources = [], []
+        for cond in rules.get(flag, []):
+            col = next((by_norm[normalise_header(c)] for c in cond["columns"]
+                        if normalise_header(c) in by_norm), None)
+            if col is None:
+                continue
+            hit = _evaluate(cond, frame[col], members)
+            if hit is None:
+                continue
+            results.append(hit)
+            sources.append(str(col))
+        if not results:
+            continue
+        stacked = pd.concat(results, axis=1)
+        any_true = stacked.fillna(False).astype(bool).any(axis=1)
+        any_known = stacked.notna().any(axis=1)
+        flag_values = pd.Series(pd.NA, index=frame.index, dtype="Int8")
+        flag_values[any_known] = 0
+        flag_values[any_true] = 1
+        derived[flag] = flag_values
+        used[flag] = sources
+    return derived, used
+
+
+def rule_columns(rules=None) -> set[str]:
+    """Every (normalised) raw column name some rule may read: these are not 'unknown'."""
+    return {normalise_header(col) for conds in merge_rules(rules).values() for cond in conds
+            for col in cond["columns"]}

@@ -1,0 +1,145 @@
+"""Personal data (NIK, No. KK, names, addresses, phone numbers) stops at ingest.
+
+Household registries (DTSEN, DTKS, P3KE) carry the head's NIK, the family card number
+(No. KK), names, addresses and phone numbers. This project never needs them: they are
+recognised by column name and dropped right after a file is read, before anything is
+cached, logged, shown or exported. Where a household key is needed to find duplicates and
+the file has no household id, the No. KK (or NIK) becomes a salted SHA-256 hash: the same
+family gives the same hash within one run, and the hash cannot be turned back into the number.
+
+The recognised names (case-insensitive; spaces, dots and dashes count as ``_``) are listed
+in ``docs/households.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+
+import pandas as pd
+
+#: Whole column names (normalised) that are personal data.
+PERSONAL_NAMES: frozenset[str] = frozenset({
+    # family card number (Nomor Kartu Keluarga)
+    "kk", "nkk", "nokk", "no_kk", "nomor_kk", "nomer_kk", "nmr_kk", "no_kartu_keluarga",
+    "nomor_kartu_keluarga", "kartu_keluarga", "family_card", "family_card_number",
+    # national id
+    "nik", "ktp", "no_ktp", "nomor_ktp", "nik_kepala", "nik_krt", "nik_kk", "nik_art",
+    "national_id", "id_number",
+    # names
+    "nama", "name", "nama_kepala", "nama_krt", "nama_kk", "nama_kepala_keluarga",
+    "nama_kepala_rumah_tangga", "nama_lengkap", "nama_art", "nama_anggota", "nama_ibu",
+    "nama_ibu_kandung", "ibu_kandung", "namakepala", "namakrt", "namalengkap", "full_name",
+    "head_name", "first_name", "last_name", "surname",
+    # address
+    "alamat", "address", "alamat_lengkap", "alamat_domisili", "alamat_ktp", "jalan", "jln",
+    "street", "rt", "rw", "rt_rw", "rtrw", "no_rt", "no_rw", "dusun", "nama_dusun", "no_rumah",
+    "nomor_rumah", "kode_pos", "kodepos", "postcode", "postal_code", "house_number",
+    # phone and e-mail
+    "hp", "no_hp", "nohp", "nomor_hp", "telp", "no_telp", "notelp", "telepon", "no_telepon",
+    "tlp", "phone", "phone_number", "telephone", "handphone", "ponsel", "whatsapp", "no_wa",
+    "email", "e_mail", "surel",
+    # birth
+    "tanggal_lahir", "tgl_lahir", "tgllahir", "tanggallahir", "tempat_lahir", "ttl",
+    "date_of_birth", "birth_date", "birthdate", "dob",
+    # bank and other card numbers
+    "rekening", "no_rekening", "nomor_rekening", "no_rek", "npwp", "no_bpjs", "nomor_bpjs",
+    "no_kis", "nomor_kis", "no_kks", "nomor_kks", "no_kip", "nomor_kip", "no_akta",
+})
+
+#: Any column whose name contains one of these words (as a ``_``-separated token).
+PERSONAL_TOKENS: frozenset[str] = frozenset({
+    "nik", "ktp", "alamat", "address", "telepon", "telp", "phone", "handphone", "whatsapp",
+    "email", "lahir", "birth", "rekening", "npwp",
+})
+
+#: A name-like column is *not* personal when it names a place or a programme.
+_PLACE_TOKENS = frozenset({
+    "desa", "kelurahan", "kel", "kecamatan", "kec", "kabupaten", "kab", "kota", "provinsi",
+    "prov", "wilayah", "village", "district", "regency", "province", "program", "sekolah",
+    "school", "faskes", "bank", "file", "sheet",
+})
+_NAME_START = re.compile(r"^(nama|name|nm)_")
+_CARD_NUMBER = re.compile(
+    r"^(no|nomor|nomer|nmr|number)_(kk|kis|kks|kip|bpjs|ktp|hp|telp|wa|rumah|rek|akta)(_|$)")
+_RT_RW = re.compile(r"^((no|nomor)_)?(rt|rw)(_|$)")
+
+#: Personal keys that may become a salted household id, best first (No. KK is the family).
+HASHABLE_KEYS: tuple[str, ...] = (
+    "no_kk", "nokk", "nomor_kk", "nomer_kk", "nmr_kk", "nkk", "kk", "no_kartu_keluarga",
+    "nomor_kartu_keluarga", "kartu_keluarga", "nik_kepala", "nik_krt", "nik_kk", "nik",
+)
+
+_PROCESS_SALT = secrets.token_hex(16)
+SALT_ENV = "PPM_SALT"
+
+
+def normalise_header(name) -> str:
+    """``' No. KK '`` -> ``'no_kk'``: lower case, anything not a letter or digit becomes ``_``."""
+    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
+
+
+def is_personal(name) -> bool:
+    """True when a column name says the column holds personal data (see module docstring)."""
+    norm = normalise_header(name)
+    if norm in PERSONAL_NAMES:
+        return True
+    tokens = set(norm.split("_"))
+    if tokens & PERSONAL_TOKENS:
+        return True
+    if _NAME_START.match(norm) and not tokens & _PLACE_TOKENS:
+        return True
+    return bool(_CARD_NUMBER.match(norm) or _RT_RW.match(norm))
+
+
+def personal_columns(columns) -> list:
+    """The columns (original labels, in order) whose names mark them as personal data."""
+    return [col for col in columns if is_personal(col)]
+
+
+def hash_key_column(columns) -> object | None:
+    """The personal column to hash into a household id (No. KK first, then the head's NIK)."""
+    by_norm = {normalise_header(col): col for col in columns}
+    for key in HASHABLE_KEYS:
+        if key in by_norm:
+            return by_norm[key]
+    return None
+
+
+def resolve_salt(salt: str | None = None) -> tuple[str, str]:
+    """Return ``(salt, where_it_came_from)``: the argument, env ``PPM_SALT`` or a per-process one.
+
+    The random per-process salt makes hashes unlinkable across runs; set ``PPM_SALT`` (kept
+    secret, never in the repository) when hashed ids must be stable between runs.
+    """
+    if salt:
+        return str(salt), "parameter"
+    env = os.environ.get(SALT_ENV)
+    if env:
+        return env, SALT_ENV
+    return _PROCESS_SALT, "random per process"
+
+
+def salted_hash(values, salt: str, *, length: int = 16) -> pd.Series:
+    """Salted SHA-256 of each value, hex, truncated to ``length``; ``<NA>`` stays ``<NA>``.
+
+    Values are stripped, and a spreadsheet's trailing ``.0`` is removed, so ``"3573...01"``
+    and ``"3573...01.0"`` give the same hash.
+    """
+    text = pd.Series(values, copy=False).astype("string").str.strip()
+    text = text.str.replace(r"\.0+$", "", regex=True).replace("", pd.NA)
+    prefix = f"{salt}\x1f".encode()
+
+    def _one(value):
+        return hashlib.sha256(prefix + value.encode()).hexdigest()[:length]
+
+    out = text.dropna().map(_one)
+    return out.reindex(text.index).astype("string")
+
+
+def drop_personal(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Drop personal columns; return the remaining frame and the dropped column *names*."""
+    dropped = personal_columns(frame.columns)
+    return frame.drop(columns=dropped), [str(col) for col in dropped]

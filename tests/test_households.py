@@ -1,0 +1,333 @@
+"""read_households: formats, aliases, codes, row-level problems and clear file-level errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.cli import households as households_cli
+from geo.errors import GeoInputError
+from geo.household_schema import HOUSEHOLD_COLUMNS
+from geo.households import read_households
+
+HEADER = "id_keluarga,kode_desa,jumlah_art,desil,lintang,bujur,pkh"
+GOOD_ROWS = [
+    "007,35.73.01.1001,4,1,-7.9,112.6,ya",
+    "008,3573011002,3,5,,,tidak",
+    "009,,2,10,-7.95,112.63,1",
+]
+
+
+def write(tmp_path, text: str, name: str = "hh.csv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def table_of(tmp_path, rows, header=HEADER, **kwargs):
+    return read_households(write(tmp_path, "\n".join([header, *rows]) + "\n"), **kwargs)
+
+
+def test_canonical_columns_types_and_accounting(tmp_path):
+    table, report = table_of(tmp_path, GOOD_ROWS)
+    assert tuple(table.columns) == HOUSEHOLD_COLUMNS
+    assert report["rows_read"] == len(table) == 3
+    assert table["source_row"].tolist() == [1, 2, 3]
+    assert table["household_id"].tolist() == ["007", "008", "009"]  # leading zeros kept
+    assert table["village_code"].tolist()[:2] == ["35.73.01.1001", "35.73.01.1002"]
+    assert pd.isna(table["village_code"].iloc[2])
+    assert str(table["members"].dtype) == "Int64" and str(table["desil"].dtype) == "Int64"
+    assert str(table["recv_pkh"].dtype) == "Int8" and table["recv_pkh"].tolist() == [1, 0, 1]
+    assert table["longitude"].iloc[0] == pytest.approx(112.6)
+    assert np.isnan(table["latitude"].iloc[1])
+    assert table["problem"].isna().all()
+    assert report["columns_mapped"]["members"] == "jumlah_art"
+    assert report["format"] == "csv" and report["delimiter"] == "," and report["encoding"] == "utf-8"
+
+
+def test_row_level_problems_keep_the_row_with_a_reason(tmp_path):
+    rows = [
+        "1,35.73.01.1001,4,0,,,ya",        # desil 0
+        "2,35.73.01.1001,4,11,,,ya",       # desil 11
+        "3,35.73.01.1001,0,3,,,ya",        # members 0
+        "4,35.73.01.1001,-2,3,,,ya",       # members negative
+        "5,35.73.01.1001,banyak,3,,,ya",   # members not a number
+        "6,35.73.01.1001,3,3,,,kadang",    # flag not 0/1
+        "7,,3,3,,,ya",                     # nowhere
+        "8,,3,3,95.1,200.5,ya",            # coordinates out of range
+        "9,35.73.01.1001,2.5,3,,,ya",      # members not whole
+        "10,35.73.01.1001,3,3,,,ya",       # valid
+    ]
+    table, report = table_of(tmp_path, rows)
+    problem = table["problem"].tolist()
+    assert "desil 0 not in 1–10" in problem[0]
+    assert "desil 11 not in 1–10" in problem[1]
+    assert "members 0 must be ≥ 1" in problem[2]
+    assert "members -2 must be ≥ 1" in problem[3]
+    assert "members 'banyak' is not a number" in problem[4]
+    assert "recv_pkh value 'kadang' is not 0/1" in problem[5]
+    assert problem[6] == "no village code and no coordinates"
+    assert "out of range" in problem[7]
+    assert "not a whole number" in problem[8]
+    assert pd.isna(problem[9])
+    assert len(table) == report["rows_read"] == 10
+    assert report["rows_with_problem"] == 9
+    assert table.loc[0, "desil"] is pd.NA and table.loc[2, "members"] is pd.NA
+    assert np.isnan(table.loc[7, "longitude"])
+
+
+def test_spreadsheet_codes_recovered_or_flagged(tmp_path):
+    rows = ["1,3573011001.0,4,1,,,1", "2,3.57301E+09,4,1,,,1", "3,35.73.01.1003,4,1,,,1",
+            "4,3573010001,4,1,,,1"]
+    table, _ = table_of(tmp_path, rows)
+    assert table["village_code"].iloc[0] == "35.73.01.1001"
+    assert pd.isna(table["village_code"].iloc[1])
+    assert table["problem"].iloc[1] == ("village code 3.57301E+09 lost digits in a spreadsheet: "
+                                        "format the column as text and export again")
+    assert "BPS code" in table["problem"].iloc[3]  # village part 0001 is not Kemendagri
+
+
+def test_mostly_mangled_codes_fail_the_whole_file(tmp_path):
+    rows = [f"{i},3.57301E+09,4,1,,,1" for i in range(5)] + ["9,35.73.01.1001,4,1,,,1"]
+    with pytest.raises(GeoInputError, match=r"kode_desa.*5 of 6.*format the column as text"):
+        table_of(tmp_path, rows)
+
+
+def test_column_map_overrides_aliases(tmp_path):
+    header = "ID,kode_desa,jumlah_art,desil,DESIL_KESEJAHTERAAN"
+    table, report = table_of(tmp_path, ["a,35.73.01.1001,3,9,2"], header=header,
+                             column_map={"desil": "DESIL_KESEJAHTERAAN", "household_id": "id"})
+    assert table["desil"].tolist() == [2]
+    assert table["household_id"].tolist() == ["a"]
+    assert report["columns_mapped"]["desil"] == "DESIL_KESEJAHTERAAN"
+    with pytest.raises(GeoInputError, match="no column 'desil_kes'.*DESIL_KESEJAHTERAAN"):
+        table_of(tmp_path, ["a,35.73.01.1001,3,9,2"], header=header, column_map={"desil": "desil_kes"})
+    with pytest.raises(GeoInputError, match="not a household field"):
+        table_of(tmp_path, ["a,35.73.01.1001,3,9,2"], header=header, column_map={"decile": "desil"})
+
+
+def test_two_columns_for_one_field_must_be_chosen(tmp_path):
+    header = "kode_desa,jumlah_art,desil,desil_nasional"
+    with pytest.raises(GeoInputError, match="'desil', 'desil_nasional' all look like desil"):
+        table_of(tmp_path, ["35.73.01.1001,3,9,2"], header=header)
+
+
+def test_windows_1252_semicolons_and_decimal_comma(tmp_path):
+    text = ("ID Keluarga;Kode Desa;Jumlah ART;Desil;Lintang;Bujur;Keterangan\n"
+            "1;35.73.01.1001;4;1;-7,9512;112,6345;Rumah di tepi kali – café\n"
+            "2;35.73.01.1002;3;2;-7,9;112,61;\n")
+    table, report = read_households(write(tmp_path, text, encoding="cp1252"))
+    assert report["encoding"] == "cp1252" and report["delimiter"] == ";"
+    assert table["latitude"].tolist() == pytest.approx([-7.9512, -7.9])
+    assert table["longitude"].tolist() == pytest.approx([112.6345, 112.61])
+    assert table["problem"].isna().all()
+    assert report["unknown_columns"] == ["Keterangan"]
+
+
+def test_utf8_bom_does_not_hide_the_first_column(tmp_path):
+    text = "\ufeffkode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n"
+    table, report = read_households(write(tmp_path, text))
+    assert report["encoding"] == "utf-8-sig"
+    assert report["columns_mapped"]["village_code"] == "kode_desa"
+    assert table["village_code"].tolist() == ["35.73.01.1001"]
+
+
+def test_ragged_rows_are_kept_with_a_problem(tmp_path):
+    table, report = table_of(tmp_path, [GOOD_ROWS[0], GOOD_ROWS[1] + ",extra,fields", GOOD_ROWS[2]])
+    assert len(table) == report["rows_read"] == 3
+    assert "row has 9 fields, the header has 7" in table["problem"].iloc[1]
+    assert table["problem"].iloc[[0, 2]].isna().all()
+
+
+@pytest.mark.parametrize("sep,word", [("\t", "tab"), ("|", "pipe")])
+def test_wrong_delimiter_says_which_one_seems_used(tmp_path, sep, word):
+    text = sep.join(["kode_desa", "jumlah_art", "desil"]) + "\n" + sep.join(["35.73.01.1001", "2", "3"])
+    with pytest.raises(GeoInputError, match=rf"hh\.csv: the header is one column.*{word}-separated"):
+        read_households(write(tmp_path, text))
+
+
+def test_desil_without_numbers_names_the_column(tmp_path):
+    rows = ["1,35.73.01.1001,4,Sangat Miskin,,,1", "2,35.73.01.1001,4,Miskin,,,1"]
+    with pytest.raises(GeoInputError, match=r"column 'desil' \(desil\) has no numbers.*'Sangat Miskin'"):
+        table_of(tmp_path, rows)
+
+
+def test_desil_written_as_words_with_a_number_is_read(tmp_path):
+    table, _ = table_of(tmp_path, ["1,35.73.01.1001,4,Desil 3,,,1"])
+    assert table["desil"].tolist() == [3]
+
+
+def test_missing_required_column_lists_found_columns_and_close_matches(tmp_path):
+    with pytest.raises(GeoInputError) as err:
+        table_of(tmp_path, ["1,35.73.01.1001,4"], header="id_keluarga,kode_desa,jumlah_artt")
+    message = str(err.value)
+    assert "hh.csv" in message and "missing required column" in message
+    assert "members" in message and "'jumlah_artt'" in message  # close match offered
+    assert "desil" in message and "Columns found: id_keluarga, kode_desa, jumlah_artt" in message
+
+
+def test_coordinates_alone_are_enough(tmp_path):
+    table, _ = table_of(tmp_path, ["1,4,2,-7.9,112.6"], header="id,members,desil,lat,lon")
+    assert table["village_code"].isna().all() and table["problem"].isna().all()
+
+
+def test_swapped_coordinates_fail_with_a_hint(tmp_path):
+    rows = [f"{i},35.73.01.1001,3,2,112.6,-7.9,1" for i in range(3)]
+    with pytest.raises(GeoInputError, match="look swapped"):
+        table_of(tmp_path, rows)
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG image"),
+    (b"", "empty"),
+    (b"   \n\n", "empty"),
+    (b"kode_desa,jumlah_art,desil\n", "no data rows"),
+    (b'{"type": "FeatureCollection"}', "JSON"),
+    (b"\x00\x01\x02binary", "binary file"),
+])
+def test_files_that_are_not_tables(tmp_path, content, expected):
+    path = tmp_path / "households.csv"
+    path.write_bytes(content)
+    with pytest.raises(GeoInputError, match=rf"households\.csv: .*{expected}"):
+        read_households(path)
+
+
+def test_zip_renamed_csv_is_refused(tmp_path):
+    path = tmp_path / "households.csv"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data.csv", "kode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n")
+    with pytest.raises(GeoInputError, match="ZIP archive, not a household table"):
+        read_households(path)
+
+
+def test_missing_file_is_a_user_error(tmp_path):
+    with pytest.raises(GeoInputError, match="file not found"):
+        read_households(tmp_path / "nope.csv")
+
+
+SAMPLE = pd.DataFrame({
+    "id_keluarga": ["007", "008"],
+    "kode_desa": ["3573011001", "35.73.01.1002"],
+    "jumlah_art": [4, 2],
+    "desil": [1, 7],
+    "lintang": [-7.95, -7.9],
+    "bujur": [112.6, 112.65],
+    "penerima_bpnt": ["ya", "tidak"],
+})
+
+
+def expected_sample(table):
+    assert table["household_id"].tolist() == ["007", "008"]
+    assert table["village_code"].tolist() == ["35.73.01.1001", "35.73.01.1002"]
+    assert table["members"].tolist() == [4, 2] and table["desil"].tolist() == [1, 7]
+    assert table["latitude"].tolist() == pytest.approx([-7.95, -7.9])
+    assert table["recv_bpnt"].tolist() == [1, 0]
+    assert table["problem"].isna().all()
+
+
+def test_xlsx_first_sheet_and_named_sheet(tmp_path):
+    path = tmp_path / "registry.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame({"catatan": ["cover sheet"]}).to_excel(writer, sheet_name="Sampul", index=False)
+        SAMPLE.to_excel(writer, sheet_name="Data", index=False)
+    table, report = read_households(path, sheet="Data")
+    expected_sample(table)
+    assert report["format"] == "xlsx" and report["sheet"] == "Data"
+    with pytest.raises(GeoInputError, match="missing required column"):
+        read_households(path)  # the first sheet is the cover
+    with pytest.raises(GeoInputError, match="no sheet 'Lampiran'; sheets: Sampul, Data"):
+        read_households(path, sheet="Lampiran")
+
+
+def test_xlsx_with_numeric_codes(tmp_path):
+    path = tmp_path / "angka.xlsx"
+    sample = SAMPLE.assign(kode_desa=[3573011001, 3573011002])  # stored as numbers by Excel
+    sample.to_excel(path, index=False)
+    table, _ = read_households(path)
+    assert table["village_code"].tolist() == ["35.73.01.1001", "35.73.01.1002"]
+
+
+def test_parquet_round_trip_with_integer_and_float_codes(tmp_path):
+    path = tmp_path / "registry.parquet"
+    SAMPLE.to_parquet(path)
+    expected_sample(read_households(path)[0])
+    floats = SAMPLE.assign(kode_desa=[3573011001.0, 3573011002.0], id_keluarga=["007", "008"])
+    floats.to_parquet(path)
+    table, report = read_households(path)
+    assert report["format"] == "parquet"
+    assert table["village_code"].tolist() == ["35.73.01.1001", "35.73.01.1002"]
+
+
+def test_same_table_from_csv_xlsx_and_parquet(tmp_path):
+    SAMPLE.to_csv(tmp_path / "a.csv", index=False)
+    SAMPLE.to_excel(tmp_path / "a.xlsx", index=False)
+    SAMPLE.to_parquet(tmp_path / "a.parquet")
+    tables = [read_households(tmp_path / f"a.{ext}")[0] for ext in ("csv", "xlsx", "parquet")]
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    pd.testing.assert_frame_equal(tables[0], tables[2])
+
+
+def run_cli(argv):
+    parser = argparse.ArgumentParser()
+    households_cli.add_arguments(parser)
+    return households_cli.run(parser.parse_args(argv))
+
+
+def test_cli_prints_names_and_counts_never_values(tmp_path, capsys):
+    header = "NIK,Nama Kepala,kode_desa,jumlah_art,skor_desil,jenis_lantai"
+    path = write(tmp_path, f"{header}\n3573019999999999,Siti Aminah,35.73.01.1001,3,1,tanah\n")
+    report_path = tmp_path / "report.json"
+    assert run_cli([str(path), "--map", "desil=skor_desil", "--report", str(report_path)]) == 0
+    out = capsys.readouterr().out
+    report = json.loads(report_path.read_text())
+    for text in (out, json.dumps(report)):
+        assert "3573019999999999" not in text and "Siti Aminah" not in text
+    assert "personal columns dropped: NIK, Nama Kepala" in out
+    assert "derived dep_housing from jenis_lantai" in out
+    assert report["columns_mapped"]["desil"] == "skor_desil"
+    with pytest.raises(GeoInputError, match="CANONICAL=COLUMN"):
+        run_cli([str(path), "--map", "desil"])
+
+
+def test_mapping_a_personal_column_is_refused(tmp_path):
+    path = write(tmp_path, "NIK,kode_desa,jumlah_art,desil\n3573019999999999,35.73.01.1001,3,1\n")
+    with pytest.raises(GeoInputError, match="personal data"):
+        read_households(path, column_map={"household_id": "NIK"})
+
+
+def test_demo_registry_reads_quickly():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "data" / "boundaries" / "demo_households.csv"
+    start = time.perf_counter()
+    table, report = read_households(path)
+    assert time.perf_counter() - start < 2.0
+    assert report["rows_read"] == len(table) > 3000
+
+
+def test_every_alias_and_rule_column_is_documented():
+    from pathlib import Path
+
+    from geo.deprivation_rules import DEFAULT_RULES
+    from geo.household_aliases import ALIASES
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "households.md").read_text()
+    names = [a for canonical, aliases in ALIASES.items() if not canonical.startswith("dep_")
+             for a in aliases]
+    names += [c for conds in DEFAULT_RULES.values() for cond in conds for c in cond["columns"]]
+    assert [n for n in names if f"`{n}`" not in doc] == []
+
+
+def test_cli_turns_a_bad_file_into_one_line_and_exit_2(tmp_path, capsys):
+    from geo.__main__ import main
+
+    path = write(tmp_path, "kode_desa\tjumlah_art\tdesil\n35.73.01.1001\t2\t3\n")
+    assert main(["households", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "tab-separated" in err and "Traceback" not in err
