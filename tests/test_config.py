@@ -1,0 +1,222 @@
+"""Ranking config: the documented default, TOML/YAML parity, line-precise errors."""
+
+from __future__ import annotations
+
+import textwrap
+from fractions import Fraction
+
+import pytest
+
+from geo.config import (
+    DEFAULT_CONFIG_PATH,
+    RankConfig,
+    default_config,
+    load_config,
+)
+from geo.errors import GeoInputError
+
+TOML = textwrap.dedent("""\
+    # a small config
+    [[indicator]]
+    column = "mpi_m0"
+    weight = 2
+    normalisation = "minmax"
+
+    [[indicator]]
+    column = "desil1_households"
+    direction = "higher_is_worse"
+    weight = 1
+    normalisation = "percentile"
+    missing = "zero"
+
+    [focus]
+    top_n = 5
+    cover_extreme_poor = 0.75
+    pins = [
+      { village_code = "35.73.01.1001", action = "in", reason = "pilot", by = "TKPK" },
+      { village_code = "3573011002", action = "out", reason = "covered by CSR", by = "Bappeda" },
+    ]
+
+    [pockets]
+    variable = "desil1_share"
+    fdr = true
+    """)
+
+YAML = textwrap.dedent("""\
+    # the same config in YAML
+    indicator:
+      - column: mpi_m0
+        weight: 2
+        normalisation: minmax
+      - column: desil1_households
+        direction: higher_is_worse
+        weight: 1
+        normalisation: percentile
+        missing: zero
+    focus:
+      top_n: 5
+      cover_extreme_poor: 0.75
+      pins:
+        - {village_code: "35.73.01.1001", action: in, reason: pilot, by: TKPK}
+        - village_code: "3573011002"
+          action: out
+          reason: covered by CSR
+          by: Bappeda
+    pockets:
+      variable: desil1_share
+      fdr: true
+    """)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
+    """1-based line of the n-th line containing ``fragment`` (found independently of geo)."""
+    hits = [i + 1 for i, line in enumerate(text.splitlines()) if fragment in line]
+    return hits[occurrence - 1]
+
+
+def error_of(path) -> str:
+    with pytest.raises(GeoInputError) as info:
+        load_config(path)
+    return str(info.value)
+
+
+def test_default_config_combines_depth_and_size():
+    config = default_config()
+    weights = config.weights
+    assert DEFAULT_CONFIG_PATH.name == "default.toml"
+    assert sum(weights.values()) == pytest.approx(1.0)
+    depth = weights.get("mpi_m0", 0) + weights.get("desil1_share", 0)
+    size = weights.get("desil1_households", 0) + weights.get("mpi_poor_people", 0)
+    assert depth > 0 and size > 0 and depth + size == pytest.approx(1.0)
+    assert config.mpi.k == Fraction(1, 3)
+    assert sum(config.mpi.weights.values()) == 1
+    assert config.robustness.spread == 0.25 and config.pockets.permutations == 999
+
+
+def test_toml_and_yaml_give_the_same_config(tmp_path):
+    a = load_config(write(tmp_path, "rank.toml", TOML))
+    b = load_config(write(tmp_path, "rank.yaml", YAML))
+    assert a == b
+    assert a.weights == pytest.approx({"mpi_m0": 2 / 3, "desil1_households": 1 / 3})
+    assert [p.village_code for p in a.focus.pins] == ["35.73.01.1001", "35.73.01.1002"]
+    assert a.focus.cover_extreme_poor == 0.75 and a.pockets.fdr is True
+    assert a.indicators[0].missing == "median"  # the documented default policy
+
+
+def test_round_trip_through_dict_and_json(tmp_path):
+    import json
+
+    config = load_config(write(tmp_path, "rank.toml", TOML))
+    assert RankConfig.from_dict(config.to_dict()) == config
+    assert RankConfig.from_dict(json.loads(config.to_json())) == config
+
+
+def test_typo_in_key_names_file_line_key_and_suggestion(tmp_path):
+    text = TOML.replace("weight = 1\n", "wieght = 1\n")
+    path = write(tmp_path, "rank.toml", text)
+    message = error_of(path)
+    assert str(path) in message
+    assert f"line {line_of(text, 'wieght')}" in message
+    assert "'wieght'" in message and "did you mean 'weight'" in message
+
+
+def test_unknown_indicator_column_suggests_the_closest(tmp_path):
+    text = TOML.replace('column = "mpi_m0"', 'column = "mpi_mo"')
+    message = error_of(write(tmp_path, "rank.toml", text))
+    assert f"line {line_of(text, 'mpi_mo')}" in message
+    assert "'mpi_mo'" in message and "did you mean 'mpi_m0'" in message
+
+
+def test_typo_inside_a_multiline_inline_pin_names_its_line(tmp_path):
+    text = TOML.replace('action = "out"', 'acton = "out"')
+    message = error_of(write(tmp_path, "rank.toml", text))
+    assert f"line {line_of(text, 'acton')}" in message
+    assert "did you mean 'action'" in message
+
+
+def test_typo_in_section_name(tmp_path):
+    text = TOML.replace("[focus]", "[fokus]")
+    message = error_of(write(tmp_path, "rank.toml", text))
+    assert f"line {line_of(text, '[fokus]')}" in message and "did you mean 'focus'" in message
+
+
+def test_yaml_typo_names_its_line(tmp_path):
+    text = YAML.replace("normalisation: percentile", "normalisaton: percentile")
+    path = write(tmp_path, "rank.yml", text)
+    message = error_of(path)
+    assert str(path) in message
+    assert f"line {line_of(text, 'normalisaton')}" in message
+    assert "did you mean 'normalisation'" in message
+
+
+def test_yaml_bad_value_in_nested_pin_names_its_line(tmp_path):
+    text = YAML.replace("action: out", "action: outt")
+    message = error_of(write(tmp_path, "rank.yaml", text))
+    assert f"line {line_of(text, 'action: outt')}" in message and "'out'" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('direction = "higher_is_worse"', 'direction = "higher_is_wrose"', "higher_is_worse"),
+        ('missing = "zero"', 'missing = "zeroo"', "zero"),
+        ("top_n = 5", "top_n = 5.5", "whole number"),
+        ("cover_extreme_poor = 0.75", "cover_extreme_poor = 75", "write 0.75"),
+        ("weight = 2", "weight = -2", "out of range"),
+        ('"35.73.01.1001"', '"35.73.01"', "not a village code"),
+        ("fdr = true", 'fdr = "yes"', "true or false"),
+    ],
+)
+def test_bad_values_are_reported_on_their_line(tmp_path, old, new, expected):
+    text = TOML.replace(old, new, 1)
+    message = error_of(write(tmp_path, "rank.toml", text))
+    assert expected in message
+    assert f"line {line_of(text, new)}" in message
+
+
+def test_village_pinned_both_in_and_out_is_refused(tmp_path):
+    text = TOML.replace('"3573011002", action = "out"', '"3573011001", action = "out"')
+    assert "both in and out" in error_of(write(tmp_path, "rank.toml", text))
+
+
+def test_mpi_weights_must_sum_to_one(tmp_path):
+    text = TOML + '\n[mpi]\nk = "1/3"\n[mpi.weights]\ndep_nutrition = 0.5\ndep_water = 0.2\n'
+    message = error_of(write(tmp_path, "rank.toml", text))
+    assert "sum to 1" in message and f"line {line_of(text, '[mpi.weights]')}" in message
+
+
+def test_mpi_weights_as_fractions_are_exact(tmp_path):
+    text = TOML + '\n[mpi]\nk = "1/3"\n[mpi.weights]\ndep_nutrition = "2/3"\ndep_water = "1/3"\n'
+    config = load_config(write(tmp_path, "rank.toml", text))
+    assert config.mpi.weights == {"dep_nutrition": Fraction(2, 3), "dep_water": Fraction(1, 3)}
+
+
+def test_syntax_errors_missing_files_and_unknown_types(tmp_path):
+    assert "line" in error_of(write(tmp_path, "bad.toml", "[focus\ntop_n = 3\n"))
+    assert "line 3" in error_of(write(tmp_path, "bad.yaml", "focus:\n  top_n: 3\n  - x\n"))
+    assert "not found" in error_of(tmp_path / "absent.toml")
+    assert ".toml, .yaml" in error_of(write(tmp_path, "rank.ini", "x=1"))
+    empty = write(tmp_path, "empty.toml", "[focus]\ntop_n = 3\n")
+    assert "at least one indicator" in error_of(empty)
+
+
+def test_duplicate_indicator_is_refused(tmp_path):
+    text = TOML.replace('column = "desil1_households"', 'column = "mpi_m0"')
+    message = error_of(write(tmp_path, "rank.toml", text))
+    assert "listed twice" in message and f"line {line_of(text, 'mpi_m0', 2)}" in message
+
+
+def test_with_weights_and_with_focus_return_changed_copies():
+    config = default_config()
+    changed = config.with_weights({"mpi_m0": 0.75})
+    assert changed.weights["mpi_m0"] == pytest.approx(0.75 / 1.5)
+    assert config.weights["mpi_m0"] == pytest.approx(0.25)
+    assert config.with_focus(top_n=3).focus.top_n == 3
+    with pytest.raises(GeoInputError, match="no indicator"):
+        config.with_weights({"mpi_mo": 1})
