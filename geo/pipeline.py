@@ -70,6 +70,8 @@ def analyse(
     household_columns: dict | None = None,
     prefer: str = "code",
     layer: str | None = None,
+    crs: str | None = None,
+    swap_xy: bool = False,
 ) -> AnalysisResult:
     """Run the whole analysis on files.
 
@@ -81,6 +83,8 @@ def analyse(
     engine : ``"pyogrio"`` or ``"fiona"`` for the boundary files.
     boundary_columns, household_columns : explicit column maps (canonical -> source column).
     prefer : which village wins when a household's code and location disagree.
+    layer, crs, swap_xy : passed to :func:`geo.boundaries.read_villages` (GeoPackage layer;
+        the CRS of a file without one; swap latitude/longitude read in the wrong order).
 
     Raises
     ------
@@ -90,7 +94,7 @@ def analyse(
     config = as_config(config)
     sources = _as_list(boundaries)
     villages, boundary_report = read_villages(
-        sources, engine=engine, layer=layer, column_map=boundary_columns
+        sources, engine=engine, layer=layer, column_map=boundary_columns, crs=crs, swap_xy=swap_xy
     )
     method_sources = [{"role": "boundaries", **file_fingerprint(p)} for p in sources]
     if households is not None:

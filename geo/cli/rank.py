@@ -14,6 +14,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--prefer", choices=("code", "location"), default="code",
                         help="when a household's code and coordinates disagree, which wins (default: code)")
     parser.add_argument("--engine", choices=("pyogrio", "fiona"), default="pyogrio")
+    parser.add_argument("--crs", metavar="CRS", help="CRS of a boundary file that has none (e.g. EPSG:32750)")
+    parser.add_argument("--swap-xy", action="store_true",
+                        help="the boundary file has latitude and longitude in the wrong order: swap them")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 
 
@@ -22,7 +25,7 @@ def run(args) -> int:
     if args.top is not None:
         config = config.with_focus(top_n=args.top)
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
-                     prefer=args.prefer)
+                     prefer=args.prefer, crs=args.crs, swap_xy=args.swap_xy)
     written = run_rank(result, args.out)
     recon = result.reconciliation
     if recon:
