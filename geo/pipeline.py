@@ -29,7 +29,7 @@ from geo.scoring import score_villages
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "boundaries"
 
 #: Columns the ranking adds; dropped before re-scoring so that nothing stale survives.
-_RANKING_COLUMNS = ("score", "rank", "in_focus_list", "focus_reason", "quadrant")
+_RANKING_COLUMNS = ("score", "rank", "in_focus_list", "focus_reason", "quadrant", "vs_previous")
 
 
 def demo_sources() -> tuple[Path, Path]:
