@@ -1,0 +1,126 @@
+"""Exports for GIS tools (GeoJSON, GeoPackage, Shapefile) and decision documents (CSV, XLSX, maps).
+
+``export_result(result, out_dir)`` writes everything; one public function per format does one
+job. All of them take the :class:`~geo.export.layers.ExportLayers` built by
+:func:`~geo.export.layers.build_layers`, the only place that reads an analysis result: village
+aggregates and the method go out, household rows and personal columns never do.
+See ``docs/exports.md`` for the files, the field names and the choices made.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.errors import GeoInputError
+from geo.export.gis import write_geojson, write_geopackage, write_shapefile_zip
+from geo.export.layers import ExportLayers, build_layers, suppress_small_villages
+from geo.export.tables import SHEETS, write_ranked_table
+from geo.printmap import TEXT, focus_map, pocket_map, save_map
+from geo.results import AnalysisResult
+
+FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf")
+
+__all__ = [
+    "FORMATS",
+    "parse_formats",
+    "ExportLayers",
+    "build_layers",
+    "export_result",
+    "suppress_small_villages",
+    "write_geojson",
+    "write_geopackage",
+    "write_print_maps",
+    "write_ranked_table",
+    "write_shapefile_zip",
+]
+
+
+def write_print_maps(layers: ExportLayers, out_dir, *, formats=("png", "pdf"), lang="id") -> list[Path]:
+    """Write ``map_focus_list`` and ``map_pockets`` as PNG (200 dpi) and/or PDF (A4 landscape)."""
+    if lang not in TEXT:
+        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(TEXT)}", source="lang")
+    out_dir = Path(out_dir)
+    date = layers.created_at[:10]
+    written = []
+    maps = {
+        "map_focus_list": (focus_map, TEXT[lang]["focus_title"]),
+        "map_pockets": (pocket_map, TEXT[lang]["pocket_title"]),
+    }
+    for name, (draw, title) in maps.items():
+        fig = draw(layers.villages, lang=lang, date=date, sources=layers.sources)
+        for suffix in (s for s in ("png", "pdf") if s in formats):
+            written.append(save_map(fig, out_dir / f"{name}.{suffix}", title=title))
+    return written
+
+
+def parse_formats(formats) -> tuple[str, ...]:
+    """``"gpkg, XLSX"`` or ``["gpkg", "xlsx"]`` -> ``("gpkg", "xlsx")``; unknown names raise."""
+    if isinstance(formats, str):
+        formats = [f.strip() for f in formats.split(",") if f.strip()]
+    chosen = tuple(str(f).lower() for f in formats)
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise GeoInputError(
+            f"unknown export format(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from {','.join(FORMATS)}",
+            source="--formats",
+        )
+    return chosen
+
+
+def export_result(
+    result: AnalysisResult,
+    out_dir,
+    *,
+    formats=FORMATS,
+    min_households: int | None = None,
+    lang: str = "id",
+) -> dict[str, list[Path]]:
+    """Write the chosen exports of an analysis into ``out_dir``.
+
+    Parameters
+    ----------
+    result
+        What :func:`geo.pipeline.analyse` returned.
+    out_dir
+        Folder to write into (created if missing); existing export files are replaced.
+    formats
+        Any of ``geojson, gpkg, shp, csv, xlsx, png, pdf`` (a list or a comma-separated text).
+    min_households
+        Minimum cell size: household-derived figures of villages with fewer households
+        are left empty (see :func:`~geo.export.layers.suppress_small_villages`).
+    lang
+        ``"id"`` (default) or ``"en"`` for the XLSX and the printed maps.
+
+    Returns
+    -------
+    dict
+        ``{format: [paths written]}``.
+
+    Examples
+    --------
+    >>> export_result(result, "out", formats=("gpkg", "xlsx"), min_households=5)  # doctest: +SKIP
+    {'gpkg': [PosixPath('out/poverty_map.gpkg')], 'xlsx': [PosixPath('out/focus_list.xlsx')]}
+    """
+    chosen = parse_formats(formats)
+    if lang not in SHEETS:
+        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(SHEETS)}", source="--lang")
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GeoInputError("is a file, not a folder; give a folder for the exports", source=str(out_dir))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    layers = build_layers(result, min_households=min_households)
+    writers = {
+        "geojson": lambda: write_geojson(layers, out_dir),
+        "gpkg": lambda: write_geopackage(layers, out_dir),
+        "shp": lambda: write_shapefile_zip(layers, out_dir),
+        "csv": lambda: write_ranked_table(layers, out_dir, formats=("csv",), lang=lang),
+        "xlsx": lambda: write_ranked_table(layers, out_dir, formats=("xlsx",), lang=lang),
+    }
+    written = {name: writers[name]() for name in FORMATS if name in chosen and name in writers}
+    maps = tuple(f for f in ("png", "pdf") if f in chosen)
+    if maps:
+        paths = write_print_maps(layers, out_dir, formats=maps, lang=lang)
+        for suffix in maps:
+            written[suffix] = [p for p in paths if p.suffix == f".{suffix}"]
+    return written
