@@ -1,0 +1,137 @@
+"""Map payload and first paint for all of Jawa Timur (8,494 villages) in headless Chromium.
+
+Run: ``python benchmarks/bench_map.py [KEL_DIR]``. Targets (issue 5): payload under 5 MB and
+first paint under 3 s. Steps timed separately: reading the 38 dumps, display simplification,
+classification, building the folium map; then the rendered map is served from a local HTTP
+server laid out like the app (``/component/<name>/index.html`` beside ``/app/static/leaflet``,
+so the map's relative Leaflet URLs resolve the same way) and opened in Debian's Chromium.
+First paint = time from navigation to two animation frames after the load event (the map
+script is inline, so by then Leaflet has drawn every village on its canvas). The indicator
+values are synthetic (seeded); results go to ``benchmarks/results/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geo.boundaries import read_villages  # noqa: E402
+from geo.display import classify, simplify_for_display  # noqa: E402
+from geo.offline import ensure_leaflet_assets  # noqa: E402
+from geo.webmap import choropleth_map  # noqa: E402
+
+DEFAULT_DIR = ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
+RESULTS = ROOT / "benchmarks" / "results"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAYLOAD_TARGET_MB = 5.0
+PAINT_TARGET_S = 3.0
+
+
+def timed(label: str, func, *args, **kwargs):
+    start = time.perf_counter()
+    result = func(*args, **kwargs)
+    seconds = time.perf_counter() - start
+    print(f"{label:<44} {seconds:7.2f} s")
+    return result, seconds
+
+
+def first_paint(html: str, runs: int = 3) -> tuple[float, int, list[str]]:
+    """Median seconds to first paint over ``runs`` cold loads, the canvas count, outside requests."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        ensure_leaflet_assets(root / "app" / "static")
+        page_dir = root / "component" / "map"
+        page_dir.mkdir(parents=True)
+        (page_dir / "index.html").write_text(html, encoding="utf-8")
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/component/map/index.html"
+        outside: list[str] = []
+        times = []
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for run in range(runs):
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    context.on("request", lambda r: r.url.startswith("http://127.0.0.1") or
+                               outside.append(r.url))
+                    page = context.new_page()
+                    page.goto(url, wait_until="load", timeout=120_000)
+                    painted_ms = page.evaluate(
+                        "() => new Promise(r => requestAnimationFrame(() => "
+                        "requestAnimationFrame(() => r(performance.now()))))")
+                    times.append(painted_ms / 1000)
+                    canvases = page.locator("canvas.leaflet-zoom-animated").count()
+                    if run == 0:
+                        RESULTS.mkdir(parents=True, exist_ok=True)
+                        page.screenshot(path=str(RESULTS / "bench_map_jatim.png"))
+                    context.close()
+                browser.close()
+        finally:
+            server.shutdown()
+    return float(np.median(times)), canvases, outside
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the benchmark output readable
+        pass
+
+
+def main(argv: list[str]) -> int:
+    kel = Path(argv[0]) if argv else DEFAULT_DIR
+    paths = sorted(kel.glob("wilayah_boundaries_kel_35.*.sql"))
+    if len(paths) != 38:
+        print(f"need the 38 Jawa Timur dumps in {kel}, found {len(paths)}", file=sys.stderr)
+        return 2
+    (villages, _), t_read = timed("read_villages (38 dumps)", read_villages, paths)
+    shown, t_simplify = timed("simplify_for_display", simplify_for_display, villages)
+    rng = np.random.default_rng(2024)
+    shown["desil1_share"] = rng.beta(2, 18, len(shown))  # synthetic, ~10 % on average
+    classes, t_classify = timed("classify (natural breaks, 5)", classify, shown["desil1_share"],
+                                "natural_breaks", 5, indicator="desil1_share")
+    tooltip = {"Desa": "village_name", "Kecamatan": "district_name", "Desil 1": "desil1_share"}
+    m, t_build = timed("choropleth_map", choropleth_map, shown, classes.colours, tooltip)
+    html, t_render = timed("render HTML", lambda: m.get_root().render())
+    payload_mb = len(html.encode("utf-8")) / 1e6
+    paint_s, canvases, outside = first_paint(html)
+    info = shown.attrs["display"]
+    figures = {
+        "villages": len(villages),
+        "vertices_in": info["vertices_in"], "vertices_out": info["vertices_out"],
+        "simplification": info["method"], "tolerance_deg": info["tolerance"],
+        "payload_mb": round(payload_mb, 2), "first_paint_s": round(paint_s, 2),
+        "canvas_layers": canvases, "outside_requests": outside,
+        "seconds": {"read": round(t_read, 2), "simplify": round(t_simplify, 2),
+                    "classify": round(t_classify, 2), "build_map": round(t_build, 2),
+                    "render": round(t_render, 2)},
+    }
+    print(f"{'vertices (source -> display)':<44} {info['vertices_in']:,} -> {info['vertices_out']:,}"
+          f" ({info['method']}, tolerance {info['tolerance']:.5f} deg)")
+    print(f"{'map payload':<44} {payload_mb:7.2f} MB  (target < {PAYLOAD_TARGET_MB} MB)")
+    print(f"{'first paint in headless Chromium (median of 3)':<44} {paint_s:7.2f} s   "
+          f"(target < {PAINT_TARGET_S} s)")
+    print(f"{'requests outside localhost':<44} {len(outside)}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench_map.json").write_text(json.dumps(figures, indent=2))
+    ok = payload_mb < PAYLOAD_TARGET_MB and paint_s < PAINT_TARGET_S and not outside
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

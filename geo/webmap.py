@@ -1,0 +1,246 @@
+"""Folium maps of villages that work offline and show user text as text.
+
+Rules that keep a map alive in a town-hall browser with no internet:
+
+- Leaflet is the only script and stylesheet, served by the app (:mod:`geo.offline`); folium's
+  defaults (jQuery, Bootstrap, awesome-markers, Font Awesome from CDNs) are dropped. One asset
+  that fails to load kills the whole map.
+- Polygons are ``folium.GeoJson`` + ``style_function`` (not ``folium.Choropleth`` and no branca
+  colormap: streamlit-folium pulls d3 from a CDN for those); points are ``CircleMarker``; no
+  ``folium.Icon``. The legend is data (:mod:`geo.display`) drawn beside the map.
+- Base-map tiles are optional: none by default, OpenStreetMap or CartoDB when the user is
+  online and asks for them. The map is readable without them.
+- Every text property that reaches a tooltip or popup is HTML-escaped: Leaflet inserts tooltip
+  content as HTML, so a village called ``<img src=x onerror=alert(1)>`` would otherwise run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.display import POCKET_STYLES, format_value
+from geo.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL
+
+TILES: dict[str, dict | None] = {
+    "none": None,
+    "openstreetmap": {"tiles": "OpenStreetMap", "attr": None},
+    "cartodb": {"tiles": "CartoDB positron", "attr": None},
+}
+CANVAS_FROM = 3000  # features; above this the map draws on a canvas (faster than SVG)
+BASE_STYLE = {"color": "#4d4d4d", "weight": 0.5, "fillOpacity": 0.8}
+HIGHLIGHT_STYLE = {"weight": 2.5, "color": "#000000"}
+
+
+def base_map(bounds=None, *, tiles: str = "none", prefer_canvas: bool = False,
+             height: int | str = "100%") -> folium.Map:
+    """An empty Leaflet map that loads only the app's own Leaflet files.
+
+    Parameters
+    ----------
+    bounds
+        ``(minx, miny, maxx, maxy)`` in degrees to fit the view to, or None.
+    tiles
+        A key of :data:`TILES`: ``none`` (offline, default), ``openstreetmap`` or ``cartodb``.
+    prefer_canvas
+        Draw vectors on one canvas instead of one SVG path each (needed above a few thousand
+        villages to stay responsive).
+    """
+    if tiles not in TILES:
+        raise ValueError(f"unknown tiles {tiles!r}; choose one of {', '.join(TILES)}")
+    m = folium.Map(location=None, tiles=None, prefer_canvas=prefer_canvas, height=height,
+                   control_scale=True)
+    # instance attributes: folium's class-level lists (CDN links) stay untouched
+    m.default_js = [("leaflet", LEAFLET_JS_URL)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS_URL)]
+    choice = TILES[tiles]
+    if choice:
+        folium.TileLayer(tiles=choice["tiles"], attr=choice["attr"]).add_to(m)
+    if bounds is not None and all(np.isfinite(bounds)):
+        minx, miny, maxx, maxy = bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        m.location = [(miny + maxy) / 2, (minx + maxx) / 2]
+    return m
+
+
+def _text(indicator: str, value) -> str:
+    """One property value as escaped display text."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return html.escape(format_value(indicator, value))
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return html.escape(str(value))
+
+
+def village_features(gdf: gpd.GeoDataFrame, fields: Mapping[str, str],
+                     id_column: str = "village_code") -> dict:
+    """A GeoJSON FeatureCollection with only the tooltip fields, each escaped text.
+
+    Parameters
+    ----------
+    gdf
+        Villages (display geometry, EPSG:4326).
+    fields
+        ``{property name: column}``; each value becomes escaped, formatted text.
+    id_column
+        Column used as the feature ``id`` (what style functions and clicks key on).
+    """
+    ids = gdf[id_column].astype("string").fillna("").tolist()
+    columns = {name: gdf[col].tolist() for name, col in fields.items()}
+    geometries = shapely.to_geojson(np.asarray(gdf.geometry.values, dtype=object))
+    features = []
+    for i, geom in enumerate(geometries):
+        if geom is None:
+            continue
+        props = {name: _text(fields[name], values[i]) for name, values in columns.items()}
+        features.append({"type": "Feature", "id": ids[i], "properties": props,
+                         "geometry": json.loads(geom)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def add_villages(m: folium.Map, gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = None,
+                 styles: Mapping[str, dict] | None = None, tooltip: Mapping[str, str] | None = None,
+                 name: str = "villages", id_column: str = "village_code") -> folium.GeoJson | None:
+    """Draw villages as one GeoJson layer (nothing, and None, for an empty layer).
+
+    Parameters
+    ----------
+    fill
+        ``{village_code: "#rrggbb"}`` fill colour per village (choropleth).
+    styles
+        ``{village_code: style dict}`` full Leaflet style per village (overrides ``fill``).
+    tooltip
+        ``{label shown: column}``; labels and values are escaped.
+    """
+    if gdf.empty:
+        return None
+    tooltip = dict(tooltip or {})
+    props = {f"f{i}": col for i, col in enumerate(tooltip.values())}
+    data = village_features(gdf, props, id_column=id_column)
+    fill = dict(fill or {})
+    styles = dict(styles or {})
+
+    def style_function(feature):
+        own = styles.get(feature["id"])
+        if own is not None:
+            return {**BASE_STYLE, **own}
+        return {**BASE_STYLE, "fillColor": fill.get(feature["id"], "#d9d9d9")}
+
+    layer = folium.GeoJson(
+        data,
+        name=name,
+        style_function=style_function,
+        highlight_function=lambda feature: HIGHLIGHT_STYLE,
+        tooltip=folium.GeoJsonTooltip(
+            fields=list(props), aliases=[html.escape(str(label)) for label in tooltip],
+            sticky=False,
+        ) if props else None,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def choropleth_map(gdf: gpd.GeoDataFrame, colours: pd.Series, tooltip: Mapping[str, str], *,
+                   tiles: str = "none", selected: str | None = None,
+                   bounds=None) -> folium.Map:
+    """Villages filled by class colour, with a tooltip and the selected village outlined.
+
+    ``colours`` is aligned with ``gdf`` (e.g. :attr:`geo.display.Classification.colours`).
+    """
+    m = base_map(gdf.total_bounds if bounds is None else bounds, tiles=tiles,
+                 prefer_canvas=len(gdf) > CANVAS_FROM)
+    codes = gdf["village_code"].astype("string").fillna("")
+    fill = dict(zip(codes, pd.Series(colours, copy=False).reindex(gdf.index).fillna("#d9d9d9")))
+    styles = {}
+    if selected:
+        styles[selected] = {"fillColor": fill.get(selected, "#d9d9d9"), "weight": 3,
+                            "color": "#000000"}
+    add_villages(m, gdf, fill=fill, styles=styles, tooltip=tooltip)
+    return m
+
+
+def pocket_map(gdf: gpd.GeoDataFrame, tooltip: Mapping[str, str], *, tiles: str = "none",
+               pocket_column: str = "pocket") -> folium.Map:
+    """LISA cluster map: HH dark red, LL blue, HL pink, LH light blue, ns grey, isolated outlined."""
+    m = base_map(gdf.total_bounds, tiles=tiles, prefer_canvas=len(gdf) > CANVAS_FROM)
+    codes = gdf["village_code"].astype("string").fillna("")
+    pockets = gdf[pocket_column].astype("string").fillna("no_data")
+    styles = {code: POCKET_STYLES.get(p, POCKET_STYLES["no_data"]) for code, p in zip(codes, pockets)}
+    add_villages(m, gdf, styles=styles, tooltip=tooltip)
+    return m
+
+
+def pilot_map(pilot: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
+              grid: gpd.GeoDataFrame | None, tooltip: Mapping[str, str], *,
+              tiles: str = "none", grid_tooltip: Mapping[str, str] | None = None) -> folium.Map:
+    """Pilot villages (thick outline), neighbours, expansion candidates and the household grid.
+
+    The grid cells are aggregates (``households`` per cell, small cells already merged or
+    hidden by :func:`geo.pilot.household_grid`): never single homes.
+    """
+    everything = pd.concat([pilot.geometry, neighbours.geometry, candidates.geometry])
+    m = base_map(gpd.GeoSeries(everything, crs=pilot.crs).total_bounds, tiles=tiles)
+    add_villages(m, candidates, styles={c: {"fillColor": "#fdd49e", "fillOpacity": 0.6,
+                                            "color": "#b35806", "weight": 1.5, "dashArray": "5 3"}
+                                        for c in candidates["village_code"]},
+                 tooltip=tooltip, name="candidates")
+    add_villages(m, neighbours, styles={c: {"fillColor": "#f0f0f0", "fillOpacity": 0.5,
+                                            "color": "#636363", "weight": 1}
+                                        for c in neighbours["village_code"]},
+                 tooltip=tooltip, name="neighbours")
+    add_villages(m, pilot, styles={c: {"fillColor": "#ffffff", "fillOpacity": 0.1,
+                                       "color": "#000000", "weight": 3}
+                                   for c in pilot["village_code"]},
+                 tooltip=tooltip, name="pilot")
+    if grid is not None and len(grid):
+        top = max(float(grid["poor_households"].max()), 1.0)
+        cell_styles = {
+            str(cid): {"fillColor": "#e31a1c", "color": "#800026", "weight": 0.3,
+                       "fillOpacity": round(0.15 + 0.7 * float(n) / top, 3)}
+            for cid, n in zip(grid["cell_id"], grid["poor_households"])
+        }
+        add_villages(m, grid, styles=cell_styles, id_column="cell_id", name="grid",
+                     tooltip=grid_tooltip or {"households": "households",
+                                              "desil 1–4": "poor_households"})
+    return m
+
+
+def add_points(m: folium.Map, lon, lat, labels, *, colour: str = "#08519c",
+               radius: float = 5) -> None:
+    """Circle markers with escaped tooltips (e.g. village centroids); no icon fonts needed."""
+    for x, y, label in zip(lon, lat, labels):
+        folium.CircleMarker(location=[float(y), float(x)], radius=radius, color=colour,
+                            fill=True, fill_opacity=0.9,
+                            tooltip=html.escape(str(label))).add_to(m)
+
+
+def village_at(gdf: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
+    """The ``village_code`` of the village drawn under a clicked point, or None.
+
+    Uses the same (display) geometry the user clicked on; if the click fell in a gap between
+    simplified shapes, the nearest village within ~50 m is taken.
+    """
+    if gdf.empty or lon is None or lat is None:
+        return None
+    point = shapely.Point(float(lon), float(lat))
+    hits = gdf.sindex.query(point, predicate="intersects")
+    if len(hits) == 0:
+        hits = gdf.sindex.query(point, predicate="dwithin", distance=0.0005)
+        if len(hits) == 0:
+            return None
+        distances = shapely.distance(np.asarray(gdf.geometry.values[hits], dtype=object), point)
+        hits = hits[[int(np.argmin(distances))]]
+    return str(gdf["village_code"].iloc[int(hits[0])])
+
+
+def map_payload_bytes(m: folium.Map) -> int:
+    """Size in bytes of the map's rendered HTML/JS (what the browser has to receive and parse)."""
+    return len(m.get_root().render().encode("utf-8"))

@@ -1,0 +1,120 @@
+"""Priority (lokus): weights and rules as controls, the ranked table, pins, robustness, decision."""
+
+import pandas as pd
+import streamlit as st
+
+import ui_state
+from geo.config import Pin
+from geo.errors import GeoInputError
+from geo.i18n import indicator_label, t
+
+lang = ui_state.page_setup("priority")
+st.title(t("priority", lang))
+analysis = ui_state.current_analysis()
+config = ui_state.current_config()
+
+# --- weights and rules -------------------------------------------------------------------
+weights_col, rules_col = st.columns(2)
+with weights_col:
+    st.subheader(t("weights", lang))
+    current = config.weights
+    weights = {spec.column: st.slider(indicator_label(spec.column, lang), 0.0, 1.0,
+                                      float(round(current[spec.column], 2)), 0.05,
+                                      key=f"weight_{spec.column}")
+               for spec in config.indicators}
+with rules_col:
+    st.subheader(t("rules", lang))
+    focus = config.focus
+    top_n = st.number_input(t("top_n", lang), 0, 500, int(focus.top_n or 0), key="rule_top_n")
+    threshold = st.number_input(t("score_threshold", lang), 0.0, 100.0,
+                                float(focus.score_threshold or 0.0), 5.0, key="rule_threshold")
+    cover = st.number_input(t("cover_extreme_poor", lang), 0, 100,
+                            int(round((focus.cover_extreme_poor or 0) * 100)), 5, key="rule_cover")
+    per_district = st.checkbox(t("min_per_district", lang), focus.min_per_district,
+                               key="rule_per_district")
+
+try:
+    if sum(weights.values()) <= 0:
+        raise GeoInputError("give at least one indicator a weight above 0", source="weights")
+    config = config.with_weights(weights).with_focus(
+        top_n=int(top_n) or None, score_threshold=float(threshold) or None,
+        cover_extreme_poor=(cover / 100) or None, min_per_district=bool(per_district))
+    ui_state.set_config(config)
+except GeoInputError as exc:
+    ui_state.show_input_error(exc)
+result = ui_state.current_result()
+villages = result.villages
+
+# --- pins --------------------------------------------------------------------------------
+with st.expander(t("pin", lang)):
+    choices = ui_state.village_choices(villages)
+    with st.form("pin_form", clear_on_submit=True):
+        pin_code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
+                                index=None, key="pin_village")
+        action = st.radio(t("pin", lang), ["in", "out"], format_func=lambda a: t(f"pin_{a}", lang),
+                          horizontal=True, key="pin_action")
+        reason = st.text_input(t("reason", lang), key="pin_reason", max_chars=300)
+        by = st.text_input(t("decided_by", lang), key="pin_by", max_chars=100)
+        submitted = st.form_submit_button(t("add_pin", lang))
+    if submitted:
+        if not (pin_code and reason.strip() and by.strip()):
+            st.warning(t("pin_needs_reason", lang))
+        else:
+            pins = tuple(p for p in config.focus.pins if p.village_code != pin_code)
+            pins += (Pin(village_code=pin_code, action=action, reason=reason.strip(), by=by.strip()),)
+            ui_state.set_config(config.with_focus(pins=pins))
+            st.rerun()
+    if config.focus.pins:
+        st.dataframe(pd.DataFrame([p.__dict__ for p in config.focus.pins]), hide_index=True,
+                     width="stretch")
+        if st.button(t("clear_pins", lang), key="clear_pins"):
+            ui_state.set_config(config.with_focus(pins=()))
+            st.rerun()
+
+# --- ranked table ------------------------------------------------------------------------
+ranked = villages.sort_values(["rank", "village_code"], na_position="last")
+in_focus = ranked["in_focus_list"].fillna(False).astype(bool)
+st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {int(in_focus.sum())}")
+columns = [c for c in ("rank", "village_code", "village_name", "district_name", "score",
+                       "in_focus_list", "focus_reason", "quadrant", "pocket")
+           + tuple(spec.column for spec in config.indicators) if c in ranked]
+columns = list(dict.fromkeys(columns))
+table = pd.DataFrame(ranked[columns]).reset_index(drop=True)
+st.dataframe(table, hide_index=True, width="stretch", height=420,
+             column_config=ui_state.column_config(columns, lang),
+             key="ranked_table")
+focus_table = table[table["in_focus_list"].fillna(False).astype(bool)]
+st.download_button(t("download_list", lang), focus_table.to_csv(index=False).encode("utf-8"),
+                   file_name="focus_list.csv", mime="text/csv", key="download_focus")
+
+# --- robustness --------------------------------------------------------------------------
+st.subheader(t("robustness", lang))
+stability = ui_state.focus_stability(analysis.token, config.to_json(), villages)
+if stability is not None:
+    counts = stability["stability"].value_counts()
+    r1, r2, r3 = st.columns(3)
+    settings = stability.attrs.get("robustness", {})
+    r1.metric(t("solid_in", lang), int(counts.get("solid in", 0)))
+    r2.metric(t("depends_on_weights", lang), int(counts.get("depends on weights", 0)))
+    r3.metric(t("draws", lang), settings.get("draws", ""))
+    st.caption(t("robustness_help", lang, spread=round(100 * settings.get("spread", 0)),
+                 draws=settings.get("draws", "")))
+    merged = ranked[["village_code", "village_name"]].merge(
+        stability.drop(columns=["rank", "in_focus_list"], errors="ignore"), on="village_code")
+    shown = merged[merged["in_focus_share"] > 0].sort_values("in_focus_share", ascending=False)
+    st.dataframe(shown.head(50), hide_index=True, width="stretch", key="robustness_table",
+                 column_config={"in_focus_share": st.column_config.ProgressColumn(
+                     "in_focus_share", format="percent", min_value=0.0, max_value=1.0)})
+
+# --- save the decision -------------------------------------------------------------------
+st.subheader(t("save_decision", lang))
+with st.form("decision_form"):
+    title = st.text_input(t("decision_title", lang), max_chars=200, key="decision_title")
+    decided_by = st.text_input(t("decided_by", lang), max_chars=100, key="decision_by")
+    save = st.form_submit_button(t("save_decision", lang))
+if save:
+    try:
+        where = ui_state.save_decision(result, config, title=title, decided_by=decided_by)
+        st.success(t("decision_saved", lang, where=where))
+    except GeoInputError as exc:
+        ui_state.show_input_error(exc)

@@ -1,0 +1,73 @@
+"""Pilot area: the pilot villages, their neighbours, a household grid and next year's candidates."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui_state
+from geo.errors import GeoInputError
+from geo.i18n import indicator_label, t
+from geo.pilot import expansion_candidates, household_grid, neighbours
+from geo.webmap import pilot_map
+
+lang = ui_state.page_setup("pilot")
+st.title(t("pilot", lang))
+analysis = ui_state.current_analysis()
+result = ui_state.current_result()
+villages = result.villages
+shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
+
+choices = ui_state.village_choices(villages)
+top_ranked = villages.sort_values("rank", na_position="last")["village_code"].head(1).tolist()
+codes = st.multiselect(t("pilot_villages", lang), list(choices), default=top_ranked,
+                       format_func=choices.get, key="pilot_villages")
+c1, c2, c3 = st.columns(3)
+cell_m = c1.select_slider(t("cell_size", lang), [100, 250, 500, 1000], value=250, key="pilot_cell")
+min_households = c2.number_input(t("min_households", lang), 3, 50, 5, key="pilot_min")
+n_similar = c3.number_input(t("similar_count", lang), 0, 20, 5, key="pilot_similar")
+
+if not codes:
+    st.info(t("choose_pilot", lang))
+    st.stop()
+
+config = ui_state.current_config()
+similarity = [spec.column for spec in config.indicators]
+try:
+    near = neighbours(villages, codes)
+    candidates = expansion_candidates(villages, codes, similarity, n_similar=int(n_similar))
+    grid = household_grid(result.households, villages, codes, cell_m=float(cell_m),
+                          min_households=int(min_households))
+except GeoInputError as exc:
+    ui_state.show_input_error(exc)
+    st.stop()
+
+district_col = ui_state.district_column(shapes)
+tooltip = {t("village", lang): "village_name", t("district", lang): district_col}
+pilot_shapes = shapes[shapes["village_code"].isin(codes)]
+near_shapes = shapes[shapes["village_code"].isin(near["village_code"])]
+similar_only = candidates.loc[~candidates["neighbour"], "village_code"]
+candidate_shapes = shapes[shapes["village_code"].isin(similar_only)]
+m = pilot_map(pilot_shapes, near_shapes, candidate_shapes, grid, tooltip,
+              tiles=st.session_state["tiles"],
+              grid_tooltip={t("households", lang): "households",
+                            indicator_label("desil14_households", lang): "poor_households"})
+st_folium(m, key="pilot_map", height=520, use_container_width=True, returned_objects=[])
+
+info = grid.attrs.get("grid", {})
+if info.get("placed", 0) == 0:
+    st.info(t("no_coordinates", lang))
+else:
+    st.caption(t("grid_note", lang, cell=int(info["cell_m"]), placed=f"{info['placed']:,}",
+                 shown=f"{info['shown_poor']:,}", hidden=f"{info['hidden_poor']:,}"))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("neighbours", lang))
+    cols = [c for c in ("village_code", "village_name", "district_name", "rank", "score") if c in near]
+    st.dataframe(pd.DataFrame(near[cols]).sort_values(cols[-1], ascending=cols[-1] != "score"),
+                 hide_index=True, width="stretch", key="pilot_neighbours",
+                 column_config=ui_state.column_config(cols, lang))
+with right:
+    st.subheader(t("candidates", lang))
+    st.dataframe(candidates, hide_index=True, width="stretch", key="pilot_candidates",
+                 column_config=ui_state.column_config(list(candidates.columns), lang))

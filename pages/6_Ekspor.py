@@ -1,0 +1,46 @@
+"""Export: GeoJSON / GeoPackage / zipped Shapefile for QGIS, CSV / XLSX / PNG / PDF for decisions."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+import ui_state
+from geo.errors import GeoInputError
+from geo.export import FORMATS, export_result
+from geo.i18n import t
+
+MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
+        "zip": "application/zip", "csv": "text/csv", "png": "image/png", "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "json": "application/json"}
+
+lang = ui_state.page_setup("export")
+st.title(t("export", lang))
+result = ui_state.current_result()
+analysis = ui_state.current_analysis()
+
+formats = st.multiselect(t("formats", lang), list(FORMATS), default=["geojson", "gpkg", "xlsx"],
+                         key="export_formats")
+min_households = st.number_input(t("min_households_export", lang), 0, 100, 0,
+                                 key="export_min_households")
+# files are offered only for the analysis, config and choices they were made from
+signature = (analysis.token, result.method.get("config") and str(result.method["config"]),
+             tuple(formats), int(min_households))
+if st.button(t("prepare_export", lang), disabled=not formats, key="prepare_export"):
+    try:
+        with tempfile.TemporaryDirectory(prefix="export-") as folder, st.spinner("…"):
+            written = export_result(result, folder, formats=formats,
+                                    min_households=int(min_households) or None, lang=lang)
+            st.session_state["export_files"] = (signature, [
+                (path.name, path.read_bytes()) for paths in written.values() for path in paths
+            ])
+    except GeoInputError as exc:
+        ui_state.show_input_error(exc)
+
+made_for, files = st.session_state.get("export_files", (None, []))
+for i, (name, data) in enumerate(files if made_for == signature else []):
+    st.download_button(f"{t('download', lang)} {name} ({len(data) / 1024:,.0f} KB)", data,
+                       file_name=name, mime=MIME.get(Path(name).suffix.lstrip("."),
+                                                     "application/octet-stream"),
+                       key=f"download_export_{i}")

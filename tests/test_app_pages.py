@@ -1,0 +1,313 @@
+"""Every page of the app driven with Streamlit's AppTest: change a widget, the output follows.
+
+The pages run on the built-in demo (48 villages, data/boundaries/demo_README.md); the demo
+analysis is cached once per test process.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 120
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    """Saved decisions go to a temporary workspace, never the repository's."""
+    monkeypatch.setenv("POVERTY_MAP_WORKSPACE", str(tmp_path / "workspace"))
+    return tmp_path / "workspace"
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+
+# --- overview ----------------------------------------------------------------------------
+
+def rate(at: AppTest) -> float:
+    metric = next(m for m in at.metric if m.label.startswith("Tingkat kemiskinan"))
+    return float(metric.value.split()[0])
+
+
+def test_overview_target_and_measure():
+    at = run("app.py")
+    assert [m.label for m in at.metric][:3] == ["Desa/kelurahan", "Rumah tangga", "Jiwa"]
+    assert at.metric[0].value == "48"
+    at.number_input(key="target").set_value(100.0).run()
+    assert any("Target tercapai" in s for s in texts(at.success))
+    at.number_input(key="target").set_value(0.0).run()
+    assert not at.success and any("di atas target" in w for w in texts(at.warning))
+    extreme = rate(at)
+    at.radio(key="target_measure").set_value("desil14_people").run()
+    assert rate(at) > extreme  # desil 1-4 includes desil 1
+    # the same poor people against a (much larger) population give a lower rate
+    register_rate = rate(at)
+    at.number_input(key="population").set_value(10_000_000).run()
+    assert rate(at) < register_rate
+
+
+def test_language_switch():
+    at = run("app.py")
+    assert at.title[0].value == "Peta Kantong Kemiskinan"
+    at.selectbox(key="_lang_widget").set_value("en").run()
+    assert at.title[0].value == "Poverty-pocket map"
+    assert at.metric[0].label == "Villages"
+
+
+# --- map ---------------------------------------------------------------------------------
+
+def legend_counts(at: AppTest) -> list[int]:
+    legend = next(m.value for m in at.markdown if "<span" in m.value)
+    return [int(n.replace(",", "")) for n in __import__("re").findall(r"\(([\d,]+)\)</span>", legend)]
+
+
+def test_map_classes_indicator_and_district():
+    at = run("pages/1_Peta.py")
+    assert sum(legend_counts(at)) == 48
+    assert len(legend_counts(at)) == 5
+    at.number_input(key="map_k").set_value(3).run()
+    assert len(legend_counts(at)) == 3
+    before = next(m.value for m in at.markdown if "<span" in m.value)
+    at.selectbox(key="map_indicator").set_value("mpi_m0").run()
+    assert next(m.value for m in at.markdown if "<span" in m.value) != before
+    district = at.selectbox(key="map_district").options[1]
+    at.selectbox(key="map_district").set_value(district).run()
+    assert 0 < sum(legend_counts(at)) < 48
+
+
+def test_map_profile_of_a_chosen_village():
+    at = run("pages/1_Peta.py")
+    assert not [m for m in at.metric if m.label == "Peringkat"]  # no village chosen yet
+    at.selectbox(key="profile_village").set_value("99.71.01.1005").run()
+    rank = next(m.value for m in at.metric if m.label == "Peringkat")
+    assert rank.isdigit() and 1 <= int(rank) <= 48
+    assert any("99.71.01.1005" in m.value for m in at.markdown)
+    headings = " ".join(m.value for m in at.markdown)
+    assert "Rincian IKM" in headings and "Cakupan program" in headings
+
+
+# --- priority ----------------------------------------------------------------------------
+
+def ranked(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[[i for i, d in enumerate(at.dataframe) if "rank" in d.value.columns][0]].value
+
+
+def test_weights_and_rules_update_the_table():
+    at = run("pages/2_Prioritas.py")
+    first = ranked(at)["village_code"].tolist()
+    # weight only the desil-1 household count: the order becomes the count's order
+    for spec in ("mpi_m0", "desil1_share", "mpi_poor_people"):
+        at.slider(key=f"weight_{spec}").set_value(0.0)
+    at.slider(key="weight_desil1_households").set_value(1.0).run()
+    table = ranked(at)
+    assert table["village_code"].tolist() != first
+    ranked_rows = table.dropna(subset=["rank"])
+    counts = ranked_rows["desil1_households"].to_numpy()
+    assert (counts[:-1] >= counts[1:]).all()
+    at.number_input(key="rule_top_n").set_value(3).run()
+    assert int(ranked(at)["in_focus_list"].sum()) == 3
+    assert any("Desa lokus: 3" in s.value for s in at.subheader)
+
+
+def test_pin_out_removes_a_village_from_the_focus_list():
+    at = run("pages/2_Prioritas.py")
+    top = ranked(at).iloc[0]["village_code"]
+    at.selectbox(key="pin_village").set_value(top)
+    at.radio(key="pin_action").set_value("out")
+    at.text_input(key="pin_reason").input("sudah menerima program provinsi")
+    at.text_input(key="pin_by").input("Bappeda")
+    at.button[[b.label for b in at.button].index("Tambah sematan")].click().run()
+    table = ranked(at)
+    assert not bool(table.loc[table["village_code"] == top, "in_focus_list"].iloc[0])
+    # the robustness table and a saved decision follow the pinned config
+    at.text_input(key="decision_title").input("Lokus desa miskin 2026")
+    at.text_input(key="decision_by").input("Tim TKPK")
+    at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
+    assert any("Keputusan tersimpan" in s for s in texts(at.success))
+
+    from geo.decisions import DecisionStore
+    import os
+
+    store = DecisionStore(os.environ["POVERTY_MAP_WORKSPACE"])
+    decision = store.load(int(store.list()["id"].max()))
+    assert top not in decision.village_codes
+    assert decision.pins[0]["village_code"] == top
+
+
+def test_decision_needs_a_title():
+    at = run("pages/2_Prioritas.py")
+    at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
+    assert any("title" in e for e in texts(at.error))
+    assert not at.exception
+
+
+# --- pockets -----------------------------------------------------------------------------
+
+def test_pockets_table_and_district_filter():
+    at = run("pages/3_Kantong_Kemiskinan.py")
+    pockets = at.dataframe[0].value
+    assert len(pockets) > 0 and set(pockets["pocket"]) == {"HH"}
+    district = at.selectbox(key="pocket_district").options[1]
+    at.selectbox(key="pocket_district").set_value(district).run()
+    filtered = at.dataframe[0].value
+    assert len(filtered) <= len(pockets)
+    assert set(filtered["district_name"]) <= {district}
+
+
+# --- pilot -------------------------------------------------------------------------------
+
+def test_pilot_candidates_follow_the_pilot():
+    at = run("pages/4_Area_Percontohan.py")
+    at.multiselect(key="pilot_villages").set_value(["99.71.01.1005"]).run()
+    candidates = at.dataframe[1].value
+    assert "99.71.01.1005" not in set(candidates["village_code"])
+    assert candidates["neighbour"].any() and candidates["similar"].sum() == 5
+    at.number_input(key="pilot_similar").set_value(2).run()
+    assert at.dataframe[1].value["similar"].sum() == 2
+    caption = next(c.value for c in at.caption if "Grid" in c.value)
+    at.select_slider(key="pilot_cell").set_value(1000).run()
+    assert next(c.value for c in at.caption if "Grid" in c.value) != caption
+    at.multiselect(key="pilot_villages").set_value([]).run()
+    assert any("Pilih satu" in i for i in texts(at.info))
+
+
+# --- data --------------------------------------------------------------------------------
+
+def _geojson(names: list[str]) -> bytes:
+    features = [{"type": "Feature",
+                 "properties": {"village_code": f"99.71.01.100{i + 1}", "village_name": name},
+                 "geometry": {"type": "Polygon", "coordinates": [[
+                     [117.40 + 0.01 * i, 0.10], [117.41 + 0.01 * i, 0.10],
+                     [117.41 + 0.01 * i, 0.11], [117.40 + 0.01 * i, 0.11],
+                     [117.40 + 0.01 * i, 0.10]]]}}
+                for i, name in enumerate(names)]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def test_upload_boundaries_replaces_the_analysis():
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson([XSS, "Biasa"]),
+                                                     "application/geo+json")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 2 desa" in s for s in texts(at.success))
+    assert any("desa.geojson" in c.value for c in at.caption)
+    at.button(key="use_demo").click().run()
+    assert any("contoh" in c.value for c in at.caption)
+
+
+def test_upload_a_zipped_shapefile(tmp_path):
+    import zipfile
+
+    import geopandas as gpd
+
+    demo = gpd.read_file(ROOT / "data" / "boundaries" / "demo_villages.geojson")
+    big = demo[["village_code", "village_name", "geometry"]].rename(
+        columns={"village_code": "KDEPUM", "village_name": "WADMKD"})  # BIG/KUGI names
+    big.to_file(tmp_path / "desa.shp")
+    archive = tmp_path / "desa.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in tmp_path.glob("desa.*"):
+            if part.suffix != ".zip":
+                zipped.write(part, part.name)
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.zip", archive.read_bytes(),
+                                                     "application/zip")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 48 desa" in s for s in texts(at.success))
+
+
+def test_wrong_file_type_is_refused():
+    from types import SimpleNamespace
+
+    import ui_state
+    from geo.errors import GeoInputError
+
+    upload = SimpleNamespace(name="desa.exe", size=10, getvalue=lambda: b"MZ")
+    with pytest.raises(GeoInputError, match="desa.exe"):
+        ui_state.analyse_uploads(upload, None, "", "", "id")
+    huge = SimpleNamespace(name="desa.geojson", size=(ui_state.MAX_UPLOAD_MB + 1) * 2**20,
+                           getvalue=lambda: b"")
+    with pytest.raises(GeoInputError, match="MB"):
+        ui_state.analyse_uploads(huge, None, "", "", "id")
+
+
+def test_bad_upload_shows_the_library_message_not_a_traceback():
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", b"{ not json",
+                                                     "application/geo+json")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.exception
+    assert at.error and "desa.geojson" in at.error[0].value
+
+
+def test_bad_column_mapping_is_reported():
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson(["A"]),
+                                                     "application/geo+json")
+    at.text_area(key="boundary_columns").input("village_code KODE")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert at.error and "line 1" in at.error[0].value
+
+
+def test_data_page_reports_reconciliation_without_personal_data():
+    at = run("pages/5_Data.py")
+    outcomes = at.dataframe[[i for i, d in enumerate(at.dataframe)
+                             if "Hasil" in d.value.columns][0]].value
+    assert "matched_code" in set(outcomes["Hasil"])
+    rejected = at.dataframe[[i for i, d in enumerate(at.dataframe)
+                             if "source_row" in d.value.columns][0]].value
+    assert list(rejected.columns) == ["source_row", "outcome", "reason"]
+    assert len(rejected) == sum(n for k, n in zip(outcomes["Hasil"], outcomes["Jumlah"])
+                                if not str(k).startswith("matched"))
+
+
+# --- export ------------------------------------------------------------------------------
+
+def test_export_offers_the_chosen_files():
+    at = run("pages/6_Ekspor.py")
+    assert len(at.get("download_button")) == 0
+    at.multiselect(key="export_formats").set_value(["geojson", "csv"]).run()
+    at.button(key="prepare_export").click().run()
+    assert not at.error, texts(at.error)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(".geojson" in label for label in labels) and any(".csv" in label for label in labels)
+    assert not any(".gpkg" in label for label in labels)
+
+
+def test_real_boundaries_without_households_on_every_page(malang_sql):
+    """Kota Malang's 57 kelurahan, no household file: every page still draws, nothing crashes."""
+    at = run("app.py")
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").upload(malang_sql.name, malang_sql.read_bytes(),
+                                                     "application/sql")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert any("Analisis selesai: 57 desa" in s for s in texts(at.success)), texts(at.error)
+    for page in ("app.py", "pages/1_Peta.py", "pages/2_Prioritas.py",
+                 "pages/3_Kantong_Kemiskinan.py", "pages/4_Area_Percontohan.py",
+                 "pages/6_Ekspor.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, texts(at.error))
+    at.switch_page("pages/1_Peta.py").run()
+    assert any("no data" in m.value or "tidak ada data" in m.value for m in at.markdown)
