@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except GeoInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a path the user gave cannot be read or written
+        where = exc.filename or "input/output"
+        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

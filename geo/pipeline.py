@@ -16,13 +16,15 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import __version__
-from geo.boundaries import read_villages
+from geo.boundaries import CANONICAL_COLUMNS, read_villages
 from geo.config import RankConfig, default_config, load_config
 from geo.focus import select_focus
+from geo.household_schema import HOUSEHOLD_COLUMNS
 from geo.households import read_households
 from geo.indicators import village_indicators
 from geo.join import join_households, rejected_rows
-from geo.pockets import find_pockets
+from geo.mpi_weights import reweight_missing
+from geo.pockets import pockets_for
 from geo.results import AnalysisResult
 from geo.scoring import score_villages
 
@@ -106,16 +108,8 @@ def analyse(
     else:
         joined = rejected = None
         recon = {}
-    indicators = village_indicators(
-        joined if joined is not None else _no_households(),
-        villages,
-        weights=config.mpi.weights,
-        k=config.mpi.k,
-    )
-    base = villages.merge(indicators, on="village_code", how="left", validate="one_to_one")
-    base = _with_pockets(base, config)
     result = AnalysisResult(
-        villages=base,
+        villages=villages,
         reconciliation=recon,
         boundary_report=boundary_report,
         method={
@@ -129,66 +123,52 @@ def analyse(
     return rescore(result, config)
 
 
-def _no_households() -> pd.DataFrame:
-    """An empty joined table, so that a boundaries-only run still gets indicator columns."""
-    from geo.household_schema import HOUSEHOLD_COLUMNS
+def _village_table(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
+                   config: RankConfig) -> tuple[gpd.GeoDataFrame, dict]:
+    """Canonical villages + indicators (MPI with the config's k and weights) + pocket labels.
 
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in HOUSEHOLD_COLUMNS} | {
-        "outcome": pd.Series(dtype="string")})
+    A weighted deprivation with no value anywhere in the household file has its weight moved
+    to its dimension (:mod:`geo.mpi_weights`); the weights used are returned for the method.
+    """
+    weights, notes = dict(config.mpi.weights), []
+    if joined is None:
+        joined = pd.DataFrame({c: pd.Series(dtype="object") for c in HOUSEHOLD_COLUMNS})
+    else:
+        available = [d for d in weights if d in joined.columns and joined[d].notna().any()]
+        weights, notes = reweight_missing(weights, available)
+    indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k)
+    table = villages.merge(indicators, on="village_code", how="left", validate="one_to_one")
+    pockets = pockets_for(table, table, config).reset_index()
+    table = table.merge(pockets, on="village_code", how="left", validate="one_to_one")
+    used = {"mpi_weights_used": {name: str(w) for name, w in weights.items()}, "mpi_notes": notes}
+    return gpd.GeoDataFrame(table, geometry="geometry", crs=villages.crs), used
 
 
-def _with_pockets(villages: gpd.GeoDataFrame, config: RankConfig) -> gpd.GeoDataFrame:
-    """Add the pocket labels for the configured variable (they don't depend on weights)."""
-    settings = config.pockets
-    values = villages.set_index("village_code")[settings.variable]
-    pockets = find_pockets(
-        villages,
-        values,
-        permutations=settings.permutations,
-        seed=settings.seed,
-        alpha=settings.alpha,
-        fdr=settings.fdr,
-        isolated=settings.isolated,
-        snap_tolerance_m=settings.snap_tolerance_m,
-    )
-    stale = [c for c in pockets.columns if c in villages.columns and c != "village_code"]
-    return villages.drop(columns=stale).merge(
-        pockets.reset_index() if "village_code" not in pockets.columns else pockets,
-        on="village_code", how="left", validate="one_to_one",
-    )
+def _data_settings(config_dict: dict) -> tuple:
+    """The parts of a config that change indicators or pockets (not only the ranking)."""
+    return (config_dict.get("mpi"), config_dict.get("pockets"))
 
 
 def rescore(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
     """New weights or focus rules on the same data: score, rank, focus list, quadrant.
 
-    Pockets depend only on the data and the pocket settings, so they are kept; if those
-    settings changed, call :func:`analyse` again.
+    Only when the MPI or pocket settings changed are the indicators and pockets recomputed
+    (from the joined households kept in memory); a weight slider costs milliseconds.
     """
-    villages = result.villages.drop(
-        columns=[c for c in result.villages.columns
-                 if c in _RANKING_COLUMNS or str(c).startswith("why_")]
+    new_config = config.to_dict()
+    method = {**result.method, "config": new_config}
+    villages = result.villages
+    if "mpi_weights_used" not in method or _data_settings(new_config) != _data_settings(
+            result.method.get("config", {})):
+        villages, used = _village_table(villages[CANONICAL_COLUMNS], result.households, config)
+        method.update(used)
+    villages = villages.drop(
+        columns=[c for c in villages.columns if c in _RANKING_COLUMNS or str(c).startswith("why_")]
     )
     scored = score_villages(villages, config)
     focused = select_focus(scored, config.focus)
     focused = gpd.GeoDataFrame(focused, geometry="geometry", crs=result.villages.crs)
-    method = {**result.method, "config": config.to_dict()}
     return replace(result, villages=focused, method=method)
-
-
-FOCUS_LIST_COLUMNS = ("rank", "village_code", "village_name", "district_name", "score",
-                      "focus_reason", "quadrant", "pocket")
-
-
-def focus_list(result: AnalysisResult) -> pd.DataFrame:
-    """The villages in the focus list (lokus), ordered by rank: what leadership signs."""
-    villages = result.villages
-    chosen = villages[villages["in_focus_list"].fillna(False).astype(bool)]
-    chosen = chosen.sort_values(["rank", "village_code"], na_position="last")
-    columns = [c for c in FOCUS_LIST_COLUMNS if c in chosen.columns]
-    table = pd.DataFrame(chosen[columns]).reset_index(drop=True)
-    if "score" in table:
-        table["score"] = table["score"].round(2)
-    return table
 
 
 def run_rank(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
@@ -201,6 +181,7 @@ def run_rank(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
 
     from geo.export import build_layers
     from geo.export.gis import write_geojson
+    from geo.export.tables import write_ranked_table
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -211,9 +192,7 @@ def run_rank(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
         encoding="utf-8",
     )
     written["reconciliation"] = recon_path
-    for path in write_geojson(build_layers(result), out):
-        written[path.stem] = path
-    focus_path = out / "focus_list.csv"
-    focus_list(result).to_csv(focus_path, index=False, encoding="utf-8")
-    written["focus_list"] = focus_path
+    layers = build_layers(result)
+    for path in [*write_geojson(layers, out), *write_ranked_table(layers, out, formats=("csv",))]:
+        written[path.name] = path
     return written

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from geo.pipeline import analyse, as_config, focus_list, run_rank
+from geo.errors import GeoInputError
+from geo.pipeline import analyse, as_config, run_rank
 
 
 def add_arguments(parser) -> None:
@@ -22,6 +23,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     config = as_config(args.config)
+    if args.top is not None and args.top < 1:
+        raise GeoInputError(f"--top must be 1 or more (got {args.top})", source="--top")
     if args.top is not None:
         config = config.with_focus(top_n=args.top)
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
@@ -31,8 +34,10 @@ def run(args) -> int:
     if recon:
         outcomes = ", ".join(f"{k} {v}" for k, v in recon["outcomes"].items() if v)
         print(f"households: {recon['rows_in']} rows read: {outcomes}")
-    chosen = focus_list(result)
-    print(f"villages: {len(result.villages)}; focus list: {len(chosen)} villages")
+    chosen = int(result.villages["in_focus_list"].fillna(False).astype(bool).sum())
+    print(f"villages: {len(result.villages)}; focus list: {chosen} villages")
+    for note in result.method.get("mpi_notes", []):
+        print(f"note: {note}")
     for name, path in written.items():
         print(f"wrote {name}: {path}")
     return 0
