@@ -34,7 +34,7 @@ from geo.codes import parent_codes
 from geo.errors import GeoInputError
 from geo.household_schema import DEPRIVATIONS, GLOBAL_MPI_K, GLOBAL_MPI_WEIGHTS, PROGRAMMES
 from geo.join import MATCHED, code_index
-from geo.mpi import alkire_foster
+from geo.mpi import mpi_from_sums, mpi_sums
 
 LEVELS = ("village", "district", "regency")
 MPI_COLUMNS = (
@@ -66,9 +66,7 @@ def village_indicators(
         raise GeoInputError(
             f"level must be one of {', '.join(LEVELS)}, not {level!r}", source="level"
         )
-    if "village_code" not in villages.columns:
-        raise GeoInputError("the village layer has no village_code column", source="village_code")
-    layer = villages["village_code"].astype("string").dropna().drop_duplicates()
+    layer = _layer_codes(villages)
     if level == "village":
         unit_of_village = layer
     else:
@@ -77,14 +75,7 @@ def village_indicators(
     village_unit = units.get_indexer(unit_of_village.tolist())
 
     used = _used(joined)
-    village_idx = code_index(joined["village_code"], layer.tolist())[used]
-    if (village_idx < 0).any():
-        raise GeoInputError(
-            "the joined households name villages that are not in this layer; "
-            "compute indicators with the layer the households were joined to",
-            source="village_code",
-        )
-    groups = village_unit[village_idx]
+    groups = village_unit[_village_index(joined, layer, used)]
     table = _aggregate(joined, used, groups, units, weights, k)
     table.insert(0, f"{level}_code", pd.array(units.tolist(), dtype="string"))
     return table.reset_index(drop=True)
@@ -115,9 +106,79 @@ def _used(joined: pd.DataFrame) -> np.ndarray:
     return joined["outcome"].isin(MATCHED).to_numpy(dtype=bool)
 
 
+def village_sums(joined: pd.DataFrame, villages: pd.DataFrame, *, weights=None, k=None
+                 ) -> pd.DataFrame:
+    """Additive per-village totals behind every indicator, indexed by ``village_code``.
+
+    Every indicator is a ratio of counts (households, people, people deprived, poor people's
+    scores in exact integer units, programme receipt...). Tables from separate pieces of a
+    registry (files, Dask partitions, each joined on its own) can be added element-wise and
+    finished with :func:`indicators_from_sums`, giving exactly :func:`village_indicators` of
+    the whole registry: the totals are integers, held exactly in float64.
+
+    Parameters
+    ----------
+    joined, villages, weights, k : as in :func:`village_indicators` (village level).
+
+    Returns
+    -------
+    DataFrame
+        One row per village of the layer, in layer order; columns are counts and sums.
+    """
+    weights, k = _settings(weights, k)
+    layer = _layer_codes(villages)
+    used = _used(joined)
+    groups = _village_index(joined, layer, used)
+    sums = _sums(joined, used, groups, len(layer), weights, k)
+    sums.index = pd.Index(layer.tolist(), name="village_code")
+    return sums
+
+
+def indicators_from_sums(sums: pd.DataFrame, *, weights=None, k=None) -> pd.DataFrame:
+    """The village indicator table from (added-up) :func:`village_sums` totals.
+
+    Same columns and values as :func:`village_indicators` (``village_code`` first, one row
+    per row of ``sums``); ``weights`` and ``k`` must be the ones the sums were made with.
+    """
+    weights, k = _settings(weights, k)
+    table = _finalise(sums, weights, k)
+    table.insert(0, "village_code", pd.array([str(c) for c in sums.index], dtype="string"))
+    return table.reset_index(drop=True)
+
+
+def _settings(weights, k) -> tuple[dict, object]:
+    return dict(GLOBAL_MPI_WEIGHTS if weights is None else weights), (GLOBAL_MPI_K if k is None
+                                                                      else k)
+
+
+def _layer_codes(villages) -> pd.Series:
+    if "village_code" not in villages.columns:
+        raise GeoInputError("the village layer has no village_code column", source="village_code")
+    return villages["village_code"].astype("string").dropna().drop_duplicates()
+
+
+def _village_index(joined, layer, used) -> np.ndarray:
+    village_idx = code_index(joined["village_code"], layer.tolist())[used]
+    if (village_idx < 0).any():
+        raise GeoInputError(
+            "the joined households name villages that are not in this layer; "
+            "compute indicators with the layer the households were joined to",
+            source="village_code",
+        )
+    return village_idx
+
+
 def _aggregate(joined, used, groups, units, weights, k) -> pd.DataFrame:
     """All indicators per unit; ``groups`` is the unit index of each used row."""
-    n_units = len(units)
+    weights, k = _settings(weights, k)
+    sums = _sums(joined, used, groups, len(units), weights, k)
+    table = _finalise(sums, weights, k)
+    table.index = units
+    return table
+
+
+def _sums(joined, used, groups, n_units, weights, k) -> pd.DataFrame:
+    """Additive totals per unit (counts as int64, people sums as integer-valued float64)."""
     n_used = int(used.sum())
 
     def total(values):
@@ -126,28 +187,19 @@ def _aggregate(joined, used, groups, units, weights, k) -> pd.DataFrame:
     def count(mask):
         return np.bincount(groups[mask], minlength=n_units)
 
-    def ratio(num, den):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-
     members = _numbers(joined, "members", used, default=1.0)
     members = np.where(np.isnan(members), 0.0, members)
     desil = _numbers(joined, "desil", used)
     d1, d14, rich = desil == 1, desil <= 4, desil >= 6  # NaN compares False
 
-    households = count(np.ones(n_used, dtype=bool))
     out: dict[str, np.ndarray] = {
-        "households": households,
-        "people": _count(total(members)),
+        "households": count(np.ones(n_used, dtype=bool)),
+        "people": total(members),
         "desil1_households": count(d1),
-        "desil1_people": _count(total(members * d1)),
+        "desil1_people": total(members * d1),
+        "desil14_households": count(d14),
+        "desil14_people": total(members * d14),
     }
-    out["desil1_share"] = ratio(out["desil1_households"], households)
-    out["desil14_households"] = count(d14)
-    out["desil14_people"] = _count(total(members * d14))
-    out["desil14_share"] = ratio(out["desil14_households"], households)
-
-    weights = dict(GLOBAL_MPI_WEIGHTS if weights is None else weights)
     absent = [dep for dep in weights if dep not in joined.columns and dep not in DEPRIVATIONS]
     if absent:
         raise GeoInputError(
@@ -157,16 +209,56 @@ def _aggregate(joined, used, groups, units, weights, k) -> pd.DataFrame:
         )
     flags = {dep: _numbers(joined, dep, used) for dep in dict.fromkeys([*DEPRIVATIONS, *weights])}
     for dep, flag in flags.items():
-        known_people = total(members * ~np.isnan(flag))
-        out[f"rate_{dep}"] = ratio(total(members * (flag == 1)), known_people)
+        out[f"known_people_{dep}"] = total(members * ~np.isnan(flag))
+        out[f"deprived_people_{dep}"] = total(members * (flag == 1))
 
     matrix = np.empty((n_used, len(weights)), order="F")
     for i, dep in enumerate(weights):
         matrix[:, i] = flags[dep]
-    mpi = alkire_foster(
-        matrix, weights, GLOBAL_MPI_K if k is None else k, people=members,
-        groups=pd.Categorical.from_codes(groups, categories=pd.RangeIndex(n_units)),
-    )
+    mpi = mpi_sums(matrix, weights, k, people=members, codes=groups, n_groups=n_units)
+    out.update({name: mpi[name].to_numpy() for name in mpi.columns})
+
+    receives_any = np.zeros(n_used, dtype=bool)
+    present = [p for p in PROGRAMMES if p in joined.columns]
+    for programme in present:
+        receives = _numbers(joined, programme, used) == 1
+        receives_any |= receives
+        out[f"poor_receiving_{programme}"] = count(d14 & receives)
+    if present:
+        out["poor_unreached"] = count(d14 & ~receives_any)
+        out["inclusion_error"] = count(rich & receives_any)
+        out["recipients"] = count(receives_any)
+    return pd.DataFrame(out)
+
+
+def _finalise(sums: pd.DataFrame, weights, k) -> pd.DataFrame:
+    """Indicators from the totals of :func:`_sums`; programme totals absent give NaN."""
+    n_units = len(sums)
+
+    def ratio(num, den):
+        num, den = np.asarray(num), np.asarray(den)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+    def column(name):
+        return sums[name].to_numpy()
+
+    households = column("households").astype(np.int64)
+    out: dict[str, np.ndarray] = {
+        "households": households,
+        "people": _count(column("people")),
+        "desil1_households": column("desil1_households").astype(np.int64),
+        "desil1_people": _count(column("desil1_people")),
+    }
+    out["desil1_share"] = ratio(out["desil1_households"], households)
+    out["desil14_households"] = column("desil14_households").astype(np.int64)
+    out["desil14_people"] = _count(column("desil14_people"))
+    out["desil14_share"] = ratio(out["desil14_households"], households)
+    for dep in dict.fromkeys([*DEPRIVATIONS, *weights]):
+        out[f"rate_{dep}"] = ratio(column(f"deprived_people_{dep}"),
+                                   column(f"known_people_{dep}"))
+
+    mpi = mpi_from_sums(sums, weights, k)
     for name in MPI_COLUMNS:
         out[name] = mpi[name].to_numpy()
     out["mpi_people"] = _count(out["mpi_people"])
@@ -176,25 +268,20 @@ def _aggregate(joined, used, groups, units, weights, k) -> pd.DataFrame:
             out[f"{prefix}{dep}"] = mpi[f"{prefix}{dep}"].to_numpy()
 
     d14_households = out["desil14_households"]
-    present = [p for p in PROGRAMMES if p in joined.columns]
-    receives_any = np.zeros(n_used, dtype=bool)
     for programme in PROGRAMMES:
         name = "cov_" + programme.removeprefix("recv_")
-        if programme not in present:
-            out[name] = np.full(n_units, np.nan)
-            continue
-        receives = _numbers(joined, programme, used) == 1
-        receives_any |= receives
-        out[name] = ratio(count(d14 & receives), d14_households)
-    if present:
-        out["poor_unreached"] = count(d14 & ~receives_any)
+        total = f"poor_receiving_{programme}"
+        out[name] = (ratio(column(total), d14_households) if total in sums.columns
+                     else np.full(n_units, np.nan))
+    if "poor_unreached" in sums.columns:
+        out["poor_unreached"] = column("poor_unreached").astype(np.int64)
         out["exclusion_rate"] = ratio(out["poor_unreached"], d14_households)
-        out["inclusion_error"] = count(rich & receives_any)
-        out["inclusion_error_rate"] = ratio(out["inclusion_error"], count(receives_any))
+        out["inclusion_error"] = column("inclusion_error").astype(np.int64)
+        out["inclusion_error_rate"] = ratio(out["inclusion_error"], column("recipients"))
     else:
         for name in ("poor_unreached", "exclusion_rate", "inclusion_error", "inclusion_error_rate"):
             out[name] = np.full(n_units, np.nan)
-    return pd.DataFrame(out, index=units)
+    return pd.DataFrame(out)
 
 
 def _numbers(joined, name, used, default=np.nan) -> np.ndarray:

@@ -183,62 +183,126 @@ def alkire_foster(
     names = list(w)
     g, missing = _deprivation_matrix(deprivations, names)
     n_rows = g.shape[0]
-    p = _people(people, n_rows)
-
-    units, scale = _integer_units(w, cutoff)
-    has_data = ~missing.all(axis=1)
-    score = np.zeros(n_rows, dtype=np.int64)  # exact: integer multiples of 1/scale
-    for i, unit in enumerate(units):
-        score += unit * g[:, i]
-    poor = has_data & (score >= int(cutoff * scale))
-    vulnerable = has_data & ~poor & (score >= int(VULNERABLE_FROM * scale))
-    severe = has_data & (score >= int(SEVERE_FROM * scale))
-
     if groups is None:
-        codes, labels, n_groups = np.zeros(n_rows, np.int64), None, 1
+        codes, labels = np.zeros(n_rows, np.int64), None
     else:
         codes, labels = _group_codes(groups, n_rows)
-        n_groups = len(labels)
-        keep = codes >= 0
-        if not keep.all():
-            codes, g, p, score = codes[keep], g[keep], p[keep], score[keep]
-            has_data, poor = has_data[keep], poor[keep]
-            vulnerable, severe = vulnerable[keep], severe[keep]
-
-    def total(weights_):
-        return np.bincount(codes, weights=weights_, minlength=n_groups)
-
-    poor_p = p * poor
-    n = total(p * has_data)
-    q = total(poor_p)
-    poor_score = total(poor_p * score) / scale
-    with np.errstate(invalid="ignore", divide="ignore"):
-        H = q / n
-        A = poor_score / q
-        M0 = poor_score / n
-        vuln = total(p * vulnerable) / n
-        sev = total(p * severe) / n
-        cens = {j: total(poor_p * g[:, i]) / n for i, j in enumerate(names)}
-        contrib = {j: float(w[j]) * cens[j] / M0 for j in names}
-    A = np.where(q > 0, A, np.where(n > 0, 0.0, np.nan))  # nobody poor: intensity 0 by convention
+    sums = _sums(g, missing, w, cutoff, _people(people, n_rows), codes,
+                 1 if labels is None else len(labels))
+    table = mpi_from_sums(sums, w, cutoff)
 
     if groups is None:
+        row = table.iloc[0]
+        has_data = ~missing.all(axis=1)
         return MPIResult(
-            n=float(n[0]), q=float(q[0]), H=float(H[0]), A=float(A[0]), M0=float(M0[0]),
-            vulnerable=float(vuln[0]), severe=float(sev[0]),
-            censored={j: float(v[0]) for j, v in cens.items()},
-            contribution={j: float(v[0]) for j, v in contrib.items()},
+            n=float(row["mpi_people"]), q=float(row["mpi_poor_people"]), H=float(row["mpi_h"]),
+            A=float(row["mpi_a"]), M0=float(row["mpi_m0"]),
+            vulnerable=float(row["mpi_vulnerable"]), severe=float(row["mpi_severe"]),
+            censored={j: float(row[f"cens_{j}"]) for j in names},
+            contribution={j: float(row[f"contrib_{j}"]) for j in names},
             missing={j: int(missing[:, i].sum()) for i, j in enumerate(names)},
             no_data=int((~has_data).sum()), k=str(cutoff),
             weights={j: str(v) for j, v in w.items()},
         )
+    table.index = labels
+    return table
+
+
+def mpi_sums(deprivations, weights: Mapping[str, object], k=GLOBAL_MPI_K, people=None,
+             codes=None, n_groups: int = 1) -> pd.DataFrame:
+    """Additive Alkire–Foster totals per group: the part of the MPI that can be summed.
+
+    Every MPI figure is a ratio of people counts, so a large registry can be measured in
+    pieces (files, Dask partitions): sum these tables element-wise, then call
+    :func:`mpi_from_sums`. With whole ``people`` the totals are integers held exactly in
+    float64 (below 2**53), so the pieces give bit-for-bit the figures of one pass.
+
+    Parameters
+    ----------
+    deprivations, weights, k, people : as in :func:`alkire_foster`.
+    codes : int array, optional
+        Group number (0 .. ``n_groups - 1``) of each row; ``-1`` leaves the row out. All rows
+        in group 0 when omitted.
+    n_groups : number of groups (rows of the result).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``mpi_people`` (n), ``mpi_poor_people`` (q), ``mpi_poor_units``
+        (sum of the poor people's scores in units of ``1/D``, see the module notes),
+        ``mpi_vulnerable_people``, ``mpi_severe_people`` and ``poor_<j>`` (people poor and
+        deprived in ``j``).
+    """
+    w = exact_weights(weights)
+    cutoff = exact_k(k)
+    g, missing = _deprivation_matrix(deprivations, list(w))
+    n_rows = g.shape[0]
+    codes = np.zeros(n_rows, np.int64) if codes is None else np.asarray(codes, dtype=np.int64)
+    if codes.shape != (n_rows,):
+        raise GeoInputError(f"groups must have one label per row ({n_rows})", source="groups")
+    return _sums(g, missing, w, cutoff, _people(people, n_rows), codes, n_groups)
+
+
+def mpi_from_sums(sums: pd.DataFrame, weights: Mapping[str, object], k=GLOBAL_MPI_K
+                  ) -> pd.DataFrame:
+    """The MPI figures from (summed) :func:`mpi_sums` totals; same index as ``sums``.
+
+    Columns ``mpi_people``, ``mpi_poor_people``, ``mpi_h``, ``mpi_a``, ``mpi_m0``,
+    ``mpi_vulnerable``, ``mpi_severe``, ``cens_<j>``, ``contrib_<j>`` (see
+    :func:`alkire_foster`).
+    """
+    w = exact_weights(weights)
+    _, scale = _integer_units(w, exact_k(k))
+    n = sums["mpi_people"].to_numpy(dtype=float)
+    q = sums["mpi_poor_people"].to_numpy(dtype=float)
+    poor_score = sums["mpi_poor_units"].to_numpy(dtype=float) / scale
+    with np.errstate(invalid="ignore", divide="ignore"):
+        H = q / n
+        A = poor_score / q
+        M0 = poor_score / n
+        vuln = sums["mpi_vulnerable_people"].to_numpy(dtype=float) / n
+        sev = sums["mpi_severe_people"].to_numpy(dtype=float) / n
+        cens = {j: sums[f"poor_{j}"].to_numpy(dtype=float) / n for j in w}
+        contrib = {j: float(w[j]) * cens[j] / M0 for j in w}
+    A = np.where(q > 0, A, np.where(n > 0, 0.0, np.nan))  # nobody poor: intensity 0 by convention
     table = {
         "mpi_people": n, "mpi_poor_people": q, "mpi_h": H, "mpi_a": A, "mpi_m0": M0,
         "mpi_vulnerable": vuln, "mpi_severe": sev,
         **{f"cens_{j}": v for j, v in cens.items()},
         **{f"contrib_{j}": v for j, v in contrib.items()},
     }
-    return pd.DataFrame(table, index=labels)
+    return pd.DataFrame(table, index=sums.index)
+
+
+def _sums(g, missing, w, cutoff, p, codes, n_groups) -> pd.DataFrame:
+    """Per-group totals from the 0/1 matrix; rows with ``codes < 0`` are left out."""
+    units, scale = _integer_units(w, cutoff)
+    has_data = ~missing.all(axis=1)
+    score = np.zeros(g.shape[0], dtype=np.int64)  # exact: integer multiples of 1/scale
+    for i, unit in enumerate(units):
+        score += unit * g[:, i]
+    poor = has_data & (score >= int(cutoff * scale))
+    vulnerable = has_data & ~poor & (score >= int(VULNERABLE_FROM * scale))
+    severe = has_data & (score >= int(SEVERE_FROM * scale))
+    keep = codes >= 0
+    if not keep.all():
+        codes, g, p, score = codes[keep], g[keep], p[keep], score[keep]
+        has_data, poor = has_data[keep], poor[keep]
+        vulnerable, severe = vulnerable[keep], severe[keep]
+
+    def total(weights_):
+        return np.bincount(codes, weights=weights_, minlength=n_groups)
+
+    poor_p = p * poor
+    table = {
+        "mpi_people": total(p * has_data),
+        "mpi_poor_people": total(poor_p),
+        "mpi_poor_units": total(poor_p * score),
+        "mpi_vulnerable_people": total(p * vulnerable),
+        "mpi_severe_people": total(p * severe),
+        **{f"poor_{j}": total(poor_p * g[:, i]) for i, j in enumerate(w)},
+    }
+    return pd.DataFrame(table)
 
 
 def _integer_units(weights: dict[str, Fraction], k: Fraction) -> tuple[np.ndarray, int]:

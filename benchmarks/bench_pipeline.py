@@ -1,0 +1,247 @@
+"""The whole ``rank`` pipeline at province scale, against the plain GeoPandas way, same run.
+
+Run: ``python benchmarks/bench_pipeline.py --households 1000000``
+
+Makes (once, in a child process so it does not count in the peak memory) the Jawa Timur
+village layer as GeoParquet and ``--households`` synthetic households
+(:mod:`households_gen`), then times, in this order and on the same files:
+
+ours
+    read boundaries (``read_villages``), read (``read_table``: the file as text), validate
+    (the rest of ``read_households``), join (``join_households``: codes, locations,
+    reconciliation), aggregate (``village_indicators``: desil, rates, exact MPI, targeting),
+    score (``score_villages`` + ``select_focus``), pockets (``find_pockets``: Local Moran and
+    Gi*, 999 permutations each), export (``run_rank``: reconciliation.json, four GeoJSON
+    layers, focus_list.csv). Peak memory (``ru_maxrss``) is read right after.
+baseline 1
+    what a GIS analyst writes: ``pd.read_parquet`` -> ``gpd.points_from_xy`` -> ``gpd.sjoin``
+    -> ``groupby`` (households, people, desil-1 and desil 1-4 counts and shares, deprivation
+    shares). Ratio ours/baseline for join + aggregate.
+baseline 2
+    the same steps as ``rank``, the plain way: read both files, sjoin, groupby, libpysal Queen
+    weights, ``esda.Moran_Local`` with 999 permutations, write the GeoJSON. Ratio end to end.
+
+Prints one line per stage and the ratios; ``main(argv)`` returns the figures as a dict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import geopandas as gpd  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def prepare(households: int, work: Path, *, villages_cache: Path | None = None,
+            boundaries=None, households_file: Path | None = None, seed: int = 2024
+            ) -> tuple[Path, Path]:
+    """The village GeoParquet and the household Parquet, made by a child process if absent."""
+    villages_cache = villages_cache or work / "villages.parquet"
+    households_file = households_file or work / f"households_{households}.parquet"
+    if not (villages_cache.exists() and households_file.exists()):
+        cmd = [sys.executable, str(HERE / "households_gen.py"), "--households", str(households),
+               "--out", str(households_file), "--villages-cache", str(villages_cache),
+               "--seed", str(seed)]
+        if boundaries:
+            cmd += ["--boundaries", *map(str, boundaries)]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return villages_cache, households_file
+
+
+class Clock:
+    """Named stage timings (wall clock, seconds)."""
+
+    def __init__(self):
+        self.times: dict[str, float] = {}
+
+    def __call__(self, name: str, func, *args, **kwargs):
+        start = time.perf_counter()
+        value = func(*args, **kwargs)
+        self.times[name] = time.perf_counter() - start
+        return value
+
+
+def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple[dict, dict]:
+    """Our pipeline, stage by stage, as ``python -m geo rank`` runs it."""
+    from geo.boundaries import read_villages
+    from geo.households import read_households, read_table
+    from geo.indicators import village_indicators
+    from geo.join import join_households, rejected_rows
+    from geo.pipeline import as_config, rescore, run_rank
+    from geo.pockets import find_pockets
+    from geo.results import AnalysisResult
+
+    config = as_config(None)
+    clock = Clock()
+    villages, boundary_report = clock("read boundaries", read_villages, [villages_file])
+    clock("read", read_table, households_file)
+    gc.collect()
+    table, ingest = clock("read+validate", read_households, households_file)
+    clock.times["validate"] = clock.times.pop("read+validate") - clock.times["read"]
+    joined, reconciliation = clock("join", join_households, table, villages)
+    del table
+    indicators = clock("aggregate", village_indicators, joined, villages,
+                       weights=config.mpi.weights, k=config.mpi.k)
+    base = villages.merge(indicators, on="village_code", how="left", validate="one_to_one")
+    settings = config.pockets
+    values = base.set_index("village_code")[settings.variable]
+    pockets = clock("pockets", find_pockets, base, values,
+                    permutations=settings.permutations, seed=settings.seed, alpha=settings.alpha,
+                    fdr=settings.fdr, isolated=settings.isolated,
+                    snap_tolerance_m=settings.snap_tolerance_m)
+    base = gpd.GeoDataFrame(base.merge(pockets, on="village_code", how="left"),
+                            geometry="geometry", crs=villages.crs)
+    result = AnalysisResult(villages=base, reconciliation={**reconciliation.to_dict(),
+                                                           "ingest": ingest},
+                            boundary_report=boundary_report, method={"sources": []},
+                            households=joined, rejected=rejected_rows(joined))
+    result = clock("score", rescore, result, config)
+    clock("export", run_rank, result, out_dir)
+    figures = {
+        "households": int(reconciliation.rows_in),
+        "villages": len(villages),
+        "outcomes": reconciliation.outcomes,
+        "pockets": pockets.attrs["pockets"]["counts"],
+        "peak_mb": peak_mb(),
+    }
+    return clock.times, figures
+
+
+def _plain_aggregate(sj: pd.DataFrame) -> pd.DataFrame:
+    """groupby as an analyst writes it: counts, sums and means per village."""
+    from geo.household_schema import DEPRIVATIONS
+
+    sj = sj.assign(d1=sj["desil"].eq(1), d14=sj["desil"].le(4))
+    agg = sj.groupby("village_code_right").agg(
+        households=("household_id", "count"), people=("members", "sum"),
+        desil1_households=("d1", "sum"), desil14_households=("d14", "sum"),
+        **{f"rate_{d}": (d, "mean") for d in DEPRIVATIONS},
+    )
+    agg["desil1_share"] = agg["desil1_households"] / agg["households"]
+    agg["desil14_share"] = agg["desil14_households"] / agg["households"]
+    return agg
+
+
+def run_baseline1(villages_file: Path, households_file: Path) -> dict:
+    """read_parquet -> points_from_xy -> sjoin -> groupby."""
+    clock = Clock()
+    villages = gpd.read_parquet(villages_file)
+    hh = clock("read", pd.read_parquet, households_file)
+    start = time.perf_counter()
+    points = gpd.GeoDataFrame(hh, geometry=gpd.points_from_xy(hh["longitude"], hh["latitude"]),
+                              crs=4326)
+    sj = gpd.sjoin(points, villages[["village_code", "geometry"]], how="inner",
+                   predicate="within")
+    clock.times["join"] = time.perf_counter() - start
+    clock("aggregate", _plain_aggregate, sj)
+    return clock.times
+
+
+def run_baseline2(villages_file: Path, households_file: Path, out_dir: Path,
+                  permutations: int = 999) -> dict:
+    """The ``rank`` steps the plain way: sjoin, groupby, Queen weights, Local Moran, GeoJSON."""
+    import esda
+    from libpysal.weights import Queen
+
+    clock = Clock()
+    start = time.perf_counter()
+    villages = gpd.read_parquet(villages_file)
+    hh = pd.read_parquet(households_file)
+    clock.times["read"] = time.perf_counter() - start
+    start = time.perf_counter()
+    points = gpd.GeoDataFrame(hh, geometry=gpd.points_from_xy(hh["longitude"], hh["latitude"]),
+                              crs=4326)
+    sj = gpd.sjoin(points, villages[["village_code", "geometry"]], how="inner",
+                   predicate="within")
+    agg = _plain_aggregate(sj)
+    clock.times["join+aggregate"] = time.perf_counter() - start
+    gdf = villages.merge(agg, left_on="village_code", right_index=True, how="left")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = clock("queen", Queen.from_dataframe, gdf, use_index=False, silence_warnings=True)
+        w.transform = "r"
+        y = gdf["desil1_share"].fillna(0).to_numpy()
+        lisa = clock("local moran", esda.Moran_Local, y, w, permutations=permutations,
+                     seed=12345)
+    gdf["lisa_q"] = lisa.q
+    gdf["lisa_p"] = lisa.p_sim
+    path = out_dir / "baseline_villages.geojson"
+    clock("export", gdf.to_file, path, driver="GeoJSON")
+    return clock.times
+
+
+def _line(name: str, times: dict) -> str:
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in times.items())
+    return f"{name}: {parts} (s)"
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--work", help="folder for the generated inputs and outputs "
+                        "(default: a temporary folder)")
+    parser.add_argument("--villages-cache", help="GeoParquet of the village layer (made once)")
+    parser.add_argument("--households-file", help="use this household Parquet")
+    parser.add_argument("--boundaries", nargs="*", help="boundary files (default: Jawa Timur)")
+    parser.add_argument("--permutations", type=int, default=999,
+                        help="baseline 2's permutations (ours: the config's)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as tmp:
+        work = Path(args.work or tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        villages_file, households_file = prepare(
+            args.households, work,
+            villages_cache=Path(args.villages_cache) if args.villages_cache else None,
+            boundaries=args.boundaries,
+            households_file=Path(args.households_file) if args.households_file else None)
+        baseline_mb = peak_mb()
+        ours, figures = run_ours(villages_file, households_file, work / "ours")
+        gc.collect()
+        base1 = run_baseline1(villages_file, households_file)
+        gc.collect()
+        base2 = run_baseline2(villages_file, households_file, work, args.permutations)
+
+    ours_total = sum(ours.values())
+    ours_ja = ours["join"] + ours["aggregate"]
+    base1_ja = base1["join"] + base1["aggregate"]
+    base2_total = sum(base2.values())
+    figures.update({
+        "ours": ours, "baseline1": base1, "baseline2": base2,
+        "ratio_join_aggregate": ours_ja / base1_ja,
+        "ratio_end_to_end": ours_total / base2_total,
+        "start_mb": baseline_mb,
+    })
+    print(f"{figures['households']:,} households over {figures['villages']:,} villages")
+    print("outcomes:", figures["outcomes"])
+    print(_line("ours", ours) + f"; total {ours_total:.2f} s")
+    print(f"ours peak memory: {figures['peak_mb']:.0f} MB (process, after the run; "
+          f"{baseline_mb:.0f} MB before)")
+    print(_line("baseline 1 (read_parquet, points_from_xy, sjoin, groupby)", base1))
+    print(f"join + aggregate: ours {ours_ja:.2f} s, baseline 1 {base1_ja:.2f} s, "
+          f"ratio ours/baseline {figures['ratio_join_aggregate']:.2f}")
+    print(_line("baseline 2 (read, sjoin, groupby, Queen, Moran_Local, GeoJSON)", base2)
+          + f"; total {base2_total:.2f} s")
+    print(f"end to end: ours {ours_total:.2f} s, baseline 2 {base2_total:.2f} s, "
+          f"ratio ours/baseline {figures['ratio_end_to_end']:.2f}")
+    return figures
+
+
+if __name__ == "__main__":
+    main()
