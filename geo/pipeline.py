@@ -18,6 +18,7 @@ import pandas as pd
 from geo import __version__
 from geo.boundaries import CANONICAL_COLUMNS, read_villages
 from geo.config import RankConfig, default_config, load_config
+from geo.errors import GeoInputError
 from geo.focus import select_focus
 from geo.household_schema import HOUSEHOLD_COLUMNS
 from geo.households import read_households
@@ -74,6 +75,7 @@ def analyse(
     layer: str | None = None,
     crs: str | None = None,
     swap_xy: bool = False,
+    dask=None,
 ) -> AnalysisResult:
     """Run the whole analysis on files.
 
@@ -87,6 +89,10 @@ def analyse(
     prefer : which village wins when a household's code and location disagree.
     layer, crs, swap_xy : passed to :func:`geo.boundaries.read_villages` (GeoPackage layer;
         the CRS of a file without one; swap latitude/longitude read in the wrong order).
+    dask : None (in memory), True (a local Dask cluster) or a scheduler address
+        (``"tcp://host:8786"``): the household side runs on Dask
+        (:mod:`geo.dask_backend`) and ``households`` is a Parquet file, folder or glob. The
+        joined households are then not kept, so the pilot-area grid is not available.
 
     Raises
     ------
@@ -99,7 +105,20 @@ def analyse(
         sources, engine=engine, layer=layer, column_map=boundary_columns, crs=crs, swap_xy=swap_xy
     )
     method_sources = [{"role": "boundaries", **file_fingerprint(p)} for p in sources]
-    if households is not None:
+    indicators = None
+    if households is not None and dask is not None:
+        from geo.dask_backend import registry_files, village_indicators_dask
+
+        indicators, recon = village_indicators_dask(
+            households, villages, scheduler=None if dask is True else dask,
+            weights=config.mpi.weights, k=config.mpi.k, prefer=prefer,
+            column_map=household_columns,
+        )
+        joined = rejected = None
+        method_sources += [{"role": "households", **file_fingerprint(p)}
+                           for p in registry_files(households)]
+        recon = {**recon, "prefer": prefer, "backend": "dask"}
+    elif households is not None:
         table, ingest = read_households(households, column_map=household_columns)
         joined, reconciliation = join_households(table, villages, prefer=prefer)
         rejected = rejected_rows(joined)
@@ -108,6 +127,8 @@ def analyse(
     else:
         joined = rejected = None
         recon = {}
+    if indicators is not None:
+        villages, used = _village_table(villages, None, config, indicators=indicators)
     result = AnalysisResult(
         villages=villages,
         reconciliation=recon,
@@ -120,23 +141,28 @@ def analyse(
         households=joined,
         rejected=rejected,
     )
+    if indicators is not None:
+        result.method.update(used, config=config.to_dict())
     return rescore(result, config)
 
 
 def _village_table(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
-                   config: RankConfig) -> tuple[gpd.GeoDataFrame, dict]:
+                   config: RankConfig, *, indicators: pd.DataFrame | None = None
+                   ) -> tuple[gpd.GeoDataFrame, dict]:
     """Canonical villages + indicators (MPI with the config's k and weights) + pocket labels.
 
     A weighted deprivation with no value anywhere in the household file has its weight moved
     to its dimension (:mod:`geo.mpi_weights`); the weights used are returned for the method.
+    ``indicators`` computed elsewhere (the Dask back end) are used as they are.
     """
     weights, notes = dict(config.mpi.weights), []
-    if joined is None:
-        joined = pd.DataFrame({c: pd.Series(dtype="object") for c in HOUSEHOLD_COLUMNS})
-    else:
-        available = [d for d in weights if d in joined.columns and joined[d].notna().any()]
-        weights, notes = reweight_missing(weights, available)
-    indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k)
+    if indicators is None:
+        if joined is None:
+            joined = pd.DataFrame({c: pd.Series(dtype="object") for c in HOUSEHOLD_COLUMNS})
+        else:
+            available = [d for d in weights if d in joined.columns and joined[d].notna().any()]
+            weights, notes = reweight_missing(weights, available)
+        indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k)
     table = villages.merge(indicators, on="village_code", how="left", validate="one_to_one")
     pockets = pockets_for(table, table, config).reset_index()
     table = table.merge(pockets, on="village_code", how="left", validate="one_to_one")
@@ -160,6 +186,10 @@ def rescore(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
     villages = result.villages
     if "mpi_weights_used" not in method or _data_settings(new_config) != _data_settings(
             result.method.get("config", {})):
+        if result.households is None and result.reconciliation:
+            raise GeoInputError("the MPI or pocket settings changed and the households were "
+                                "processed on Dask: run the analysis again with the new config",
+                                source="config")
         villages, used = _village_table(villages[CANONICAL_COLUMNS], result.households, config)
         method.update(used)
     villages = villages.drop(

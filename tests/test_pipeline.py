@@ -79,3 +79,21 @@ def test_unwritable_output_is_one_line_not_a_traceback(tmp_path):
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "file" in proc.stderr
+
+
+def test_dask_back_end_gives_the_same_ranking_as_in_memory(tmp_path, demo_result):
+    boundaries, households = demo_sources()
+    table = pd.read_csv(households, dtype=str)
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    half = len(table) // 2
+    table.iloc[:half].to_parquet(folder / "part-0.parquet", index=False)
+    table.iloc[half:].to_parquet(folder / "part-1.parquet", index=False)
+    on_dask = analyse(boundaries, folder, dask=True)
+    ours = demo_result.villages.set_index("village_code")
+    theirs = on_dask.villages.set_index("village_code").loc[ours.index]
+    for column in ("households", "people", "desil1_share", "mpi_h", "mpi_m0", "score", "rank",
+                   "in_focus_list", "pocket"):
+        pd.testing.assert_series_equal(ours[column], theirs[column], check_dtype=False, obj=column)
+    assert on_dask.reconciliation["outcomes"] == demo_result.reconciliation["outcomes"]
+    assert on_dask.households is None and on_dask.reconciliation["backend"] == "dask"

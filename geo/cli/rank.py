@@ -18,6 +18,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--crs", metavar="CRS", help="CRS of a boundary file that has none (e.g. EPSG:32750)")
     parser.add_argument("--swap-xy", action="store_true",
                         help="the boundary file has latitude and longitude in the wrong order: swap them")
+    parser.add_argument("--dask", nargs="?", const=True, metavar="ADDRESS",
+                        help="run the household side on Dask: a local cluster, or the scheduler at "
+                             "ADDRESS (tcp://host:8786); --households is then a Parquet file, folder or glob")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 
 
@@ -28,7 +31,8 @@ def run(args) -> int:
     if args.top is not None:
         config = config.with_focus(top_n=args.top)
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
-                     prefer=args.prefer, crs=args.crs, swap_xy=args.swap_xy)
+                     prefer=args.prefer, crs=args.crs, swap_xy=args.swap_xy,
+                     dask=args.dask)
     written = run_rank(result, args.out)
     recon = result.reconciliation
     if recon:
