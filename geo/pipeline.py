@@ -7,7 +7,6 @@ time, software version) so that a saved decision or an export can be re-run and 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +18,9 @@ from geo import __version__
 from geo.boundaries import CANONICAL_COLUMNS, read_villages
 from geo.config import RankConfig, default_config, load_config
 from geo.errors import GeoInputError
+from geo.fingerprint import file_fingerprint
 from geo.focus import select_focus
+from geo.layer_cache import read_villages_cached
 from geo.household_schema import HOUSEHOLD_COLUMNS
 from geo.households import read_households
 from geo.indicators import village_indicators
@@ -49,16 +50,6 @@ def as_config(config: RankConfig | str | Path | None) -> RankConfig:
     return load_config(config)
 
 
-def file_fingerprint(path: str | Path) -> dict:
-    """Name, size and SHA-256 of an input file: enough to prove which data a list came from."""
-    path = Path(path)
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
-
-
 def _as_list(sources) -> list:
     return list(sources) if isinstance(sources, (list, tuple)) else [sources]
 
@@ -76,6 +67,7 @@ def analyse(
     crs: str | None = None,
     swap_xy: bool = False,
     dask=None,
+    cache: bool = True,
 ) -> AnalysisResult:
     """Run the whole analysis on files.
 
@@ -93,6 +85,8 @@ def analyse(
         (``"tcp://host:8786"``): the household side runs on Dask
         (:mod:`geo.dask_backend`) and ``households`` is a Parquet file, folder or glob. The
         joined households are then not kept, so the pilot-area grid is not available.
+    cache : read the boundary layer through :mod:`geo.layer_cache` (same layer and report,
+        computed once per set of files).
 
     Raises
     ------
@@ -101,7 +95,8 @@ def analyse(
     """
     config = as_config(config)
     sources = _as_list(boundaries)
-    villages, boundary_report = read_villages(
+    reader = read_villages_cached if cache else read_villages
+    villages, boundary_report = reader(
         sources, engine=engine, layer=layer, column_map=boundary_columns, crs=crs, swap_xy=swap_xy
     )
     method_sources = [{"role": "boundaries", **file_fingerprint(p)} for p in sources]

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_layer_cache(tmp_path_factory):
+    """Tests (and the commands they start) use their own boundary-layer cache, never ~/.cache."""
+    import os
+
+    os.environ["PPM_CACHE_DIR"] = str(tmp_path_factory.mktemp("layer_cache"))
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_KEL = ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
 
