@@ -153,7 +153,8 @@ def _village_table(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
     weights, notes = dict(config.mpi.weights), []
     if indicators is None:
         if joined is None:
-            joined = pd.DataFrame({c: pd.Series(dtype="object") for c in HOUSEHOLD_COLUMNS})
+            joined = pd.DataFrame({c: pd.Series(dtype="object")
+                                   for c in (*HOUSEHOLD_COLUMNS, "outcome")})
         else:
             available = [d for d in weights if d in joined.columns and joined[d].notna().any()]
             weights, notes = reweight_missing(weights, available)

@@ -97,3 +97,13 @@ def test_dask_back_end_gives_the_same_ranking_as_in_memory(tmp_path, demo_result
         pd.testing.assert_series_equal(ours[column], theirs[column], check_dtype=False, obj=column)
     assert on_dask.reconciliation["outcomes"] == demo_result.reconciliation["outcomes"]
     assert on_dask.households is None and on_dask.reconciliation["backend"] == "dask"
+
+
+def test_boundaries_only_gives_villages_without_ranks(malang_sql):
+    result = analyse(malang_sql)
+    villages = result.villages
+    assert len(villages) == 57
+    assert (villages["households"] == 0).all()
+    assert villages["rank"].isna().all() and not villages["in_focus_list"].any()
+    assert set(villages["pocket"]) == {"no_data"}
+    assert result.reconciliation == {}
