@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -185,8 +186,9 @@ class RankConfig:
                                 f"indicators are {[s.column for s in self.indicators]}")
         specs = tuple(replace(s, weight=float(weights.get(s.column, s.weight)))
                       for s in self.indicators)
-        if any(not s.weight >= 0 for s in specs) or sum(s.weight for s in specs) <= 0:
-            raise GeoInputError("weights must be zero or more, and not all zero")
+        if any(not (math.isfinite(s.weight) and s.weight >= 0) for s in specs) or \
+                sum(s.weight for s in specs) <= 0:
+            raise GeoInputError("weights must be finite numbers, zero or more, and not all zero")
         return replace(self, indicators=specs)
 
     def with_focus(self, **changes) -> RankConfig:
@@ -220,6 +222,41 @@ def load_config(path) -> RankConfig:
         raise GeoInputError(f"unknown config type {suffix!r}: use a .toml, .yaml or .yml file",
                             source=str(path))
     return RankConfig.from_dict(data, source=str(path), lines=lines)
+
+
+def config_from_text(text: str, *, source: str = "config text") -> RankConfig:
+    """Read and validate a config given as text: JSON (:meth:`RankConfig.to_json`), TOML or YAML.
+
+    Used for the config kept with a saved decision, which may be any of the three. Text that
+    starts with ``{`` is JSON; otherwise TOML is tried, then YAML.
+
+    Raises
+    ------
+    GeoInputError
+        When the text is none of the three or is not a valid config (with line and key).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise GeoInputError("the config is empty: give the config text (TOML, YAML or JSON)",
+                            source=source)
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GeoInputError(f"line {exc.lineno}: not valid JSON: {exc.msg}; fix the syntax "
+                                "there", source=source) from None
+        lines: dict = {}
+    else:
+        try:
+            data, lines = _parse_toml(text, source)
+        except GeoInputError as toml_error:
+            try:
+                data, lines = _parse_yaml(text, source)
+            except GeoInputError as yaml_error:
+                own = f"{source}: "
+                raise GeoInputError(f"neither TOML ({str(toml_error).removeprefix(own)}) nor "
+                                    f"YAML ({str(yaml_error).removeprefix(own)})",
+                                    source=source) from None
+    return RankConfig.from_dict(data, source=source, lines=lines)
 
 
 def default_config() -> RankConfig:
@@ -447,6 +484,9 @@ class _Validator:
         kind = int if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kind):
             self.fail(path, f"{value!r} must be {'a whole number' if integer else 'a number'}")
+        if isinstance(value, float) and not math.isfinite(value):
+            # TOML's nan/inf and YAML's .nan/.inf pass every range check (nan < 0 is False)
+            self.fail(path, f"{value!r} is not a usable number: write a finite value")
         if (low is not None and (value < low or (low_open and value == low))) or \
                 (high is not None and value > high):
             bound = f"{'above' if low_open else 'at least'} {low}" if low is not None else ""

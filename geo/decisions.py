@@ -15,7 +15,6 @@ household row or personal data.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.config import RankConfig
+from geo.config import RankConfig, config_from_text
 from geo.errors import GeoInputError
 
 DB_NAME = "decisions.sqlite"
@@ -106,17 +105,25 @@ class Decision:
                        note: str = "") -> Decision:
         """Build a decision from :func:`geo.focus.select_focus` output.
 
-        ``sources`` is a mapping name -> SHA-256, or paths of the data files (hashed here).
+        ``config`` is a :class:`RankConfig` (stored as JSON) or its text (JSON, TOML or YAML,
+        stored as given); either way the pins are taken from it. ``sources`` is a mapping
+        name -> SHA-256, or paths of the data files (hashed here).
+
+        Raises
+        ------
+        GeoInputError
+            When ``config`` is text that is not a valid config (a decision must be re-runnable).
         """
         chosen = selected[selected["in_focus_list"].to_numpy(dtype=bool)]
         focus = pd.DataFrame({c: chosen[c] if c in chosen.columns else pd.NA
                               for c in FOCUS_COLUMNS})
         if isinstance(config, RankConfig):
-            pins = [{"village_code": p.village_code, "action": p.action, "reason": p.reason,
-                     "by": p.by} for p in config.focus.pins]
-            config_text = config.to_json()
+            parsed, config_text = config, config.to_json()
         else:
-            pins, config_text = [], str(config)
+            config_text = str(config)
+            parsed = config_from_text(config_text)
+        pins = [{"village_code": p.village_code, "action": p.action, "reason": p.reason,
+                 "by": p.by} for p in parsed.focus.pins]
         if not isinstance(sources, Mapping):
             sources = {Path(p).name: file_sha256(p) for p in sources}
         return cls(title=title, decided_by=decided_by, focus_list=focus.reset_index(drop=True),
@@ -259,11 +266,16 @@ class DecisionStore:
         return None if row is None else self.load(row[0])
 
     def config_of(self, decision_id: int) -> RankConfig | None:
-        """The ranking config of a decision, when it was stored as JSON (re-run it)."""
+        """The ranking config of a decision (JSON, TOML or YAML text), to re-run it.
+
+        Returns None when the stored text is empty or no longer a valid config (e.g. saved by
+        an older version with other indicator names); the text itself stays in
+        :meth:`load`'s ``config_text``.
+        """
         text = self.load(decision_id).config_text
         try:
-            return RankConfig.from_dict(json.loads(text))
-        except (ValueError, TypeError):
+            return config_from_text(text)
+        except GeoInputError:
             return None
 
 

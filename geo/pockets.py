@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.config import RankConfig
+from geo.crs import metric_crs
 from geo.errors import GeoInputError
 
 LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant numbers ``q``
@@ -110,9 +112,10 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         y = y[order]
         rows = tested[order]
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=UserWarning)
-            # esda 2.9 announces a two-sided default; we keep the folded (GeoDa) pseudo p-value
-            warnings.simplefilter("ignore", category=DeprecationWarning)
+            # esda 2.9 announces a two-sided default for the future but its Moran_Local and
+            # G_Local do not accept ``alternative`` yet; we keep today's folded (GeoDa) p_sim
+            warnings.filterwarnings("ignore", message="The alternative hypothesis",
+                                    category=DeprecationWarning)
             lisa = esda.Moran_Local(y, graph, transformation="r", permutations=permutations,
                                     seed=seed, n_jobs=1, keep_simulations=False)
             gi = esda.G_Local(y, graph, transform="B", star=True, permutations=permutations,
@@ -166,27 +169,49 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
     return out
 
 
-def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame, config) -> pd.DataFrame:
-    """:func:`find_pockets` with the variable and settings of ``config.pockets``."""
+def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
+                config: RankConfig) -> pd.DataFrame:
+    """:func:`find_pockets` of the ``[pockets]`` variable, with the ``[pockets]`` settings.
+
+    Parameters
+    ----------
+    villages : village polygons with ``village_code`` and a CRS.
+    indicators : the village indicators (``village_code`` column or index); may be the
+        village layer itself once the indicators are merged into it.
+    config : the ranking config; ``config.pockets`` names the variable and the settings.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`find_pockets`: indexed like ``villages``, with a ``village_code`` column.
+
+    Raises
+    ------
+    GeoInputError
+        When the variable is not a column of ``indicators``, e.g. ``cens_dep_assets`` while
+        ``dep_assets`` has no weight in ``[mpi.weights]`` (no censored headcount is computed
+        for an indicator outside the MPI).
+    """
     settings = config.pockets
     table = (indicators.set_index("village_code") if "village_code" in indicators.columns
              else indicators)
-    if settings.variable not in table.columns:
-        raise GeoInputError(f"indicator {settings.variable!r} ([pockets] variable) is not in the "
-                            "village indicators", source=settings.variable)
-    return find_pockets(villages, table[settings.variable], permutations=settings.permutations,
+    variable = settings.variable
+    if variable not in table.columns:
+        dep = variable.removeprefix("cens_").removeprefix("contrib_")
+        why = (f": {dep} has no weight in [mpi.weights]; give it one or choose another "
+               "[pockets] variable" if dep != variable and dep.startswith("dep_")
+               else "; choose another [pockets] variable (e.g. desil1_share)")
+        raise GeoInputError(f"the [pockets] variable {variable!r} is not in the village "
+                            f"indicators{why}", source="pockets.variable")
+    return find_pockets(villages, table[variable], permutations=settings.permutations,
                         seed=settings.seed, alpha=settings.alpha, fdr=settings.fdr,
                         snap_tolerance_m=settings.snap_tolerance_m, isolated=settings.isolated)
 
 
 def _metric_crs(villages: gpd.GeoDataFrame):
-    """The project's metric CRS (``geo.crs.metric_crs``) or, until it exists, the UTM zone."""
+    """The layer's own CRS when it is projected, else its UTM zone (``geo.crs.metric_crs``)."""
     if not villages.crs.is_geographic:
         return villages.crs
-    try:
-        from geo.crs import metric_crs
-    except ImportError:
-        return villages.estimate_utm_crs()
     return metric_crs(villages)
 
 

@@ -10,15 +10,19 @@ in (nearly) every draw is a solid choice; one in half the draws is a choice of w
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 
-from geo.codes import parent_codes
 from geo.config import RankConfig
-from geo.focus import SCORE_TOLERANCE, _cover
+from geo.errors import GeoInputError
+from geo.focus import district_keys, pick_focus, pin_masks
 from geo.scoring import prepare_scores, village_codes
 
-SOLID = 0.9  # share of draws above which a village is "solid in" (below 1 - SOLID: "solid out")
+#: In the list in at least this share of draws: "solid in"; out of it in at least this share:
+#: "solid out". A fraction, compared in whole draws, so 1 of 10 draws is exactly 10 %.
+SOLID = Fraction(9, 10)
 
 
 def focus_stability(indicators: pd.DataFrame, config: RankConfig, *, draws: int | None = None,
@@ -41,23 +45,29 @@ def focus_stability(indicators: pd.DataFrame, config: RankConfig, *, draws: int 
 
     Notes
     -----
-    The rules applied per draw are those of ``[focus]``: top N, score threshold and the best
-    village per district depend on the weights; the coverage rule (largest desil-1 counts) and
-    pins do not, so villages chosen by them are in every draw. Same seed, same result.
+    Each draw goes through :func:`geo.focus.pick_focus`, the very rules of
+    :func:`geo.focus.select_focus`: pinned-out villages are set aside first (top N counts the
+    villages after them), then top N, score threshold and the best village per district,
+    which depend on the weights; the coverage rule (largest desil-1 counts) and pins do not,
+    except for which of the villages tied at the coverage cut go in. Same seed, same result.
     """
     settings = config.robustness
     draws = settings.draws if draws is None else int(draws)
     spread = settings.spread if spread is None else float(spread)
     seed = settings.seed if seed is None else int(seed)
+    if draws < 1 or not 0 <= spread < 1:
+        raise GeoInputError(f"robustness needs at least 1 draw and a spread in [0, 1), not "
+                            f"draws={draws}, spread={spread}", source="robustness")
     inputs = prepare_scores(indicators, config)
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, len(inputs.weights)))
     weights = np.vstack([inputs.weights, inputs.weights * factors])  # column 0: as configured
     scores = inputs.scores(weights)
     ranks = inputs.ranks(scores)
-    chosen = _focus_matrix(indicators, config, scores, ranks, inputs.eligible)
+    chosen = _focus_matrix(indicators, config, scores, ranks)
 
-    share = chosen[:, 1:].mean(axis=1)
+    in_draws = chosen[:, 1:].sum(axis=1)
+    share = in_draws / draws
     ranked = ranks[:, 0] > 0
     pct = np.full((len(ranks), 3), np.nan)
     if ranked.any():
@@ -71,8 +81,7 @@ def focus_stability(indicators: pd.DataFrame, config: RankConfig, *, draws: int 
         "rank_p5": pd.array(pct[:, 0], dtype="Float64").astype("Int64"),
         "rank_median": pd.array(pct[:, 1], dtype="Float64").astype("Int64"),
         "rank_p95": pd.array(pct[:, 2], dtype="Float64").astype("Int64"),
-        "stability": np.where(share >= SOLID, "solid in",
-                              np.where(share <= 1 - SOLID, "solid out", "depends on weights")),
+        "stability": stability_labels(in_draws, draws),
     }, index=indicators.index)
     out.loc[~ranked, "rank"] = pd.NA
     out["village_code"] = out["village_code"].astype("string")
@@ -81,47 +90,28 @@ def focus_stability(indicators: pd.DataFrame, config: RankConfig, *, draws: int 
     return out
 
 
+def stability_labels(in_draws: np.ndarray, draws: int) -> np.ndarray:
+    """``solid in`` (in the list in >= 90 % of draws), ``solid out`` (<= 10 %) or
+    ``depends on weights``, counted in whole draws so that the 10 % boundary is exact."""
+    in_draws = np.asarray(in_draws, dtype=np.int64)
+    solid_in = in_draws * SOLID.denominator >= SOLID.numerator * draws
+    solid_out = (draws - in_draws) * SOLID.denominator >= SOLID.numerator * draws
+    return np.where(solid_in, "solid in", np.where(solid_out, "solid out", "depends on weights"))
+
+
 def _focus_matrix(indicators: pd.DataFrame, config: RankConfig, scores: np.ndarray,
-                  ranks: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+                  ranks: np.ndarray) -> np.ndarray:
     """(villages, draws) bool: in the focus list under ``config.focus`` in each draw."""
     rules = config.focus
     codes = village_codes(indicators).to_numpy(dtype=object, na_value=None)
-    pinned_in = np.isin(codes, [p.village_code for p in rules.pins if p.action == "in"])
-    pinned_out = np.isin(codes, [p.village_code for p in rules.pins if p.action == "out"])
-    ranked = ranks > 0
-    candidate = ranked & ~pinned_out[:, None]
-    chosen = np.zeros(ranks.shape, dtype=bool)
-    if rules.top_n:
-        chosen |= candidate & (ranks <= rules.top_n)
-    if rules.score_threshold is not None:
-        with np.errstate(invalid="ignore"):
-            chosen |= candidate & (scores >= rules.score_threshold - SCORE_TOLERANCE)
-    if rules.cover_extreme_poor is not None and "desil1_households" in indicators.columns:
+    pinned_in, pinned_out = pin_masks(codes, rules)
+    count = np.zeros(len(codes))
+    if rules.cover_extreme_poor is not None:
+        if "desil1_households" not in indicators.columns:
+            raise GeoInputError("the table has no 'desil1_households' column, needed for "
+                                "cover_extreme_poor", source="desil1_households")
         count = pd.to_numeric(indicators["desil1_households"], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan)
-        base_rank = np.where(ranked[:, 0], ranks[:, 0], np.nan)
-        chosen |= _cover(count, base_rank, candidate[:, 0], rules.cover_extreme_poor)[:, None]
-    chosen |= pinned_in[:, None]
-    if rules.min_per_district:
-        chosen |= _best_per_district(indicators, codes, ranks, candidate, chosen)
-    return chosen & ~pinned_out[:, None]
-
-
-def _best_per_district(indicators, codes, ranks, candidate, chosen) -> np.ndarray:
-    """Per draw, the best-ranked candidate of each district with no village chosen yet."""
-    if "district_code" in indicators.columns:
-        district = indicators["district_code"].astype("string")
-    else:
-        district = parent_codes(pd.Series(codes, dtype="string"))["district_code"]
-    group, _ = pd.factorize(district.fillna("").to_numpy(dtype=object))
-    order = np.argsort(group, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
-    big = np.iinfo(np.int64).max
-    masked = np.where(candidate, ranks, big)[order]
-    best_rank = np.minimum.reduceat(masked, starts, axis=0)
-    covered = np.logical_or.reduceat(chosen[order], starts, axis=0)
-    group_sorted = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(order)]))
-    best_sorted = (masked == best_rank[group_sorted]) & ~covered[group_sorted] & (masked != big)
-    best = np.empty_like(best_sorted)
-    best[order] = best_sorted
-    return best
+    _, chosen = pick_focus(rules, ranks, scores, count, district_keys(indicators, codes),
+                           pinned_in, pinned_out)
+    return chosen

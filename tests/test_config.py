@@ -220,3 +220,66 @@ def test_with_weights_and_with_focus_return_changed_copies():
     assert config.with_focus(top_n=3).focus.top_n == 3
     with pytest.raises(GeoInputError, match="no indicator"):
         config.with_weights({"mpi_mo": 1})
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("weight = 2", "weight = nan", "indicator[1].weight"),
+        ("weight = 1", "weight = inf", "indicator[2].weight"),
+        ("cover_extreme_poor = 0.75", "cover_extreme_poor = nan", "focus.cover_extreme_poor"),
+        ("top_n = 5", "top_n = 5\nscore_threshold = -inf", "focus.score_threshold"),
+        ("fdr = true", "fdr = true\nalpha = nan", "pockets.alpha"),
+        ("fdr = true", "fdr = true\nsnap_tolerance_m = inf", "pockets.snap_tolerance_m"),
+        ("fdr = true", "fdr = true\n[robustness]\nspread = nan", "robustness.spread"),
+        ("fdr = true", "fdr = true\n[mpi]\nk = nan", "mpi.k"),
+    ],
+)
+def test_nan_and_infinity_in_toml_are_refused_on_their_line(tmp_path, old, new, key):
+    # nan passes every range check (nan < 0 is False): weight = nan once gave an empty list
+    text = TOML.replace(old, new, 1)
+    message = error_of(write(tmp_path, "rank.toml", text))
+    assert key in message and ("nan" in message or "inf" in message)
+    assert f"line {line_of(text, new.splitlines()[-1])}" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("    weight: 2", "    weight: .nan", "indicator[1].weight"),
+        ("  cover_extreme_poor: 0.75", "  cover_extreme_poor: .NaN", "focus.cover_extreme_poor"),
+        ("  fdr: true", "  fdr: true\n  alpha: .inf", "pockets.alpha"),
+        ("  top_n: 5", "  top_n: 5\n  score_threshold: -.inf", "focus.score_threshold"),
+    ],
+)
+def test_nan_and_infinity_in_yaml_are_refused_on_their_line(tmp_path, old, new, key):
+    text = YAML.replace(old, new, 1)
+    message = error_of(write(tmp_path, "rank.yaml", text))
+    assert key in message and "finite" in message
+    assert f"line {line_of(text, new.splitlines()[-1].strip())}" in message
+
+
+def test_non_finite_slider_weights_are_refused():
+    with pytest.raises(GeoInputError, match="finite"):
+        default_config().with_weights({"mpi_m0": float("inf")})
+    with pytest.raises(GeoInputError, match="finite"):
+        default_config().with_weights({"mpi_m0": float("nan")})
+
+
+def test_config_text_in_json_toml_or_yaml_reads_the_same(tmp_path):
+    from geo.config import config_from_text
+
+    expected = load_config(write(tmp_path, "rank.toml", TOML))
+    assert config_from_text(TOML) == expected
+    assert config_from_text(YAML) == expected
+    assert config_from_text(expected.to_json()) == expected
+    bad = TOML.replace("weight = 2", "weight = nan")
+    with pytest.raises(GeoInputError) as info:
+        config_from_text(bad)
+    assert f"line {line_of(bad, 'weight = nan')}, indicator[1].weight" in str(info.value)
+    with pytest.raises(GeoInputError, match="neither TOML .* nor YAML"):
+        config_from_text("[[indicator]\ncolumn = 'mpi_m0'\n")
+    with pytest.raises(GeoInputError, match="not valid JSON"):
+        config_from_text('{"indicator": ')
+    with pytest.raises(GeoInputError, match="empty"):
+        config_from_text("  ")

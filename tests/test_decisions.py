@@ -154,3 +154,37 @@ def test_user_errors(tmp_path):
     blocker.write_text("x")
     with pytest.raises(GeoInputError, match="workspace"):
         DecisionStore(blocker / "workspace")
+
+
+def test_config_of_returns_none_for_text_that_is_not_a_valid_config(tmp_path):
+    store = DecisionStore(tmp_path)
+    toml = ('[[indicator]]\ncolumn = "desil1_share"\nweight = 1\n[focus]\ntop_n = 3\n')
+    kept = store.save(Decision(title="TOML", decided_by="Sekda", focus_list=focus_list(),
+                               config_text=toml))
+    assert store.config_of(kept).focus.top_n == 3  # TOML text is read back too
+    for text in ('{"indicator": [{"column": "mpi_mo", "weight": 1}]}',  # JSON, bad column
+                 '{"indicator": ', "not a config", ""):
+        saved = store.save(Decision(title="old", decided_by="Sekda", focus_list=focus_list(),
+                                    config_text=text))
+        assert store.config_of(saved) is None
+        assert store.load(saved).config_text == text  # the text itself is kept
+
+
+def test_from_selection_keeps_the_pins_of_a_config_given_as_text():
+    selected = pd.DataFrame({"village_code": CODES, "rank": [1, 2, 3], "score": [9.0, 8.0, 7.0],
+                             "in_focus_list": [True, False, True]})
+    pins = (Pin(CODES[0], "in", "pilot kelurahan", "TKPK"), Pin(CODES[1], "out", "CSR", "Bappeda"))
+    config = default_config().with_focus(top_n=2, pins=pins)
+    expected = [{"village_code": p.village_code, "action": p.action, "reason": p.reason,
+                 "by": p.by} for p in pins]
+    yaml_text = ("indicator:\n  - {column: desil1_share, weight: 1}\nfocus:\n  pins:\n"
+                 + "".join(f"    - {{village_code: '{p.village_code}', action: {p.action}, "
+                           f"reason: {p.reason}, by: {p.by}}}\n" for p in pins))
+    for text in (config.to_json(), yaml_text):
+        made = Decision.from_selection(selected, title="Lokus 2026", decided_by="Wali Kota",
+                                       config=text)
+        assert made.pins == expected
+        assert made.config_text == text
+    with pytest.raises(GeoInputError, match="mpi_mo"):
+        Decision.from_selection(selected, title="Lokus 2026", decided_by="Wali Kota",
+                                config='[[indicator]]\ncolumn = "mpi_mo"\nweight = 1\n')

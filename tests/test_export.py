@@ -710,7 +710,8 @@ def test_cli_reports_a_bad_format_in_one_line(tmp_path, capsys):
 
 
 def test_cli_exports_the_demo(tmp_path, capsys):
-    pipeline = pytest.importorskip("geo.pipeline")
+    from geo import pipeline
+
     boundaries, households = pipeline.demo_sources()
     if not boundaries.exists():
         pytest.skip(f"demo data not built yet: {boundaries} is absent")

@@ -104,6 +104,36 @@ def test_pinned_out_never_appears_and_pinned_in_always_does():
     assert out.loc["35.73.01.1003", "in_focus_list"] and out.loc["35.73.01.1004", "in_focus_list"]
 
 
+def test_pinned_out_villages_free_their_top_n_place():
+    """ "top 3" gives three villages besides those pinned out: the next ones move up."""
+    scored = scored_table([9, 8, 7, 6, 5, 4], [10] * 6)  # ranks follow the list order
+    rules = FocusRules(top_n=3, pins=(pin("35.73.01.1001", "out", "funded by CSR"),
+                                      pin("35.73.01.1003", "out", "funded by CSR")))
+    out = select_focus(scored, rules)
+    assert in_focus(out) == {"35.73.01.1002", "35.73.01.1004", "35.73.01.1005"}
+    assert set(out.loc[out["in_focus_list"], "focus_reason"]) == {"top 3"}
+    pinned_in = rules.pins + (pin("35.73.01.1006", "in", "pilot"),)
+    both = select_focus(scored, FocusRules(top_n=3, pins=pinned_in))
+    assert in_focus(both) == in_focus(out) | {"35.73.01.1006"}  # pins in come on top
+
+
+def test_pinned_out_best_village_of_a_district_passes_to_the_next():
+    scored = scored_table([9, 8, 1, 2], [10] * 4, districts=["01", "01", "02", "02"])
+    rules = FocusRules(top_n=1, min_per_district=True,
+                       pins=(pin("35.73.02.1004", "out", "already a pilot"),))
+    out = select_focus(scored, rules).set_index("village_code")
+    assert out.loc["35.73.02.1003", "in_focus_list"]
+    assert out.loc["35.73.02.1003", "focus_reason"] == "best in district 35.73.02"
+
+
+def test_cover_ties_at_the_cut_go_to_the_better_rank():
+    # counts 5, 5, 5, 10 (total 25): 60 % = 15 needs the 10 and one of the three 5s;
+    # shares .05, .25, .10, .10, so among the 5s the second village ranks best
+    scored = scored_table([5, 5, 5, 10], [100, 20, 50, 100])
+    out = select_focus(scored, FocusRules(cover_extreme_poor=0.6))
+    assert in_focus(out) == {"35.73.01.1002", "35.73.01.1004"}
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.data())
 def test_pins_always_win_whatever_the_rules(data):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import warnings
 
 import geopandas as gpd
 import numpy as np
@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.config import default_config
+from geo.boundaries import read_villages
+from geo.config import RankConfig, default_config
 from geo.errors import GeoInputError
 from geo.pockets import HOTSPOT_LABELS, POCKET_LABELS, find_pockets, pockets_for
 from geo.scoring import score_villages
@@ -174,12 +175,37 @@ def test_user_errors():
         find_pockets(grid(), planted_values(), isolated="drop")
 
 
+def test_pockets_for_needs_the_configured_variable():
+    values = planted_values()
+    indicators = pd.DataFrame({"village_code": values.index, "desil1_share": values.to_numpy()})
+    config = default_config()
+    assets = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "cens_dep_assets"}})
+    with pytest.raises(GeoInputError, match="cens_dep_assets") as info:
+        pockets_for(grid(), indicators, assets)  # dep_assets not weighted: no censored rate
+    assert "[mpi.weights]" in str(info.value) and "[pockets] variable" in str(info.value)
+    share14 = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "desil14_share"}})
+    with pytest.raises(GeoInputError, match="desil14_share"):
+        pockets_for(grid(), indicators, share14)
+
+
+def test_pockets_for_takes_the_village_layer_with_its_indicators():
+    layer = grid()
+    layer["desil1_share"] = planted_values().reindex(layer["village_code"]).to_numpy()
+    from_layer = pockets_for(layer, layer, default_config())
+    direct = find_pockets(grid(), planted_values())
+    pd.testing.assert_frame_equal(from_layer, direct)
+    assert from_layer.attrs["pockets"]["variable"] == "desil1_share"
+
+
+def test_no_warning_escapes():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # esda's DeprecationWarning about ``alternative`` too
+        out = find_pockets(grid(), planted_values(), permutations=99)
+    assert len(out) == SIZE * SIZE
+
+
 @pytest.mark.slow
 def test_jawa_timur_with_household_like_values_runs_through(jatim_sqls):
-    if importlib.util.find_spec("geo.boundaries") is None:
-        pytest.skip("geo.boundaries (the boundary reader) is not built yet")
-    from geo.boundaries import read_villages
-
     villages, _ = read_villages(jatim_sqls, check_quality=False)
     assert len(villages) == 8494
     rng = np.random.default_rng(2026)

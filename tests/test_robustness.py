@@ -8,7 +8,7 @@ import pytest
 
 from geo.config import Pin, default_config
 from geo.focus import select_focus
-from geo.robustness import focus_stability
+from geo.robustness import focus_stability, stability_labels
 from geo.scoring import score_villages
 
 
@@ -57,6 +57,56 @@ def test_matches_a_loop_of_score_villages_and_select_focus(indicators):
     p5, p95 = np.percentile(np.array(ranks), [5, 95], axis=0, method="inverted_cdf")
     assert fast["rank_p5"].to_numpy(dtype=float) == pytest.approx(p5)
     assert fast["rank_p95"].to_numpy(dtype=float) == pytest.approx(p95)
+
+
+def test_pins_and_coverage_follow_the_same_rules_as_select_focus(indicators):
+    """Per draw, pinned-out villages free their top-N place exactly as in select_focus."""
+    base = score_villages(indicators, default_config())
+    by_rank = base.sort_values("rank")["village_code"].tolist()
+    pins = (Pin(by_rank[0], "out", "CSR programme", "TKPK"),
+            Pin(by_rank[4], "out", "already a pilot", "TKPK"),
+            Pin(by_rank[-1], "in", "pilot kelurahan", "TKPK"))
+    config = default_config().with_focus(top_n=10, cover_extreme_poor=0.3,
+                                         min_per_district=True, pins=pins)
+    draws, spread, seed = 20, 0.5, 3
+    fast = focus_stability(indicators, config, draws=draws, spread=spread, seed=seed)
+    factors = np.random.default_rng(seed).uniform(1 - spread, 1 + spread, size=(draws, 4))
+    weights = np.array([s.weight for s in config.indicators])
+    members = np.zeros(len(indicators))
+    for f in factors:
+        scored = score_villages(indicators, config.with_weights(
+            dict(zip((s.column for s in config.indicators), weights * f))))
+        members += select_focus(scored, config).loc[indicators.index, "in_focus_list"].to_numpy(
+            dtype=bool)
+    assert fast["in_focus_share"].to_numpy() == pytest.approx(members / draws)
+    listed = select_focus(base, config)
+    top10 = listed["focus_reason"].str.contains("top 10").fillna(False).astype(bool)
+    assert top10.sum() == 10  # ten villages besides the two pinned out
+    assert fast["in_focus_list"].equals(listed.loc[fast.index, "in_focus_list"])
+    by_code = fast.set_index("village_code")
+    assert by_code.loc[[by_rank[0], by_rank[4]], "in_focus_share"].eq(0).all()
+    assert by_code.loc[by_rank[-1], "stability"] == "solid in"
+
+
+def test_ten_percent_of_draws_is_solid_out_exactly():
+    # 1 - 0.9 is 0.09999999999999998 in floating point: a share of exactly 0.1 must still count
+    assert stability_labels([1, 2, 9, 8, 0, 10], 10).tolist() == [
+        "solid out", "depends on weights", "solid in", "depends on weights", "solid out",
+        "solid in"]
+    assert stability_labels([3, 27, 4, 26], 30).tolist() == [
+        "solid out", "solid in", "depends on weights", "depends on weights"]
+    assert stability_labels([50, 450, 51, 449], 500).tolist() == [
+        "solid out", "solid in", "depends on weights", "depends on weights"]
+
+
+def test_a_village_in_one_draw_of_ten_is_solid_out(indicators):
+    result = focus_stability(indicators, default_config().with_focus(top_n=15), draws=10,
+                             spread=0.6, seed=0)
+    in_draws = np.round(result["in_focus_share"].to_numpy() * 10).astype(int)
+    assert (in_draws == 1).any(), "the fixture should give a village in exactly 1 of 10 draws"
+    assert (result.loc[in_draws == 1, "stability"] == "solid out").all()
+    assert (result.loc[in_draws == 9, "stability"] == "solid in").all()
+    assert (result.loc[(in_draws > 1) & (in_draws < 9), "stability"] == "depends on weights").all()
 
 
 def test_no_spread_reproduces_the_configured_list(indicators):
