@@ -160,7 +160,8 @@ def _village_table(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
             weights, notes = reweight_missing(weights, available)
         indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k)
     table = villages.merge(indicators, on="village_code", how="left", validate="one_to_one")
-    pockets = pockets_for(table, table, config).reset_index()
+    pockets = pockets_for(table, table, config)
+    pockets = pockets.reset_index(drop="village_code" in pockets.columns)
     table = table.merge(pockets, on="village_code", how="left", validate="one_to_one")
     used = {"mpi_weights_used": {name: str(w) for name, w in weights.items()}, "mpi_notes": notes}
     return gpd.GeoDataFrame(table, geometry="geometry", crs=villages.crs), used

@@ -42,6 +42,7 @@ def test_villages_geojson_carries_indicators_and_ranking(rank_out):
                    "mpi_m0", "score", "rank", "in_focus_list", "pocket"):
         assert column in villages.columns, column
     assert villages["village_code"].is_unique
+    assert "index" not in villages.columns  # no stray pandas index column
     assert set(villages["pocket"].dropna()) <= {"HH", "LL", "HL", "LH", "ns", "isolated", "no_data"}
     assert (villages["in_focus_list"].astype(bool)).sum() == 7
     # M0 = H x A in every village with people measured
