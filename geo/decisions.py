@@ -14,7 +14,6 @@ household row or personal data.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ import pandas as pd
 
 from geo.config import RankConfig, config_from_text
 from geo.errors import GeoInputError
+from geo.fingerprint import file_sha256  # noqa: F401  (re-exported for callers)
 
 DB_NAME = "decisions.sqlite"
 FOCUS_COLUMNS = ("village_code", "village_name", "rank", "score", "focus_reason")
@@ -133,19 +133,6 @@ class Decision:
     def village_codes(self) -> list[str]:
         """The focus villages' codes, in list order."""
         return [str(c) for c in self.focus_list["village_code"]]
-
-
-def file_sha256(path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise GeoInputError(f"cannot read the data file to fingerprint it: {exc.strerror}",
-                            source=str(path)) from None
-    return digest.hexdigest()
 
 
 class DecisionStore:

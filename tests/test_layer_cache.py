@@ -1,5 +1,4 @@
 from geopandas.testing import assert_geodataframe_equal
-import pytest
 
 from geo.boundaries import read_villages
 from geo.layer_cache import read_villages_cached
