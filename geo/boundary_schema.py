@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.codes import looks_like_mangled_number, normalise_village_code, village_type
+from geo.codes import normalise_village_code, village_code_problems, village_type
 from geo.errors import GeoInputError
 
 MAPPABLE = ("village_code", "village_name", "district_name", "regency_name", "province_name")
@@ -180,7 +180,8 @@ def canonical_attributes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     -----
     ``village_code`` is normalised to ``PP.KK.CC.VVVV``; a row without a usable Kemendagri
     code (empty, malformed, mangled by a spreadsheet, or a village part not starting with
-    1/2/3) gets a reason naming the source column and value.
+    1/2/3) gets a reason naming the source column (:func:`geo.codes.village_code_problems`);
+    the value itself stays in the rejected entry's ``village_code``.
     """
     text = frame["village_code"].astype("string").str.strip()
     code = normalise_village_code(text)
@@ -195,16 +196,7 @@ def canonical_attributes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         column = frame["_code_column"].astype("string")[failed]
         value = text[failed]
         empty = (value.isna() | (value == "")).fillna(True).astype(bool)
-        mangled = looks_like_mangled_number(value.fillna("")) & ~empty
-        typed = code[failed].notna()
-        reason = (column + " value " + value.fillna("")
-                  + " is not a Kemendagri village code PP.KK.CC.VVVV")
-        reason[typed] = (column + " value " + value + " is not a Kemendagri village code (the "
-                         "village part must start with 1 kelurahan, 2 desa or 3 desa adat; "
-                         "a BPS code?)")[typed]
-        reason[mangled] = (column + " value " + value
-                           + " lost digits to scientific notation; re-export the code as text"
-                           )[mangled]
+        reason = "village code in " + column + " " + village_code_problems(value)
         reason[empty] = ("no village code (" + column + " is empty)")[empty]
         problem[failed] = reason.to_numpy()
         out.loc[failed, "village_code"] = pd.NA

@@ -11,8 +11,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from geo.privacy import describe_values
+
 _DIGITS = re.compile(r"\D")
 VILLAGE_TYPES = {"1": "kelurahan", "2": "desa", "3": "desa adat"}
+#: The reason :func:`village_code_problems` gives for a code a spreadsheet cut short.
+LOST_DIGITS = ("lost digits in a spreadsheet (scientific notation): format the column as text "
+               "and export again")
 
 
 def _undo_spreadsheet_float(text: pd.Series) -> pd.Series:
@@ -78,8 +83,33 @@ def village_type(village_code: pd.Series) -> pd.Series:
     return code.str.slice(9, 10).map(VILLAGE_TYPES).astype("string")
 
 
-def is_kota(regency_code: pd.Series) -> pd.Series:
-    """Regency part 71–99 is a kota (city), 01–69 a kabupaten."""
-    kk = pd.to_numeric(pd.Series(regency_code, copy=False).astype("string").str.slice(3, 5),
-                       errors="coerce")
-    return kk >= 71
+def village_code_problems(values) -> pd.Series:
+    """Why each value is not a usable Kemendagri village code; ``<NA>`` where it is, or is empty.
+
+    One place for the reasons that households and boundary files share. The texts follow the
+    words "village code" and never quote the value (a mistyped column may hold a NIK): it is
+    described instead (:func:`geo.privacy.describe_values`). Work is done per distinct value.
+
+    Examples
+    --------
+    >>> village_code_problems(["35.73.01.1001", None, "3573014107800002"]).tolist()
+    [<NA>, <NA>, 'is not a Kemendagri code PP.KK.CC.VVVV (a 16-digit number, like a NIK or No. KK)']
+    """
+    series = pd.Series(values, copy=False)
+    codes, uniques = pd.factorize(series.astype("string").str.strip(), use_na_sentinel=True)
+    text = pd.Series(uniques, dtype="string")
+    given = text.notna() & (text != "").fillna(False).astype(bool)
+    code = normalise_village_code(text)
+    mangled = given & looks_like_mangled_number(text)
+    not_village = code.notna() & ~code.str.slice(9, 10).isin(list(VILLAGE_TYPES)).fillna(False)
+    reason = pd.Series(pd.NA, index=text.index, dtype="string")
+    malformed = given & code.isna() & ~mangled
+    reason[malformed] = ("is not a Kemendagri code PP.KK.CC.VVVV ("
+                         + describe_values(text[malformed]) + ")")
+    reason[not_village.astype(bool)] = (
+        "is not a Kemendagri village code: the village part must start with 1 kelurahan, 2 desa "
+        "or 3 desa adat (a BPS code? it needs a bridge table)")
+    reason[mangled] = LOST_DIGITS
+    spread = reason.reindex(codes)
+    spread.index = series.index
+    return spread.astype("string")

@@ -56,9 +56,12 @@ DEFAULT_RULES: dict[str, list[dict]] = {
     "dep_schooling": [
         {"columns": ["pendidikan_krt", "pendidikan_kepala", "pendidikan_kepala_keluarga",
                      "pendidikan_tertinggi_krt", "ijazah_krt", "pendidikan", "head_education"],
+         # fewer than 6 years of schooling: no school or primary school (SD/MI) not completed;
+         # a completed SD/MI/Paket A is 6 years, so it is NOT deprived (global MPI)
          "values": ["tidak sekolah", "tidak belum sekolah", "belum sekolah", "tidak pernah sekolah",
-                    "tidak tamat sd", "belum tamat sd", "tidak tamat sd mi", "sd", "sd mi",
-                    "sd sederajat", "mi", "paket a", "tamat sd", "tamat sd mi", "none", "primary"]},
+                    "tidak punya ijazah", "tidak punya ijazah sd", "tidak tamat sd",
+                    "belum tamat sd", "tidak tamat sd mi", "belum tamat sd mi", "no schooling",
+                    "none", "incomplete primary"]},
         {"columns": ["lama_sekolah_krt", "lama_sekolah", "tahun_sekolah", "years_schooling",
                      "max_years_schooling"], "below": 6},
     ],
@@ -140,7 +143,12 @@ def load_rules(path) -> dict[str, list[dict]]:
 
 
 def check_rules(rules, *, source: str | None = None) -> dict[str, list[dict]]:
-    """Validate a rule set and return it; a wrong shape is a :class:`GeoInputError`."""
+    """Validate a rule set and return it; a wrong shape is a :class:`GeoInputError`.
+
+    Checked: flags are known ``dep_*`` names; each condition is a mapping with ``columns`` (a
+    list of column names) and exactly one test; ``values`` is a list of answers; thresholds
+    are numbers. Messages name the flag, the condition (1-based) and the key.
+    """
     if not isinstance(rules, dict):
         raise GeoInputError("deprivation rules must be a mapping {dep_flag: [conditions]}",
                             source=source)
@@ -152,13 +160,52 @@ def check_rules(rules, *, source: str | None = None) -> dict[str, list[dict]]:
             continue
         if isinstance(conditions, dict):
             conditions = [conditions]
-        for cond in conditions:
-            tests = [key for key in _TESTS if key in cond]
-            if not isinstance(cond, dict) or not cond.get("columns") or len(tests) != 1:
-                raise GeoInputError(
-                    f"rule for {flag}: each condition needs 'columns' and exactly one of "
-                    f"{', '.join(_TESTS)}; got {cond!r}", source=source)
+        if not isinstance(conditions, list):
+            raise GeoInputError(f"rule for {flag}: give a list of conditions (or none), not "
+                                f"{_kind(conditions)}", source=source)
+        for number, cond in enumerate(conditions, start=1):
+            _check_condition(cond, f"rule for {flag}, condition {number}", source)
     return rules
+
+
+_KEYS = ("columns", *_TESTS)
+
+
+def _kind(value) -> str:
+    return {str: "text", bool: "true/false", int: "a number", float: "a number",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _check_condition(cond, where: str, source) -> None:
+    if not isinstance(cond, dict):
+        raise GeoInputError(f"{where}: a condition is a mapping with 'columns' and one test "
+                            f"({', '.join(_TESTS)}), not {_kind(cond)}", source=source)
+    unknown = [str(key) for key in cond if key not in _KEYS]
+    if unknown:
+        raise GeoInputError(f"{where}: unknown key {', '.join(repr(k) for k in unknown)}; "
+                            f"allowed: {', '.join(_KEYS)}", source=source)
+    tests = [key for key in _TESTS if key in cond]
+    if "columns" not in cond or len(tests) != 1:
+        raise GeoInputError(f"{where}: each condition needs 'columns' and exactly one of "
+                            f"{', '.join(_TESTS)}; got keys {', '.join(map(str, cond)) or 'none'}",
+                            source=source)
+    columns = cond["columns"]
+    if (not isinstance(columns, list) or not columns
+            or not all(isinstance(c, str) and c.strip() for c in columns)):
+        raise GeoInputError(f"{where}: 'columns' must be a non-empty list of column names, e.g. "
+                            f'columns = ["sumber_air_minum"]; got {_kind(columns)}', source=source)
+    test = tests[0]
+    value = cond[test]
+    if test == "values":
+        if (not isinstance(value, list) or not value
+                or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                           for v in value)):
+            raise GeoInputError(f"{where}: 'values' must be a non-empty list of answers (text or "
+                                f'numbers), e.g. values = ["sungai", "air hujan"]; got '
+                                f"{_kind(value)}", source=source)
+    elif isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise GeoInputError(f"{where}: '{test}' must be a number, e.g. {test} = 8; got "
+                            f"{_kind(value)}", source=source)
 
 
 def merge_rules(rules=None) -> dict[str, list[dict]]:
@@ -196,11 +243,16 @@ def normalise_answer(values: pd.Series) -> pd.Series:
     return text.replace("", pd.NA)
 
 
-def _number(values: pd.Series) -> pd.Series:
+def to_number(values) -> pd.Series:
+    """Text to float; Indonesian decimal comma accepted (``"1,5"``, ``"1.234,5"``).
+
+    The one number parser of ingest: household sizes, desil, coordinates and rule thresholds.
+    Anything else becomes NaN.
+    """
     text = pd.Series(values, copy=False).astype("string").str.strip()
-    text = text.where(~text.str.contains(",", regex=False).fillna(False).astype(bool),
-                      text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    return pd.to_numeric(text, errors="coerce").astype("float64")
+    comma = text.str.contains(",", regex=False).fillna(False).astype(bool)
+    fixed = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return pd.to_numeric(text.where(~comma, fixed), errors="coerce").astype("float64")
 
 
 def _evaluate(cond: dict, column: pd.Series, members: pd.Series | None) -> pd.Series | None:
@@ -209,7 +261,7 @@ def _evaluate(cond: dict, column: pd.Series, members: pd.Series | None) -> pd.Se
         wanted = set(normalise_answer(pd.Series([str(v) for v in cond["values"]])).dropna())
         answer = per_unique(column, normalise_answer)
         return answer.isin(wanted).astype("boolean").where(answer.notna())
-    number = per_unique(column, _number)
+    number = per_unique(column, to_number)
     if "per_member_below" in cond:
         if members is None:
             return None
@@ -276,8 +328,3 @@ def derive_deprivations(frame: pd.DataFrame, rules=None, *, members: pd.Series |
         used[flag] = sources
     return derived, used
 
-
-def rule_columns(rules=None) -> set[str]:
-    """Every (normalised) raw column name some rule may read: these are not 'unknown'."""
-    return {normalise_header(col) for conds in merge_rules(rules).values() for cond in conds
-            for col in cond["columns"]}

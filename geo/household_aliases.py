@@ -15,16 +15,20 @@ from geo.errors import GeoInputError
 from geo.household_schema import DEPRIVATIONS, PROGRAMMES
 from geo.privacy import is_personal, normalise_header
 
-#: canonical name -> accepted (normalised) source names, best first.
+#: canonical name -> accepted (normalised) source names, best first. Names that mean something
+#: else in some registry are left out on purpose: ``id_kel``/``idkel`` (a BPS village id in
+#: boundary files, see :mod:`geo.boundary_schema`) and a bare ``kode`` (any code); map such a
+#: column explicitly. ``kis`` may hold KIS card numbers rather than yes/no: ingest drops any
+#: column whose values are mostly 16-digit numbers (:func:`geo.privacy.looks_like_id_numbers`).
 ALIASES: dict[str, tuple[str, ...]] = {
     "household_id": (
         "household_id", "id_keluarga", "idkeluarga", "id_rumah_tangga", "id_ruta", "idrt",
-        "id_rt", "iddtks", "id_dtks", "id_dtsen", "id_p3ke", "id_kel", "hhid", "hh_id",
+        "id_rt", "iddtks", "id_dtks", "id_dtsen", "id_p3ke", "hhid", "hh_id",
     ),
     "village_code": (
         "village_code", "kode_desa", "kd_desa", "kode_kelurahan", "kd_kelurahan", "kode_kel",
         "kode_desa_kelurahan", "kode_wilayah", "kd_wilayah", "kemendagri", "kode_kemendagri",
-        "kdepum", "kode",
+        "kdepum",
     ),
     "members": (
         "members", "jumlah_art", "jml_art", "jumlah_anggota", "jml_anggota",

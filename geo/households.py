@@ -1,16 +1,26 @@
 """Read a household registry extract into the canonical household table.
 
-Registries (DTSEN, DTKS, P3KE) and agencies deliver CSV (UTF-8 or Windows-1252, comma or
+Registries (DTSEN, DTKS, P3KE) and agencies deliver CSV (UTF-8, Windows-1252 or UTF-16; comma or
 semicolon separated, Indonesian decimal comma), XLSX or Parquet with their own column names.
-:func:`read_households` turns any of them into one table (``HOUSEHOLD_COLUMNS``):
+:func:`read_households` turns any of them into one table (``HOUSEHOLD_COLUMNS`` plus
+``code_note``, see :data:`OUTPUT_COLUMNS`):
 
 1. read every column as text, so codes keep their leading zeros;
 2. drop personal columns (NIK, No. KK, names, addresses, phones) *before anything else*,
    keeping only a salted hash of No. KK/NIK as household id when the file has no id;
 3. map columns by alias or by an explicit ``column_map``;
-4. parse and check values; a row with a problem stays in the table with the reason in
-   ``problem`` (the join step counts it as ``invalid``), so every input row is accounted for;
-5. derive missing ``dep_*`` flags from raw registry fields (:mod:`geo.deprivation_rules`).
+4. drop any other column whose values are mostly 16-digit numbers (a NIK/No. KK/card number
+   column under an innocent name), except the village code;
+5. parse and check values; a row with a problem stays in the table with the reason in
+   ``problem`` (the join step counts it as ``invalid``), so every input row is accounted for.
+   An unusable village code alone is not a problem when the row has coordinates: the code is
+   set to ``<NA>``, the reason goes to ``code_note`` and the join places the row by location.
+   An unreadable yes/no flag becomes ``<NA>`` and is counted in the report, not a problem;
+6. derive missing ``dep_*`` flags from raw registry fields (:mod:`geo.deprivation_rules`).
+
+Problem texts and error messages never quote a cell (a mistyped column may hold a NIK or a
+name): they describe it (:func:`geo.privacy.describe_values`), and any long digit run left is
+masked (:func:`geo.privacy.mask_id_numbers`).
 
 Problems with the whole file (not a table, wrong delimiter, missing column...) raise
 :class:`~geo.errors.GeoInputError` naming the file and column.
@@ -26,21 +36,35 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.codes import looks_like_mangled_number, normalise_village_code
-from geo.deprivation_rules import derive_deprivations, per_unique
+from geo.codes import LOST_DIGITS, normalise_village_code, village_code_problems
+from geo.deprivation_rules import derive_deprivations, per_unique, to_number
 from geo.errors import GeoInputError
 from geo.household_aliases import match_columns, require_columns
 from geo.household_schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
-from geo.privacy import hash_key_column, personal_columns, resolve_salt, salted_hash
+from geo.privacy import (
+    describe_values,
+    hash_key_column,
+    looks_like_id_numbers,
+    mask_id_numbers,
+    personal_columns,
+    resolve_salt,
+    salted_hash,
+)
 
-__all__ = ["DEPRIVATIONS", "PROGRAMMES", "HOUSEHOLD_COLUMNS", "read_households"]
+__all__ = ["DEPRIVATIONS", "HOUSEHOLD_COLUMNS", "OUTPUT_COLUMNS", "PROGRAMMES", "read_households"]
+
+#: What :func:`read_households` returns: the canonical columns plus ``code_note`` (why the
+#: row's village code could not be used, or ``<NA>``), which the join reads.
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((*HOUSEHOLD_COLUMNS, "code_note")))
+MEMBERS_MAX = 99  # a larger "household size" is an id or an amount in the wrong column
+REPEATED_ID_SHARE = 0.03  # one household_id in more rows than this: probably not an id
 
 TRUE_WORDS = frozenset({"1", "ya", "iya", "y", "yes", "true", "benar", "ada", "penerima"})
 FALSE_WORDS = frozenset({"0", "tidak", "tdk", "n", "no", "false", "bukan", "tidak ada",
                          "bukan penerima", "belum"})
 MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "#n/a", "-"})
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-PARQUET_SUFFIXES = (".parquet", ".pq")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _MAGIC = {
     b"\x89PNG": "a PNG image",
     b"GIF8": "a GIF image",
@@ -61,7 +85,7 @@ def _sniff(path: Path, head: bytes) -> str:
     """``csv``, ``xlsx`` or ``parquet`` from the bytes; anything else is not a table."""
     if head.startswith(b"PAR1"):
         return "parquet"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         try:
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
@@ -73,6 +97,8 @@ def _sniff(path: Path, head: bytes) -> str:
         raise GeoInputError(
             f"this is {kind}, not a household table: export the data as CSV, XLSX or Parquet",
             source=str(path))
+    if head.startswith(UTF16_BOMS):
+        return "csv"  # Excel's "Unicode Text": UTF-16 with a byte-order mark
     for magic, kind in _MAGIC.items():
         if head.startswith(magic):
             hint = " (save it as .xlsx or CSV)" if "xls" in kind else ""
@@ -80,6 +106,10 @@ def _sniff(path: Path, head: bytes) -> str:
                 f"this is {kind}, not a household table{hint}: give a CSV, XLSX or Parquet file",
                 source=str(path))
     if b"\x00" in head:
+        if head[1::2].count(0) > 0.4 * len(head[1::2]) or head[0::2].count(0) > 0.4 * len(head[0::2]):
+            raise GeoInputError(
+                "this looks like UTF-16 text without a byte-order mark: save it as CSV UTF-8 "
+                "(Excel: Save As > CSV UTF-8)", source=str(path))
         raise GeoInputError(
             "this is a binary file, not a text table: give a CSV, XLSX or Parquet file",
             source=str(path))
@@ -87,6 +117,12 @@ def _sniff(path: Path, head: bytes) -> str:
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise GeoInputError("this UTF-16 text file is damaged (an odd number of bytes or a "
+                                "broken character): save it as CSV UTF-8", source=str(path)) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     for encoding in ("utf-8", "cp1252"):
@@ -105,11 +141,12 @@ def _first_line(text: str) -> str:
     return next((line for line in text[:65536].splitlines() if line.strip()), "")
 
 
-def _detect_delimiter(path: Path, text: str) -> str:
-    """Comma or semicolon, whichever splits the header into more columns."""
+def _detect_delimiter(path: Path, text: str, *, tab: bool = False) -> str:
+    """Comma or semicolon, whichever splits the header into more columns (also tab when
+    ``tab``: Excel's UTF-16 "Unicode Text" is tab-separated)."""
     header = _first_line(text)
     counts = {d: _header_fields(header, d) for d in (",", ";", "\t", "|")}
-    best = max((",", ";"), key=lambda d: counts[d])
+    best = max((",", ";", "\t") if tab else (",", ";"), key=lambda d: counts[d])
     if counts[best] > 1:
         return best
     other = max(("\t", "|"), key=lambda d: counts[d])
@@ -165,7 +202,7 @@ def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict, pd.Series | 
     if start == "<":
         raise GeoInputError("this looks like HTML/XML, not a household table: give CSV, XLSX or "
                             "Parquet", source=str(path))
-    delimiter = _detect_delimiter(path, text)
+    delimiter = _detect_delimiter(path, text, tab=encoding == "utf-16")
     row_problem = None
     try:
         frame = _parse_csv_quickly(text, delimiter)
@@ -218,6 +255,23 @@ def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | Non
     if not data.strip():
         raise GeoInputError("the file is empty: it has no header and no rows", source=str(path))
     kind = _sniff(path, data[:8192])
+    try:
+        frame, info, row_problem = _read_kind(path, kind, data, sheet)
+    except GeoInputError as exc:
+        if kind == "csv" and path.suffix.lower() in EXCEL_SUFFIXES:
+            reason = str(exc).removeprefix(f"{path}: ")
+            raise GeoInputError(
+                f"this is not an Excel workbook: the name ends in {path.suffix} but the file is "
+                f"plain text ({reason}); open it in Excel and save it as .xlsx, or give it as "
+                "CSV UTF-8", source=str(path)) from exc
+        raise
+    frame = frame.reset_index(drop=True).astype("string")
+    for col in frame.columns:
+        frame[col] = per_unique(frame[col], _blank_to_na)
+    return frame, info, row_problem
+
+
+def _read_kind(path: Path, kind: str, data: bytes, sheet):
     row_problem = None
     if kind == "xlsx":
         frame, info = _read_xlsx(path, sheet)
@@ -230,9 +284,6 @@ def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | Non
         raise GeoInputError("the file is empty: it has no columns", source=str(path))
     if len(frame) == 0:
         raise GeoInputError("the file has a header but no data rows", source=str(path))
-    frame = frame.reset_index(drop=True).astype("string")
-    for col in frame.columns:
-        frame[col] = per_unique(frame[col], _blank_to_na)
     return frame, info, row_problem
 
 
@@ -244,53 +295,61 @@ def _blank_to_na(values: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- parsing
 
 
-def _note(problem: pd.Series, mask, message) -> pd.Series:
-    """Append ``message`` to ``problem`` where ``mask`` holds.
+class _Problems:
+    """Per-row problem texts, and which rows have each kind of problem (for the report)."""
 
-    ``message`` is a str or a callable ``f(index) -> Series`` so that messages are built only
-    for the rows that have the problem.
-    """
-    mask = pd.Series(mask, index=problem.index).fillna(False).astype(bool)
-    if not mask.any():
-        return problem
-    idx = mask.index[mask.to_numpy()]
-    text = message(idx) if callable(message) else pd.Series(message, index=idx)
-    problem = problem.copy()
-    problem.loc[idx] = (problem.loc[idx].fillna("") + "; " + text.astype("string")).str.removeprefix("; ")
-    return problem
+    def __init__(self, index, initial: pd.Series | None = None):
+        self.text = (initial.astype("string") if initial is not None
+                     else pd.Series(pd.NA, index=index, dtype="string"))
+        self.rows: dict[str, pd.Series] = {}
+        if initial is not None and initial.notna().any():
+            self.rows["ragged_row"] = initial.notna()
 
+    def add(self, kind: str, mask, message) -> None:
+        """Append ``message`` where ``mask`` holds; ``message`` is a str or ``f(index) -> Series``
+        so that texts are built only for the rows that have the problem."""
+        mask = pd.Series(mask, index=self.text.index).fillna(False).astype(bool)
+        if not mask.any():
+            return
+        idx = mask.index[mask.to_numpy()]
+        text = message(idx) if callable(message) else pd.Series(message, index=idx)
+        self.text.loc[idx] = (self.text.loc[idx].fillna("") + "; "
+                              + text.astype("string")).str.removeprefix("; ")
+        self.rows[kind] = self.rows.get(kind, pd.Series(False, index=mask.index)) | mask
 
-def _shown(values: pd.Series, width: int = 30) -> pd.Series:
-    return values.astype("string").str.slice(0, width)
+    def has(self, kind: str) -> pd.Series:
+        return self.rows.get(kind, pd.Series(False, index=self.text.index))
 
-
-def _fmt(numbers: pd.Series) -> pd.Series:
-    return numbers.map(lambda v: f"{v:g}", na_action="ignore").astype("string")
-
-
-def to_number(values) -> pd.Series:
-    """Text to float; Indonesian decimal comma accepted (``"1,5"``, ``"1.234,5"``)."""
-    text = pd.Series(values, copy=False).astype("string").str.strip()
-    comma = text.str.contains(",", regex=False).fillna(False).astype(bool)
-    fixed = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    return pd.to_numeric(text.where(~comma, fixed), errors="coerce").astype("float64")
+    def counts(self) -> dict[str, int]:
+        return {kind: int(rows.sum()) for kind, rows in self.rows.items()}
 
 
-def _parse_whole(raw: pd.Series, name: str, low: int, high: int | None, problem: pd.Series):
+def _shown(numbers: pd.Series) -> pd.Series:
+    """Whole numbers of at most three digits as text (``0``, ``-2``, ``11``); ``<NA>`` for any
+    other value, which is described instead of quoted."""
+    small = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < 1000)
+    return numbers.where(small).map(lambda v: f"{v:.0f}", na_action="ignore").astype("string")
+
+
+def _parse_whole(raw: pd.Series, name: str, low: int, high: int, problems: _Problems):
     """Whole numbers in [low, high]; invalid ones become NA with a problem."""
     number = per_unique(raw, to_number).astype("float64")
     given = raw.notna()
-    problem = _note(problem, given & number.isna(),
-                    lambda i: f"{name} '" + _shown(raw[i]) + "' is not a number")
-    problem = _note(problem, ~given, f"{name} missing")
+    problems.add(name, given & number.isna(),
+                 lambda i: f"{name} is not a number (" + describe_values(raw[i]) + ")")
+    problems.add(name, ~given, f"{name} missing")
     fraction = number.notna() & (number != np.floor(number))
-    problem = _note(problem, fraction, lambda i: f"{name} " + _fmt(number[i]) + " is not a whole number")
-    rng = f" not in {low}–{high}" if high is not None else f" must be ≥ {low}"
-    too_high = (number > high) if high is not None else pd.Series(False, index=number.index)
-    out_of_range = number.notna() & ~fraction & ((number < low) | too_high)
-    problem = _note(problem, out_of_range, lambda i: f"{name} " + _fmt(number[i]) + rng)
+    problems.add(name, fraction, f"{name} is not a whole number")
+    rng = f" not in {low}–{high}"
+    out_of_range = number.notna() & ~fraction & ((number < low) | (number > high))
+
+    def text(i):
+        described = f"{name} is " + describe_values(raw[i]) + "," + rng
+        return (f"{name} " + _shown(number[i]) + rng).fillna(described)
+
+    problems.add(name, out_of_range, text)
     ok = number.notna() & ~fraction & ~out_of_range
-    return number.where(ok).round().astype("Int64"), problem
+    return number.where(ok).round().astype("Int64")
 
 
 def _flag_values(values: pd.Series) -> pd.Series:
@@ -302,60 +361,39 @@ def _flag_values(values: pd.Series) -> pd.Series:
     return flag
 
 
-def _parse_flag(raw: pd.Series, name: str, problem: pd.Series):
+def _parse_flag(raw: pd.Series) -> tuple[pd.Series, int]:
+    """0/1/``<NA>`` and how many given answers were unreadable (they become ``<NA>``: a missing
+    programme flag counts as not receiving, a missing deprivation is handled by the MPI step)."""
     flag = per_unique(raw, _flag_values).astype("Int8")
-    problem = _note(problem, raw.notna() & flag.isna(), lambda i: f"{name} value '" + _shown(raw[i])
-                    + "' is not 0/1 (use 1/0 or ya/tidak)")
-    return flag, problem
+    return flag, int((raw.notna() & flag.isna()).sum())
 
 
-def _code_parts(values: pd.Series) -> pd.DataFrame:
-    """Per distinct raw code: has digits, normalised code, mangled by a spreadsheet."""
-    given = values.str.contains(r"\d", regex=True).fillna(False).astype(bool)
-    return pd.DataFrame({
-        "given": given,
-        "code": normalise_village_code(values.where(given)),
-        "mangled": given & looks_like_mangled_number(values.fillna("")),
-    })
-
-
-def _parse_codes(raw: pd.Series, problem: pd.Series, source: str, column: str):
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    parts = _code_parts(pd.Series(uniques, dtype="string")).reindex(codes)
-    parts.index = raw.index
-    given = parts["given"].fillna(False).astype(bool)
-    mangled = parts["mangled"].fillna(False).astype(bool)
-    code = parts["code"].astype("string")
+def _parse_codes(raw: pd.Series, source: str, column: str) -> tuple[pd.Series, pd.Series]:
+    """Normalised village codes and, where a code was given but cannot be used, why not."""
+    note = village_code_problems(raw)
+    given = raw.notna()
+    mangled = (note == LOST_DIGITS).fillna(False).astype(bool)
     if given.sum() and mangled.sum() > 0.5 * given.sum():
-        example = raw[mangled].iloc[0]
         raise GeoInputError(
             f"column '{column}': {int(mangled.sum())} of {int(given.sum())} village codes lost "
-            f"digits in a spreadsheet (e.g. {example}): format the column as text and export again",
-            source=source)
-    problem = _note(problem, mangled, lambda i: "village code " + _shown(raw[i]) + " lost digits "
-                    "in a spreadsheet: format the column as text and export again")
-    not_village = code.notna() & ~code.str.slice(9, 10).isin(["1", "2", "3"]).fillna(False).astype(bool)
-    problem = _note(problem, not_village, lambda i: "village code " + _shown(raw[i]) + " is not a "
-                    "Kemendagri village code (village part must start with 1, 2 or 3; a BPS code "
-                    "needs a bridge table)")
-    code = code.where(~not_village)
-    malformed = given & ~mangled & code.isna() & ~not_village
-    problem = _note(problem, malformed, lambda i: "village code '" + _shown(raw[i]) + "' is not a "
-                    "Kemendagri code PP.KK.CC.VVVV")
-    return code.astype("string"), problem
+            f"digits in a spreadsheet (scientific notation): format the column as text and "
+            f"export again", source=source)
+    code = per_unique(raw, normalise_village_code).astype("string").where(note.isna())
+    return code.astype("string"), ("village code " + note).astype("string")
 
 
-def _parse_coordinates(lon_raw, lat_raw, problem, source: str, columns: tuple[str, str]):
+def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
+                       columns: tuple[str, str]):
     lon, lat = to_number(lon_raw), to_number(lat_raw)
     for raw, number, name in ((lon_raw, lon, "longitude"), (lat_raw, lat, "latitude")):
-        problem = _note(problem, raw.notna() & number.isna(),
-                        lambda i, raw=raw, name=name: f"{name} '" + _shown(raw[i]) + "' is not a number")
+        problems.add("coordinates", raw.notna() & number.isna(),
+                     lambda i, raw=raw, name=name: f"{name} is not a number ("
+                     + describe_values(raw[i]) + ")")
     both = lon.notna() & lat.notna() & ~((lon == 0) & (lat == 0))
     outside = both & ((lon.abs() > 180) | (lat.abs() > 90))
     swapped = outside & (lat.abs() <= 180) & (lon.abs() <= 90)
     n_both = int(both.sum())
     if outside.sum() >= 3 and outside.sum() > 0.5 * n_both:  # a pattern, not a typo
-        example = f"{lon[outside].iloc[0]:g}, {lat[outside].iloc[0]:g}"
         if swapped.sum() > 0.5 * n_both:
             what = ("longitude and latitude look swapped: map them explicitly, e.g. "
                     f"--map longitude={columns[1]} --map latitude={columns[0]}")
@@ -363,26 +401,51 @@ def _parse_coordinates(lon_raw, lat_raw, problem, source: str, columns: tuple[st
             what = ("coordinates are not longitude/latitude in degrees: convert them to WGS 84 "
                     "(EPSG:4326)")
         raise GeoInputError(f"columns '{columns[0]}', '{columns[1]}': {int(outside.sum())} of "
-                            f"{n_both} points out of range (e.g. {example}); {what}", source=source)
-    def text(i):
-        return "coordinates (" + _fmt(lon[i]) + ", " + _fmt(lat[i]) + ") out of range"
-
-    problem = _note(problem, outside & ~swapped, text)
-    problem = _note(problem, swapped, lambda i: text(i) + ": are longitude and latitude swapped?")
+                            f"{n_both} points out of range; {what}", source=source)
+    problems.add("coordinates", outside & ~swapped,
+                 "coordinates out of range (longitude must be within ±180, latitude ±90)")
+    problems.add("coordinates", swapped,
+                 "coordinates out of range: latitude and longitude look swapped")
     keep = both & ~outside
-    return lon.where(keep), lat.where(keep), problem
+    return lon.where(keep), lat.where(keep)
 
 
-def _problem_counts(problem: pd.Series) -> dict[str, int]:
-    kinds = {
-        "desil": r"(?:^|; )desil ", "members": r"(?:^|; )members ",
-        "village_code": r"(?:^|; )village code ",
-        "coordinates": r"(?:^|; )(?:coordinates \(|longitude '|latitude ')", "flags": r"is not 0/1",
-        "no_location": r"no village code and no coordinates", "ragged_row": r"fields, the header",
-    }
-    text = problem.dropna()
-    return {kind: int(text.str.contains(pattern, regex=True).sum()) for kind, pattern in kinds.items()
-            if text.str.contains(pattern, regex=True).any()}
+def _drop_id_number_columns(raw: pd.DataFrame, mapping: dict[str, str], source: str):
+    """Drop columns whose values are mostly 16-digit numbers (NIK, No. KK, KIS/KKS cards),
+    whatever their name; the mapped village code is exempt, a mapped household id is kept
+    only as a salted hash (returned as ``id_key``)."""
+    by_column = {col: canonical for canonical, col in mapping.items()}
+    dropped, id_key = [], None
+    for col in raw.columns:
+        canonical = by_column.get(col)
+        if canonical == "village_code" or not looks_like_id_numbers(raw[col]):
+            continue
+        if canonical in ("members", "desil"):
+            raise GeoInputError(
+                f"column '{col}' (mapped to {canonical}) holds mostly 16-digit numbers like a "
+                f"NIK or No. KK, so it is dropped as personal data; map the right column with "
+                f"--map {canonical}=COLUMN", source=source)
+        if canonical == "household_id":
+            id_key = raw[col]
+        dropped.append(col)
+        mapping.pop(canonical, None)
+    return raw.drop(columns=dropped), mapping, dropped, id_key
+
+
+def _repeated_id_warning(ids: pd.Series, id_from: str) -> list[str]:
+    """A warning when one household_id value covers more than a few percent of the rows: the
+    column is then probably a village, RT or batch number, and the join would call most rows
+    duplicates."""
+    n = len(ids)
+    counts = ids.value_counts(dropna=True)
+    top = int(counts.iloc[0]) if len(counts) else 0
+    if top <= max(2, REPEATED_ID_SHARE * n):
+        return []
+    warning = (f"household_id ({id_from}): one value repeats in {top:,} of {n:,} rows "
+               f"({top / n:.0%}); the join keeps the first and counts the others as "
+               f"duplicate_household. If this is not a household id (a village, RT or batch "
+               f"number?), map the right column with --map household_id=COLUMN")
+    return [warning]
 
 
 # --------------------------------------------------------------------------- public
@@ -395,8 +458,9 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     Parameters
     ----------
     path
-        CSV (UTF-8, UTF-8 with BOM or Windows-1252; comma or semicolon separated), XLSX or
-        Parquet. The format is recognised from the bytes, not the file name.
+        CSV (UTF-8, UTF-8 with BOM, Windows-1252 or UTF-16 with BOM; comma or semicolon
+        separated, tab too in UTF-16), XLSX or Parquet. The format is recognised from the
+        bytes, not the file name.
     column_map
         ``{canonical: source column}``, e.g. ``{"desil": "DESIL_KESEJAHTERAAN"}``; overrides
         the aliases of :mod:`geo.household_aliases`.
@@ -412,10 +476,12 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     Returns
     -------
     (DataFrame, dict)
-        The table with exactly ``HOUSEHOLD_COLUMNS``, one row per data row of the file, and
-        the ingest report: ``file, format, encoding, delimiter, rows_read, columns_mapped,
-        personal_columns_dropped, household_id_from, derived_flags, missing_flags,
-        unknown_columns, rows_with_problem, problems``. Names only, never values.
+        The table with :data:`OUTPUT_COLUMNS` (``HOUSEHOLD_COLUMNS`` + ``code_note``), one row
+        per data row of the file, and the ingest report: ``file, format, encoding, delimiter,
+        rows_read, columns_mapped, personal_columns_dropped, id_number_columns_dropped,
+        household_id_from, derived_flags, flags_in_file, missing_flags, unreadable_flags,
+        unknown_columns, codes_unusable, rows_with_problem, problems, warnings``. Names and
+        counts only, never values.
 
     Raises
     ------
@@ -436,25 +502,28 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     # Personal data goes first: only a salted hash of the family key may survive.
     personal = personal_columns(raw.columns)
     key_column = hash_key_column(personal)
-    hashed = None
     salt_used, salt_source = resolve_salt(salt)
-    if key_column is not None:
-        hashed = salted_hash(raw[key_column], salt_used)
+    hashed = salted_hash(raw[key_column], salt_used) if key_column is not None else None
     raw = raw.drop(columns=personal)
 
     mapping = match_columns(raw.columns, column_map, source=source, dropped=personal)
+    id_column = mapping.get("household_id")
+    raw, mapping, id_numbers, id_key = _drop_id_number_columns(raw, mapping, source)
     require_columns(mapping, raw.columns, source=source)
 
     n = len(raw)
     table = pd.DataFrame(index=raw.index)
-    problem = (row_problem.astype("string") if row_problem is not None
-               else pd.Series(pd.NA, index=raw.index, dtype="string"))
+    problems = _Problems(raw.index, row_problem)
     source_row = pd.Series(np.arange(1, n + 1), index=raw.index, dtype="int64")
     row_id = "row-" + source_row.astype("string")
 
     if "household_id" in mapping:
         table["household_id"] = raw[mapping["household_id"]].fillna(row_id)
         id_from = f"column '{mapping['household_id']}'"
+    elif id_key is not None:
+        table["household_id"] = salted_hash(id_key, salt_used).fillna(row_id)
+        id_from = (f"salted SHA-256 of '{id_column}', whose values look like NIK/No. KK "
+                   f"(salt: {salt_source})")
     elif hashed is not None:
         table["household_id"] = hashed.fillna(row_id)
         id_from = f"salted SHA-256 of '{key_column}' (salt: {salt_source})"
@@ -463,39 +532,46 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
         id_from = "row number"
     table["household_id"] = table["household_id"].astype("string")
     table["source_row"] = source_row
+    warnings = [] if id_from == "row number" else _repeated_id_warning(table["household_id"], id_from)
 
+    no_text = pd.Series(pd.NA, index=raw.index, dtype="string")
+    code, code_note = no_text, no_text
     if "village_code" in mapping:
-        table["village_code"], problem = _parse_codes(raw[mapping["village_code"]], problem,
-                                                      source, mapping["village_code"])
-    else:
-        table["village_code"] = pd.Series(pd.NA, index=raw.index, dtype="string")
-
+        code, code_note = _parse_codes(raw[mapping["village_code"]], source,
+                                       mapping["village_code"])
+    table["village_code"] = code
     if "longitude" in mapping and "latitude" in mapping:
-        table["longitude"], table["latitude"], problem = _parse_coordinates(
-            raw[mapping["longitude"]], raw[mapping["latitude"]], problem, source,
+        table["longitude"], table["latitude"] = _parse_coordinates(
+            raw[mapping["longitude"]], raw[mapping["latitude"]], problems, source,
             (mapping["longitude"], mapping["latitude"]))
     else:
         table["longitude"] = np.nan
         table["latitude"] = np.nan
-    located = table["village_code"].notna() | (table["longitude"].notna() & table["latitude"].notna())
-    problem = _note(problem, ~located & ~problem.fillna("").str.contains("village code|coordinates|itude"),
-                    "no village code and no coordinates")
+    has_point = table["longitude"].notna() & table["latitude"].notna()
+    problems.add("village_code", code_note.notna() & ~has_point,
+                 lambda i: code_note[i] + "; no coordinates to place the row instead")
+    problems.add("no_location", code.isna() & code_note.isna() & ~has_point
+                 & ~problems.has("coordinates"), "no village code and no coordinates")
 
-    desil_raw = raw[mapping["desil"]].str.replace(r"(?i)^desil\s*", "", regex=True)
-    if desil_raw.notna().any() and to_number(desil_raw).isna().all():
-        examples = ", ".join(repr(v) for v in desil_raw.dropna().unique()[:3])
-        raise GeoInputError(
-            f"column '{mapping['desil']}' (desil) has no numbers (e.g. {examples}): desil must be "
-            f"the welfare decile 1–10; map the right column with --map desil=COLUMN", source=source)
+    desil_column = mapping["desil"]
+    desil_raw = raw[desil_column].str.replace(r"(?i)^desil\s*", "", regex=True)
     if desil_raw.isna().all():
-        raise GeoInputError(f"column '{mapping['desil']}' (desil) is empty in every row",
+        raise GeoInputError(f"column '{desil_column}' (desil) is empty in every row",
                             source=source)
-    table["members"], problem = _parse_whole(raw[mapping["members"]], "members", 1, None, problem)
-    table["desil"], problem = _parse_whole(desil_raw, "desil", 1, 10, problem)
+    if per_unique(desil_raw, to_number).isna().all():
+        raise GeoInputError(
+            f"column '{desil_column}' (desil) has no numbers: desil must be the welfare decile "
+            f"1–10 (a number, or e.g. 'Desil 3'); map the right column with --map desil=COLUMN",
+            source=source)
+    table["members"] = _parse_whole(raw[mapping["members"]], "members", 1, MEMBERS_MAX, problems)
+    table["desil"] = _parse_whole(desil_raw, "desil", 1, 10, problems)
 
+    unreadable = {}
     for flag in (*DEPRIVATIONS, *PROGRAMMES):
         if flag in mapping:
-            table[flag], problem = _parse_flag(raw[mapping[flag]], flag, problem)
+            table[flag], count = _parse_flag(raw[mapping[flag]])
+            if count:
+                unreadable[flag] = count
     wanted = [flag for flag in DEPRIVATIONS if flag not in mapping]
     derived, derived_from = derive_deprivations(raw, rules, members=table["members"], flags=wanted)
     for flag in (*DEPRIVATIONS, *PROGRAMMES):
@@ -503,8 +579,9 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
             table[flag] = derived[flag]
         elif flag not in table:
             table[flag] = pd.Series(pd.NA, index=raw.index, dtype="Int8")
-    table["problem"] = problem.astype("string")
-    table = table[list(HOUSEHOLD_COLUMNS)].reset_index(drop=True)
+    table["problem"] = mask_id_numbers(problems.text)
+    table["code_note"] = mask_id_numbers(code_note)
+    table = table[list(OUTPUT_COLUMNS)].reset_index(drop=True)
 
     used = set(mapping.values()) | {col for cols in derived_from.values() for col in cols}
     report = {
@@ -513,13 +590,17 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
         "rows_read": n,
         "columns_mapped": dict(mapping),
         "personal_columns_dropped": [str(col) for col in personal],
+        "id_number_columns_dropped": [str(col) for col in id_numbers],
         "household_id_from": id_from,
         "derived_flags": derived_from,
         "flags_in_file": [flag for flag in (*DEPRIVATIONS, *PROGRAMMES) if flag in mapping],
         "missing_flags": [flag for flag in (*DEPRIVATIONS, *PROGRAMMES)
                           if flag not in mapping and flag not in derived_from],
+        "unreadable_flags": unreadable,
         "unknown_columns": [str(col) for col in raw.columns if col not in used],
+        "codes_unusable": int(code_note.notna().sum()),
         "rows_with_problem": int(table["problem"].notna().sum()),
-        "problems": _problem_counts(table["problem"]),
+        "problems": problems.counts(),
+        "warnings": warnings,
     }
     return table, report

@@ -5,7 +5,8 @@ Each row gets exactly one ``outcome``:
 ``matched_code``
     the village code is in the boundary layer (and the point, if any, lies in that village);
 ``matched_location``
-    no usable code, but the point lies in a village;
+    no usable code, but the point lies in a village (a code ingest could not use, kept in
+    ``code_note``, is named in the reason);
 ``matched_code_location_disagree``
     the code names a village of the layer and the point lies outside it (in another village or
     in none); ``prefer`` decides which wins (the code when the point is in no village);
@@ -25,7 +26,13 @@ inside), village by village over the points in that village's bounding box, foun
 search in the points sorted by longitude. This avoids building a GEOS point per household, which
 is what dominates ``STRtree``/``geopandas.sjoin`` at a million rows (about 2.5 times slower here).
 A point on a border shared by two villages belongs to both; unless its code names one of them,
-the smaller village code wins, so the result never depends on row order.
+the smaller village code wins, so the result never depends on row order. A village layer without
+polygons (codes only) cannot place a point: coordinates are then ignored and rows are matched by
+code alone.
+
+Reasons never quote a cell: codes appear normalised (``PP.KK.CC.VVVV``), a code that could not
+be used is described (``code_note``), coordinates are never printed, and any run of 11+ digits
+left in a text is masked (:func:`geo.privacy.mask_id_numbers`).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import pyarrow.compute as pc
 import shapely
 
 from geo.errors import GeoInputError
+from geo.privacy import mask_id_numbers
 
 MATCHED: tuple[str, ...] = ("matched_code", "matched_location", "matched_code_location_disagree")
 PROBLEMS: tuple[str, ...] = (
@@ -90,10 +98,12 @@ def join_households(
     Parameters
     ----------
     households : the canonical household table (``geo.households.read_households``).
-        ``village_code``, ``longitude``/``latitude`` (WGS 84), ``household_id``, ``problem`` and
-        ``source_row`` are used; an absent one counts as empty (``source_row`` as 1..n).
+        ``village_code``, ``longitude``/``latitude`` (WGS 84), ``household_id``, ``problem``,
+        ``code_note`` (why a given code was unusable) and ``source_row`` are used; an absent one
+        counts as empty (``source_row`` as 1..n).
     villages : the canonical village layer (``village_code`` + polygons). Any CRS; the points
-        are transformed to it. ``geometry`` may be absent (code matching only).
+        are transformed to it. ``geometry`` may be absent or empty (code matching only: the
+        coordinates are then not used).
     prefer : ``"code"`` (default) or ``"location"``: which village wins when both are known and
         disagree.
 
@@ -129,6 +139,7 @@ def join_households(
         if "source_row" in households.columns else np.arange(1, n + 1, dtype=float)
     )
     problem = _string_column(households, "problem")
+    code_note = _string_column(households, "code_note")
     invalid = problem.notna().to_numpy()
     duplicate, first_row = _duplicates(households, invalid, source_row)
     active = ~invalid & ~duplicate
@@ -138,7 +149,8 @@ def join_households(
 
     x = _float_column(households, "longitude", n)
     y = _float_column(households, "latitude", n)
-    has_point = np.isfinite(x) & np.isfinite(y)
+    point_given = np.isfinite(x) & np.isfinite(y)
+    has_point = point_given & (len(polygons) > 0)  # no polygons: a point cannot be placed
     located = np.full(n, -1, dtype=np.int64)
     claim_holds = np.zeros(n, dtype=bool)
     todo = np.nonzero(active & has_point)[0]
@@ -175,7 +187,8 @@ def join_households(
     use_location = disagree & in_village & (prefer == "location")
     by_location = (outcome == _CODE["matched_location"]) | use_location
     assigned = np.where(by_location, located, np.where(by_code, code_idx, -1))
-    reason = _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer)
+    reason = _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer,
+                      code_note, point_given & ~has_point)
 
     joined = households.copy(deep=False)
     joined["village_code"] = pd.Series(_take(codes, assigned), index=households.index)
@@ -284,10 +297,12 @@ def _duplicates(households, invalid, source_row) -> tuple[np.ndarray, np.ndarray
     return duplicate, first_row
 
 
-def _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer) -> pd.Series:
+def _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer, code_note,
+             point_unused) -> pd.Series:
     """A short, personal-data-free reason per row (``<NA>`` for a clean match).
 
     Texts are built only for the rows that need them, so a clean 1M-row join pays nothing.
+    ``point_unused``: coordinates given but the layer has no polygons to place them.
     """
     rows, texts = [], []
     code = given
@@ -313,6 +328,11 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     def is_(name):
         return outcome == _CODE[name]
 
+    noted = code_note.notna().to_numpy()
+
+    def note(m):
+        return code_note[m]
+
     put(is_("invalid"), lambda m: problem[m])
     put(is_("duplicate_household"), first)
     put(is_("unknown_code") & ~has_point, unknown)
@@ -320,8 +340,16 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
         lambda m: unknown(m) + "; the point is outside every village too")
     put(is_("matched_location") & code.notna().to_numpy(),
         lambda m: unknown(m) + "; matched by location")
-    put(is_("outside_villages"), "no village code and the point is outside every village")
-    put(is_("no_code_no_location"), "no village code and no coordinates")
+    put(is_("matched_location") & noted, lambda m: note(m) + "; matched by location")
+    put(is_("outside_villages") & ~noted, "no village code and the point is outside every village")
+    put(is_("outside_villages") & noted,
+        lambda m: note(m) + "; the point is outside every village too")
+    no_place = is_("no_code_no_location")
+    unused = "coordinates not used: the village layer has no polygons"
+    put(no_place & ~noted & ~point_unused, "no village code and no coordinates")
+    put(no_place & ~noted & point_unused, "no village code; " + unused)
+    put(no_place & noted & ~point_unused, lambda m: note(m) + "; no coordinates")
+    put(no_place & noted & point_unused, lambda m: note(m) + "; " + unused)
     disagree = is_("matched_code_location_disagree")
     put(disagree & (located < 0),
         lambda m: "village code " + code[m] + " but the point is outside every village; code used")
@@ -329,7 +357,8 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     index = np.full(len(outcome), -1, dtype=np.int64)
     if rows:
         index[np.concatenate(rows)] = np.arange(sum(len(r) for r in rows))
-    return pd.Series(_take(np.concatenate(texts) if texts else [], index), index=given.index)
+    reasons = pd.Series(_take(np.concatenate(texts) if texts else [], index), index=given.index)
+    return mask_id_numbers(reasons) if rows else reasons
 
 
 def _reconciliation(outcome, source_row, reason, given) -> Reconciliation:
@@ -341,7 +370,8 @@ def _reconciliation(outcome, source_row, reason, given) -> Reconciliation:
             {
                 "source_row": None if np.isnan(source_row[i]) else int(source_row[i]),
                 "reason": None if pd.isna(reason.iloc[i]) else str(reason.iloc[i]),
-                "village_code": None if pd.isna(given.iloc[i]) else str(given.iloc[i]),
+                "village_code": (None if pd.isna(given.iloc[i])
+                                 else str(mask_id_numbers([given.iloc[i]]).iloc[0])),
             }
             for i in rows
         ]

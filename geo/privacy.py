@@ -7,8 +7,14 @@ cached, logged, shown or exported. Where a household key is needed to find dupli
 the file has no household id, the No. KK (or NIK) becomes a salted SHA-256 hash: the same
 family gives the same hash within one run, and the hash cannot be turned back into the number.
 
-The recognised names (case-insensitive; spaces, dots and dashes count as ``_``) are listed
-in ``docs/households.md``.
+The recognised names (case-insensitive; spaces, dots and dashes count as ``_``, and fused
+spellings such as ``NomorKK`` or ``NIKKRT`` count too) are listed in ``docs/households.md``.
+Names are not enough: a column whose values are mostly 16-digit numbers is an id-number column
+whatever its header says (:func:`looks_like_id_numbers`).
+
+Messages about a row never quote its cells: :func:`describe_values` says what a value looks
+like ("a 16-digit number, like a NIK or No. KK", "text (6 characters)"), and
+:func:`mask_id_numbers` blanks any long digit run in a text as a last guard.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import re
 import secrets
 
+import numpy as np
 import pandas as pd
 
 #: Whole column names (normalised) that are personal data.
@@ -25,14 +32,17 @@ PERSONAL_NAMES: frozenset[str] = frozenset({
     # family card number (Nomor Kartu Keluarga)
     "kk", "nkk", "nokk", "no_kk", "nomor_kk", "nomer_kk", "nmr_kk", "no_kartu_keluarga",
     "nomor_kartu_keluarga", "kartu_keluarga", "family_card", "family_card_number",
+    "id_kk", "no_kartu_kk",
     # national id
     "nik", "ktp", "no_ktp", "nomor_ktp", "nik_kepala", "nik_krt", "nik_kk", "nik_art",
-    "national_id", "id_number",
+    "national_id", "id_number", "nomor_induk_kependudukan", "no_induk_kependudukan",
     # names
     "nama", "name", "nama_kepala", "nama_krt", "nama_kk", "nama_kepala_keluarga",
     "nama_kepala_rumah_tangga", "nama_lengkap", "nama_art", "nama_anggota", "nama_ibu",
     "nama_ibu_kandung", "ibu_kandung", "namakepala", "namakrt", "namalengkap", "full_name",
     "head_name", "first_name", "last_name", "surname",
+    # the head of the family, by role: in registries these columns hold the head's name
+    "kepala_keluarga", "kepala_rumah_tangga", "krt", "kepala_kk", "kepala", "head_of_household",
     # address
     "alamat", "address", "alamat_lengkap", "alamat_domisili", "alamat_ktp", "jalan", "jln",
     "street", "rt", "rw", "rt_rw", "rtrw", "no_rt", "no_rw", "dusun", "nama_dusun", "no_rumah",
@@ -52,8 +62,16 @@ PERSONAL_NAMES: frozenset[str] = frozenset({
 #: Any column whose name contains one of these words (as a ``_``-separated token).
 PERSONAL_TOKENS: frozenset[str] = frozenset({
     "nik", "ktp", "alamat", "address", "telepon", "telp", "phone", "handphone", "whatsapp",
-    "email", "lahir", "birth", "rekening", "npwp",
+    "email", "lahir", "birth", "rekening", "npwp", "kependudukan",
 })
+
+#: Words recognised even inside a fused header (``TanggalLahir``, ``NoHandphone``); ``nik`` is
+#: not one of them (``teknik``, ``klinik``), fused NIK headers are caught by their start.
+_FUSED_WORDS = ("lahir", "alamat", "address", "telepon", "telp", "phone", "whatsapp", "email",
+                "rekening", "npwp", "kependudukan", "ktp", "birth")
+#: Starts of fused headers that hold an id number: ``NIKKRT``, ``NomorKK``, ``IDKK``...
+_FUSED_STARTS = ("nik", "nokk", "nomorkk", "nomerkk", "nmrkk", "nokartukeluarga",
+                 "nomorkartukeluarga", "kartukeluarga", "idkk", "noktp", "nomorktp")
 
 #: A name-like column is *not* personal when it names a place or a programme.
 _PLACE_TOKENS = frozenset({
@@ -81,6 +99,9 @@ def normalise_header(name) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
 
 
+_FUSED_NAMES = frozenset(name.replace("_", "") for name in PERSONAL_NAMES)
+
+
 def is_personal(name) -> bool:
     """True when a column name says the column holds personal data (see module docstring)."""
     norm = normalise_header(name)
@@ -91,7 +112,22 @@ def is_personal(name) -> bool:
         return True
     if _NAME_START.match(norm) and not tokens & _PLACE_TOKENS:
         return True
-    return bool(_CARD_NUMBER.match(norm) or _RT_RW.match(norm))
+    if _CARD_NUMBER.match(norm) or _RT_RW.match(norm):
+        return True
+    return _is_personal_fused(norm.replace("_", ""))
+
+
+def _is_personal_fused(fused: str) -> bool:
+    """The same tests on the header without separators: ``NomorKK``, ``NIKKRT``, ``NamaKepala``."""
+    if fused in _FUSED_NAMES or fused.startswith(_FUSED_STARTS):
+        return True
+    if any(word in fused for word in _FUSED_WORDS):
+        return True
+    for start in ("nama", "name"):
+        if fused.startswith(start) and len(fused) > len(start):
+            rest = fused[len(start):]
+            return not any(rest.startswith(place) for place in _PLACE_TOKENS)
+    return False
 
 
 def personal_columns(columns) -> list:
@@ -137,6 +173,71 @@ def salted_hash(values, salt: str, *, length: int = 16) -> pd.Series:
 
     out = text.dropna().map(_one)
     return out.reindex(text.index).astype("string")
+
+
+# plain pattern strings, not compiled: pandas then runs them in Arrow, not row by row in Python
+_ID_NUMBER = r"\d{16}"
+_LONG_DIGITS = r"\d{11,}"
+_SEPARATORS = r"[\s.\-/]"
+_SAMPLE = 20_000
+
+
+def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
+    """True when most non-empty values are 16-digit numbers (NIK, No. KK, KIS/KKS card numbers).
+
+    A spreadsheet's ``3573010101010001.0`` and ``3.57301010101E+15`` (a NIK it cut short)
+    count too. Used at ingest to drop such a column whatever its header says. A long column
+    is judged on an evenly spaced sample of 20,000 values (the answer is a share).
+    """
+    text = pd.Series(values, copy=False).dropna()
+    if len(text) > _SAMPLE:
+        text = text.iloc[np.linspace(0, len(text) - 1, _SAMPLE).astype(np.int64)]
+    text = text.astype("string").str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return False
+    digits = text.str.replace(r"\.0+$", "", regex=True).str.replace(_SEPARATORS, "", regex=True)
+    sixteen = digits.str.fullmatch(_ID_NUMBER).fillna(False).astype(bool)
+    sixteen |= text.str.fullmatch(r"\d(?:[.,]\d+)?[eE]\+?15").fillna(False).astype(bool)
+    return bool(sixteen.mean() > share)
+
+
+def describe_values(values) -> pd.Series:
+    """What each value looks like, without quoting it (``<NA>`` stays ``<NA>``).
+
+    ``"3573014107800002"`` -> ``"a 16-digit number, like a NIK or No. KK"``; ``"Siti"`` ->
+    ``"text (4 characters)"``; ``"3.57301E+09"`` -> ``"a number in scientific notation
+    (a spreadsheet may have cut digits)"``. For problem texts and error messages about a row.
+    """
+    text = pd.Series(values, copy=False).astype("string").str.strip()
+    digits = text.str.replace(_SEPARATORS, "", regex=True)
+    n_digits = digits.str.len().astype("Int64").astype("string")
+    n_chars = text.str.len().astype("Int64").astype("string")
+    pure = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    scientific = text.str.fullmatch(r"[-+]?\d(?:[.,]\d+)?[eE][-+]?\d+").fillna(False).astype(bool)
+    numeric = text.str.fullmatch(r"[-+]?\d*[.,]?\d+").fillna(False).astype(bool)
+    separated = digits.str.fullmatch(r"\d+").fillna(False).astype(bool) & ~numeric
+    letters = text.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
+    out = ("text of " + n_chars + " characters").where(
+        letters, n_chars + " characters of digits and symbols")
+    out = out.mask(separated, "a " + n_digits + "-digit number with separators")
+    out = out.mask(numeric & ~pure, "a decimal or negative number")
+    out = out.mask(scientific, "a number in scientific notation (a spreadsheet may have cut digits)")
+    out = out.mask(pure, "a " + n_digits + "-digit number")
+    sixteen = (pure | separated) & (digits.str.len() == 16).fillna(False).astype(bool)
+    out = out.mask(sixteen, "a 16-digit number, like a NIK or No. KK")
+    out = out.mask((text == "").fillna(False).astype(bool), "empty")
+    return out.where(text.notna()).astype("string")
+
+
+def mask_id_numbers(texts) -> pd.Series:
+    """Blank every run of 11 or more digits (NIK and No. KK have 16, mobile numbers 11–13).
+
+    The last guard before a text is shown or written: codes (10 digits, dotted) and row numbers
+    are left alone. ``<NA>`` stays ``<NA>``.
+    """
+    text = pd.Series(texts, copy=False).astype("string")
+    return text.str.replace(_LONG_DIGITS, "[number removed]", regex=True)
 
 
 def drop_personal(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

@@ -410,3 +410,44 @@ def test_written_geopackage_reads_back_identically(malang, tmp_path):
     assert back["district_code"].equals(villages["district_code"])
     assert pd.isna(back["province_name"]).all()
     assert np.array_equal(back.geometry.geom_type.unique(), villages.geometry.geom_type.unique())
+
+
+def test_cli_output_paths_are_checked_before_reading(malang_sql, tmp_path):
+    import argparse
+
+    from geo.cli import boundaries as boundaries_cli
+
+    def run(*argv):
+        parser = argparse.ArgumentParser()
+        boundaries_cli.add_arguments(parser)
+        return boundaries_cli.run(parser.parse_args([str(malang_sql), "--no-quality", *argv]))
+
+    with pytest.raises(GeoInputError, match="--out is a folder"):
+        run("--out", str(tmp_path))
+    with pytest.raises(GeoInputError, match="--report is a folder"):
+        run("--out", str(tmp_path / "v.gpkg"), "--report", str(tmp_path))
+    (tmp_path / "blocker").write_text("x")
+    with pytest.raises(GeoInputError, match="--out: cannot create the folder"):
+        run("--out", str(tmp_path / "blocker" / "v.gpkg"))
+    assert not (tmp_path / "v.gpkg").exists()
+    report = tmp_path / "new" / "deeper" / "report.json"
+    assert run("--out", str(tmp_path / "out" / "v.gpkg"), "--report", str(report)) == 0
+    assert json.loads(report.read_text())["features_out"] == 57
+
+
+def test_bad_code_reasons_name_the_column_not_the_value(malang, tmp_path):
+    layer = _small_layer(malang, {"kode": ["35.73.01.1001", "3573014107800002", "3.57301E+09",
+                                           "35.73.01"], "nama": list("abcd")})
+    path = tmp_path / "codes.geojson"
+    layer.to_file(path, engine="pyogrio")
+    _, report = read_villages(path, check_quality=False)
+    reasons = [r["reason"] for r in report["rejected"]]
+    assert reasons == [
+        ("village code in kode is not a Kemendagri code PP.KK.CC.VVVV (a 16-digit number, like a "
+         "NIK or No. KK)"),
+        ("village code in kode lost digits in a spreadsheet (scientific notation): format the "
+         "column as text and export again"),
+        ("village code in kode is not a Kemendagri code PP.KK.CC.VVVV (a 6-digit number with "
+         "separators)")]
+    assert [r["village_code"] for r in report["rejected"]] == ["3573014107800002", "3.57301E+09",
+                                                               "35.73.01"]

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.deprivation_rules import DEFAULT_RULES, derive_deprivations, load_rules, normalise_answer
+from geo.deprivation_rules import (
+    DEFAULT_RULES,
+    derive_deprivations,
+    load_rules,
+    normalise_answer,
+)
 from geo.errors import GeoInputError
 from geo.households import read_households
 
@@ -24,7 +29,7 @@ def test_default_rules_follow_the_bps_criteria():
         "sumber_penerangan": ["Listrik PLN", "Bukan listrik", "listrik pln", None],
         "bahan_bakar_memasak": ["Kayu bakar", "LPG 3 kg", "Minyak tanah", None],
         "fasilitas_bab": ["Bersama", "Sendiri", "tidak ada", None],
-        "pendidikan_krt": ["SD/MI", "SMA", "Tidak tamat SD", None],
+        "pendidikan_krt": ["Tidak/Belum Sekolah", "SMA", "Tidak tamat SD", None],
     })
     flags, used = derive_deprivations(raw)
     assert flags["dep_housing"].tolist()[:3] == [1, 1, 0]  # floor OR wall
@@ -36,6 +41,15 @@ def test_default_rules_follow_the_bps_criteria():
     assert flags.iloc[3].isna().all()  # no answer: unknown, not "not deprived"
     assert used["dep_housing"] == ["Jenis Lantai", "jenis_dinding"]
     assert "dep_assets" not in flags and "dep_assets" not in used  # no column: not applied
+
+
+def test_completed_primary_school_is_not_a_schooling_deprivation():
+    # the MPI indicator is "fewer than 6 years of schooling": a completed SD/MI (6 years) is not
+    # deprived, an unfinished one or none is
+    answers = ["SD/MI", "Tamat SD", "SD sederajat", "SD", "Paket A", "Tidak tamat SD",
+               "Belum tamat SD/MI", "Tidak punya ijazah SD", "Tidak sekolah", "SMP"]
+    flags, _ = derive_deprivations(pd.DataFrame({"pendidikan_krt": answers}))
+    assert flags["dep_schooling"].tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 1, 0]
 
 
 def test_numeric_thresholds_and_floor_area_per_member():
@@ -89,3 +103,27 @@ def test_ingest_derives_what_is_missing_and_keeps_flags_the_file_has(tmp_path):
     assert report["derived_flags"] == {"dep_cooking_fuel": ["bahan_bakar_memasak"]}
     assert "dep_housing" in report["missing_flags"] and table["dep_housing"].isna().all()
     assert "sumber_air_minum" in report["unknown_columns"]
+
+
+@pytest.mark.parametrize("rules,message", [
+    ({"dep_water": [1]}, r"rule for dep_water, condition 1: a condition is a mapping.*not a number"),
+    ({"dep_water": "sungai"}, r"rule for dep_water: give a list of conditions"),
+    ({"dep_water": [{"columns": ["x"], "below": "abc"}]},
+     r"rule for dep_water, condition 1: 'below' must be a number.*got text"),
+    ({"dep_water": [{"columns": "sumber_air_minum", "values": ["sungai"]}]},
+     r"condition 1: 'columns' must be a non-empty list of column names.*got text"),
+    ({"dep_housing": [{"columns": ["a"], "values": ["x"]}, {"columns": ["b"], "at_most": True}]},
+     r"rule for dep_housing, condition 2: 'at_most' must be a number.*true/false"),
+    ({"dep_water": [{"columns": ["x"], "values": "sungai"}]}, r"'values' must be a non-empty list"),
+    ({"dep_water": [{"columns": ["x"], "valeus": ["sungai"]}]}, r"unknown key 'valeus'"),
+])
+def test_bad_rules_name_the_rule_and_the_key(rules, message):
+    with pytest.raises(GeoInputError, match=message):
+        derive_deprivations(pd.DataFrame({"x": ["1"]}), rules)
+
+
+def test_bad_rules_file_names_the_file(tmp_path):
+    path = tmp_path / "rules.json"
+    path.write_text('{"dep_water": [{"columns": ["x"], "below": "abc"}]}')
+    with pytest.raises(GeoInputError, match=r"rules\.json: rule for dep_water, condition 1: 'below'"):
+        load_rules(path)

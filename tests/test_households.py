@@ -36,7 +36,8 @@ def table_of(tmp_path, rows, header=HEADER, **kwargs):
 
 def test_canonical_columns_types_and_accounting(tmp_path):
     table, report = table_of(tmp_path, GOOD_ROWS)
-    assert tuple(table.columns) == HOUSEHOLD_COLUMNS
+    assert tuple(table.columns) == (*HOUSEHOLD_COLUMNS, "code_note")
+    assert table["code_note"].isna().all()
     assert report["rows_read"] == len(table) == 3
     assert table["source_row"].tolist() == [1, 2, 3]
     assert table["household_id"].tolist() == ["007", "008", "009"]  # leading zeros kept
@@ -58,45 +59,78 @@ def test_row_level_problems_keep_the_row_with_a_reason(tmp_path):
         "3,35.73.01.1001,0,3,,,ya",        # members 0
         "4,35.73.01.1001,-2,3,,,ya",       # members negative
         "5,35.73.01.1001,banyak,3,,,ya",   # members not a number
-        "6,35.73.01.1001,3,3,,,kadang",    # flag not 0/1
+        "6,35.73.01.1001,3,3,,,kadang",    # flag not 0/1: left empty, the row stays valid
         "7,,3,3,,,ya",                     # nowhere
         "8,,3,3,95.1,200.5,ya",            # coordinates out of range
         "9,35.73.01.1001,2.5,3,,,ya",      # members not whole
         "10,35.73.01.1001,3,3,,,ya",       # valid
+        "11,35.73.01.1001,3573014107800002,3,,,ya",  # a NIK in the members column
     ]
     table, report = table_of(tmp_path, rows)
     problem = table["problem"].tolist()
     assert "desil 0 not in 1–10" in problem[0]
     assert "desil 11 not in 1–10" in problem[1]
-    assert "members 0 must be ≥ 1" in problem[2]
-    assert "members -2 must be ≥ 1" in problem[3]
-    assert "members 'banyak' is not a number" in problem[4]
-    assert "recv_pkh value 'kadang' is not 0/1" in problem[5]
+    assert "members 0 not in 1–99" in problem[2]
+    assert "members -2 not in 1–99" in problem[3]
+    assert problem[4] == "members is not a number (text of 6 characters)"  # described, not quoted
+    assert pd.isna(problem[5]) and pd.isna(table.loc[5, "recv_pkh"])
     assert problem[6] == "no village code and no coordinates"
-    assert "out of range" in problem[7]
+    assert problem[7].startswith("coordinates out of range")
+    assert "95.1" not in problem[7] and "200.5" not in problem[7]  # coordinates never printed
     assert "not a whole number" in problem[8]
     assert pd.isna(problem[9])
-    assert len(table) == report["rows_read"] == 10
+    assert problem[10] == "members is a 16-digit number, like a NIK or No. KK, not in 1–99"
+    assert len(table) == report["rows_read"] == 11
     assert report["rows_with_problem"] == 9
+    assert report["unreadable_flags"] == {"recv_pkh": 1}
+    assert report["problems"] == {"coordinates": 1, "no_location": 1, "members": 5, "desil": 2}
     assert table.loc[0, "desil"] is pd.NA and table.loc[2, "members"] is pd.NA
     assert np.isnan(table.loc[7, "longitude"])
+
+
+def test_unreadable_deprivation_flag_is_empty_and_counted_per_column(tmp_path):
+    header = "kode_desa,jumlah_art,desil,dep_water,penerima_pkh"
+    rows = ["35.73.01.1001,3,1,tidak tahu,ya", "35.73.01.1001,3,1,1,?", "35.73.01.1001,3,1,0,0"]
+    table, report = table_of(tmp_path, rows, header=header)
+    assert table["problem"].isna().all()  # no household is thrown away for one answer
+    assert table["dep_water"].tolist()[1:] == [1, 0] and pd.isna(table.loc[0, "dep_water"])
+    assert pd.isna(table.loc[1, "recv_pkh"])
+    assert report["unreadable_flags"] == {"dep_water": 1, "recv_pkh": 1}
 
 
 def test_spreadsheet_codes_recovered_or_flagged(tmp_path):
     rows = ["1,3573011001.0,4,1,,,1", "2,3.57301E+09,4,1,,,1", "3,35.73.01.1003,4,1,,,1",
             "4,3573010001,4,1,,,1"]
-    table, _ = table_of(tmp_path, rows)
+    table, report = table_of(tmp_path, rows)
     assert table["village_code"].iloc[0] == "35.73.01.1001"
     assert pd.isna(table["village_code"].iloc[1])
-    assert table["problem"].iloc[1] == ("village code 3.57301E+09 lost digits in a spreadsheet: "
-                                        "format the column as text and export again")
+    assert table["problem"].iloc[1] == (
+        "village code lost digits in a spreadsheet (scientific notation): format the column as "
+        "text and export again; no coordinates to place the row instead")
     assert "BPS code" in table["problem"].iloc[3]  # village part 0001 is not Kemendagri
+    assert "3573010001" not in table["problem"].iloc[3]
+    assert report["problems"] == {"village_code": 2} and report["codes_unusable"] == 2
 
 
+def test_unusable_code_with_coordinates_is_left_to_the_join(tmp_path):
+    rows = ["1,9971010001,4,1,0.1,117.4,1", "2,3573014107800002,4,1,0.1,117.4,1",
+            "3,35.73.01,4,1,0.1,117.4,1", "4,9971010001,4,1,,,1"]
+    table, report = table_of(tmp_path, rows)
+    assert table["problem"].iloc[:3].isna().all()  # coordinates can still place these rows
+    assert table["village_code"].iloc[:3].isna().all()
+    note = table["code_note"].tolist()
+    assert "BPS code" in note[0] and "9971010001" not in note[0]
+    assert note[1] == ("village code is not a Kemendagri code PP.KK.CC.VVVV (a 16-digit number, "
+                       "like a NIK or No. KK)")
+    assert note[2] == ("village code is not a Kemendagri code PP.KK.CC.VVVV (a 6-digit number "
+                       "with separators)")
+    assert "no coordinates to place the row" in table["problem"].iloc[3]  # nothing else to go on
+    assert report["codes_unusable"] == 4 and report["rows_with_problem"] == 1
 def test_mostly_mangled_codes_fail_the_whole_file(tmp_path):
     rows = [f"{i},3.57301E+09,4,1,,,1" for i in range(5)] + ["9,35.73.01.1001,4,1,,,1"]
-    with pytest.raises(GeoInputError, match=r"kode_desa.*5 of 6.*format the column as text"):
+    with pytest.raises(GeoInputError, match=r"kode_desa.*5 of 6.*format the column as text") as err:
         table_of(tmp_path, rows)
+    assert "3.57301E+09" not in str(err.value)
 
 
 def test_column_map_overrides_aliases(tmp_path):
@@ -153,9 +187,10 @@ def test_wrong_delimiter_says_which_one_seems_used(tmp_path, sep, word):
 
 
 def test_desil_without_numbers_names_the_column(tmp_path):
-    rows = ["1,35.73.01.1001,4,Sangat Miskin,,,1", "2,35.73.01.1001,4,Miskin,,,1"]
-    with pytest.raises(GeoInputError, match=r"column 'desil' \(desil\) has no numbers.*'Sangat Miskin'"):
+    rows = ["1,35.73.01.1001,4,Sangat Miskin,,,1", "2,35.73.01.1001,4,Siti Rahayu,,,1"]
+    with pytest.raises(GeoInputError, match=r"column 'desil' \(desil\) has no numbers.*--map desil=") as err:
         table_of(tmp_path, rows)
+    assert "Siti Rahayu" not in str(err.value)  # a name in the wrong column is never quoted
 
 
 def test_desil_written_as_words_with_a_number_is_read(tmp_path):
@@ -178,9 +213,10 @@ def test_coordinates_alone_are_enough(tmp_path):
 
 
 def test_swapped_coordinates_fail_with_a_hint(tmp_path):
-    rows = [f"{i},35.73.01.1001,3,2,112.6,-7.9,1" for i in range(3)]
-    with pytest.raises(GeoInputError, match="look swapped"):
+    rows = [f"{i},35.73.01.1001,3,2,112.6123,-7.9512,1" for i in range(3)]
+    with pytest.raises(GeoInputError, match="look swapped") as err:
         table_of(tmp_path, rows)
+    assert "112.6" not in str(err.value) and "7.95" not in str(err.value)
 
 
 @pytest.mark.parametrize("content,expected", [
@@ -291,7 +327,7 @@ def test_cli_prints_names_and_counts_never_values(tmp_path, capsys):
     assert "personal columns dropped: NIK, Nama Kepala" in out
     assert "derived dep_housing from jenis_lantai" in out
     assert report["columns_mapped"]["desil"] == "skor_desil"
-    with pytest.raises(GeoInputError, match="CANONICAL=COLUMN"):
+    with pytest.raises(GeoInputError, match="FIELD=COLUMN"):
         run_cli([str(path), "--map", "desil"])
 
 
@@ -331,3 +367,88 @@ def test_cli_turns_a_bad_file_into_one_line_and_exit_2(tmp_path, capsys):
     assert main(["households", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "tab-separated" in err and "Traceback" not in err
+
+
+def test_cli_report_paths(tmp_path):
+    path = write(tmp_path, "kode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n")
+    nested = tmp_path / "new" / "folder" / "report.json"
+    assert run_cli([str(path), "--report", str(nested)]) == 0  # missing folders are made
+    assert json.loads(nested.read_text())["rows_read"] == 1
+    with pytest.raises(GeoInputError, match="--report is a folder"):
+        run_cli([str(path), "--report", str(tmp_path)])
+    blocker = tmp_path / "plain_file"
+    blocker.write_text("x")
+    with pytest.raises(GeoInputError, match="--report: cannot create the folder"):
+        run_cli([str(path), "--report", str(blocker / "report.json")])
+
+
+def test_id_kel_is_not_taken_as_a_household_id(tmp_path):
+    table, report = table_of(tmp_path, ["3573010001,35.73.01.1001,2,3"] * 3,
+                             header="id_kel,kode_desa,jumlah_art,desil")
+    assert report["household_id_from"] == "row number"
+    assert "id_kel" in report["unknown_columns"]
+    assert table["household_id"].is_unique
+
+
+def test_a_household_id_repeated_in_many_rows_is_warned_about(tmp_path):
+    rows = [f"{'D01' if i < 6 else f'H{i}'},35.73.01.1001,2,3" for i in range(40)]
+    _, report = table_of(tmp_path, rows, header="id_keluarga,kode_desa,jumlah_art,desil")
+    assert len(report["warnings"]) == 1
+    assert "repeats in 6 of 40 rows" in report["warnings"][0]
+    assert "D01" not in report["warnings"][0]
+    _, clean = table_of(tmp_path, [f"H{i},35.73.01.1001,2,3" for i in range(40)] + ["H1,35.73.01.1001,2,3"],
+                        header="id_keluarga,kode_desa,jumlah_art,desil")
+    assert clean["warnings"] == []  # one duplicate family is the join's business
+
+
+def test_columns_of_id_numbers_are_dropped_whatever_their_name(tmp_path):
+    niks = [f"35730141078{i:05d}" for i in range(4)]
+    header = "id_keluarga,kode_desa,jumlah_art,desil,kis,keterangan,pkh"
+    rows = [f"{nik},35.73.01.1001,3,2,{nik},{nik},ya" for nik in niks]
+    table, report = table_of(tmp_path, rows, header=header, salt="garam")
+    assert report["id_number_columns_dropped"] == ["id_keluarga", "kis", "keterangan"]
+    assert "recv_pbi" not in report["columns_mapped"] and table["recv_pbi"].isna().all()
+    assert table["recv_pkh"].tolist() == [1, 1, 1, 1]
+    assert "salted SHA-256 of 'id_keluarga'" in report["household_id_from"]
+    assert table["household_id"].is_unique and not table["household_id"].isin(niks).any()
+    text = table.to_csv() + json.dumps(report)
+    assert not any(nik in text for nik in niks)
+    with pytest.raises(GeoInputError, match="'members_x' \\(mapped to members\\) holds mostly "
+                                            "16-digit numbers"):
+        table_of(tmp_path, [f"35.73.01.1001,{nik},2" for nik in niks],
+                 header="kode_desa,members_x,desil", column_map={"members": "members_x"})
+
+
+def test_xlsx_that_is_really_text_says_so(tmp_path):
+    path = write(tmp_path, "kode_desa,jumlah_art,desil\n", name="data.xlsx")
+    with pytest.raises(GeoInputError, match=r"data\.xlsx: this is not an Excel workbook.*plain "
+                                            r"text.*no data rows"):
+        read_households(path)
+    renamed = write(tmp_path, "kode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n", name="ok.xlsx")
+    assert read_households(renamed)[1]["format"] == "csv"  # a real CSV under an .xlsx name is read
+
+
+def test_utf16_unicode_text_from_excel_is_read(tmp_path):
+    text = "kode_desa\tjumlah_art\tdesil\tketerangan\n35.73.01.1001\t2\t3\tcafé\n"
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))  # with a byte-order mark, as Excel writes it
+    table, report = read_households(path)
+    assert report["encoding"] == "utf-16" and report["delimiter"] == "\t"
+    assert table["village_code"].tolist() == ["35.73.01.1001"] and table["members"].tolist() == [2]
+    bare = tmp_path / "bare.csv"
+    bare.write_bytes("kode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n".encode("utf-16-le"))
+    with pytest.raises(GeoInputError, match="UTF-16 text without a byte-order mark.*CSV UTF-8"):
+        read_households(bare)
+
+
+def test_parse_column_map_is_shared_by_the_commands():
+    from geo.cli import boundaries as boundaries_cli
+    from geo.cli.common import parse_column_map
+
+    assert parse_column_map(["desil = DESIL_KES", "village_code=KODE"]) == {
+        "desil": "DESIL_KES", "village_code": "KODE"}
+    assert parse_column_map(None) == {}
+    with pytest.raises(GeoInputError, match="desil twice"):
+        parse_column_map(["desil=A", "desil=B"])
+    assert boundaries_cli.parse_map is parse_column_map
+    assert not hasattr(households_cli, "parse_map")

@@ -173,10 +173,42 @@ def test_bad_arguments_are_user_errors(villages):
 def test_empty_table_and_layer_without_geometry(villages):
     joined, rec = join_households(households([]), villages)
     assert len(joined) == 0 and rec.rows_in == 0 and sum(rec.outcomes.values()) == 0
-    codes_only = pd.DataFrame({"village_code": CODES})
-    rows = [{"id": "a", "x": 112.5, "y": -6.5}, {"code": CODES[1]}]
-    joined, rec = join_households(households(rows), codes_only)
-    assert joined["outcome"].astype(str).tolist() == ["outside_villages", "matched_code"]
+    # a layer of codes only cannot place a point: coordinates are ignored, codes still match
+    rows = [{"id": "a", "x": 112.5, "y": -6.5}, {"id": "b", "code": CODES[1]},
+            {"id": "c", "code": CODES[1], "x": 112.5, "y": -6.5}]
+    empty_geometry = villages.assign(geometry=None)
+    for layer in (pd.DataFrame({"village_code": CODES}), empty_geometry):
+        joined, rec = join_households(households(rows), layer)
+        assert joined["outcome"].astype(str).tolist() == [
+            "no_code_no_location", "matched_code", "matched_code"]
+        assert joined["reason"].iloc[0] == (
+            "no village code; coordinates not used: the village layer has no polygons")
+        assert rec.outcomes["outside_villages"] == rec.outcomes[
+            "matched_code_location_disagree"] == 0
+
+
+def test_unusable_code_from_ingest_is_placed_by_location(villages):
+    note = "village code is not a Kemendagri village code: the village part must start with 1"
+    table = households([{"id": "a", "x": 113.5, "y": -6.5}, {"id": "b", "x": 120.0, "y": 0.0},
+                        {"id": "c"}, {"id": "d", "x": 113.5, "y": -6.5}])
+    table["code_note"] = pd.array([note, note, note, None], dtype="string")
+    joined, _ = join_households(table, villages)
+    assert joined["outcome"].astype(str).tolist() == [
+        "matched_location", "outside_villages", "no_code_no_location", "matched_location"]
+    assert joined["village_code"].iloc[0] == CODES[1]
+    reason = joined["reason"].tolist()
+    assert reason[0] == note + "; matched by location"
+    assert reason[1] == note + "; the point is outside every village too"
+    assert reason[2] == note + "; no coordinates"
+    assert pd.isna(reason[3])
+
+
+def test_long_numbers_are_masked_even_when_the_table_skipped_ingest(villages):
+    table = households([{"id": "a", "code": "3573014107800002"},
+                        {"id": "b", "problem": "members 3573014107800002 is odd"}])
+    joined, rec = join_households(table, villages)
+    text = json.dumps(rec.to_dict()) + rejected_rows(joined).to_csv()
+    assert "3573014107800002" not in text and "[number removed]" in text
 
 
 # --- property: every row gets exactly one outcome, and the accounting always sums ------------

@@ -12,16 +12,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.households import read_households
-from geo.privacy import is_personal, personal_columns, resolve_salt, salted_hash
+from geo.join import join_households, rejected_rows
+from geo.privacy import (
+    describe_values,
+    is_personal,
+    looks_like_id_numbers,
+    mask_id_numbers,
+    personal_columns,
+    resolve_salt,
+    salted_hash,
+)
 
 PERSONAL = ["NIK", "nik_kepala", "No. KK", "NOKK", "nomor_kk", "Nama", "Nama Kepala Keluarga",
             "nama_krt", "name", "Alamat", "address", "RT", "RW", "rt_rw", "Dusun", "no_hp",
             "Telepon", "phone", "Tanggal Lahir", "tgl_lahir", "email", "No Rekening", "NIK_ART",
-            "Nama Ibu Kandung", "no_kis", "Alamat Domisili"]
+            "Nama Ibu Kandung", "no_kis", "Alamat Domisili",
+            # found by a reviewer: long forms, the head by role, fused spellings
+            "Nomor Induk Kependudukan", "Kepala Keluarga", "Kepala_Rumah_Tangga", "NomorKK",
+            "NoKartuKeluarga", "NIKKRT", "IDKK", "NamaKepalaKeluarga", "TanggalLahir", "NoHP"]
 NOT_PERSONAL = ["kode_desa", "nama_desa", "Nama Kelurahan", "nmdesa", "nama_kecamatan", "id_rt",
                 "idrt", "id_keluarga", "jumlah_art", "desil", "rtlh", "kis", "pbi_jk", "pkh",
                 "dep_water", "lintang", "bujur", "jenis_lantai", "sumber_air_minum", "keterangan",
-                "kematian_anak", "pendidikan_krt"]
+                "kematian_anak", "pendidikan_krt", "NamaDesa", "pendidikan_kepala_keluarga",
+                "teknik_bangunan", "klinik_terdekat"]
 
 
 @pytest.mark.parametrize("name", PERSONAL)
@@ -81,15 +94,18 @@ def test_no_kk_becomes_a_salted_household_id(tmp_path, monkeypatch):
 
 DOCUMENTED = ["nik", "no_kk", "nokk", "nomor_kk", "nik_kepala", "nama", "nama_kepala", "nama_krt",
               "name", "alamat", "address", "rt", "rw", "dusun", "no_hp", "telepon", "phone",
-              "tanggal_lahir", "tgl_lahir", "email"]
+              "tanggal_lahir", "tgl_lahir", "email", "nomor_induk_kependudukan",
+              "kepala_keluarga", "kepala_rumah_tangga", "no_kartu_keluarga", "nik_krt", "id_kk"]
 
 
 @st.composite
 def spelled(draw, name):
-    """A documented name as a real file might spell it: case and separators vary."""
-    sep = draw(st.sampled_from(["_", " ", ".", "-"]))
+    """A documented name as a real file might spell it: case and separators vary, and the
+    words may be fused (``NoKK``, ``NamaKRT``)."""
+    sep = draw(st.sampled_from(["_", " ", ".", "-", ""]))
     text = name.replace("_", sep)
-    return draw(st.sampled_from([text, text.upper(), text.title()]))
+    return draw(st.sampled_from([text, text.upper(), text.title(),
+                                 "".join(w.title() for w in name.split("_"))]))
 
 
 @st.composite
@@ -134,3 +150,70 @@ def test_no_personal_name_or_value_reaches_the_table_or_the_report(case):
     for col in personal:
         assert json.dumps(col, ensure_ascii=False) not in rest
     assert len(table) == report["rows_read"] == len(frame)
+
+
+def test_values_are_described_never_quoted():
+    got = describe_values(pd.Series(["3573014107800002", "3573 0141 0780 0002", "Siti Rahayu",
+                                     "3.57301E+09", "35.73.01", "-7,95", "12", None]))
+    assert got.tolist()[:7] == [
+        "a 16-digit number, like a NIK or No. KK", "a 16-digit number, like a NIK or No. KK",
+        "text of 11 characters",
+        "a number in scientific notation (a spreadsheet may have cut digits)",
+        "a 6-digit number with separators", "a decimal or negative number",
+        "a 2-digit number"]
+    assert pd.isna(got.iloc[7])
+
+
+def test_long_digit_runs_are_masked_but_codes_and_rows_are_kept():
+    texts = pd.Series(["row 12: 3573014107800002 x", "35.73.01.1001 and 3573011001",
+                       "phone 081234567890", None])
+    assert mask_id_numbers(texts).tolist()[:3] == [
+        "row 12: [number removed] x", "35.73.01.1001 and 3573011001", "phone [number removed]"]
+
+
+def test_id_number_columns_are_recognised_by_their_values():
+    niks = ["3573014107800002", "3573014107800003.0", "3.57301410780E+15", None, ""]
+    assert looks_like_id_numbers(pd.Series(niks))
+    assert not looks_like_id_numbers(pd.Series(["ya", "tidak", "3573014107800002"]))
+    assert not looks_like_id_numbers(pd.Series(["3573011001", "3573011002"]))  # village codes
+    assert not looks_like_id_numbers(pd.Series([None, None], dtype="string"))
+
+
+# --------------------------------------------------------------------------- end to end
+
+NIK, NAME = "3573014107800002", "Siti Rahayu"
+LON, LAT = "112.612345", "-7.951234"
+
+
+def test_personal_values_in_mapped_columns_never_reach_what_is_shown(tmp_path):
+    import geopandas as gpd
+    from shapely import box
+
+    villages = gpd.GeoDataFrame({"village_code": ["35.73.01.1001"]},
+                                geometry=[box(112.5, -8.0, 112.7, -7.9)], crs=4326)
+    header = "id_keluarga,kode_desa,jumlah_art,desil,lintang,bujur,penerima_pkh,dep_water"
+    rows = [
+        f"h1,{NIK},3,2,{LAT},{LON},ya,0",              # a NIK as the code; the point places it
+        f"h2,35.73.01.1001,{NIK},2,{LAT},{LON},ya,0",  # a NIK as the household size
+        f"h3,35.73.01.1001,3,{NAME},{LAT},{LON},ya,0",  # a name as the desil
+        f"h4,35.73.01.1001,3,2,{LAT},{LON},{NAME},{NIK}",  # a name and a NIK as flags
+        f"h5,{NIK},3,2,,,ya,0",                          # a NIK as the code, nothing else
+        f"h6,,3,2,{LON},{LAT},ya,0",                     # coordinates swapped
+        f"h7,{NAME},3,2,200.5,{LAT},ya,0",               # a name as the code, bad coordinates
+        "h8,35.73.01.1001,3,1,,,ya,0",
+        "h9,35.73.01.1001,3,1,,,ya,0",
+    ]
+    path = tmp_path / "registry.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    table, report = read_households(path, salt="s")
+    joined, rec = join_households(table, villages)
+    outcome = joined["outcome"].astype(str).tolist()
+    assert outcome[:5] == ["matched_location", "invalid", "invalid", "matched_code", "invalid"]
+    assert "16-digit number, like a NIK" in joined["reason"].iloc[0]
+    assert "matched by location" in joined["reason"].iloc[0]
+    shown = json.dumps(rec.to_dict(), ensure_ascii=False) + rejected_rows(joined).to_csv()
+    shown += json.dumps(report, ensure_ascii=False) + joined["reason"].str.cat(sep="|")
+    shown += table["problem"].str.cat(sep="|") + table["code_note"].str.cat(sep="|")
+    for secret in (NIK, NAME, "Siti", LON, LAT, "112.61", "7.95", "200.5"):
+        assert secret not in shown, secret
+    assert rec.outcomes["invalid"] == 5 and sum(rec.outcomes.values()) == len(rows)

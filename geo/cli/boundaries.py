@@ -13,6 +13,7 @@ from pathlib import Path
 
 from geo.boundaries import ENGINES, read_villages, write_villages
 from geo.boundary_schema import MAPPABLE
+from geo.cli.common import output_file, parse_column_map, write_text
 from geo.errors import GeoInputError
 
 
@@ -34,26 +35,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip the overlap and gap checks (the slow part for a province)")
 
 
-def parse_map(items: list[str]) -> dict[str, str]:
-    """``["village_code=KODE"]`` to ``{"village_code": "KODE"}``."""
-    mapping = {}
-    for item in items:
-        key, sep, column = item.partition("=")
-        if not sep or not key.strip() or not column.strip():
-            raise GeoInputError(f"--map {item!r}: write FIELD=COLUMN, e.g. village_code=KDEPUM")
-        mapping[key.strip()] = column.strip()
-    return mapping
+parse_map = parse_column_map  # the name tests/test_cli_boundaries.py imports
 
 
 def run(args: argparse.Namespace) -> int:
+    column_map = parse_column_map(args.map)
+    out = output_file(args.out, option="--out")  # checked before the slow read
+    report_path = output_file(args.report, option="--report") if args.report else None
     villages, report = read_villages(
-        args.sources, engine=args.engine, layer=args.layer, column_map=parse_map(args.map),
+        args.sources, engine=args.engine, layer=args.layer, column_map=column_map,
         crs=args.crs, swap_xy=args.swap_xy, check_quality=not args.no_quality)
-    out = write_villages(villages, args.out)
-    if args.report:
-        path = Path(args.report)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    try:
+        out = write_villages(villages, out)
+    except OSError as exc:
+        raise GeoInputError(f"--out: cannot write the GeoPackage ({exc.strerror or exc})",
+                            source=str(out)) from exc
+    if report_path is not None:
+        write_text(report_path, json.dumps(report, indent=2, ensure_ascii=False), option="--report")
     print(summary(report, out))
     return 0
 

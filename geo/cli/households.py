@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
+from geo.cli.common import output_file, parse_column_map, write_text
 from geo.deprivation_rules import load_rules
-from geo.errors import GeoInputError
 from geo.households import read_households
 
 
@@ -25,21 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", help="write the ingest report as JSON to this file")
 
 
-def parse_map(pairs: list[str]) -> dict[str, str]:
-    """``["desil=DESIL_KES", ...]`` -> ``{"desil": "DESIL_KES"}``."""
-    mapping = {}
-    for pair in pairs:
-        canonical, sep, column = pair.partition("=")
-        if not sep or not canonical.strip() or not column.strip():
-            raise GeoInputError(f"--map {pair!r}: write it as CANONICAL=COLUMN, e.g. desil=DESIL")
-        mapping[canonical.strip()] = column.strip()
-    return mapping
-
-
 def run(args: argparse.Namespace) -> int:
+    column_map = parse_column_map(args.map)
+    report_path = output_file(args.report, option="--report") if args.report else None
     rules = load_rules(args.rules) if args.rules else None
-    table, report = read_households(args.file, column_map=parse_map(args.map), rules=rules,
-                                    sheet=args.sheet)
+    _, report = read_households(args.file, column_map=column_map, rules=rules, sheet=args.sheet)
     where = ", ".join(f"{k} {report[k]!r}" for k in ("format", "sheet", "encoding", "delimiter")
                       if report.get(k))
     print(f"{report['file']}: {report['rows_read']:,} rows ({where})")
@@ -51,14 +40,24 @@ def run(args: argparse.Namespace) -> int:
     print(f"  household id: {report['household_id_from']}")
     dropped = report["personal_columns_dropped"]
     print(f"  personal columns dropped: {', '.join(dropped) if dropped else 'none'}")
+    if report["id_number_columns_dropped"]:
+        print("  dropped as NIK/No. KK-like numbers: "
+              + ", ".join(report["id_number_columns_dropped"]))
+    if report["codes_unusable"]:
+        print(f"  village codes that cannot be used: {report['codes_unusable']:,} (rows with "
+              "coordinates are placed by location)")
+    for flag, count in report["unreadable_flags"].items():
+        print(f"  {flag}: {count:,} unreadable answers left empty")
     for flag, cols in report["derived_flags"].items():
         print(f"  derived {flag} from {', '.join(cols)}")
     if report["missing_flags"]:
         print(f"  not available (left empty): {', '.join(report['missing_flags'])}")
     if report["unknown_columns"]:
         print(f"  ignored columns: {', '.join(report['unknown_columns'])}")
-    if args.report:
-        Path(args.report).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                                     encoding="utf-8")
-        print(f"  report written to {args.report}")
+    for warning in report["warnings"]:
+        print(f"  warning: {warning}")
+    if report_path is not None:
+        write_text(report_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                   option="--report")
+        print(f"  report written to {report_path}")
     return 0
