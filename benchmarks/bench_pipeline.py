@@ -27,6 +27,7 @@ Prints one line per stage and the ratios; ``main(argv)`` returns the figures as 
 from __future__ import annotations
 
 import argparse
+import os
 import gc
 import resource
 import subprocess
@@ -79,8 +80,8 @@ class Clock:
 
 def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple[dict, dict]:
     """Our pipeline, stage by stage, as ``python -m geo rank`` runs it."""
-    from geo.boundaries import read_villages
     from geo.households import read_households, read_table
+    from geo.layer_cache import read_villages_cached
     from geo.indicators import village_indicators
     from geo.join import join_households, rejected_rows
     from geo.pipeline import as_config, rescore, run_rank
@@ -89,7 +90,8 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
 
     config = as_config(None)
     clock = Clock()
-    villages, boundary_report = clock("read boundaries", read_villages, [villages_file])
+    # as `rank` does: through the layer cache (the first read of these files filled it)
+    villages, boundary_report = clock("read boundaries", read_villages_cached, [villages_file])
     clock("read", read_table, households_file)
     gc.collect()
     table, ingest = clock("read+validate", read_households, households_file)
@@ -211,6 +213,12 @@ def main(argv=None) -> dict:
             boundaries=args.boundaries,
             households_file=Path(args.households_file) if args.households_file else None)
         baseline_mb = peak_mb()
+        os.environ["PPM_CACHE_DIR"] = str(work / "layer_cache")
+        from geo.layer_cache import read_villages_cached
+
+        start = time.perf_counter()
+        read_villages_cached([villages_file])  # the first read: checks quality, fills the cache
+        first_read = time.perf_counter() - start
         ours, figures = run_ours(villages_file, households_file, work / "ours")
         gc.collect()
         base1 = run_baseline1(villages_file, households_file)
@@ -226,6 +234,8 @@ def main(argv=None) -> dict:
         "ratio_join_aggregate": ours_ja / base1_ja,
         "ratio_end_to_end": ours_total / base2_total,
         "start_mb": baseline_mb,
+        "first_boundary_read": first_read,
+        "ratio_end_to_end_first_run": (ours_total - ours["read boundaries"] + first_read) / base2_total,
     })
     print(f"{figures['households']:,} households over {figures['villages']:,} villages")
     print("outcomes:", figures["outcomes"])
@@ -238,7 +248,9 @@ def main(argv=None) -> dict:
     print(_line("baseline 2 (read, sjoin, groupby, Queen, Moran_Local, GeoJSON)", base2)
           + f"; total {base2_total:.2f} s")
     print(f"end to end: ours {ours_total:.2f} s, baseline 2 {base2_total:.2f} s, "
-          f"ratio ours/baseline {figures['ratio_end_to_end']:.2f}")
+          f"ratio ours/baseline {figures['ratio_end_to_end']:.2f} (boundary layer cached)")
+    print(f"first run on new boundary files (read with quality checks {first_read:.2f} s): "
+          f"ratio ours/baseline {figures['ratio_end_to_end_first_run']:.2f}")
     return figures
 
 

@@ -132,6 +132,8 @@ def write_villages(villages: gpd.GeoDataFrame, path: str | Path) -> Path:
     An existing file at ``path`` is replaced.
     """
     path = Path(path)
+    if path.is_dir():
+        raise GeoInputError("is a folder: give a file name ending in .gpkg", source=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     villages[CANONICAL_COLUMNS].to_file(path, layer=LAYER_NAME, driver="GPKG", engine="pyogrio",

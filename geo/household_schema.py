@@ -46,4 +46,5 @@ HOUSEHOLD_COLUMNS: tuple[str, ...] = (
     *DEPRIVATIONS,
     *PROGRAMMES,
     "problem",
+    "code_note",
 )

@@ -2,8 +2,8 @@
 
 Registries (DTSEN, DTKS, P3KE) and agencies deliver CSV (UTF-8, Windows-1252 or UTF-16; comma or
 semicolon separated, Indonesian decimal comma), XLSX or Parquet with their own column names.
-:func:`read_households` turns any of them into one table (``HOUSEHOLD_COLUMNS`` plus
-``code_note``, see :data:`OUTPUT_COLUMNS`):
+:func:`read_households` turns any of them into one table (``HOUSEHOLD_COLUMNS``,
+see :data:`OUTPUT_COLUMNS`):
 
 1. read every column as text, so codes keep their leading zeros;
 2. drop personal columns (NIK, No. KK, names, addresses, phones) *before anything else*,
@@ -55,7 +55,7 @@ __all__ = ["DEPRIVATIONS", "HOUSEHOLD_COLUMNS", "OUTPUT_COLUMNS", "PROGRAMMES", 
 
 #: What :func:`read_households` returns: the canonical columns plus ``code_note`` (why the
 #: row's village code could not be used, or ``<NA>``), which the join reads.
-OUTPUT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((*HOUSEHOLD_COLUMNS, "code_note")))
+OUTPUT_COLUMNS: tuple[str, ...] = HOUSEHOLD_COLUMNS
 MEMBERS_MAX = 99  # a larger "household size" is an id or an amount in the wrong column
 REPEATED_ID_SHARE = 0.03  # one household_id in more rows than this: probably not an id
 
@@ -476,7 +476,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     Returns
     -------
     (DataFrame, dict)
-        The table with :data:`OUTPUT_COLUMNS` (``HOUSEHOLD_COLUMNS`` + ``code_note``), one row
+        The table with :data:`OUTPUT_COLUMNS` (``HOUSEHOLD_COLUMNS``, ending in ``code_note``), one row
         per data row of the file, and the ingest report: ``file, format, encoding, delimiter,
         rows_read, columns_mapped, personal_columns_dropped, id_number_columns_dropped,
         household_id_from, derived_flags, flags_in_file, missing_flags, unreadable_flags,

@@ -194,12 +194,18 @@ def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
         text = text.iloc[np.linspace(0, len(text) - 1, _SAMPLE).astype(np.int64)]
     text = text.astype("string").str.strip()
     text = text[text != ""]
+    total = len(text)
+    if not total:
+        return False
+    # a decimal with a short whole part (a coordinate, a rate) is a measurement, not an id,
+    # however many digits its fraction has: -7.972186000000001 has 16 digits too
+    text = text[~text.str.fullmatch(r"[+-]?\d{1,3}[.,]\d+").fillna(False).astype(bool)]
     if text.empty:
         return False
     digits = text.str.replace(r"\.0+$", "", regex=True).str.replace(_SEPARATORS, "", regex=True)
     sixteen = digits.str.fullmatch(_ID_NUMBER).fillna(False).astype(bool)
     sixteen |= text.str.fullmatch(r"\d(?:[.,]\d+)?[eE]\+?15").fillna(False).astype(bool)
-    return bool(sixteen.mean() > share)
+    return bool(sixteen.sum() > share * total)
 
 
 def describe_values(values) -> pd.Series:

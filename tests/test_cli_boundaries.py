@@ -11,7 +11,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from geo.cli.boundaries import parse_map
+from geo.cli.common import parse_column_map as parse_map
 from geo.errors import GeoInputError
 
 ROOT = Path(__file__).resolve().parents[1]

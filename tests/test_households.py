@@ -36,7 +36,7 @@ def table_of(tmp_path, rows, header=HEADER, **kwargs):
 
 def test_canonical_columns_types_and_accounting(tmp_path):
     table, report = table_of(tmp_path, GOOD_ROWS)
-    assert tuple(table.columns) == (*HOUSEHOLD_COLUMNS, "code_note")
+    assert tuple(table.columns) == HOUSEHOLD_COLUMNS and HOUSEHOLD_COLUMNS[-1] == "code_note"
     assert table["code_note"].isna().all()
     assert report["rows_read"] == len(table) == 3
     assert table["source_row"].tolist() == [1, 2, 3]
@@ -450,5 +450,5 @@ def test_parse_column_map_is_shared_by_the_commands():
     assert parse_column_map(None) == {}
     with pytest.raises(GeoInputError, match="desil twice"):
         parse_column_map(["desil=A", "desil=B"])
-    assert boundaries_cli.parse_map is parse_column_map
+    assert not hasattr(boundaries_cli, "parse_map")
     assert not hasattr(households_cli, "parse_map")

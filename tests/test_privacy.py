@@ -217,3 +217,12 @@ def test_personal_values_in_mapped_columns_never_reach_what_is_shown(tmp_path):
     for secret in (NIK, NAME, "Siti", LON, LAT, "112.61", "7.95", "200.5"):
         assert secret not in shown, secret
     assert rec.outcomes["invalid"] == 5 and sum(rec.outcomes.values()) == len(rows)
+
+
+def test_coordinates_with_long_fractions_are_not_id_numbers():
+    from geo.privacy import looks_like_id_numbers
+
+    latitudes = ["-7.972186000000001", "-7.9457123456789012", "112.63182612345678"] * 10
+    assert not looks_like_id_numbers(latitudes)
+    nik_like = ["3573014107900001", "3573014107900002.0", "-7.97"] * 10
+    assert looks_like_id_numbers(nik_like)

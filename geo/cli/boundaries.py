@@ -35,7 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip the overlap and gap checks (the slow part for a province)")
 
 
-parse_map = parse_column_map  # the name tests/test_cli_boundaries.py imports
 
 
 def run(args: argparse.Namespace) -> int:
