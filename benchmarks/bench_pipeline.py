@@ -111,7 +111,10 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
                             geometry="geometry", crs=villages.crs)
     result = AnalysisResult(villages=base, reconciliation={**reconciliation.to_dict(),
                                                            "ingest": ingest},
-                            boundary_report=boundary_report, method={"sources": []},
+                            boundary_report=boundary_report,
+                            # as analyse() leaves it: indicators and pockets are computed above
+                            method={"sources": [], "config": config.to_dict(),
+                                    "mpi_weights_used": {}},
                             households=joined, rejected=rejected_rows(joined))
     result = clock("score", rescore, result, config)
     clock("export", run_rank, result, out_dir)
