@@ -7,7 +7,7 @@ village layer as GeoParquet and ``--households`` synthetic households
 (:mod:`households_gen`), then times, in this order and on the same files:
 
 ours
-    read boundaries (``read_villages``), read (``read_table``: the file as text), validate
+    read boundaries (``read_villages``), read (``read_table``: Parquet numbers stay numbers), validate
     (the rest of ``read_households``), join (``join_households``: codes, locations,
     reconciliation), aggregate (``village_indicators``: desil, rates, exact MPI, targeting),
     score (``score_villages`` + ``select_focus``), pockets (``find_pockets``: Local Moran and

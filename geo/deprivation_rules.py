@@ -218,21 +218,53 @@ def merge_rules(rules=None) -> dict[str, list[dict]]:
     return merged
 
 
+_PROBE = 4096  # values sampled by per_unique to spot a column of distinct values
+
+
 def per_unique(values: pd.Series, func) -> pd.Series:
     """``func(values)`` computed on the distinct values only, then spread back to every row.
 
     Registries repeat the same codes and answers across millions of rows; string work on the
     few thousand distinct values is what keeps ingest fast. ``func`` must be vectorised and
-    return one value per input value; missing inputs give missing outputs.
+    return one value per input value; missing inputs give missing outputs. A column whose
+    values are nearly all distinct (ids, coordinates), judged on an evenly spaced sample, goes
+    straight to ``func``: factorising it would only cost time.
     """
     values = pd.Series(values, copy=False)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    n = len(values)
+    if n > 4 * _PROBE:
+        probe = values.iloc[np.linspace(0, n - 1, _PROBE).astype(np.int64)]
+        distinct = probe.nunique(dropna=True)
+        if distinct > _PROBE // 2 and distinct > 0.9 * probe.notna().sum():
+            return func(values)
+    codes, uniques = factorize_values(values)
     if len(uniques) == 0 or len(uniques) > len(values) // 2:
         return func(values)
     out = pd.Series(func(pd.Series(uniques, dtype=values.dtype))).reset_index(drop=True)
-    spread = out.reindex(codes)
-    spread.index = values.index
-    return spread
+    return spread_back(out, codes, values.index)
+
+
+def factorize_values(values: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize`` (missing values get code -1), except that ``-0.0`` and ``0.0`` stay
+    apart: they are one number but two texts (``-0.0`` is not a ``0`` flag)."""
+    values = pd.Series(values, copy=False)
+    if holds_numbers(values) and pd.api.types.is_float_dtype(values.dtype):
+        number = values.to_numpy(dtype="float64", na_value=np.nan)
+        if np.signbit(number[number == 0]).any():
+            given = ~np.isnan(number)
+            codes = np.full(len(number), -1, dtype=np.intp)
+            codes[given], bits = pd.factorize(number[given].view(np.int64))
+            return codes, np.asarray(bits).view(np.float64)
+    return pd.factorize(values, use_na_sentinel=True)
+
+
+def spread_back(per_value: pd.Series, codes: np.ndarray, index) -> pd.Series:
+    """``per_value`` (one row per distinct value) taken back to every row by ``pd.factorize``
+    codes; code -1 (a missing value) gives a missing result, as ``reindex`` would."""
+    array = (per_value.array if isinstance(per_value.dtype, pd.api.extensions.ExtensionDtype)
+             else per_value.to_numpy())
+    taken = pd.api.extensions.take(array, codes, allow_fill=True)
+    return pd.Series(taken, index=index, name=per_value.name)
 
 
 def normalise_answer(values: pd.Series) -> pd.Series:
@@ -243,13 +275,33 @@ def normalise_answer(values: pd.Series) -> pd.Series:
     return text.replace("", pd.NA)
 
 
+def holds_numbers(values) -> bool:
+    """True for an integer or float64 column (Parquet/XLSX numbers that ingest keeps typed).
+
+    Such a column is parsed from its numbers, never through per-row text: its text form
+    (``astype("string")``: ``4``, ``-7.95``, ``3573011001.0``) would give the very same
+    numbers back. Booleans and float32 are not included (their text reads differently).
+    """
+    dtype = getattr(values, "dtype", None)
+    if dtype is None or pd.api.types.is_bool_dtype(dtype):
+        return False
+    return pd.api.types.is_integer_dtype(dtype) or (
+        pd.api.types.is_float_dtype(dtype) and np.dtype(getattr(dtype, "numpy_dtype", dtype))
+        == np.float64)
+
+
 def to_number(values) -> pd.Series:
     """Text to float; Indonesian decimal comma accepted (``"1,5"``, ``"1.234,5"``).
 
     The one number parser of ingest: household sizes, desil, coordinates and rule thresholds.
-    Anything else becomes NaN.
+    Anything else becomes NaN. A column that already holds numbers (:func:`holds_numbers`) is
+    cast directly, with the same result as parsing its text.
     """
-    text = pd.Series(values, copy=False).astype("string").str.strip()
+    values = pd.Series(values, copy=False)
+    if holds_numbers(values):
+        return pd.Series(values.to_numpy(dtype="float64", na_value=np.nan), index=values.index,
+                         name=values.name)
+    text = values.astype("string").str.strip()
     comma = text.str.contains(",", regex=False).fillna(False).astype(bool)
     fixed = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     return pd.to_numeric(text.where(~comma, fixed), errors="coerce").astype("float64")

@@ -5,7 +5,9 @@ semicolon separated, Indonesian decimal comma), XLSX or Parquet with their own c
 :func:`read_households` turns any of them into one table (``HOUSEHOLD_COLUMNS``,
 see :data:`OUTPUT_COLUMNS`):
 
-1. read every column as text, so codes keep their leading zeros;
+1. read text as text, so codes keep their leading zeros; numbers stored as numbers (Parquet
+   integer/float columns, XLSX numeric cells) stay numbers and are parsed from their values,
+   with exactly the results their text would give (codes still become dotted strings);
 2. drop personal columns (NIK, No. KK, names, addresses, phones) *before anything else*,
    keeping only a salted hash of No. KK/NIK as household id when the file has no id;
 3. map columns by alias or by an explicit ``column_map``;
@@ -37,7 +39,14 @@ import numpy as np
 import pandas as pd
 
 from geo.codes import LOST_DIGITS, normalise_village_code, village_code_problems
-from geo.deprivation_rules import derive_deprivations, per_unique, to_number
+from geo.deprivation_rules import (
+    derive_deprivations,
+    factorize_values,
+    holds_numbers,
+    per_unique,
+    spread_back,
+    to_number,
+)
 from geo.errors import GeoInputError
 from geo.household_aliases import match_columns, require_columns
 from geo.household_schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
@@ -228,8 +237,34 @@ def _read_xlsx(path: Path, sheet) -> tuple[pd.DataFrame, dict]:
             raise GeoInputError(f"the workbook has no sheet '{sheet}'; sheets: {', '.join(names)}",
                                 source=str(path))
         chosen = sheet if sheet is not None else names[0]
-        frame = pd.read_excel(book, sheet_name=chosen, dtype=str, keep_default_na=False)
+        frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False)
+    for col in frame.columns:
+        frame[col] = _xlsx_column(frame[col])
     return frame, {"format": "xlsx", "sheet": chosen, "encoding": None, "delimiter": None}
+
+
+def _xlsx_column(cells: pd.Series) -> pd.Series:
+    """Numbers for a column of numeric cells only (blanks allowed), else the cells as text.
+
+    openpyxl gives whole numbers as ``int`` and others as ``float``; a column of ``int`` becomes
+    Int64 and a column of ``float`` float64, whose text (``astype("string")``) is the cells'
+    text. A column mixing the two (``112`` and ``112.5``) or holding anything else stays text
+    (``str`` of each cell, as ``read_excel(dtype=str)`` gives), so that ``112`` is never shown
+    as ``112.0``.
+    """
+    values = cells.to_numpy(dtype=object)
+    given = values[values != ""]
+    kinds = set(map(type, given))
+    if kinds == {int}:
+        try:
+            return pd.Series(pd.array(np.where(values == "", None, values), dtype="Int64"),
+                             index=cells.index, name=cells.name)
+        except (OverflowError, TypeError, ValueError):  # beyond int64: keep the digits as text
+            pass
+    elif kinds == {float}:
+        return pd.Series(np.where(values == "", np.nan, values).astype("float64"),
+                         index=cells.index, name=cells.name)
+    return cells.astype(str)
 
 
 def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict]:
@@ -241,10 +276,14 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict]:
 
 
 def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | None]:
-    """Read CSV / XLSX / Parquet with every column as text (codes keep their leading zeros).
+    """Read CSV / XLSX / Parquet: text as text (codes keep their leading zeros), numbers as numbers.
 
-    Returns the frame (string columns, missing as ``<NA>``), ``{format, encoding, delimiter,
-    sheet}`` and, for a CSV with ragged rows, a per-row problem Series (else ``None``).
+    Returns the frame, ``{format, encoding, delimiter, sheet}`` and, for a CSV with ragged rows,
+    a per-row problem Series (else ``None``). Every column is either a string column (stripped,
+    blanks and ``NA``-like words as ``<NA>``) or, for Parquet integer/float64 columns and XLSX
+    columns of numeric cells only, a numeric column (:func:`geo.deprivation_rules.holds_numbers`):
+    turning a million numbers into text and back would cost more than the rest of ingest, and
+    the parsers give a numeric column the same results as its text (``astype("string")``).
     """
     path = Path(path)
     if not path.exists():
@@ -265,9 +304,10 @@ def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | Non
                 f"plain text ({reason}); open it in Excel and save it as .xlsx, or give it as "
                 "CSV UTF-8", source=str(path)) from exc
         raise
-    frame = frame.reset_index(drop=True).astype("string")
+    frame = frame.reset_index(drop=True)
     for col in frame.columns:
-        frame[col] = per_unique(frame[col], _blank_to_na)
+        if not holds_numbers(frame[col]):
+            frame[col] = per_unique(frame[col].astype("string"), _blank_to_na)
     return frame, info, row_problem
 
 
@@ -285,6 +325,12 @@ def _read_kind(path: Path, kind: str, data: bytes, sheet):
     if len(frame) == 0:
         raise GeoInputError("the file has a header but no data rows", source=str(path))
     return frame, info, row_problem
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """The text of a column as the parsers see it: a numeric column's ``astype("string")``
+    (``4``, ``3573011001.0``); a text column as it is."""
+    return values if values.dtype == "string" else values.astype("string")
 
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
@@ -331,9 +377,15 @@ def _shown(numbers: pd.Series) -> pd.Series:
     return numbers.where(small).map(lambda v: f"{v:.0f}", na_action="ignore").astype("string")
 
 
+def _strip_desil_word(values: pd.Series) -> pd.Series:
+    """``'Desil 3'`` -> ``'3'``: some registries write the decile with its name."""
+    return values.str.replace(r"(?i)^desil\s*", "", regex=True)
+
+
 def _parse_whole(raw: pd.Series, name: str, low: int, high: int, problems: _Problems):
     """Whole numbers in [low, high]; invalid ones become NA with a problem."""
-    number = per_unique(raw, to_number).astype("float64")
+    number = to_number(raw) if holds_numbers(raw) else per_unique(raw, to_number)
+    number = number.astype("float64")
     given = raw.notna()
     problems.add(name, given & number.isna(),
                  lambda i: f"{name} is not a number (" + describe_values(raw[i]) + ")")
@@ -364,13 +416,31 @@ def _flag_values(values: pd.Series) -> pd.Series:
 def _parse_flag(raw: pd.Series) -> tuple[pd.Series, int]:
     """0/1/``<NA>`` and how many given answers were unreadable (they become ``<NA>``: a missing
     programme flag counts as not receiving, a missing deprivation is handled by the MPI step)."""
-    flag = per_unique(raw, _flag_values).astype("Int8")
+    flag = _number_flag(raw) if holds_numbers(raw) else per_unique(raw, _flag_values)
+    flag = flag.astype("Int8")
     return flag, int((raw.notna() & flag.isna()).sum())
 
 
+def _number_flag(values: pd.Series) -> pd.Series:
+    """A numeric column's flags, as its text reads: ``1``/``1.0`` yes, ``0``/``0.0`` no, any
+    other number (``2``, ``-0.0``) unreadable."""
+    number = values.to_numpy(dtype="float64", na_value=np.nan)
+    yes = number == 1
+    no = (number == 0) & ~np.signbit(number)
+    flag = pd.arrays.IntegerArray(yes.astype(np.int8), ~(yes | no))
+    return pd.Series(flag, index=values.index)
+
+
 def _parse_codes(raw: pd.Series, source: str, column: str) -> tuple[pd.Series, pd.Series]:
-    """Normalised village codes and, where a code was given but cannot be used, why not."""
-    note = village_code_problems(raw)
+    """Normalised village codes and, where a code was given but cannot be used, why not.
+
+    Numeric codes (``3573011001``, ``3573011001.0``) are read from the text of their distinct
+    values, as a text column would be."""
+    codes, uniques = factorize_values(raw)  # the work is done per distinct value
+    text = _as_text(pd.Series(uniques, dtype=raw.dtype))
+    unique_note = village_code_problems(text)
+    unique_code = normalise_village_code(text).astype("string").where(unique_note.isna())
+    note = spread_back(unique_note.astype("string"), codes, raw.index)
     given = raw.notna()
     mangled = (note == LOST_DIGITS).fillna(False).astype(bool)
     if given.sum() and mangled.sum() > 0.5 * given.sum():
@@ -378,7 +448,7 @@ def _parse_codes(raw: pd.Series, source: str, column: str) -> tuple[pd.Series, p
             f"column '{column}': {int(mangled.sum())} of {int(given.sum())} village codes lost "
             f"digits in a spreadsheet (scientific notation): format the column as text and "
             f"export again", source=source)
-    code = per_unique(raw, normalise_village_code).astype("string").where(note.isna())
+    code = spread_back(unique_code.astype("string"), codes, raw.index)
     return code.astype("string"), ("village code " + note).astype("string")
 
 
@@ -437,8 +507,9 @@ def _repeated_id_warning(ids: pd.Series, id_from: str) -> list[str]:
     column is then probably a village, RT or batch number, and the join would call most rows
     duplicates."""
     n = len(ids)
-    counts = ids.value_counts(dropna=True)
-    top = int(counts.iloc[0]) if len(counts) else 0
+    codes, _ = pd.factorize(ids, use_na_sentinel=True)  # value_counts' top count, faster
+    codes = codes[codes >= 0]
+    top = int(np.bincount(codes).max()) if len(codes) else 0
     if top <= max(2, REPEATED_ID_SHARE * n):
         return []
     warning = (f"household_id ({id_from}): one value repeats in {top:,} of {n:,} rows "
@@ -518,7 +589,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     row_id = "row-" + source_row.astype("string")
 
     if "household_id" in mapping:
-        table["household_id"] = raw[mapping["household_id"]].fillna(row_id)
+        table["household_id"] = _as_text(raw[mapping["household_id"]]).fillna(row_id)
         id_from = f"column '{mapping['household_id']}'"
     elif id_key is not None:
         table["household_id"] = salted_hash(id_key, salt_used).fillna(row_id)
@@ -554,11 +625,13 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
                  & ~problems.has("coordinates"), "no village code and no coordinates")
 
     desil_column = mapping["desil"]
-    desil_raw = raw[desil_column].str.replace(r"(?i)^desil\s*", "", regex=True)
+    desil_raw = raw[desil_column]
+    if not holds_numbers(desil_raw):
+        desil_raw = per_unique(desil_raw, _strip_desil_word)
     if desil_raw.isna().all():
         raise GeoInputError(f"column '{desil_column}' (desil) is empty in every row",
                             source=source)
-    if per_unique(desil_raw, to_number).isna().all():
+    if not holds_numbers(desil_raw) and per_unique(desil_raw, to_number).isna().all():
         raise GeoInputError(
             f"column '{desil_column}' (desil) has no numbers: desil must be the welfare decile "
             f"1–10 (a number, or e.g. 'Desil 3'); map the right column with --map desil=COLUMN",

@@ -189,7 +189,12 @@ def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
     count too. Used at ingest to drop such a column whatever its header says. A long column
     is judged on an evenly spaced sample of 20,000 values (the answer is a share).
     """
-    text = pd.Series(values, copy=False).dropna()
+    values = pd.Series(values, copy=False)
+    # the text of a number (``4``, ``3573014107800002.0``) holds no whitespace: the separators
+    # can then be removed by pyarrow instead of Python's ``re`` (needed for Unicode ``\s``)
+    numeric = (pd.api.types.is_numeric_dtype(values.dtype)
+               and not pd.api.types.is_bool_dtype(values.dtype))
+    text = values.dropna()
     if len(text) > _SAMPLE:
         text = text.iloc[np.linspace(0, len(text) - 1, _SAMPLE).astype(np.int64)]
     text = text.astype("string").str.strip()
@@ -197,15 +202,19 @@ def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
     total = len(text)
     if not total:
         return False
+    counts = text.value_counts()  # each distinct value is judged once, then weighted
+    text = pd.Series(counts.index, dtype="string")
+    weight = counts.to_numpy()
     # a decimal with a short whole part (a coordinate, a rate) is a measurement, not an id,
     # however many digits its fraction has: -7.972186000000001 has 16 digits too
-    text = text[~text.str.fullmatch(r"[+-]?\d{1,3}[.,]\d+").fillna(False).astype(bool)]
-    if text.empty:
+    measurement = text.str.fullmatch(r"[+-]?\d{1,3}[.,]\d+").fillna(False).astype(bool)
+    if measurement.all():
         return False
-    digits = text.str.replace(r"\.0+$", "", regex=True).str.replace(_SEPARATORS, "", regex=True)
+    separators = r"[.\-/]" if numeric else _SEPARATORS
+    digits = text.str.replace(r"\.0+$", "", regex=True).str.replace(separators, "", regex=True)
     sixteen = digits.str.fullmatch(_ID_NUMBER).fillna(False).astype(bool)
     sixteen |= text.str.fullmatch(r"\d(?:[.,]\d+)?[eE]\+?15").fillna(False).astype(bool)
-    return bool(sixteen.sum() > share * total)
+    return bool(weight[(sixteen & ~measurement).to_numpy()].sum() > share * total)
 
 
 def describe_values(values) -> pd.Series:

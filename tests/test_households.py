@@ -452,3 +452,184 @@ def test_parse_column_map_is_shared_by_the_commands():
         parse_column_map(["desil=A", "desil=B"])
     assert not hasattr(boundaries_cli, "parse_map")
     assert not hasattr(households_cli, "parse_map")
+
+
+# --------------------------------------------------------------------------- typed columns
+# Parquet and XLSX numbers are parsed from their values (no per-row text); the results must be
+# exactly those of the same values given as text (what a CSV, or the column's astype("string"),
+# gives), rejects and reasons included.
+
+NIKS = [3573014107800000 + i for i in range(8)]
+
+
+def typed_registry() -> pd.DataFrame:
+    """Eight households with typed columns and a few bad values (see the comments)."""
+    return pd.DataFrame({
+        "no_kk": pd.array(NIKS, dtype="int64"),               # personal: only hashed
+        "kode_desa": [3573011001.0, 3573011002.0, np.nan, 3573010001.0,  # 0001: no village type
+                      12345.0, 3573011001.0, 3573011003.0, 3573011001.0],
+        "jumlah_art": pd.array([4, 0, 3, 150, None, 2, NIKS[0], 5], dtype="Int64"),
+        "desil": pd.array([1, 0, 11, 4, 2, 3, 10, 5], dtype="int64"),
+        "lintang": [-7.95, np.nan, -7.0, 95.1, np.nan, -7.972186000000001, np.nan, -7.91],
+        "bujur": [112.6, np.nan, 112.0, 200.5, np.nan, 112.61234567890123, np.nan, 112.63],
+        "pkh": pd.array([1, 0, 2, 1, 0, 1, None, 0], dtype="Int8"),   # 2: unreadable
+        "penerima_bpnt": [1.0, 0.0, np.nan, 1.0, 0.0, -0.0, 1.0, 0.0],  # -0.0 reads "-0.0"
+        "pbi": ["ya", "tidak", "ya", None, "ya", "tidak", "ya", "ya"],
+        "nomor_kartu": [float(n) for n in NIKS],              # card numbers, innocent name
+        "catatan": pd.array(NIKS, dtype="int64"),             # ids again, as integers
+        "luas_lantai": [20.5, 40.0, 12.0, np.nan, 30.0, 7.5, 100.0, 16.0],  # dep_housing
+        "jenis_lantai": ["tanah", "keramik", None, "semen", "bambu", "keramik", "tanah", "semen"],
+    })
+
+
+def as_csv_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same cells as a CSV gives them: each value's text, NA as an empty cell."""
+    return frame.astype("string").fillna("")
+
+
+def test_parquet_numbers_give_the_table_and_report_of_their_text(tmp_path):
+    typed = typed_registry()
+    typed.to_parquet(tmp_path / "typed.parquet")
+    typed.astype("string").to_parquet(tmp_path / "text.parquet")  # every column as text
+    got, got_report = read_households(tmp_path / "typed.parquet", salt="garam")
+    want, want_report = read_households(tmp_path / "text.parquet", salt="garam")
+    pd.testing.assert_frame_equal(got, want)
+    assert {**got_report, "file": None} == {**want_report, "file": None}
+    # and what that is, independently of the text path
+    assert got_report["id_number_columns_dropped"] == ["nomor_kartu", "catatan"]
+    assert got_report["personal_columns_dropped"] == ["no_kk"]
+    assert got["village_code"].tolist()[:2] == ["35.73.01.1001", "35.73.01.1002"]
+    notes = got["code_note"].tolist()
+    assert "village part must start with 1" in notes[3]
+    assert notes[4] == "village code is not a Kemendagri code PP.KK.CC.VVVV (a decimal or " \
+                       "negative number)"  # 12345.0 is described as its text reads, not quoted
+    problem = got["problem"].tolist()
+    assert problem[1] == "members 0 not in 1–99; desil 0 not in 1–10"
+    assert "desil 11 not in 1–10" in problem[2]
+    assert "members 150 not in 1–99" in problem[3] and "coordinates out of range" in problem[3]
+    assert problem[4].endswith("; members missing")  # after the unusable code, no coordinates
+    assert problem[6] == "members is a 16-digit number, like a NIK or No. KK, not in 1–99"
+    assert got["recv_pkh"].tolist()[:2] == [1, 0] and pd.isna(got["recv_pkh"][2])
+    assert got_report["unreadable_flags"] == {"recv_pkh": 1, "recv_bpnt": 1}  # 2 and -0.0
+    # earth/bamboo floor, or under 8 m² a person (12/3, 7.5/2, 16/5); members 0 or 150 is no size
+    assert got["dep_housing"].tolist() == [1, 0, 1, 0, 1, 1, 1, 1]
+    assert got["latitude"][2] == -7.0 and got["longitude"][5] == 112.61234567890123
+    text = got.to_csv() + json.dumps(got_report)
+    assert not any(str(nik) in text for nik in NIKS)
+
+
+def test_same_registry_as_parquet_and_csv(tmp_path):
+    typed = typed_registry()
+    typed.to_parquet(tmp_path / "a.parquet")
+    csv_cells = as_csv_text(typed)
+    csv_cells.loc[4, "jumlah_art"] = "tiga"  # a CSV can hold a word where Parquet holds null
+    csv_cells.to_csv(tmp_path / "a.csv", index=False)
+    from_parquet, parquet_report = read_households(tmp_path / "a.parquet", salt="garam")
+    from_csv, csv_report = read_households(tmp_path / "a.csv", salt="garam")
+    code = ("village code is not a Kemendagri code PP.KK.CC.VVVV (a decimal or negative "
+            "number); no coordinates to place the row instead; ")
+    assert from_parquet["problem"][4] == code + "members missing"
+    assert from_csv["problem"][4] == code + "members is not a number (text of 4 characters)"
+    from_csv.loc[4, "problem"] = from_parquet["problem"][4]
+    pd.testing.assert_frame_equal(from_parquet, from_csv)
+    formats = ("file", "format", "encoding", "delimiter")
+    assert ({k: v for k, v in parquet_report.items() if k not in formats}
+            == {k: v for k, v in csv_report.items() if k not in formats})
+    assert parquet_report["problems"]["members"] == 4  # 0, 150, missing/word, a NIK
+
+
+def test_parquet_numbers_stay_numbers_until_parsed(tmp_path):
+    from geo.households import read_table
+
+    typed_registry().to_parquet(tmp_path / "a.parquet")
+    raw, info, _ = read_table(tmp_path / "a.parquet")
+    assert info["format"] == "parquet"
+    for col in ("jumlah_art", "desil", "lintang", "kode_desa", "pkh", "nomor_kartu"):
+        assert pd.api.types.is_numeric_dtype(raw[col]), col  # no text round trip
+    assert raw["pbi"].dtype == "string" and pd.isna(raw["pbi"][3])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64"])
+def test_a_numeric_column_of_id_numbers_is_dropped_coordinates_never(tmp_path, dtype):
+    n = 30
+    frame = pd.DataFrame({
+        "kode_desa": ["35.73.01.1001"] * n,
+        "jumlah_art": [3] * n,
+        "desil": [2] * n,
+        "nomor_urut": np.array([3573014107800000 + i for i in range(n)], dtype=dtype),
+        "lintang": -7.972186000000001 + np.arange(n) * 1e-9,  # 16 significant digits
+        "bujur": 112.61234567890123 + np.arange(n) * 1e-9,
+    })
+    frame.to_parquet(tmp_path / "a.parquet")
+    table, report = read_households(tmp_path / "a.parquet")
+    assert report["id_number_columns_dropped"] == ["nomor_urut"]
+    assert table["latitude"].notna().all() and table["problem"].isna().all()
+
+
+def test_xlsx_numeric_cells_give_the_table_of_the_csv(tmp_path):
+    import openpyxl
+
+    from geo.households import read_table
+
+    typed = typed_registry().drop(columns=["no_kk"])
+    typed["lintang"] = typed["lintang"].replace(-7.0, -7.05)  # latitude: no whole number
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(typed.columns))
+    for row in typed.itertuples(index=False):
+        values = [None if pd.isna(v) else v for v in row]
+        sheet.append([int(v) if isinstance(v, float) and v == int(v) else v
+                      for v in values])  # as openpyxl gives whole numbers: 3573011001, 40, 112
+    book.save(tmp_path / "a.xlsx")
+    # the CSV holds the cells as Excel shows them (no ".0")
+    cells = pd.read_excel(tmp_path / "a.xlsx", dtype=str, keep_default_na=False)
+    cells.to_csv(tmp_path / "a.csv", index=False)
+    from_xlsx, xlsx_report = read_households(tmp_path / "a.xlsx", salt="garam")
+    from_csv, csv_report = read_households(tmp_path / "a.csv", salt="garam")
+    pd.testing.assert_frame_equal(from_xlsx, from_csv)
+    formats = ("file", "format", "encoding", "delimiter", "sheet")
+    assert ({k: v for k, v in xlsx_report.items() if k not in formats}
+            == {k: v for k, v in csv_report.items() if k not in formats})
+    assert from_xlsx["village_code"][0] == "35.73.01.1001"
+    assert from_xlsx["code_note"][4].endswith("(a 5-digit number)")  # 12345 as Excel shows it
+    raw = read_table(tmp_path / "a.xlsx")[0]
+    assert str(raw["kode_desa"].dtype) == "Int64" and raw["lintang"].dtype == "float64"
+    assert raw["bujur"].dtype == "string"  # 112 and 112.6: read as text, 112 never as "112.0"
+
+
+def test_many_typed_rows_give_the_table_of_their_text(tmp_path):
+    """20,000 rows: the per-distinct-value and sampled paths, not only the row-by-row one."""
+    rng = np.random.default_rng(7)
+    n = 20_000
+    codes = np.array([3573011001.0, 3573011002.0, 3573020005.0, 3573010000.0, np.nan])
+    lat = np.round(-7.9 - rng.random(n) * 0.1, 12)
+    lat[rng.random(n) < 0.2] = np.nan
+    frame = pd.DataFrame({
+        "id_keluarga": rng.permutation(n).astype("int64") + 10**9,
+        "kode_desa": codes[rng.integers(0, len(codes), n)],
+        "jumlah_art": pd.array(rng.integers(-1, 12, n), dtype="Int64"),
+        "desil": rng.integers(0, 12, n).astype("float64"),
+        "lintang": lat,
+        "bujur": np.where(np.isnan(lat), np.nan, 112.6 + rng.random(n) * 0.1),
+        "pkh": rng.integers(0, 3, n).astype("int8"),
+        "luas_lantai": rng.integers(5, 80, n).astype("float64"),
+    })
+    frame.loc[rng.random(n) < 0.05, "jumlah_art"] = pd.NA
+    frame.to_parquet(tmp_path / "typed.parquet")
+    frame.astype("string").to_parquet(tmp_path / "text.parquet")
+    got, got_report = read_households(tmp_path / "typed.parquet")
+    want, want_report = read_households(tmp_path / "text.parquet")
+    pd.testing.assert_frame_equal(got, want)
+    assert {**got_report, "file": None} == {**want_report, "file": None}
+    assert 0 < got_report["rows_with_problem"] < n and got_report["unreadable_flags"]["recv_pkh"]
+    assert got["household_id"].str.fullmatch(r"1\d{9}").all()  # integer ids as their digits
+
+
+def test_per_distinct_value_work_keeps_minus_zero_apart():
+    """-0.0 equals 0.0 but reads "-0.0": work done per distinct value must see both texts."""
+    from geo.deprivation_rules import per_unique
+
+    values = pd.Series([0.0, -0.0, np.nan, 1.5] * 5)
+    got = per_unique(values, lambda v: v.astype("string"))
+    assert got.tolist()[:4] == ["0.0", "-0.0", pd.NA, "1.5"]
+    pd.testing.assert_series_equal(got, values.astype("string"))
