@@ -5,7 +5,10 @@ State lives in ``st.session_state`` under a few well-named keys:
 - ``lang``: interface language (``id`` / ``en``)
 - ``tiles``: base map (``none`` offline / ``openstreetmap`` / ``cartodb``)
 - ``analysis``: the analysis the user loaded (:class:`geo.results.AnalysisResult`) and its
-  ``token`` (what the caches key on), ``label`` (where the data came from)
+  ``token`` (what the caches key on), ``label`` (where the data came from). A new session
+  opens on the files named in ``PPM_BOUNDARIES`` / ``PPM_HOUSEHOLDS`` / ``PPM_CONFIG``
+  (:mod:`geo.app_inputs`) when set, else on the built-in demo
+- ``environment_error``: why those files could not be read (the demo is used instead)
 - ``config``: the current :class:`geo.config.RankConfig` (weights, rules, pins)
 - ``selected_village``: the village whose profile is shown
 
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.app_inputs import MAX_UPLOAD_MB  # noqa: F401 (the Data page shows the limit)
 from geo.errors import GeoInputError
 from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from geo.offline import ensure_leaflet_assets
@@ -29,7 +33,7 @@ from geo.results import AnalysisResult
 
 ROOT = Path(__file__).resolve().parent
 WORKSPACE = ROOT / "workspace"
-MAX_UPLOAD_MB = 200  # also server.maxUploadSize in .streamlit/config.toml
+DEMO_TOKEN = "demo"
 
 
 @dataclass
@@ -40,11 +44,19 @@ class Analysis:
     token: str
     label: str
 
+    @property
+    def is_demo(self) -> bool:
+        return self.token == DEMO_TOKEN
+
+
+def language() -> str:
+    """The interface language chosen in the sidebar (Bahasa Indonesia until changed)."""
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
 
 def page_setup(title_key: str) -> str:
     """Common page start: config, Leaflet assets, sidebar (language, base map). Returns ``lang``."""
-    st.set_page_config(page_title=t(title_key, st.session_state.get("lang", DEFAULT_LANGUAGE)),
-                       layout="wide")
+    st.set_page_config(page_title=t(title_key, language()), layout="wide")
     _leaflet_assets()
     st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
     st.session_state.setdefault("tiles", "none")
@@ -81,12 +93,58 @@ def _demo_analysis() -> AnalysisResult:
     return analyse(*demo_sources())
 
 
+@st.cache_resource(show_spinner="Analysing the files named in PPM_BOUNDARIES…", max_entries=2)
+def _environment_analysis(fingerprint: str, _sources) -> AnalysisResult:
+    """The files named in the environment, analysed once per server (keyed by their stats)."""
+    from geo.pipeline import analyse
+
+    return analyse(list(_sources.boundaries), _sources.households, config=_sources.config,
+                   layer=_sources.layer)
+
+
+def _initial_analysis() -> Analysis:
+    """What a new session opens on: the files in ``PPM_BOUNDARIES``... if set, else the demo.
+
+    A problem with those files is shown once (``environment_error``) and the demo is used, so
+    the app still opens.
+    """
+    from geo.app_inputs import sources_from_environment
+
+    try:
+        sources = sources_from_environment()
+        if sources is not None:
+            fingerprint = sources.fingerprint()
+            result = _environment_analysis(fingerprint, sources)
+            return Analysis(result, token="env-" + token_of(fingerprint), label=sources.label())
+    except GeoInputError as exc:
+        st.session_state["environment_error"] = str(exc)
+    return Analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
+
+
 def current_analysis() -> Analysis:
-    """The loaded analysis; the built-in demo on first visit."""
+    """The loaded analysis: the environment's files or the built-in demo on first visit."""
     if "analysis" not in st.session_state:
-        result = _demo_analysis()
-        st.session_state["analysis"] = Analysis(result, token="demo", label="demo")
+        st.session_state["analysis"] = _initial_analysis()
     return st.session_state["analysis"]
+
+
+def data_source_caption(lang: str) -> str:
+    """"Data source: …" for the top of a page; mentions a failed environment start once."""
+    analysis = current_analysis()
+    label = t("demo_data", lang) if analysis.is_demo else analysis.label
+    return f"{t('data_source', lang)}: {label}"
+
+
+def planted_pilot() -> list[str]:
+    """The demo's planted pilot kelurahan when the demo is loaded, else nothing."""
+    if not current_analysis().is_demo:
+        return []
+    from geo.demo import demo_pilot_codes
+
+    try:
+        return demo_pilot_codes()
+    except (OSError, ValueError):  # demo metadata missing: fall back to the top-ranked village
+        return []
 
 
 def set_analysis(result: AnalysisResult, token: str, label: str) -> None:
@@ -174,30 +232,6 @@ def draw_legend(entries: list[dict], title: str, lang: str) -> None:
     st.markdown(f"**{html.escape(title)}**\n\n" + "".join(rows), unsafe_allow_html=True)
 
 
-def numeric_indicators(villages) -> list[str]:
-    """Indicator columns a planner may map: numeric, not identifiers or test statistics."""
-    import pandas as pd
-
-    skip_prefixes = ("lisa_", "gi_")
-    skip = {"geometry", "source_row", "neighbours"}
-    return [c for c in villages.columns
-            if c not in skip and not c.startswith(skip_prefixes)
-            and pd.api.types.is_numeric_dtype(villages[c]) and not pd.api.types.is_bool_dtype(villages[c])]
-
-
-def village_choices(villages) -> dict[str, str]:
-    """``{village_code: "name — district (code)"}`` for select boxes, ordered by code."""
-    import pandas as pd
-
-    frame = villages.sort_values("village_code")
-    district = frame["district_name"] if "district_name" in frame else frame.get("district_code")
-    return {
-        str(code): f"{name} — {dist} ({code})" if not pd.isna(dist) else f"{name} ({code})"
-        for code, name, dist in zip(frame["village_code"], frame["village_name"],
-                                    district if district is not None else [None] * len(frame))
-    }
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def focus_stability(token: str, config_json: str, _villages):
     """Weight-perturbation robustness of the focus list (cached per analysis and config)."""
@@ -231,84 +265,79 @@ def workspace_dir() -> Path:
     return Path(os.environ.get("POVERTY_MAP_WORKSPACE", WORKSPACE))
 
 
-BOUNDARY_TYPES = ("geojson", "json", "gpkg", "zip", "kml", "sql", "fgb", "parquet", "geoparquet")
-HOUSEHOLD_TYPES = ("csv", "txt", "xlsx", "xlsm", "parquet")
+def _uploaded(files) -> list:
+    if files is None:
+        return []
+    return list(files) if isinstance(files, (list, tuple)) else [files]
 
 
-def parse_column_map(text: str, what: str) -> dict[str, str] | None:
-    """``canonical = source`` lines to a dict; a malformed line is the user's to fix."""
-    mapping = {}
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        canonical, sep, source = line.partition("=")
-        if not sep or not canonical.strip() or not source.strip():
-            raise GeoInputError(f"line {number} {line!r} is not 'canonical_column = column_in_file'",
-                                source=f"{what} column mapping")
-        mapping[canonical.strip()] = source.strip()
-    return mapping or None
-
-
-def _checked_upload(upload, allowed: tuple[str, ...]) -> bytes:
-    name = upload.name
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in allowed:
-        raise GeoInputError(f"file type .{suffix} is not accepted here; use one of "
-                            f"{', '.join('.' + a for a in allowed)}", source=name)
-    size = upload.size if hasattr(upload, "size") else len(upload.getvalue())
-    if size > MAX_UPLOAD_MB * 1024 * 1024:
-        raise GeoInputError(f"the file is {size / 2**20:.0f} MB; at most {MAX_UPLOAD_MB} MB",
-                            source=name)
-    return upload.getvalue()
-
-
-def analyse_uploads(boundary_file, household_file, boundary_map_text: str,
-                    household_map_text: str, lang: str) -> None:
+def analyse_uploads(boundary_files, household_file, boundary_map_text: str,
+                    household_map_text: str, layer: str | None = None) -> None:
     """Analyse uploaded files and make them the loaded analysis.
 
-    The files are written to a private temporary folder only for the time of the analysis
-    (the household file may hold personal columns, which ``read_households`` drops) and
-    deleted right after.
+    ``boundary_files`` may be one upload or several (38 SQL dumps, a shapefile's parts, a
+    zip...). The files are written to a private temporary folder only for the time of the
+    analysis (the household file may hold personal columns, which ``read_households`` drops)
+    and deleted right after.
     """
     import tempfile
 
+    from geo.app_inputs import (BOUNDARY_TYPES, HOUSEHOLD_TYPES, SHAPEFILE_SIDECARS,
+                                check_upload, parse_column_map, stage_boundary_files,
+                                stage_household_file)
     from geo.pipeline import analyse
 
     boundary_columns = parse_column_map(boundary_map_text, "boundary")
     household_columns = parse_column_map(household_map_text, "household")
-    boundary_bytes = _checked_upload(boundary_file, BOUNDARY_TYPES)
-    household_bytes = (_checked_upload(household_file, HOUSEHOLD_TYPES)
-                       if household_file is not None else b"")
+    uploads = _uploaded(boundary_files)
+    for upload in uploads:  # refuse before reading the bytes
+        check_upload(upload.name, _size(upload), BOUNDARY_TYPES + SHAPEFILE_SIDECARS)
+    if household_file is not None:
+        check_upload(household_file.name, _size(household_file), HOUSEHOLD_TYPES)
+    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    household_bytes = household_file.getvalue() if household_file is not None else b""
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
-        boundary_path = Path(folder) / Path(boundary_file.name).name
-        boundary_path.write_bytes(boundary_bytes)
-        household_path = None
-        if household_file is not None:
-            household_path = Path(folder) / Path(household_file.name).name
-            household_path.write_bytes(household_bytes)
-        result = analyse(boundary_path, household_path, boundary_columns=boundary_columns,
-                         household_columns=household_columns)
-    token = token_of(boundary_bytes, household_bytes, boundary_map_text or "",
-                     household_map_text or "")
-    label = boundary_file.name + (f" + {household_file.name}" if household_file else "")
+        boundary_paths = stage_boundary_files(files, folder)
+        household_path = (stage_household_file(household_file.name, household_bytes, folder)
+                          if household_file is not None else None)
+        result = analyse(boundary_paths, household_path, boundary_columns=boundary_columns,
+                         household_columns=household_columns, layer=layer or None)
+    token = token_of(*(part for name, data in files for part in (name, data)), household_bytes,
+                     boundary_map_text or "", household_map_text or "", layer or "")
+    names = [p.name for p in boundary_paths]
+    label = ", ".join(names[:3]) + (f" … (+{len(names) - 3})" if len(names) > 3 else "")
+    label += f" + {household_file.name}" if household_file is not None else ""
     set_analysis(result, token=token, label=label)
+
+
+def _size(upload) -> int:
+    return upload.size if hasattr(upload, "size") else len(upload.getvalue())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _layers_of(name: str, token: str, _content: bytes) -> list[str]:
+    import tempfile
+
+    from geo.app_inputs import polygon_layers
+
+    with tempfile.TemporaryDirectory(prefix="layers-") as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(_content)
+        return polygon_layers(path)
+
+
+def upload_layers(boundary_files) -> list[str]:
+    """Village-layer candidates of an uploaded GeoPackage (only when exactly one is uploaded)."""
+    gpkgs = [u for u in _uploaded(boundary_files) if u.name.lower().endswith(".gpkg")]
+    if len(_uploaded(boundary_files)) != 1 or len(gpkgs) != 1:
+        return []
+    content = gpkgs[0].getvalue()
+    return _layers_of(gpkgs[0].name, token_of(content), content)
 
 
 def use_demo() -> None:
     """Go back to the built-in demo data."""
-    set_analysis(_demo_analysis(), token="demo", label="demo")
-
-
-def public_rejected(rejected):
-    """Rejected rows safe to show and download: row number, outcome, reason — nothing personal."""
-    if rejected is None:
-        return None
-    from geo.privacy import drop_personal
-
-    keep = [c for c in ("source_row", "outcome", "reason") if c in rejected]
-    public, _ = drop_personal(rejected[keep])
-    return public.reset_index(drop=True)
+    set_analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
 
 
 def column_config(columns, lang: str) -> dict:
@@ -319,17 +348,13 @@ def column_config(columns, lang: str) -> dict:
     config = {}
     for column in columns:
         label = indicator_label(column, lang)
-        if is_percent(column):
+        if column == "in_focus_share":
+            config[column] = st.column_config.ProgressColumn(label, format="percent",
+                                                             min_value=0.0, max_value=1.0)
+        elif is_percent(column):
             config[column] = st.column_config.NumberColumn(label, format="percent")
         elif column == "score" or column.startswith("why_"):
             config[column] = st.column_config.NumberColumn(label, format="%.1f")
         else:
             config[column] = st.column_config.Column(label)
     return config
-
-
-def district_column(villages) -> str:
-    """``district_name`` when the boundary file had names, else ``district_code``."""
-    if "district_name" in villages and villages["district_name"].notna().any():
-        return "district_name"
-    return "district_code"

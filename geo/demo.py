@@ -460,3 +460,19 @@ def write_demo(out_dir, seed: int = SEED) -> dict[str, Path]:
                                  encoding="utf-8")
     paths["readme"].write_text(_readme(demo), encoding="utf-8")
     return paths
+
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "boundaries"
+
+
+def demo_metadata(folder: str | Path = DEMO_DIR) -> dict:
+    """What the built-in demo planted (pilot, pockets, outlier, bad rows), as written by
+    :func:`write_demo` — so the app can open on the planted pilot instead of guessing it."""
+    path = Path(folder) / FILES["metadata"]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def demo_pilot_codes(folder: str | Path = DEMO_DIR) -> list[str]:
+    """Village codes of the demo's pilot kelurahan (``99.71.01.1005``, Contoh Telihan)."""
+    pilot = demo_metadata(folder).get("pilot_village") or {}
+    return [pilot["code"]] if pilot.get("code") else []

@@ -1,4 +1,4 @@
-"""Preparing villages for the screen: lighter geometry, classes, colours, legends, figures.
+"""Preparing villages for the screen: lighter geometry, classes, colours, legends.
 
 Everything here is for *display only*. Analysis always runs on the full geometry; a map of all
 of Jawa Timur (8,494 villages, 830k vertices) has to reach the browser in a few megabytes, so
@@ -293,44 +293,3 @@ def pocket_legend(pockets) -> list[dict]:
         for name in POCKET_ORDER if counts.get(name, 0)
     ]
 
-
-def overview_figures(villages: pd.DataFrame, *, population: float | None = None,
-                     poor_column: str = "desil1_people") -> dict:
-    """Headline figures for the overview page, summed over villages.
-
-    Parameters
-    ----------
-    villages
-        The analysed villages (``households``, ``people``, ``desil1_*``, ``desil14_*``,
-        ``mpi_poor_people``).
-    population
-        The region's total population (BPS); when given, rates are of the population,
-        otherwise of the people in the household register.
-    poor_column
-        Which people count is compared with the poverty target.
-    """
-    def total(col):
-        return float(pd.to_numeric(villages[col], errors="coerce").fillna(0).sum()) \
-            if col in villages else float("nan")
-
-    people = total("people")
-    denominator = float(population) if population else people
-    figures = {
-        "villages": int(len(villages)),
-        "villages_with_households": int((pd.to_numeric(villages.get("households", pd.Series(
-            dtype=float)), errors="coerce").fillna(0) > 0).sum()),
-        "households": total("households"),
-        "people": people,
-        "desil1_households": total("desil1_households"),
-        "desil1_people": total("desil1_people"),
-        "desil14_households": total("desil14_households"),
-        "desil14_people": total("desil14_people"),
-        "mpi_poor_people": total("mpi_poor_people"),
-        "denominator": denominator,
-        "denominator_is_population": bool(population),
-    }
-    for key in ("desil1_people", "desil14_people", "mpi_poor_people"):
-        figures[key.replace("_people", "_rate")] = (
-            figures[key] / denominator if denominator and not math.isnan(figures[key]) else float("nan"))
-    figures["poverty_rate"] = (total(poor_column) / denominator if denominator else float("nan"))
-    return figures

@@ -11,6 +11,14 @@ LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
 
 STRINGS: dict[str, dict[str, str]] = {
+    # page titles in the sidebar navigation
+    "page_overview": {"id": "Ringkasan", "en": "Overview"},
+    "page_map": {"id": "Peta", "en": "Map"},
+    "page_priority": {"id": "Prioritas", "en": "Priority"},
+    "page_pockets": {"id": "Kantong Kemiskinan", "en": "Poverty pockets"},
+    "page_pilot": {"id": "Area Percontohan", "en": "Pilot area"},
+    "page_data": {"id": "Data", "en": "Data"},
+    "page_export": {"id": "Ekspor", "en": "Export"},
     # app-wide
     "app_title": {"id": "Peta Kantong Kemiskinan", "en": "Poverty-pocket map"},
     "language": {"id": "Bahasa", "en": "Language"},
@@ -65,6 +73,22 @@ STRINGS: dict[str, dict[str, str]] = {
               "4. **Pilot area**: choose pilot villages and expansion candidates.\n"
               "5. **Export**: download GeoJSON/GeoPackage/Excel for QGIS and reports.",
     },
+    "mpi_notes": {"id": "Indikator IKM yang tidak ada di file rumah tangga (bobotnya dipindahkan)",
+                  "en": "MPI indicators missing from the household file (their weight was moved)"},
+    "boundary_warnings": {"id": "Peringatan batas wilayah", "en": "Boundary warnings"},
+    "environment_data": {"id": "Berkas dari variabel lingkungan", "en": "Files from environment variables"},
+    "environment_failed": {"id": "Berkas dari variabel lingkungan tidak dapat dibaca; data contoh "
+                                 "dipakai. {message}",
+                           "en": "The files named in environment variables could not be read; "
+                                 "using the demo data. {message}"},
+    "boundary_items": {"id": "Rincian laporan batas", "en": "Boundary report details"},
+    "examples": {"id": "Contoh baris per hasil", "en": "Example rows per outcome"},
+    "layer": {"id": "Layer GeoPackage yang berisi desa", "en": "GeoPackage layer with the villages"},
+    "uploaded_files": {"id": "{n} berkas batas dipilih", "en": "{n} boundary files chosen"},
+    "canonical_columns": {"id": "Kolom kanonik: {columns}", "en": "Canonical columns: {columns}"},
+    "stability": {"id": "Stabilitas", "en": "Stability"},
+    "in_focus_share": {"id": "Seberapa sering masuk lokus", "en": "How often in the focus list"},
+    "pins_table_village": {"id": "Kode desa", "en": "Village code"},
     "unmatched_warning": {"id": "{n} baris rumah tangga tidak terpakai — lihat halaman Data.",
                           "en": "{n} household rows not used — see the Data page."},
     # map
@@ -119,26 +143,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "robustness": {"id": "Ketahanan peringkat", "en": "Robustness of the ranking"},
     "solid_in": {"id": "Pasti masuk (≥ 90 % simulasi)", "en": "Solid in (≥ 90 % of draws)"},
     "depends_on_weights": {"id": "Tergantung bobot", "en": "Depends on the weights"},
+    "solid_out": {"id": "Pasti keluar (≤ 10 % simulasi)", "en": "Solid out (≤ 10 % of draws)"},
     "draws": {"id": "Simulasi bobot", "en": "Weight draws"},
-    "robustness_help": {"id": "Bobot diubah acak ±{spread} % sebanyak {draws} kali; kolom "
-                              "in_focus_share = seberapa sering desa masuk lokus.",
-                        "en": "Weights perturbed randomly by ±{spread} % {draws} times; "
-                              "in_focus_share = how often the village is in the focus list."},
+    "robustness_help": {"id": "Bobot diubah acak ±{spread} % sebanyak {draws} kali; \"seberapa "
+                              "sering masuk lokus\" = bagian simulasi yang memasukkan desa.",
+                        "en": "Weights perturbed randomly by ±{spread} % {draws} times; \"how often "
+                              "in the focus list\" = share of the draws that include the village."},
     "save_decision": {"id": "Simpan keputusan", "en": "Save the decision"},
     "decision_title": {"id": "Judul keputusan", "en": "Decision title"},
     "decision_saved": {"id": "Keputusan tersimpan: {where}", "en": "Decision saved: {where}"},
     "download_list": {"id": "Unduh daftar lokus (CSV)", "en": "Download the focus list (CSV)"},
     # pockets
     "pockets": {"id": "Kantong kemiskinan", "en": "Poverty pockets"},
-    "pocket_HH": {"id": "Tinggi–Tinggi (kantong)", "en": "High–High (pocket)"},
-    "pocket_LL": {"id": "Rendah–Rendah", "en": "Low–Low"},
-    "pocket_HL": {"id": "Tinggi–Rendah", "en": "High–Low"},
-    "pocket_LH": {"id": "Rendah–Tinggi", "en": "Low–High"},
+    "pocket_HH": {"id": "Kantong kemiskinan (Tinggi–Tinggi)", "en": "Poverty pocket (High–High)"},
+    "pocket_LL": {"id": "Klaster rendah (Rendah–Rendah)", "en": "Low cluster (Low–Low)"},
+    "pocket_HL": {"id": "Pencilan tinggi (Tinggi–Rendah)", "en": "High outlier (High–Low)"},
+    "pocket_LH": {"id": "Pencilan rendah (Rendah–Tinggi)", "en": "Low outlier (Low–High)"},
     "pocket_ns": {"id": "Tidak signifikan", "en": "Not significant"},
     "pocket_isolated": {"id": "Terisolasi (tanpa tetangga)", "en": "Isolated (no neighbour)"},
     "pocket_no_data": {"id": "Tidak ada data", "en": "No data"},
     "pocket_table": {"id": "Desa dalam kantong kemiskinan", "en": "Villages in poverty pockets"},
     "pocket_variable": {"id": "Variabel", "en": "Variable"},
+    "pocket_method": {"id": "Moran's I lokal (tetangga queen, 999 permutasi, p < 0,05)",
+                      "en": "Local Moran's I (queen neighbours, 999 permutations, p < 0.05)"},
     # pilot
     "pilot": {"id": "Area percontohan", "en": "Pilot area"},
     "pilot_villages": {"id": "Desa percontohan", "en": "Pilot villages"},
@@ -159,10 +186,14 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "Choose one or more pilot villages."},
     # data
     "data": {"id": "Data", "en": "Data"},
-    "upload_boundaries": {"id": "Unggah batas desa (GeoJSON, GeoPackage, shapefile .zip, KML, SQL)",
-                          "en": "Upload village boundaries (GeoJSON, GeoPackage, zipped shapefile, KML, SQL)"},
-    "upload_households": {"id": "Unggah data rumah tangga (CSV, XLSX)",
-                          "en": "Upload the household file (CSV, XLSX)"},
+    "upload_boundaries": {"id": "Unggah batas desa — boleh beberapa berkas sekaligus (SQL "
+                                "wilayah_boundaries, GeoJSON, GeoPackage, FlatGeobuf, KML, "
+                                "GeoParquet, shapefile .zip atau .shp+.dbf+.shx+.prj)",
+                          "en": "Upload village boundaries — several files at once allowed "
+                                "(wilayah_boundaries SQL, GeoJSON, GeoPackage, FlatGeobuf, KML, "
+                                "GeoParquet, zipped shapefile or .shp+.dbf+.shx+.prj)"},
+    "upload_households": {"id": "Unggah data rumah tangga (CSV, XLSX, Parquet)",
+                          "en": "Upload the household file (CSV, XLSX, Parquet)"},
     "column_mapping": {"id": "Pemetaan kolom (opsional)", "en": "Column mapping (optional)"},
     "column_mapping_help": {"id": "Satu per baris: kolom_kanonik = kolom_di_file",
                             "en": "One per line: canonical_column = column_in_file"},
@@ -227,6 +258,28 @@ _INDICATOR_LABELS: dict[str, tuple[str, str]] = {  # column: (id, en)
     "poor_unreached": ("Ruta desil 1–4 tanpa bantuan", "Desil 1–4 households without programme"),
     "exclusion_rate": ("Tingkat eksklusi", "Exclusion rate"),
     "inclusion_error": ("Salah sasaran (desil ≥ 6 menerima)", "Inclusion error (desil ≥ 6 receiving)"),
+    "inclusion_error_rate": ("Proporsi salah sasaran", "Inclusion error rate"),
+    "mpi_people": ("Jiwa yang diukur IKM", "People measured (MPI)"),
+    "neighbours": ("Jumlah tetangga", "Neighbours"),
+    "lisa_i": ("I lokal Moran", "Local Moran's I"),
+    "lisa_p_adj": ("p LISA (FDR)", "LISA p-value (FDR)"),
+    "gi_z": ("z Gi*", "Gi* z-score"),
+    "gi_p": ("p Gi*", "Gi* p-value"),
+    "village_type": ("Jenis", "Type"),
+    "regency_name": ("Kabupaten/kota", "Regency/city"),
+    "province_name": ("Provinsi", "Province"),
+    "vs_previous": ("Dibanding tahun lalu", "Versus last list"),
+    "stability": ("Stabilitas", "Stability"),
+    "in_focus_share": ("Seberapa sering masuk lokus", "How often in the focus list"),
+    "neighbour": ("Tetangga", "Neighbour"),
+    "similar": ("Profil serupa", "Similar profile"),
+    "distance": ("Jarak profil", "Profile distance"),
+    "source_row": ("Baris di berkas", "Row in the file"),
+    "outcome": ("Hasil", "Outcome"),
+    "reason": ("Alasan", "Reason"),
+    "action": ("Tindakan", "Action"),
+    "by": ("Oleh", "By"),
+    "poor_households": ("Ruta desil 1–4", "Desil 1–4 households"),
 }
 _DEPRIVATION_NAMES: dict[str, tuple[str, str]] = {
     "nutrition": ("gizi", "nutrition"),
@@ -266,3 +319,140 @@ def indicator_label(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
                 inner = _DEPRIVATION_NAMES.get(key, (key, key))[which]
             return texts[which].format(inner)
     return column
+
+
+# --- stored values shown to people ------------------------------------------------------------
+# The library stores short English codes (``matched_code``, ``HH``, ``solid in``...); pages show
+# them through these tables at display time only, so stored results and exports never change.
+
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {  # column: {stored value: (id, en)}
+    "outcome": {
+        "matched_code": ("Cocok lewat kode", "Matched by code"),
+        "matched_location": ("Cocok lewat lokasi", "Matched by location"),
+        "matched_code_location_disagree": ("Kode dan lokasi menunjuk desa berbeda",
+                                           "Code and location point to different villages"),
+        "unknown_code": ("Kode desa tidak dikenal", "Unknown village code"),
+        "outside_villages": ("Koordinat di luar semua desa", "Location outside every village"),
+        "no_code_no_location": ("Tanpa kode desa dan koordinat", "No village code and no location"),
+        "invalid": ("Baris tidak valid", "Invalid row"),
+        "duplicate_household": ("Rumah tangga ganda", "Duplicate household"),
+    },
+    "stability": {
+        "solid in": ("Pasti masuk", "Solid in"),
+        "depends on weights": ("Tergantung bobot", "Depends on the weights"),
+        "solid out": ("Pasti keluar", "Solid out"),
+    },
+    "quadrant": {  # desil-1 household count – desil-1 share
+        "high-high": ("Jumlah tinggi, persentase tinggi", "High count, high share"),
+        "high-low": ("Jumlah tinggi, persentase rendah", "High count, low share"),
+        "low-high": ("Jumlah rendah, persentase tinggi", "Low count, high share"),
+        "low-low": ("Jumlah rendah, persentase rendah", "Low count, low share"),
+    },
+    "pocket": {
+        "HH": ("Kantong kemiskinan (Tinggi–Tinggi)", "Poverty pocket (High–High)"),
+        "LL": ("Klaster rendah (Rendah–Rendah)", "Low cluster (Low–Low)"),
+        "HL": ("Pencilan tinggi (Tinggi–Rendah)", "High outlier (High–Low)"),
+        "LH": ("Pencilan rendah (Rendah–Tinggi)", "Low outlier (Low–High)"),
+        "ns": ("Tidak signifikan", "Not significant"),
+        "isolated": ("Terisolasi (tanpa tetangga)", "Isolated (no neighbour)"),
+        "no_data": ("Tidak ada data", "No data"),
+    },
+    "hotspot": {
+        "hot": ("Titik panas (Gi*)", "Hot spot (Gi*)"),
+        "cold": ("Titik dingin (Gi*)", "Cold spot (Gi*)"),
+        "ns": ("Tidak signifikan", "Not significant"),
+        "isolated": ("Terisolasi (tanpa tetangga)", "Isolated (no neighbour)"),
+        "no_data": ("Tidak ada data", "No data"),
+    },
+    "vs_previous": {
+        "stayed": ("Tetap", "Stayed"), "entered": ("Baru masuk", "Entered"),
+        "left": ("Keluar", "Left"),
+    },
+    "village_type": {
+        "kelurahan": ("kelurahan", "kelurahan (urban)"), "desa": ("desa", "desa (village)"),
+        "desa adat": ("desa adat", "desa adat (customary village)"),
+    },
+    "action": {"in": ("masuk", "in"), "out": ("keluar", "out")},
+}
+
+#: Keys of the boundary quality report (:func:`geo.boundaries.read_villages`).
+REPORT_LABELS: dict[str, tuple[str, str]] = {
+    "sources": ("Berkas", "Files"),
+    "features_in": ("Fitur masuk", "Features in"),
+    "features_out": ("Desa dalam lapisan", "Villages in the layer"),
+    "rejected": ("Fitur ditolak", "Features rejected"),
+    "empty": ("Geometri kosong", "Empty geometries"),
+    "repaired": ("Geometri diperbaiki", "Geometries repaired"),
+    "islands_fixed": ("Pulau yang digabung", "Islands merged"),
+    "duplicates": ("Kode ganda", "Duplicate codes"),
+    "merged_duplicates": ("Kode ganda digabung", "Duplicate codes merged"),
+    "kelurahan": ("Kelurahan", "Kelurahan"),
+    "desa": ("Desa", "Desa"),
+    "desa_adat": ("Desa adat", "Desa adat"),
+    "metric_crs": ("CRS metrik untuk luas dan jarak", "Metric CRS for areas and distances"),
+    "overlaps": ("Pasangan desa yang tumpang tindih", "Overlapping village pairs"),
+    "overlaps_total": ("Total tumpang tindih", "Total overlap"),
+    "gaps": ("Celah antar desa", "Gaps between villages"),
+    "quality_checked": ("Kualitas topologi diperiksa", "Topology checked"),
+    "warnings": ("Peringatan", "Warnings"),
+    "per_source": ("Rincian per berkas", "Per file"),
+}
+
+_REASON_PATTERNS: tuple[tuple[str, tuple[str, str]], ...] = (  # regex on one part, (id, en)
+    (r"top (?P<n>\d+)", ("{n} teratas", "top {n}")),
+    (r"score at least (?P<x>.+)", ("skor minimal {x}", "score at least {x}")),
+    (r"covers (?P<p>[\d.]+) ?% of extreme poor",
+     ("mencakup {p}% miskin ekstrem", "covers {p}% of the extreme poor")),
+    (r"best in district (?P<d>.+)", ("terbaik di kecamatan {d}", "best in district {d}")),
+    (r"pinned in: (?P<r>.*) \(by (?P<b>.*)\)",
+     ("disematkan masuk: {r} (oleh {b})", "pinned in: {r} (by {b})")),
+    (r"pinned out: (?P<r>.*) \(by (?P<b>.*)\)",
+     ("disematkan keluar: {r} (oleh {b})", "pinned out: {r} (by {b})")),
+)
+
+
+def value_label(column: str, value, lang: str = DEFAULT_LANGUAGE):
+    """The readable text of a stored value (``outcome`` ``matched_code`` -> ``Cocok lewat kode``).
+
+    ``focus_reason`` texts are translated part by part; values without a translation (and
+    missing values) come back unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    which = 1 if lang == "en" else 0
+    if column == "focus_reason":
+        return focus_reason_text(value, lang)
+    return VALUE_LABELS.get(column, {}).get(value, (value, value))[which]
+
+
+def focus_reason_text(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A ``focus_reason`` from :mod:`geo.focus` (``top 10; best in district X``) in ``lang``.
+
+    Pin reasons and names typed by people are kept as they were written.
+    """
+    import re
+
+    which = 1 if lang == "en" else 0
+    parts = []
+    for part in reason.split("; "):
+        for pattern, texts in _REASON_PATTERNS:
+            found = re.fullmatch(pattern, part)
+            if found:
+                part = texts[which].format(**found.groupdict())
+                break
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def translate_values(frame, lang: str = DEFAULT_LANGUAGE):
+    """A copy of ``frame`` with the stored codes of known columns as readable text (display only)."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in VALUE_LABELS or column == "focus_reason":
+            out[column] = out[column].map(lambda v, c=column: value_label(c, v, lang))
+    return out
+
+
+def report_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A readable name for a boundary-report key (``features_in`` -> ``Fitur masuk``)."""
+    return REPORT_LABELS.get(key, (key, key))[1 if lang == "en" else 0]

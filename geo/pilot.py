@@ -228,3 +228,16 @@ def expansion_candidates(villages: gpd.GeoDataFrame, codes: Iterable[str],
              "score", "rank"]
     table = table[[c for c in order if c in table]]
     return table.sort_values(["neighbour", "distance"], ascending=[False, True]).reset_index(drop=True)
+
+
+def default_pilot(villages: pd.DataFrame, planted: Iterable[str] = ()) -> list[str]:
+    """The pilot to start with: ``planted`` codes that are in the layer (the demo's pilot
+    kelurahan), otherwise the top-ranked village, otherwise none."""
+    codes = set(villages["village_code"].astype("string").dropna())
+    chosen = [str(c) for c in planted if str(c) in codes]
+    if chosen:
+        return chosen
+    if "rank" not in villages or villages["rank"].isna().all():
+        return []
+    top = villages.sort_values(["rank", "village_code"], na_position="last").iloc[0]
+    return [str(top["village_code"])]

@@ -7,6 +7,7 @@ analysis is cached once per test process.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,11 @@ def run(page: str) -> AppTest:
 
 def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
+
+
+def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table that has all these columns (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
 
 
 
@@ -76,7 +82,7 @@ def legend_counts(at: AppTest) -> list[int]:
 
 
 def test_map_classes_indicator_and_district():
-    at = run("pages/1_Peta.py")
+    at = run("app_pages/1_Peta.py")
     assert sum(legend_counts(at)) == 48
     assert len(legend_counts(at)) == 5
     at.number_input(key="map_k").set_value(3).run()
@@ -90,7 +96,7 @@ def test_map_classes_indicator_and_district():
 
 
 def test_map_profile_of_a_chosen_village():
-    at = run("pages/1_Peta.py")
+    at = run("app_pages/1_Peta.py")
     assert not [m for m in at.metric if m.label == "Peringkat"]  # no village chosen yet
     at.selectbox(key="profile_village").set_value("99.71.01.1005").run()
     rank = next(m.value for m in at.metric if m.label == "Peringkat")
@@ -107,7 +113,7 @@ def ranked(at: AppTest) -> pd.DataFrame:
 
 
 def test_weights_and_rules_update_the_table():
-    at = run("pages/2_Prioritas.py")
+    at = run("app_pages/2_Prioritas.py")
     first = ranked(at)["village_code"].tolist()
     # weight only the desil-1 household count: the order becomes the count's order
     for spec in ("mpi_m0", "desil1_share", "mpi_poor_people"):
@@ -124,7 +130,7 @@ def test_weights_and_rules_update_the_table():
 
 
 def test_pin_out_removes_a_village_from_the_focus_list():
-    at = run("pages/2_Prioritas.py")
+    at = run("app_pages/2_Prioritas.py")
     top = ranked(at).iloc[0]["village_code"]
     at.selectbox(key="pin_village").set_value(top)
     at.radio(key="pin_action").set_value("out")
@@ -149,7 +155,7 @@ def test_pin_out_removes_a_village_from_the_focus_list():
 
 
 def test_decision_needs_a_title():
-    at = run("pages/2_Prioritas.py")
+    at = run("app_pages/2_Prioritas.py")
     at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
     assert any("title" in e for e in texts(at.error))
     assert not at.exception
@@ -157,10 +163,17 @@ def test_decision_needs_a_title():
 
 # --- pockets -----------------------------------------------------------------------------
 
+HH_ID = "Kantong kemiskinan (Tinggi–Tinggi)"
+
+
 def test_pockets_table_and_district_filter():
-    at = run("pages/3_Kantong_Kemiskinan.py")
+    at = run("app_pages/3_Kantong_Kemiskinan.py")
     pockets = at.dataframe[0].value
-    assert len(pockets) > 0 and set(pockets["pocket"]) == {"HH"}
+    assert len(pockets) > 0 and set(pockets["pocket"]) == {HH_ID}  # shown translated
+    counts = frame_with(at, "pocket", "count")
+    assert counts["pocket"].iloc[0] == HH_ID and counts["count"].iloc[0] == len(pockets)
+    legend = next(m.value for m in at.markdown if "<span" in m.value)
+    assert f"{HH_ID} ({len(pockets)})" in legend
     district = at.selectbox(key="pocket_district").options[1]
     at.selectbox(key="pocket_district").set_value(district).run()
     filtered = at.dataframe[0].value
@@ -170,8 +183,14 @@ def test_pockets_table_and_district_filter():
 
 # --- pilot -------------------------------------------------------------------------------
 
+def test_pilot_starts_on_the_demo_planted_pilot():
+    """data/boundaries/demo_metadata.json plants Kelurahan Contoh Telihan as the pilot."""
+    at = run("app_pages/4_Area_Percontohan.py")
+    assert at.multiselect(key="pilot_villages").value == ["99.71.01.1005"]
+
+
 def test_pilot_candidates_follow_the_pilot():
-    at = run("pages/4_Area_Percontohan.py")
+    at = run("app_pages/4_Area_Percontohan.py")
     at.multiselect(key="pilot_villages").set_value(["99.71.01.1005"]).run()
     candidates = at.dataframe[1].value
     assert "99.71.01.1005" not in set(candidates["village_code"])
@@ -199,7 +218,7 @@ def _geojson(names: list[str]) -> bytes:
 
 
 def test_upload_boundaries_replaces_the_analysis():
-    at = run("pages/5_Data.py")
+    at = run("app_pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson([XSS, "Biasa"]),
                                                      "application/geo+json")
     at.run()
@@ -225,7 +244,7 @@ def test_upload_a_zipped_shapefile(tmp_path):
         for part in tmp_path.glob("desa.*"):
             if part.suffix != ".zip":
                 zipped.write(part, part.name)
-    at = run("pages/5_Data.py")
+    at = run("app_pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.zip", archive.read_bytes(),
                                                      "application/zip")
     at.run()
@@ -242,15 +261,15 @@ def test_wrong_file_type_is_refused():
 
     upload = SimpleNamespace(name="desa.exe", size=10, getvalue=lambda: b"MZ")
     with pytest.raises(GeoInputError, match="desa.exe"):
-        ui_state.analyse_uploads(upload, None, "", "", "id")
+        ui_state.analyse_uploads([upload], None, "", "")
     huge = SimpleNamespace(name="desa.geojson", size=(ui_state.MAX_UPLOAD_MB + 1) * 2**20,
                            getvalue=lambda: b"")
     with pytest.raises(GeoInputError, match="MB"):
-        ui_state.analyse_uploads(huge, None, "", "", "id")
+        ui_state.analyse_uploads([huge], None, "", "")
 
 
 def test_bad_upload_shows_the_library_message_not_a_traceback():
-    at = run("pages/5_Data.py")
+    at = run("app_pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.geojson", b"{ not json",
                                                      "application/geo+json")
     at.run()
@@ -260,7 +279,7 @@ def test_bad_upload_shows_the_library_message_not_a_traceback():
 
 
 def test_bad_column_mapping_is_reported():
-    at = run("pages/5_Data.py")
+    at = run("app_pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson(["A"]),
                                                      "application/geo+json")
     at.text_area(key="boundary_columns").input("village_code KODE")
@@ -270,21 +289,32 @@ def test_bad_column_mapping_is_reported():
 
 
 def test_data_page_reports_reconciliation_without_personal_data():
-    at = run("pages/5_Data.py")
-    outcomes = at.dataframe[[i for i, d in enumerate(at.dataframe)
-                             if "Hasil" in d.value.columns][0]].value
-    assert "matched_code" in set(outcomes["Hasil"])
-    rejected = at.dataframe[[i for i, d in enumerate(at.dataframe)
-                             if "source_row" in d.value.columns][0]].value
+    at = run("app_pages/5_Data.py")
+    outcomes = frame_with(at, "outcome", "count")
+    assert "Cocok lewat kode" in set(outcomes["outcome"])  # matched_code, translated
+    assert not {"matched_code", "unknown_code"} & set(outcomes["outcome"])
+    rejected = frame_with(at, "source_row")
     assert list(rejected.columns) == ["source_row", "outcome", "reason"]
-    assert len(rejected) == sum(n for k, n in zip(outcomes["Hasil"], outcomes["Jumlah"])
-                                if not str(k).startswith("matched"))
+    used = {"Cocok lewat kode", "Cocok lewat lokasi", "Kode dan lokasi menunjuk desa berbeda"}
+    assert len(rejected) == sum(n for k, n in zip(outcomes["outcome"], outcomes["count"])
+                                if k not in used)
+    assert "Kode desa tidak dikenal" in set(rejected["outcome"])
+    report = frame_with(at, "key", "value")
+    assert "Fitur masuk" in set(report["key"]) and "features_in" not in set(report["key"])
+
+
+def test_data_page_in_english():
+    at = run("app_pages/5_Data.py")
+    at.selectbox(key="_lang_widget").set_value("en").run()
+    outcomes = frame_with(at, "outcome", "count")
+    assert "Matched by code" in set(outcomes["outcome"])
+    assert "Features in" in set(frame_with(at, "key", "value")["key"])
 
 
 # --- export ------------------------------------------------------------------------------
 
 def test_export_offers_the_chosen_files():
-    at = run("pages/6_Ekspor.py")
+    at = run("app_pages/6_Ekspor.py")
     assert len(at.get("download_button")) == 0
     at.multiselect(key="export_formats").set_value(["geojson", "csv"]).run()
     at.button(key="prepare_export").click().run()
@@ -297,17 +327,149 @@ def test_export_offers_the_chosen_files():
 def test_real_boundaries_without_households_on_every_page(malang_sql):
     """Kota Malang's 57 kelurahan, no household file: every page still draws, nothing crashes."""
     at = run("app.py")
-    at.switch_page("pages/5_Data.py").run()
+    at.switch_page("app_pages/5_Data.py").run()
     at.file_uploader(key="upload_boundaries").upload(malang_sql.name, malang_sql.read_bytes(),
                                                      "application/sql")
     at.run()
     at.button(key="run_analysis").click().run()
     assert any("Analisis selesai: 57 desa" in s for s in texts(at.success)), texts(at.error)
-    for page in ("app.py", "pages/1_Peta.py", "pages/2_Prioritas.py",
-                 "pages/3_Kantong_Kemiskinan.py", "pages/4_Area_Percontohan.py",
-                 "pages/6_Ekspor.py"):
+    for page in ("app_pages/0_Ringkasan.py", "app_pages/1_Peta.py", "app_pages/2_Prioritas.py",
+                 "app_pages/3_Kantong_Kemiskinan.py", "app_pages/4_Area_Percontohan.py",
+                 "app_pages/6_Ekspor.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, texts(at.error))
-    at.switch_page("pages/1_Peta.py").run()
+    at.switch_page("app_pages/1_Peta.py").run()
     assert any("no data" in m.value or "tidak ada data" in m.value for m in at.markdown)
+
+
+# --- several files at once, layers, notes ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_layer():
+    import geopandas as gpd
+
+    return gpd.read_file(ROOT / "data" / "boundaries" / "demo_villages.geojson")
+
+
+def _uploaded_files(folder: Path, stem: str) -> list[tuple[str, bytes, str]]:
+    return [(p.name, p.read_bytes(), "application/octet-stream")
+            for p in sorted(folder.glob(f"{stem}.*"))]
+
+
+def test_shapefile_parts_uploaded_together(tmp_path, demo_layer):
+    big = demo_layer[["village_code", "village_name", "geometry"]].rename(
+        columns={"village_code": "KDEPUM", "village_name": "WADMKD"})
+    big.to_file(tmp_path / "desa.shp")
+    parts = _uploaded_files(tmp_path, "desa")
+    assert {Path(name).suffix for name, _, _ in parts} >= {".shp", ".dbf", ".shx", ".prj"}
+    at = run("app_pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").set_value(parts)
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 48 desa" in s for s in texts(at.success))
+    # without its .dbf the shapefile is refused with a message naming what is missing
+    at.file_uploader(key="upload_boundaries").set_value(
+        [p for p in parts if not p[0].endswith(".dbf")])
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert at.error and "desa.shp" in at.error[0].value and ".dbf" in at.error[0].value
+
+
+def test_geopackage_with_two_layers_offers_a_layer_choice(tmp_path, demo_layer):
+    path = tmp_path / "wilayah.gpkg"
+    north = demo_layer[demo_layer["district_name"] == "Contoh Utara"]
+    north.to_file(path, layer="desa_utara", driver="GPKG")
+    demo_layer.to_file(path, layer="desa_semua", driver="GPKG")
+    at = run("app_pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload(path.name, path.read_bytes())
+    at.run()
+    assert set(at.selectbox(key="upload_layer").options) == {"desa_utara", "desa_semua"}
+    at.selectbox(key="upload_layer").set_value("desa_utara").run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any(f"Analisis selesai: {len(north)} desa" in s for s in texts(at.success))
+
+
+def test_several_sql_dumps_in_one_upload(malang_sql):
+    """Kota Malang (57) and Kota Batu (24) dumps uploaded together: one layer of 81 villages."""
+    batu = malang_sql.with_name("wilayah_boundaries_kel_35.79.sql")
+    if not batu.exists():
+        pytest.skip(f"{batu} is absent")
+    at = run("app_pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").set_value(
+        [(p.name, p.read_bytes(), "application/sql") for p in (malang_sql, batu)])
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 81 desa" in s for s in texts(at.success))
+    assert any(malang_sql.name in c.value and batu.name in c.value for c in at.caption)
+
+
+def _households_without_health(demo_layer) -> bytes:
+    """A small household file with no nutrition / child-mortality columns."""
+    codes = demo_layer["village_code"].tolist()[:6]
+    rows = ["id_keluarga,kode_desa,jumlah_art,desil,pendidikan_krt,sumber_air_minum"]
+    rows += [f"K{i:03d},{codes[i % 6]},{2 + i % 4},{1 + i % 10},SD,sumur tidak terlindung"
+             for i in range(60)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_mpi_notes_and_boundary_warnings_on_data_and_overview(demo_layer):
+    boundaries = json.loads(_geojson(["Jauh"]))
+    for ring in boundaries["features"][0]["geometry"]["coordinates"]:
+        for point in ring:
+            point[0] -= 100.0  # moved to the Atlantic: outside Indonesia, a boundary warning
+    at = run("app.py")
+    at.switch_page("app_pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").set_value(
+        [("jauh.geojson", json.dumps(boundaries).encode(), "application/geo+json"),
+         ("desa.geojson", (ROOT / "data" / "boundaries" / "demo_villages.geojson").read_bytes(),
+          "application/geo+json")])
+    at.file_uploader(key="upload_households").upload("ruta.csv",
+                                                     _households_without_health(demo_layer),
+                                                     "text/csv")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    for page in ("app_pages/5_Data.py", "app_pages/0_Ringkasan.py"):
+        at.switch_page(page).run()
+        warnings = " ".join(texts(at.warning))
+        assert "Indikator IKM yang tidak ada di file rumah tangga" in warnings, page
+        assert "dep_nutrition" in warnings and "dep_child_mortality" in warnings, page
+        assert "Peringatan batas wilayah" in warnings and "jauh.geojson" in warnings, page
+
+
+def test_demo_has_no_quality_warnings():
+    at = run("app.py")
+    assert not [w for w in texts(at.warning) if "IKM" in w or "batas" in w]
+
+
+# --- files named in the environment ---------------------------------------------------------
+
+def test_environment_files_replace_the_demo(tmp_path, monkeypatch, demo_layer):
+    first = tmp_path / "utara.geojson"
+    second = tmp_path / "lainnya.geojson"
+    north = demo_layer["district_name"] == "Contoh Utara"
+    demo_layer[north].to_file(first, driver="GeoJSON")
+    demo_layer[~north].to_file(second, driver="GeoJSON")
+    monkeypatch.setenv("PPM_BOUNDARIES", f"{first}{os.pathsep}{second}")
+    monkeypatch.setenv("PPM_HOUSEHOLDS",
+                       str(ROOT / "data" / "boundaries" / "demo_households.csv"))
+    at = run("app.py")
+    assert at.metric[0].value == "48"
+    assert any("utara.geojson" in c.value and "demo_households.csv" in c.value
+               for c in at.caption)
+    assert not any("contoh bawaan" in c.value for c in at.caption)
+    at.switch_page("app_pages/4_Area_Percontohan.py").run()
+    top = at.multiselect(key="pilot_villages").value
+    assert len(top) == 1  # user data: the top-ranked village, not the demo's planted pilot
+
+
+def test_bad_environment_falls_back_to_the_demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("PPM_BOUNDARIES", str(tmp_path / "tidak_ada.sql"))
+    at = run("app.py")
+    assert any("PPM_BOUNDARIES" in w and "tidak_ada.sql" in w for w in texts(at.warning))
+    assert any("contoh bawaan" in c.value for c in at.caption)
+    assert at.metric[0].value == "48"

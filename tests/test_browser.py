@@ -120,9 +120,21 @@ def _map_paths(page, minimum: int = 1):
     return frame, paths
 
 
+NAV_ID = ["Ringkasan", "Peta", "Prioritas", "Kantong Kemiskinan", "Area Percontohan", "Data",
+          "Ekspor"]
+NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Data", "Export"]
+
+
+def _nav_titles(page) -> list[str]:
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    links.first.wait_for(timeout=30_000)
+    return [links.nth(i).inner_text().strip() for i in range(links.count())]
+
+
 def test_map_draws_villages_and_a_click_shows_the_profile(app_url, session):
     page, requests, _ = session
-    _open(page, f"{app_url}/Peta", "Profil desa")
+    _open(page, f"{app_url}/Peta", "Profil desa")  # the server's first session: a deep link
+    assert _nav_titles(page) == NAV_ID  # not the files of a pages/ folder ("app", ...)
     frame, paths = _map_paths(page, DEMO_VILLAGES)
     assert paths.count() == DEMO_VILLAGES
     page.screenshot(path=str(SHOTS / "map.png"), full_page=True)
@@ -181,6 +193,20 @@ def test_pages_render_without_errors(app_url, session):
         _settle(page)
         assert page.locator("[data-testid='stException']").count() == 0, path
         page.screenshot(path=str(SHOTS / f"page_{path or 'overview'}.png"), full_page=True)
+
+
+def test_sidebar_titles_are_translated(app_url, session):
+    page, _, _ = session
+    _open(page, app_url, "Langkah berikutnya")
+    assert _nav_titles(page) == NAV_ID  # not "app", not file names
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_text("What to do next").wait_for(timeout=30_000)
+    page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stSidebarNav'] a\")]"
+                           ".some(a => a.innerText.trim() === 'Overview')", timeout=30_000)
+    assert _nav_titles(page) == NAV_EN
+    _settle(page)
+    page.screenshot(path=str(SHOTS / "overview_en.png"), full_page=True)
 
 
 def test_uploaded_names_show_as_text(app_url, session, tmp_path):

@@ -1,4 +1,4 @@
-"""Display preparation: simplification keeps shared borders, rounding, classes, colours, figures."""
+"""Display preparation: simplification keeps shared borders, rounding, classes, colours."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.display import (NO_DATA_COLOUR, PALETTES, classify, format_value, overview_figures,
-                         pocket_legend, ramp, round_coordinates, simplify_for_display)
+from geo.display import (NO_DATA_COLOUR, PALETTES, classify, format_value, pocket_legend, ramp,
+                         round_coordinates, simplify_for_display)
 from geo.errors import GeoInputError
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "boundaries" / "demo_villages.geojson"
@@ -126,20 +126,6 @@ def test_pocket_legend_counts_in_conventional_order():
     entries = pocket_legend(["ns", "HH", "HH", None, "isolated", "LL"])
     assert [e["pocket"] for e in entries] == ["HH", "LL", "ns", "isolated", "no_data"]
     assert entries[0]["count"] == 2
-
-
-def test_overview_figures_against_population():
-    villages = pd.DataFrame({"households": [10, 20, 0], "people": [40, 60, 0],
-                             "desil1_households": [2, 3, 0], "desil1_people": [8, 12, 0],
-                             "desil14_households": [5, 10, 0], "desil14_people": [20, 30, 0],
-                             "mpi_poor_people": [10, 5, 0]})
-    register = overview_figures(villages)
-    assert register["people"] == 100 and register["villages_with_households"] == 2
-    assert register["poverty_rate"] == pytest.approx(0.20)
-    assert register["desil14_rate"] == pytest.approx(0.50)
-    of_population = overview_figures(villages, population=1000, poor_column="mpi_poor_people")
-    assert of_population["poverty_rate"] == pytest.approx(0.015)
-    assert of_population["denominator_is_population"]
 
 
 def test_real_layer_keeps_every_village(malang_sql):

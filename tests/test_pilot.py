@@ -9,7 +9,8 @@ import pytest
 import shapely
 
 from geo.errors import GeoInputError
-from geo.pilot import expansion_candidates, household_grid, neighbours, profile_distance
+from geo.pilot import (default_pilot, expansion_candidates, household_grid, neighbours,
+                       profile_distance)
 
 STEP = 0.01  # degrees, ~1.1 km near the equator
 
@@ -152,3 +153,23 @@ def test_bontang_pilot_neighbours(bontang_sql):
     assert 1 <= len(near) < len(villages) - 1
     assert near["village_code"].str.startswith("64.74.").all()
     assert "64.74.03.1002" not in set(near["village_code"])
+
+
+def test_default_pilot_is_the_planted_one_else_the_top_ranked():
+    villages = _grid_villages()
+    villages["rank"] = [5.0, 3.0, np.nan, 1.0, 2.0, 4.0, 6.0, 7.0, 8.0]
+    top = villages.loc[villages["rank"] == 1, "village_code"].item()
+    assert default_pilot(villages) == [top]
+    assert default_pilot(villages, [CENTRE]) == [CENTRE]
+    assert default_pilot(villages, ["35.73.01.1001"]) == [top]  # planted code not in this layer
+    villages["rank"] = np.nan
+    assert default_pilot(villages) == []
+
+
+def test_demo_metadata_names_the_planted_pilot():
+    from geo.demo import demo_metadata, demo_pilot_codes
+
+    meta = demo_metadata()
+    assert meta["synthetic"] is True
+    assert demo_pilot_codes() == ["99.71.01.1005"]  # Kelurahan Contoh Telihan
+    assert meta["pilot_village"]["name"] == "Contoh Telihan"

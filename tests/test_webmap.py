@@ -156,3 +156,33 @@ def test_malang_payload_is_small(malang_sql):
     assert map_payload_bytes(m) < 1_000_000
     assert village_at(shown, *villages.representative_point().iloc[0].coords[0]) == \
         villages["village_code"].iloc[0]
+
+
+def test_template_syntax_in_names_stays_text(villages):
+    """folium re-parses rendered scripts as jinja templates; names must not be evaluated."""
+    import numpy as np
+
+    from geo.display import classify
+
+    named = villages.copy()
+    named.loc[named.index[0], "village_name"] = "{{ 7*7 }} {% if true %}x{% endif %}"
+    m = choropleth_map(named, classify(np.arange(len(named)), "quantiles", 3).colours,
+                       {"Desa": "village_name"})
+    html = m.get_root().render()
+    assert "{{ 7*7 }} {% if true %}x{% endif %}" in html
+
+
+def test_style_and_bounds_come_from_the_layer(villages):
+    """Each village keeps its own fill; the map's bounds are the layer's (no per-vertex walk)."""
+    import json
+
+    colours = pd.Series(["#111111"] * len(villages), index=villages.index)
+    colours.iloc[0] = "#222222"
+    m = choropleth_map(villages, colours, {"Desa": "village_name"})
+    layer = next(c for c in m._children.values() if isinstance(c, folium.GeoJson))
+    style_map = layer._maps[0]
+    assert json.loads(style_map["default"])["fillColor"] == "#111111"
+    odd = [ids for key, ids in style_map.items() if key != "default"]
+    assert odd == [[str(villages["village_code"].iloc[0])]]
+    minx, miny, maxx, maxy = villages.total_bounds
+    assert m.get_bounds() == [[miny, minx], [maxy, maxx]]

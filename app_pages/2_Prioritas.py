@@ -1,15 +1,17 @@
 """Priority (lokus): weights and rules as controls, the ranked table, pins, robustness, decision."""
 
-import pandas as pd
 import streamlit as st
 
 import ui_state
 from geo.config import Pin
 from geo.errors import GeoInputError
-from geo.i18n import indicator_label, t
+from geo.i18n import indicator_label, t, translate_values
+from geo.views import (focus_table, pin_table, ranked_table, robustness_table, stability_counts,
+                       village_choices)
 
 lang = ui_state.page_setup("priority")
 st.title(t("priority", lang))
+st.caption(ui_state.data_source_caption(lang))
 analysis = ui_state.current_analysis()
 config = ui_state.current_config()
 
@@ -47,7 +49,7 @@ villages = result.villages
 
 # --- pins --------------------------------------------------------------------------------
 with st.expander(t("pin", lang)):
-    choices = ui_state.village_choices(villages)
+    choices = village_choices(villages)
     with st.form("pin_form", clear_on_submit=True):
         pin_code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
                                 index=None, key="pin_village")
@@ -65,46 +67,38 @@ with st.expander(t("pin", lang)):
             ui_state.set_config(config.with_focus(pins=pins))
             st.rerun()
     if config.focus.pins:
-        st.dataframe(pd.DataFrame([p.__dict__ for p in config.focus.pins]), hide_index=True,
-                     width="stretch")
+        pins = pin_table(config.focus.pins)
+        st.dataframe(translate_values(pins, lang), hide_index=True, width="stretch",
+                     column_config=ui_state.column_config(list(pins.columns), lang))
         if st.button(t("clear_pins", lang), key="clear_pins"):
             ui_state.set_config(config.with_focus(pins=()))
             st.rerun()
 
 # --- ranked table ------------------------------------------------------------------------
-ranked = villages.sort_values(["rank", "village_code"], na_position="last")
-in_focus = ranked["in_focus_list"].fillna(False).astype(bool)
-st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {int(in_focus.sum())}")
-columns = [c for c in ("rank", "village_code", "village_name", "district_name", "score",
-                       "in_focus_list", "focus_reason", "quadrant", "pocket")
-           + tuple(spec.column for spec in config.indicators) if c in ranked]
-columns = list(dict.fromkeys(columns))
-table = pd.DataFrame(ranked[columns]).reset_index(drop=True)
-st.dataframe(table, hide_index=True, width="stretch", height=420,
-             column_config=ui_state.column_config(columns, lang),
-             key="ranked_table")
-focus_table = table[table["in_focus_list"].fillna(False).astype(bool)]
-st.download_button(t("download_list", lang), focus_table.to_csv(index=False).encode("utf-8"),
+table = ranked_table(villages, [spec.column for spec in config.indicators])
+chosen = focus_table(table)
+st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {len(chosen)}")
+st.dataframe(translate_values(table, lang), hide_index=True, width="stretch", height=420,
+             column_config=ui_state.column_config(list(table.columns), lang), key="ranked_table")
+st.download_button(t("download_list", lang), chosen.to_csv(index=False).encode("utf-8"),
                    file_name="focus_list.csv", mime="text/csv", key="download_focus")
 
 # --- robustness --------------------------------------------------------------------------
 st.subheader(t("robustness", lang))
 stability = ui_state.focus_stability(analysis.token, config.to_json(), villages)
 if stability is not None:
-    counts = stability["stability"].value_counts()
-    r1, r2, r3 = st.columns(3)
+    counts = stability_counts(stability)
     settings = stability.attrs.get("robustness", {})
-    r1.metric(t("solid_in", lang), int(counts.get("solid in", 0)))
-    r2.metric(t("depends_on_weights", lang), int(counts.get("depends on weights", 0)))
-    r3.metric(t("draws", lang), settings.get("draws", ""))
+    r1, r2, r3, r4 = st.columns(4)
+    r1.metric(t("solid_in", lang), counts["solid in"])
+    r2.metric(t("depends_on_weights", lang), counts["depends on weights"])
+    r3.metric(t("solid_out", lang), counts["solid out"])
+    r4.metric(t("draws", lang), settings.get("draws", ""))
     st.caption(t("robustness_help", lang, spread=round(100 * settings.get("spread", 0)),
                  draws=settings.get("draws", "")))
-    merged = ranked[["village_code", "village_name"]].merge(
-        stability.drop(columns=["rank", "in_focus_list"], errors="ignore"), on="village_code")
-    shown = merged[merged["in_focus_share"] > 0].sort_values("in_focus_share", ascending=False)
-    st.dataframe(shown.head(50), hide_index=True, width="stretch", key="robustness_table",
-                 column_config={"in_focus_share": st.column_config.ProgressColumn(
-                     "in_focus_share", format="percent", min_value=0.0, max_value=1.0)})
+    shown = robustness_table(villages, stability)
+    st.dataframe(translate_values(shown, lang), hide_index=True, width="stretch",
+                 key="robustness_table", column_config=ui_state.column_config(list(shown.columns), lang))
 
 # --- save the decision -------------------------------------------------------------------
 st.subheader(t("save_decision", lang))

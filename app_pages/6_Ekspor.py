@@ -17,6 +17,7 @@ MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlit
 
 lang = ui_state.page_setup("export")
 st.title(t("export", lang))
+st.caption(ui_state.data_source_caption(lang))
 result = ui_state.current_result()
 analysis = ui_state.current_analysis()
 

@@ -6,8 +6,9 @@ from streamlit_folium import st_folium
 
 import ui_state
 from geo.display import PALETTES, SCHEMES, classify, format_value
-from geo.household_schema import DEPRIVATIONS, PROGRAMMES
-from geo.i18n import indicator_label, t
+from geo.i18n import indicator_label, t, value_label
+from geo.views import (ALL_DISTRICTS, district_column, districts, in_district,
+                       numeric_indicators, profile_rows, village_choices, with_values)
 from geo.webmap import choropleth_map, village_at
 
 lang = ui_state.page_setup("map")
@@ -16,9 +17,10 @@ analysis = ui_state.current_analysis()
 result = ui_state.current_result()
 villages = result.villages
 shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
+st.caption(ui_state.data_source_caption(lang))
 
 # --- controls ----------------------------------------------------------------------------
-indicators = ui_state.numeric_indicators(villages)
+indicators = numeric_indicators(villages)
 preferred = [c for c in ("desil1_share", "score", "mpi_m0") if c in indicators]
 c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
 indicator = c1.selectbox(t("indicator", lang), indicators,
@@ -28,17 +30,14 @@ scheme = c2.selectbox(t("classification", lang), list(SCHEMES), format_func=lamb
                       key="map_scheme")
 k = c3.number_input(t("classes", lang), min_value=2, max_value=9, value=5, key="map_k")
 palette = c4.selectbox(t("palette", lang), list(PALETTES), key="map_palette")
-district_col = ui_state.district_column(villages)
-districts = sorted(villages[district_col].dropna().astype(str).unique())
-district = st.selectbox(t("district", lang), ["*"] + districts,
-                        format_func=lambda d: t("all_districts", lang) if d == "*" else d,
+district_col = district_column(villages)
+district = st.selectbox(t("district", lang), [ALL_DISTRICTS] + districts(villages),
+                        format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d,
                         key="map_district")
 
 # --- classification and map --------------------------------------------------------------
-shown = villages if district == "*" else villages[villages[district_col].astype(str) == district]
-values = shown.set_index("village_code")[indicator]
-drawn = shapes[shapes["village_code"].isin(values.index)].copy()
-drawn[indicator] = drawn["village_code"].map(values)
+shown = in_district(villages, district)
+drawn = with_values(shapes, shown, [indicator, district_col])
 classes = classify(drawn[indicator], scheme, int(k), palette, indicator=indicator)
 tooltip = {t("village", lang): "village_name",
            t("district", lang): district_col,
@@ -66,7 +65,7 @@ if point and point != st.session_state.get("_last_map_click"):
 
 # --- village profile ---------------------------------------------------------------------
 st.subheader(t("profile", lang))
-choices = ui_state.village_choices(shown)
+choices = village_choices(shown)
 if st.session_state.get("profile_village") not in choices:
     st.session_state.pop("profile_village", None)
 code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
@@ -80,32 +79,25 @@ if code:
     p2.metric(t("score", lang), format_value("score", row.get("score")))
     p3.metric(t("households", lang), format_value("households", row.get("households")))
     p4.metric(t("in_focus", lang), t("yes" if bool(row.get("in_focus_list")) else "no", lang))
-    if isinstance(row.get("focus_reason"), str) and row.get("focus_reason"):
-        st.caption(f"{t('in_focus', lang)}: {row['focus_reason']}")
+    for column in ("focus_reason", "quadrant", "pocket"):
+        if isinstance(row.get(column), str) and row.get(column):
+            st.caption(f"{indicator_label(column, lang)}: {value_label(column, row[column], lang)}")
 
-    def table(columns):
-        present = [c for c in columns if c in row.index]
-        return pd.DataFrame({t("indicator", lang): [indicator_label(c, lang) for c in present],
-                             t("value", lang): [format_value(c, row[c]) for c in present]})
+    def table(columns, value_name="value", fmt=format_value):
+        return pd.DataFrame({t("indicator", lang): [indicator_label(c, lang) for c in columns],
+                             t(value_name, lang): [fmt(c, row[c]) for c in columns]})
 
     left, mid, right = st.columns(3)
     with left:
         st.markdown(f"**{t('indicator', lang)}**")
-        st.dataframe(table(["people", "desil1_households", "desil1_share", "desil14_households",
-                            "desil14_share", "mpi_h", "mpi_a", "mpi_m0", "poor_unreached"]),
-                     hide_index=True, width="stretch")
+        st.dataframe(table(profile_rows(row, "indicators")), hide_index=True, width="stretch")
     with mid:
         st.markdown(f"**{t('mpi_breakdown', lang)}**")
-        st.dataframe(table([f"contrib_{d}" for d in DEPRIVATIONS]), hide_index=True,
-                     width="stretch")
+        st.dataframe(table(profile_rows(row, "mpi_breakdown")), hide_index=True, width="stretch")
         st.markdown(f"**{t('coverage', lang)}**")
-        st.dataframe(table([f"cov_{p.removeprefix('recv_')}" for p in PROGRAMMES]
-                           + ["exclusion_rate", "inclusion_error"]),
-                     hide_index=True, width="stretch")
+        st.dataframe(table(profile_rows(row, "coverage")), hide_index=True, width="stretch")
     with right:
         st.markdown(f"**{t('why', lang)}**")
-        why = [c for c in row.index if c.startswith("why_")]
-        st.dataframe(pd.DataFrame({
-            t("indicator", lang): [indicator_label(c.removeprefix("why_"), lang) for c in why],
-            t("score", lang): [format_value("score", row[c]) for c in why]}),
-            hide_index=True, width="stretch")
+        st.dataframe(table(profile_rows(row, "why"), "score",
+                           lambda c, v: format_value("score", v)),
+                     hide_index=True, width="stretch")

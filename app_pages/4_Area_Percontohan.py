@@ -1,13 +1,13 @@
 """Pilot area: the pilot villages, their neighbours, a household grid and next year's candidates."""
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import ui_state
 from geo.errors import GeoInputError
-from geo.i18n import indicator_label, t
-from geo.pilot import expansion_candidates, household_grid, neighbours
+from geo.i18n import indicator_label, t, translate_values
+from geo.pilot import default_pilot, expansion_candidates, household_grid, neighbours
+from geo.views import district_column, neighbour_table, village_choices
 from geo.webmap import pilot_map
 
 lang = ui_state.page_setup("pilot")
@@ -16,10 +16,11 @@ analysis = ui_state.current_analysis()
 result = ui_state.current_result()
 villages = result.villages
 shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
+st.caption(ui_state.data_source_caption(lang))
 
-choices = ui_state.village_choices(villages)
-top_ranked = villages.sort_values("rank", na_position="last")["village_code"].head(1).tolist()
-codes = st.multiselect(t("pilot_villages", lang), list(choices), default=top_ranked,
+choices = village_choices(villages)
+codes = st.multiselect(t("pilot_villages", lang), list(choices),
+                       default=default_pilot(villages, ui_state.planted_pilot()),
                        format_func=choices.get, key="pilot_villages")
 c1, c2, c3 = st.columns(3)
 cell_m = c1.select_slider(t("cell_size", lang), [100, 250, 500, 1000], value=250, key="pilot_cell")
@@ -41,16 +42,14 @@ except GeoInputError as exc:
     ui_state.show_input_error(exc)
     st.stop()
 
-district_col = ui_state.district_column(shapes)
-tooltip = {t("village", lang): "village_name", t("district", lang): district_col}
-pilot_shapes = shapes[shapes["village_code"].isin(codes)]
-near_shapes = shapes[shapes["village_code"].isin(near["village_code"])]
+tooltip = {t("village", lang): "village_name", t("district", lang): district_column(shapes)}
 similar_only = candidates.loc[~candidates["neighbour"], "village_code"]
-candidate_shapes = shapes[shapes["village_code"].isin(similar_only)]
-m = pilot_map(pilot_shapes, near_shapes, candidate_shapes, grid, tooltip,
+m = pilot_map(shapes[shapes["village_code"].isin(codes)],
+              shapes[shapes["village_code"].isin(near["village_code"])],
+              shapes[shapes["village_code"].isin(similar_only)], grid, tooltip,
               tiles=st.session_state["tiles"],
               grid_tooltip={t("households", lang): "households",
-                            indicator_label("desil14_households", lang): "poor_households"})
+                            indicator_label("poor_households", lang): "poor_households"})
 st_folium(m, key="pilot_map", height=520, use_container_width=True, returned_objects=[])
 
 info = grid.attrs.get("grid", {})
@@ -63,11 +62,11 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(t("neighbours", lang))
-    cols = [c for c in ("village_code", "village_name", "district_name", "rank", "score") if c in near]
-    st.dataframe(pd.DataFrame(near[cols]).sort_values(cols[-1], ascending=cols[-1] != "score"),
-                 hide_index=True, width="stretch", key="pilot_neighbours",
-                 column_config=ui_state.column_config(cols, lang))
+    near_table = neighbour_table(near)
+    st.dataframe(near_table, hide_index=True, width="stretch", key="pilot_neighbours",
+                 column_config=ui_state.column_config(list(near_table.columns), lang))
 with right:
     st.subheader(t("candidates", lang))
-    st.dataframe(candidates, hide_index=True, width="stretch", key="pilot_candidates",
+    st.dataframe(translate_values(candidates, lang), hide_index=True, width="stretch",
+                 key="pilot_candidates",
                  column_config=ui_state.column_config(list(candidates.columns), lang))

@@ -1,0 +1,53 @@
+"""Poverty pockets (kantong kemiskinan): the LISA cluster map and the pocket table."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import ui_state
+from geo.display import POCKET_ORDER, pocket_legend
+from geo.i18n import indicator_label, t, translate_values, value_label
+from geo.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
+                       pocket_table, with_values)
+from geo.webmap import pocket_map
+
+lang = ui_state.page_setup("pockets")
+st.title(t("pockets", lang))
+analysis = ui_state.current_analysis()
+result = ui_state.current_result()
+villages = result.villages
+shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
+st.caption(ui_state.data_source_caption(lang))
+variable = (result.method.get("config", {}).get("pockets", {}) or {}).get("variable", "desil1_share")
+st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} — "
+           f"{t('pocket_method', lang)}")
+
+district_col = district_column(villages)
+district = st.selectbox(t("district", lang), [ALL_DISTRICTS] + districts(villages),
+                        format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d,
+                        key="pocket_district")
+shown = in_district(villages, district)
+
+drawn = with_values(shapes, shown, ["pocket", "hotspot", variable, district_col])
+drawn["pocket_label"] = drawn["pocket"].astype("string").fillna("no_data").map(
+    lambda p: value_label("pocket", p, lang))
+tooltip = {t("village", lang): "village_name",
+           t("district", lang): district_col if district_col in drawn else "village_code",
+           t("pockets", lang): "pocket_label",
+           indicator_label(variable, lang): variable}
+
+map_col, legend_col = st.columns([4, 1])
+with map_col:
+    st_folium(pocket_map(drawn, tooltip, tiles=st.session_state["tiles"]), key="pocket_map",
+              height=520, use_container_width=True, returned_objects=[])
+with legend_col:
+    entries = [{**entry, "label": value_label("pocket", entry["pocket"], lang)}
+               for entry in pocket_legend(drawn["pocket"])]
+    ui_state.draw_legend(entries, t("legend", lang), lang)
+
+st.subheader(t("pocket_table", lang))
+pockets = pocket_table(shown, variable)
+st.dataframe(translate_values(pockets, lang), hide_index=True, width="stretch", key="pocket_table",
+             column_config=ui_state.column_config(list(pockets.columns), lang))
+counts = pocket_counts(shown, POCKET_ORDER)
+st.dataframe(translate_values(counts, lang), hide_index=True, key="pocket_counts",
+             column_config={"pocket": t("pockets", lang), "count": t("count", lang)})

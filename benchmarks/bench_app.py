@@ -1,0 +1,229 @@
+"""First paint of the REAL app's map page for all of Jawa Timur, against the standalone map.
+
+Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-households]``.
+
+1. Writes a synthetic household file for the 8,494 villages with
+   ``benchmarks/households_gen.py`` (seeded; into a temporary folder, deleted at the end).
+2. Starts ``streamlit run app.py`` with ``PPM_BOUNDARIES`` = the 38 SQL dumps and
+   ``PPM_HOUSEHOLDS`` = that file, exactly as a GIS officer would start it.
+3. Opens ``/Peta`` in headless Debian Chromium: the first visit (cold: the server reads, joins
+   and scores everything, then simplifies for display) and then fresh sessions (warm: the
+   analysis is cached, the page script still classifies, builds and sends the map). First
+   paint = time from navigation until the map iframe shows a drawn ``path.leaflet-interactive``
+   or a canvas with painted pixels. The map payload = bytes the browser received over the
+   app's websocket until then (the map is sent inside Streamlit's messages).
+4. Measures the standalone map (``benchmarks/bench_map.py``: the same villages as one static
+   HTML page) in the same run, and prints the ratio.
+
+Targets (issue 5): payload under 5 MB, first paint under 3 s. Results go to
+``benchmarks/results/bench_app.json`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_map  # noqa: E402
+from bench_map import CHROMIUM, CHROMIUM_ARGS, PAINT_TARGET_S, PAYLOAD_TARGET_MB  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+MAP_FRAME = "streamlit_folium.st_folium"
+_PAINTED_JS = """() => {
+  if (document.querySelector('path.leaflet-interactive')) return true;
+  for (const c of document.querySelectorAll('canvas.leaflet-zoom-animated')) {
+    if (!c.width || !c.height) continue;
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4 * 61) if (data[i]) return true;
+  }
+  return false;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(env_extra: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free port with the given environment; waits for health."""
+    port = _free_port()
+    env = {**os.environ, **env_extra}
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    for _ in range(240):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
+
+
+def _map_frame(page, timeout_s: float):
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            if MAP_FRAME in (frame.url or "") or frame.name == MAP_FRAME:
+                return frame
+        handle = page.query_selector(f"iframe[title='{MAP_FRAME}']")
+        if handle is not None and handle.content_frame() is not None:
+            return handle.content_frame()
+        page.wait_for_timeout(50)
+    raise TimeoutError("the map iframe did not appear")
+
+
+def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
+    """One fresh session: seconds from navigation to the painted map, and bytes received."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    received = {"ws": 0, "http": 0}
+    outside: list[str] = []
+
+    def on_websocket(ws):
+        ws.on("framereceived", lambda payload: received.__setitem__(
+            "ws", received["ws"] + len(payload if isinstance(payload, bytes) else payload.encode())))
+
+    def on_response(response):
+        try:
+            received["http"] += int(response.headers.get("content-length", 0))
+        except ValueError:
+            pass
+
+    page = context.new_page()
+    page.on("websocket", on_websocket)
+    page.on("response", on_response)
+    context.on("request", lambda r: r.url.startswith(("http://localhost", "http://127.0.0.1",
+                                                      "data:", "blob:")) or outside.append(r.url))
+    start = time.perf_counter()
+    page.goto(f"{url}/Peta", wait_until="commit")
+    page.wait_for_selector("h1", timeout=timeout_s * 1000)
+    title_s = time.perf_counter() - start
+    frame = _map_frame(page, timeout_s)
+    frame_s = time.perf_counter() - start
+    frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=50)
+    seconds = time.perf_counter() - start
+    figures = {"first_paint_s": round(seconds, 2), "title_s": round(title_s, 2),
+               "map_frame_s": round(frame_s, 2), "ws_mb": round(received["ws"] / 1e6, 2),
+               "http_mb": round(received["http"] / 1e6, 2),
+               "svg_paths": frame.locator("path.leaflet-interactive").count(),
+               "canvases": frame.locator("canvas.leaflet-zoom-animated").count(),
+               "outside_requests": outside}
+    return figures, page, context
+
+
+def standalone(paths: list[Path]) -> dict:
+    """bench_map's figures for the same villages (static HTML page, no Streamlit)."""
+    from geo.boundaries import read_villages
+    from geo.display import classify, simplify_for_display
+    from geo.webmap import choropleth_map
+
+    villages, _ = read_villages(paths)
+    shown = simplify_for_display(villages)
+    shown["desil1_share"] = np.random.default_rng(2024).beta(2, 18, len(shown))
+    classes = classify(shown["desil1_share"], "natural_breaks", 5, indicator="desil1_share")
+    m = choropleth_map(shown, classes.colours, {"Desa": "village_name",
+                                                "Kecamatan": "district_name",
+                                                "Desil 1": "desil1_share"})
+    html = m.get_root().render()
+    paint_s, _, outside = bench_map.first_paint(html)
+    return {"villages": len(villages), "payload_mb": round(len(html.encode()) / 1e6, 2),
+            "first_paint_s": round(paint_s, 2), "outside_requests": outside}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kel-dir", type=Path, default=bench_map.DEFAULT_DIR)
+    parser.add_argument("--households", type=int, default=200_000)
+    parser.add_argument("--no-households", action="store_true", help="boundaries only")
+    parser.add_argument("--warm-runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    paths = sorted(args.kel_dir.glob("wilayah_boundaries_kel_35.*.sql"))
+    if len(paths) != 38:
+        print(f"need the 38 Jawa Timur dumps in {args.kel_dir}, found {len(paths)}", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    figures: dict = {"boundaries": len(paths)}
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as folder:
+        folder = Path(folder)
+        env = {"PPM_BOUNDARIES": os.pathsep.join(str(p) for p in paths),
+               "POVERTY_MAP_WORKSPACE": str(folder / "workspace")}
+        if not args.no_households:
+            from households_gen import load_villages, write_households
+
+            start = time.perf_counter()
+            villages = load_villages(paths)
+            household_file = write_households(villages, folder / "households.parquet",
+                                              args.households)
+            del villages
+            figures["households"] = args.households
+            figures["households_gen_s"] = round(time.perf_counter() - start, 1)
+            env["PPM_HOUSEHOLDS"] = str(household_file)
+            print(f"{'synthetic households':<44} {args.households:,} "
+                  f"({figures['households_gen_s']} s)")
+        server, url = start_app(env, folder / "streamlit.log")
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                cold, page, context = paint_once(browser, url)
+                context.close()
+                print(f"{'app /Peta, first visit (analysis + paint)':<44} "
+                      f"{cold['first_paint_s']:7.2f} s")
+                warm_runs = []
+                for run in range(args.warm_runs):
+                    warm, page, context = paint_once(browser, url)
+                    if run == 0:
+                        RESULTS.mkdir(parents=True, exist_ok=True)
+                        page.screenshot(path=str(RESULTS / "bench_app_jatim.png"))
+                    context.close()
+                    warm_runs.append(warm)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    warm = {"first_paint_s": float(np.median([w["first_paint_s"] for w in warm_runs])),
+            "ws_mb": float(np.median([w["ws_mb"] for w in warm_runs])),
+            "runs": warm_runs}
+    alone = standalone(paths)
+    ratio = warm["first_paint_s"] / alone["first_paint_s"] if alone["first_paint_s"] else float("nan")
+    figures.update({"app_cold": cold, "app_warm": warm, "standalone": alone,
+                    "paint_ratio_app_warm_vs_standalone": round(ratio, 2),
+                    "payload_ratio_app_vs_standalone": round(warm["ws_mb"] / alone["payload_mb"], 2)})
+    outside = cold["outside_requests"] + [u for w in warm_runs for u in w["outside_requests"]]
+    print(f"{'app /Peta, warm (median of %d)' % len(warm_runs):<44} "
+          f"{warm['first_paint_s']:7.2f} s   (target < {PAINT_TARGET_S} s)")
+    print(f"{'app payload (websocket bytes to first paint)':<44} {warm['ws_mb']:7.2f} MB  "
+          f"(target < {PAYLOAD_TARGET_MB} MB)")
+    print(f"{'standalone map first paint (median of 3)':<44} {alone['first_paint_s']:7.2f} s")
+    print(f"{'standalone map payload':<44} {alone['payload_mb']:7.2f} MB")
+    print(f"{'ratio app warm / standalone (paint)':<44} {ratio:7.2f}")
+    print(f"{'requests outside localhost':<44} {len(outside)}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench_app.json").write_text(json.dumps(figures, indent=2))
+    ok = warm["ws_mb"] < PAYLOAD_TARGET_MB and warm["first_paint_s"] < PAINT_TARGET_S and not outside
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
