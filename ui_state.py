@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from geo.app_inputs import MAX_UPLOAD_MB  # noqa: F401 (the Data page shows the limit)
 from geo.errors import GeoInputError
@@ -49,6 +50,18 @@ class Analysis:
         return self.token == DEMO_TOKEN
 
 
+#: (script, title key, address) in sidebar order; the first page is the start page.
+PAGES = (
+    ("pages/0_Ringkasan.py", "page_overview", None),
+    ("pages/1_Peta.py", "page_map", "Peta"),
+    ("pages/2_Prioritas.py", "page_priority", "Prioritas"),
+    ("pages/3_Kantong_Kemiskinan.py", "page_pockets", "Kantong_Kemiskinan"),
+    ("pages/4_Area_Percontohan.py", "page_pilot", "Area_Percontohan"),
+    ("pages/5_Data.py", "page_data", "Data"),
+    ("pages/6_Ekspor.py", "page_export", "Ekspor"),
+)
+
+
 def language() -> str:
     """The interface language chosen in the sidebar (Bahasa Indonesia until changed)."""
     return st.session_state.get("lang", DEFAULT_LANGUAGE)
@@ -61,11 +74,23 @@ def page_setup(title_key: str) -> str:
     st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
     st.session_state.setdefault("tiles", "none")
     with st.sidebar:
+        _page_links()
         lang = _persistent_select("lang", t("language", st.session_state["lang"]),
                                   list(LANGUAGES), LANGUAGES.get)
         _persistent_select("tiles", t("tiles", lang), ["none", "openstreetmap", "cartodb"],
                            lambda k: t(f"tiles_{k}", lang))
     return lang
+
+
+def _page_links() -> None:
+    """The sidebar's page list with translated titles (Streamlit's own list is hidden)."""
+    with st.container(key="page_links"):
+        for script, title, _ in PAGES:
+            try:
+                st.page_link(script, label=t(title, language()))
+            except StreamlitAPIException:  # a page script run on its own (AppTest): no pages
+                return
+    st.divider()
 
 
 def _persistent_select(key: str, label: str, options: list, format_func):

@@ -82,7 +82,7 @@ def legend_counts(at: AppTest) -> list[int]:
 
 
 def test_map_classes_indicator_and_district():
-    at = run("app_pages/1_Peta.py")
+    at = run("pages/1_Peta.py")
     assert sum(legend_counts(at)) == 48
     assert len(legend_counts(at)) == 5
     at.number_input(key="map_k").set_value(3).run()
@@ -96,7 +96,7 @@ def test_map_classes_indicator_and_district():
 
 
 def test_map_profile_of_a_chosen_village():
-    at = run("app_pages/1_Peta.py")
+    at = run("pages/1_Peta.py")
     assert not [m for m in at.metric if m.label == "Peringkat"]  # no village chosen yet
     at.selectbox(key="profile_village").set_value("99.71.01.1005").run()
     rank = next(m.value for m in at.metric if m.label == "Peringkat")
@@ -113,7 +113,7 @@ def ranked(at: AppTest) -> pd.DataFrame:
 
 
 def test_weights_and_rules_update_the_table():
-    at = run("app_pages/2_Prioritas.py")
+    at = run("pages/2_Prioritas.py")
     first = ranked(at)["village_code"].tolist()
     # weight only the desil-1 household count: the order becomes the count's order
     for spec in ("mpi_m0", "desil1_share", "mpi_poor_people"):
@@ -130,7 +130,7 @@ def test_weights_and_rules_update_the_table():
 
 
 def test_pin_out_removes_a_village_from_the_focus_list():
-    at = run("app_pages/2_Prioritas.py")
+    at = run("pages/2_Prioritas.py")
     top = ranked(at).iloc[0]["village_code"]
     at.selectbox(key="pin_village").set_value(top)
     at.radio(key="pin_action").set_value("out")
@@ -155,7 +155,7 @@ def test_pin_out_removes_a_village_from_the_focus_list():
 
 
 def test_decision_needs_a_title():
-    at = run("app_pages/2_Prioritas.py")
+    at = run("pages/2_Prioritas.py")
     at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
     assert any("title" in e for e in texts(at.error))
     assert not at.exception
@@ -167,7 +167,7 @@ HH_ID = "Kantong kemiskinan (Tinggi–Tinggi)"
 
 
 def test_pockets_table_and_district_filter():
-    at = run("app_pages/3_Kantong_Kemiskinan.py")
+    at = run("pages/3_Kantong_Kemiskinan.py")
     pockets = at.dataframe[0].value
     assert len(pockets) > 0 and set(pockets["pocket"]) == {HH_ID}  # shown translated
     counts = frame_with(at, "pocket", "count")
@@ -185,12 +185,12 @@ def test_pockets_table_and_district_filter():
 
 def test_pilot_starts_on_the_demo_planted_pilot():
     """data/boundaries/demo_metadata.json plants Kelurahan Contoh Telihan as the pilot."""
-    at = run("app_pages/4_Area_Percontohan.py")
+    at = run("pages/4_Area_Percontohan.py")
     assert at.multiselect(key="pilot_villages").value == ["99.71.01.1005"]
 
 
 def test_pilot_candidates_follow_the_pilot():
-    at = run("app_pages/4_Area_Percontohan.py")
+    at = run("pages/4_Area_Percontohan.py")
     at.multiselect(key="pilot_villages").set_value(["99.71.01.1005"]).run()
     candidates = at.dataframe[1].value
     assert "99.71.01.1005" not in set(candidates["village_code"])
@@ -218,7 +218,7 @@ def _geojson(names: list[str]) -> bytes:
 
 
 def test_upload_boundaries_replaces_the_analysis():
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson([XSS, "Biasa"]),
                                                      "application/geo+json")
     at.run()
@@ -244,7 +244,7 @@ def test_upload_a_zipped_shapefile(tmp_path):
         for part in tmp_path.glob("desa.*"):
             if part.suffix != ".zip":
                 zipped.write(part, part.name)
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.zip", archive.read_bytes(),
                                                      "application/zip")
     at.run()
@@ -269,7 +269,7 @@ def test_wrong_file_type_is_refused():
 
 
 def test_bad_upload_shows_the_library_message_not_a_traceback():
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.geojson", b"{ not json",
                                                      "application/geo+json")
     at.run()
@@ -279,7 +279,7 @@ def test_bad_upload_shows_the_library_message_not_a_traceback():
 
 
 def test_bad_column_mapping_is_reported():
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson(["A"]),
                                                      "application/geo+json")
     at.text_area(key="boundary_columns").input("village_code KODE")
@@ -289,7 +289,7 @@ def test_bad_column_mapping_is_reported():
 
 
 def test_data_page_reports_reconciliation_without_personal_data():
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     outcomes = frame_with(at, "outcome", "count")
     assert "Cocok lewat kode" in set(outcomes["outcome"])  # matched_code, translated
     assert not {"matched_code", "unknown_code"} & set(outcomes["outcome"])
@@ -304,7 +304,7 @@ def test_data_page_reports_reconciliation_without_personal_data():
 
 
 def test_data_page_in_english():
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.selectbox(key="_lang_widget").set_value("en").run()
     outcomes = frame_with(at, "outcome", "count")
     assert "Matched by code" in set(outcomes["outcome"])
@@ -314,7 +314,7 @@ def test_data_page_in_english():
 # --- export ------------------------------------------------------------------------------
 
 def test_export_offers_the_chosen_files():
-    at = run("app_pages/6_Ekspor.py")
+    at = run("pages/6_Ekspor.py")
     assert len(at.get("download_button")) == 0
     at.multiselect(key="export_formats").set_value(["geojson", "csv"]).run()
     at.button(key="prepare_export").click().run()
@@ -327,19 +327,19 @@ def test_export_offers_the_chosen_files():
 def test_real_boundaries_without_households_on_every_page(malang_sql):
     """Kota Malang's 57 kelurahan, no household file: every page still draws, nothing crashes."""
     at = run("app.py")
-    at.switch_page("app_pages/5_Data.py").run()
+    at.switch_page("pages/5_Data.py").run()
     at.file_uploader(key="upload_boundaries").upload(malang_sql.name, malang_sql.read_bytes(),
                                                      "application/sql")
     at.run()
     at.button(key="run_analysis").click().run()
     assert any("Analisis selesai: 57 desa" in s for s in texts(at.success)), texts(at.error)
-    for page in ("app_pages/0_Ringkasan.py", "app_pages/1_Peta.py", "app_pages/2_Prioritas.py",
-                 "app_pages/3_Kantong_Kemiskinan.py", "app_pages/4_Area_Percontohan.py",
-                 "app_pages/6_Ekspor.py"):
+    for page in ("pages/0_Ringkasan.py", "pages/1_Peta.py", "pages/2_Prioritas.py",
+                 "pages/3_Kantong_Kemiskinan.py", "pages/4_Area_Percontohan.py",
+                 "pages/6_Ekspor.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, texts(at.error))
-    at.switch_page("app_pages/1_Peta.py").run()
+    at.switch_page("pages/1_Peta.py").run()
     assert any("no data" in m.value or "tidak ada data" in m.value for m in at.markdown)
 
 
@@ -363,7 +363,7 @@ def test_shapefile_parts_uploaded_together(tmp_path, demo_layer):
     big.to_file(tmp_path / "desa.shp")
     parts = _uploaded_files(tmp_path, "desa")
     assert {Path(name).suffix for name, _, _ in parts} >= {".shp", ".dbf", ".shx", ".prj"}
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").set_value(parts)
     at.run()
     at.button(key="run_analysis").click().run()
@@ -382,7 +382,7 @@ def test_geopackage_with_two_layers_offers_a_layer_choice(tmp_path, demo_layer):
     north = demo_layer[demo_layer["district_name"] == "Contoh Utara"]
     north.to_file(path, layer="desa_utara", driver="GPKG")
     demo_layer.to_file(path, layer="desa_semua", driver="GPKG")
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").upload(path.name, path.read_bytes())
     at.run()
     assert set(at.selectbox(key="upload_layer").options) == {"desa_utara", "desa_semua"}
@@ -397,7 +397,7 @@ def test_several_sql_dumps_in_one_upload(malang_sql):
     batu = malang_sql.with_name("wilayah_boundaries_kel_35.79.sql")
     if not batu.exists():
         pytest.skip(f"{batu} is absent")
-    at = run("app_pages/5_Data.py")
+    at = run("pages/5_Data.py")
     at.file_uploader(key="upload_boundaries").set_value(
         [(p.name, p.read_bytes(), "application/sql") for p in (malang_sql, batu)])
     at.run()
@@ -422,7 +422,7 @@ def test_mpi_notes_and_boundary_warnings_on_data_and_overview(demo_layer):
         for point in ring:
             point[0] -= 100.0  # moved to the Atlantic: outside Indonesia, a boundary warning
     at = run("app.py")
-    at.switch_page("app_pages/5_Data.py").run()
+    at.switch_page("pages/5_Data.py").run()
     at.file_uploader(key="upload_boundaries").set_value(
         [("jauh.geojson", json.dumps(boundaries).encode(), "application/geo+json"),
          ("desa.geojson", (ROOT / "data" / "boundaries" / "demo_villages.geojson").read_bytes(),
@@ -433,7 +433,7 @@ def test_mpi_notes_and_boundary_warnings_on_data_and_overview(demo_layer):
     at.run()
     at.button(key="run_analysis").click().run()
     assert not at.error, texts(at.error)
-    for page in ("app_pages/5_Data.py", "app_pages/0_Ringkasan.py"):
+    for page in ("pages/5_Data.py", "pages/0_Ringkasan.py"):
         at.switch_page(page).run()
         warnings = " ".join(texts(at.warning))
         assert "Indikator IKM yang tidak ada di file rumah tangga" in warnings, page
@@ -462,7 +462,7 @@ def test_environment_files_replace_the_demo(tmp_path, monkeypatch, demo_layer):
     assert any("utara.geojson" in c.value and "demo_households.csv" in c.value
                for c in at.caption)
     assert not any("contoh bawaan" in c.value for c in at.caption)
-    at.switch_page("app_pages/4_Area_Percontohan.py").run()
+    at.switch_page("pages/4_Area_Percontohan.py").run()
     top = at.multiselect(key="pilot_villages").value
     assert len(top) == 1  # user data: the top-ranked village, not the demo's planted pilot
 

@@ -126,7 +126,7 @@ NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Data"
 
 
 def _nav_titles(page) -> list[str]:
-    links = page.locator("[data-testid='stSidebarNav'] a")
+    links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink'] a")
     links.first.wait_for(timeout=30_000)
     return [links.nth(i).inner_text().strip() for i in range(links.count())]
 
@@ -202,7 +202,7 @@ def test_sidebar_titles_are_translated(app_url, session):
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="English").click()
     page.get_by_text("What to do next").wait_for(timeout=30_000)
-    page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stSidebarNav'] a\")]"
+    page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stPageLink'] a\")]"
                            ".some(a => a.innerText.trim() === 'Overview')", timeout=30_000)
     assert _nav_titles(page) == NAV_EN
     _settle(page)
