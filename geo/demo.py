@@ -72,7 +72,7 @@ _ANSWERS = {  # raw registry answers: (deprived, not deprived)
     "bahan_bakar_memasak": (("kayu bakar", "arang", "minyak tanah"),
                             ("lpg 3 kg", "lpg 12 kg", "listrik", "gas kota")),
     "fasilitas_bab": (("bersama", "umum", "tidak ada"), ("sendiri",)),
-    "pendidikan_krt": (("tidak sekolah", "tidak tamat sd", "sd"), ("smp", "sma", "smk", "d3", "s1")),
+    "pendidikan_krt": (("tidak sekolah", "tidak tamat sd"), ("sd", "smp", "sma", "smk", "d3", "s1")),
     "anak_tidak_sekolah": (("ya",), ("tidak",)),
     "balita_gizi_kurang": (("ya",), ("tidak",)),
     "kematian_anak": (("ya",), ("tidak",)),

@@ -36,8 +36,6 @@ with rules_col:
                                key="rule_per_district")
 
 try:
-    if sum(weights.values()) <= 0:
-        raise GeoInputError("give at least one indicator a weight above 0", source="weights")
     config = config.with_weights(weights).with_focus(
         top_n=int(top_n) or None, score_threshold=float(threshold) or None,
         cover_extreme_poor=(cover / 100) or None, min_per_district=bool(per_district))
