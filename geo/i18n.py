@@ -164,8 +164,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "pocket_no_data": {"id": "Tidak ada data", "en": "No data"},
     "pocket_table": {"id": "Desa dalam kantong kemiskinan", "en": "Villages in poverty pockets"},
     "pocket_variable": {"id": "Variabel", "en": "Variable"},
-    "pocket_method": {"id": "Moran's I lokal (tetangga queen, 999 permutasi, p < 0,05)",
-                      "en": "Local Moran's I (queen neighbours, 999 permutations, p < 0.05)"},
+    "pocket_method": {"id": "Moran's I lokal (tetangga queen, {permutations} permutasi, "
+                            "p < {alpha}{fdr})",
+                      "en": "Local Moran's I (queen neighbours, {permutations} permutations, "
+                            "p < {alpha}{fdr})"},
     # pilot
     "pilot": {"id": "Area percontohan", "en": "Pilot area"},
     "pilot_villages": {"id": "Desa percontohan", "en": "Pilot villages"},
@@ -456,3 +458,11 @@ def translate_values(frame, lang: str = DEFAULT_LANGUAGE):
 def report_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A readable name for a boundary-report key (``features_in`` -> ``Fitur masuk``)."""
     return REPORT_LABELS.get(key, (key, key))[1 if lang == "en" else 0]
+
+
+def pocket_method_text(settings: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """How the pockets were found, from the config's ``[pockets]`` settings."""
+    alpha = settings.get("alpha", 0.05)
+    return t("pocket_method", lang, permutations=settings.get("permutations", 999),
+             alpha=str(alpha).replace(".", ",") if lang == "id" else alpha,
+             fdr=", FDR" if settings.get("fdr") else "")

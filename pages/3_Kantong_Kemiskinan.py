@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 import ui_state
 from geo.display import POCKET_ORDER, pocket_legend
-from geo.i18n import indicator_label, t, translate_values, value_label
+from geo.i18n import indicator_label, pocket_method_text, t, translate_values, value_label
 from geo.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
                        pocket_table, with_values)
 from geo.webmap import pocket_map
@@ -17,9 +17,10 @@ result = ui_state.current_result()
 villages = result.villages
 shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
 st.caption(ui_state.data_source_caption(lang))
-variable = (result.method.get("config", {}).get("pockets", {}) or {}).get("variable", "desil1_share")
+settings = result.method.get("config", {}).get("pockets", {}) or {}
+variable = settings.get("variable", "desil1_share")
 st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} — "
-           f"{t('pocket_method', lang)}")
+           f"{pocket_method_text(settings, lang)}")
 
 district_col = district_column(villages)
 district = st.selectbox(t("district", lang), [ALL_DISTRICTS] + districts(villages),

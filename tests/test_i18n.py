@@ -87,3 +87,11 @@ def test_labels_pages_and_report_keys_in_both_languages():
     assert report_label("unknown_key", "en") == "unknown_key"
     assert indicator_label("in_focus_share", "en") == "How often in the focus list"
     assert set(VALUE_LABELS["stability"]) == {"solid in", "depends on weights", "solid out"}
+
+
+def test_pocket_method_follows_the_settings():
+    from geo.i18n import pocket_method_text
+
+    assert "999 permutasi, p < 0,05" in pocket_method_text({"permutations": 999, "alpha": 0.05}, "id")
+    text = pocket_method_text({"permutations": 499, "alpha": 0.01, "fdr": True}, "en")
+    assert "499 permutations" in text and "p < 0.01" in text and "FDR" in text
