@@ -1,6 +1,7 @@
 """First paint of the REAL app's map page for all of Jawa Timur, against the standalone map.
 
-Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-households]``.
+Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-households]``
+(small runs: ``--any-count --warm-runs 1 --timeout 60 --results DIR``).
 
 1. Writes a synthetic household file for the 8,494 villages with
    ``benchmarks/households_gen.py`` (seeded; into a temporary folder, deleted at the end).
@@ -16,7 +17,10 @@ Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-hou
    HTML page) in the same run, and prints the ratio.
 
 Targets (issue 5): payload under 5 MB, first paint under 3 s. Results go to
-``benchmarks/results/bench_app.json`` (gitignored).
+``benchmarks/results/bench_app.json`` (gitignored) or ``--results DIR``. ``--any-count`` runs on
+however many ``wilayah_boundaries_kel_35.*.sql`` dumps the folder holds (e.g. Kota Malang alone
+in ``tests/test_benchmarks_scripts.py``). Exit status 0 only if both targets are met and nothing
+was requested outside localhost.
 """
 
 from __future__ import annotations
@@ -132,7 +136,7 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
     return figures, page, context
 
 
-def standalone(paths: list[Path]) -> dict:
+def standalone(paths: list[Path], runs: int = 3) -> dict:
     """bench_map's figures for the same villages (static HTML page, no Streamlit)."""
     from geo.boundaries import read_villages
     from geo.display import classify, simplify_for_display
@@ -146,7 +150,7 @@ def standalone(paths: list[Path]) -> dict:
                                                 "Kecamatan": "district_name",
                                                 "Desil 1": "desil1_share"})
     html = m.get_root().render()
-    paint_s, _, outside = bench_map.first_paint(html)
+    paint_s, _, _, outside = bench_map.first_paint(html, runs=runs)
     return {"villages": len(villages), "payload_mb": round(len(html.encode()) / 1e6, 2),
             "first_paint_s": round(paint_s, 2), "outside_requests": outside}
 
@@ -156,10 +160,17 @@ def main(argv=None) -> int:
     parser.add_argument("--kel-dir", type=Path, default=bench_map.DEFAULT_DIR)
     parser.add_argument("--households", type=int, default=200_000)
     parser.add_argument("--no-households", action="store_true", help="boundaries only")
-    parser.add_argument("--warm-runs", type=int, default=3)
+    parser.add_argument("--warm-runs", type=int, default=3,
+                        help="fresh sessions after the first visit (and standalone loads)")
+    parser.add_argument("--any-count", action="store_true",
+                        help="run on whatever Jawa Timur dumps --kel-dir holds (small test runs)")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="seconds to wait for each page to paint")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="folder for bench_app.json and the screenshot")
     args = parser.parse_args(argv)
     paths = sorted(args.kel_dir.glob("wilayah_boundaries_kel_35.*.sql"))
-    if len(paths) != 38:
+    if not paths or (len(paths) != 38 and not args.any_count):
         print(f"need the 38 Jawa Timur dumps in {args.kel_dir}, found {len(paths)}", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
@@ -186,16 +197,16 @@ def main(argv=None) -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                cold, page, context = paint_once(browser, url)
+                cold, page, context = paint_once(browser, url, args.timeout)
                 context.close()
                 print(f"{'app /Peta, first visit (analysis + paint)':<44} "
                       f"{cold['first_paint_s']:7.2f} s")
                 warm_runs = []
                 for run in range(args.warm_runs):
-                    warm, page, context = paint_once(browser, url)
+                    warm, page, context = paint_once(browser, url, args.timeout)
                     if run == 0:
-                        RESULTS.mkdir(parents=True, exist_ok=True)
-                        page.screenshot(path=str(RESULTS / "bench_app_jatim.png"))
+                        args.results.mkdir(parents=True, exist_ok=True)
+                        page.screenshot(path=str(args.results / "bench_app_jatim.png"))
                     context.close()
                     warm_runs.append(warm)
                 browser.close()
@@ -205,7 +216,7 @@ def main(argv=None) -> int:
     warm = {"first_paint_s": float(np.median([w["first_paint_s"] for w in warm_runs])),
             "ws_mb": float(np.median([w["ws_mb"] for w in warm_runs])),
             "runs": warm_runs}
-    alone = standalone(paths)
+    alone = standalone(paths, runs=args.warm_runs)
     ratio = warm["first_paint_s"] / alone["first_paint_s"] if alone["first_paint_s"] else float("nan")
     figures.update({"app_cold": cold, "app_warm": warm, "standalone": alone,
                     "paint_ratio_app_warm_vs_standalone": round(ratio, 2),
@@ -215,12 +226,13 @@ def main(argv=None) -> int:
           f"{warm['first_paint_s']:7.2f} s   (target < {PAINT_TARGET_S} s)")
     print(f"{'app payload (websocket bytes to first paint)':<44} {warm['ws_mb']:7.2f} MB  "
           f"(target < {PAYLOAD_TARGET_MB} MB)")
-    print(f"{'standalone map first paint (median of 3)':<44} {alone['first_paint_s']:7.2f} s")
+    label = f"standalone map first paint (median of {args.warm_runs})"
+    print(f"{label:<44} {alone['first_paint_s']:7.2f} s")
     print(f"{'standalone map payload':<44} {alone['payload_mb']:7.2f} MB")
     print(f"{'ratio app warm / standalone (paint)':<44} {ratio:7.2f}")
     print(f"{'requests outside localhost':<44} {len(outside)}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_app.json").write_text(json.dumps(figures, indent=2))
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "bench_app.json").write_text(json.dumps(figures, indent=2))
     ok = warm["ws_mb"] < PAYLOAD_TARGET_MB and warm["first_paint_s"] < PAINT_TARGET_S and not outside
     return 0 if ok else 1
 
