@@ -20,11 +20,13 @@ import html
 import json
 import math
 from collections.abc import Mapping
+from types import SimpleNamespace
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import jinja2.runtime
 import shapely
 from branca.element import Element
 from folium.elements import ElementAddToElement
@@ -124,6 +126,7 @@ class _VillageLayer(folium.GeoJson):
     def __init__(self, data: dict, *, bounds, styles: dict, highlight: dict, **kwargs):
         super().__init__(data, style_function=lambda feature: {},
                          highlight_function=lambda feature: {}, **kwargs)
+        self._template = _COMPACT_TEMPLATE
         minx, miny, maxx, maxy = (float(b) for b in bounds)
         self._bounds = [[miny, minx], [maxy, maxx]]
         ids = [feature["id"] for feature in data["features"]]
@@ -155,6 +158,135 @@ class _VillageLayer(folium.GeoJson):
             element.render(**kwargs)
 
 
+class _CompactData:
+    """The layer as its template sees it, with the GeoJSON written without blanks.
+
+    jinja's ``tojson`` puts a blank after every ``,`` and ``:`` — about 9 % of a big map's
+    bytes, which the browser has to receive, decode and parse. The template gets a short
+    placeholder for ``this.data`` instead, replaced by the same JSON (sorted keys and the
+    same HTML-safe escapes as ``tojson``) without the blanks. Nothing in the result is parsed
+    as a template again (names with ``{{ }}`` stay text).
+    """
+
+    _MARK = "__village_layer_data__"
+
+    def __init__(self, layer: folium.GeoJson):
+        self._layer = layer
+        self.data = self._MARK
+
+    def __getattr__(self, name):
+        return getattr(self._layer, name)
+
+    def fill(self, text: str) -> str:
+        placeholder = json.dumps(self._MARK)
+        if placeholder not in text:
+            return text
+        columns = _feature_columns(self._layer.data)
+        data = (_EXPAND_JS + "(" + _json(columns) + ")" if columns is not None
+                else _json(self._layer.data))
+        return text.replace(placeholder, data, 1)
+
+
+def _json(value) -> str:
+    """Compact JSON with the HTML-safe escapes of jinja's ``tojson`` (no ``</script>``)."""
+    return (json.dumps(value, sort_keys=True, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
+
+
+# Rebuilds the FeatureCollection of :func:`_feature_columns` in the browser: the same
+# features, ids, properties and geometries Leaflet would get from the plain GeoJSON, without
+# sending '"type":"Feature","properties":{"f0":' ... once per village (a fifth of the bytes).
+# Polygon rings may come as whole multiples of 1/scale, each vertex as the step from the
+# previous one (d.ints): x = sum / scale gives exactly the double the decimal text would.
+_EXPAND_JS = ("(function(d){var n=d.ids.length,f=new Array(n),i,k,p,s=d.scale;"
+              "function ring(a){var o=new Array(a.length/2),x=0,y=0,j;"
+              "for(j=0;j<a.length;j+=2){x+=a[j];y+=a[j+1];o[j/2]=[x/s,y/s];}return o;}"
+              "function nest(c,depth){return depth?c.map(function(e){return nest(e,depth-1);})"
+              ":ring(c);}"
+              "for(i=0;i<n;i++){p={};for(k in d.props)p[k]=d.props[k][i];"
+              "f[i]={type:\"Feature\",id:d.ids[i],properties:p,"
+              "geometry:{type:d.types[d.kinds[i]],coordinates:d.ints?"
+              "nest(d.coords[i],d.depths[d.kinds[i]]):d.coords[i]}};}"
+              "return {type:\"FeatureCollection\",features:f};})")
+_RING_DEPTH = {"Polygon": 1, "MultiPolygon": 2}  # list levels above a ring's [x, y] pairs
+_SCALE = 10 ** 5  # geo.display.COORDINATE_DECIMALS
+
+
+def _ring_steps(coordinates, depth: int):
+    """Rings as flat integer steps ``[x0, y0, dx1, dy1, ...]`` in 1/_SCALE degrees, or None
+    if some coordinate is not exactly such a multiple (then the text is sent as it is)."""
+    if depth:
+        out = [_ring_steps(part, depth - 1) for part in coordinates]
+        return None if any(part is None for part in out) else out
+    xy = np.asarray(coordinates, dtype=float)
+    if xy.ndim != 2 or xy.shape[1] != 2:
+        return None
+    whole = np.rint(xy * _SCALE)
+    if not np.array_equal(whole / _SCALE, xy) or np.abs(whole).max(initial=0) > 2 ** 50:
+        return None
+    return np.diff(whole, axis=0, prepend=np.zeros((1, 2))).astype(np.int64).ravel().tolist()
+
+
+def _feature_columns(data) -> dict | None:
+    """A FeatureCollection of :func:`village_features` as columns, or None if it is not one
+    (other members, geometry collections...): then the plain GeoJSON is sent."""
+    if not isinstance(data, dict) or set(data) != {"type", "features"} or \
+            data["type"] != "FeatureCollection":
+        return None
+    features = data["features"]
+    if not features:
+        return None
+    names = list(features[0].get("properties") or {})
+    types: dict[str, int] = {}
+    ids, kinds, coords = [], [], []
+    props: dict[str, list] = {name: [] for name in names}
+    for feature in features:
+        geometry = feature.get("geometry")
+        properties = feature.get("properties")
+        if (not isinstance(feature, dict) or set(feature) != {"type", "id", "properties", "geometry"}
+                or feature["type"] != "Feature" or not isinstance(properties, dict)
+                or list(properties) != names or not isinstance(geometry, dict)
+                or set(geometry) != {"type", "coordinates"}):
+            return None
+        ids.append(feature["id"])
+        kinds.append(types.setdefault(geometry["type"], len(types)))
+        coords.append(geometry["coordinates"])
+        for name in names:
+            props[name].append(properties[name])
+    columns = {"ids": ids, "props": props, "types": list(types), "kinds": kinds,
+               "coords": coords, "ints": False, "scale": _SCALE}
+    names = list(types)
+    if all(name in _RING_DEPTH for name in names):
+        steps = [_ring_steps(c, _RING_DEPTH[names[k]]) for c, k in zip(coords, kinds)]
+        if all(step is not None for step in steps):
+            columns.update(coords=steps, ints=True, depths=[_RING_DEPTH[n] for n in names])
+    return columns
+
+
+class _CompactTemplate:
+    """folium's GeoJson template whose macros write the layer's data through
+    :class:`_CompactData`: both our own render and streamlit-folium (which calls
+    ``layer._template.module.script(layer)`` directly) get the compact text."""
+
+    def __init__(self, template):
+        self._template = template
+        macros = {name: macro for name, macro in template.module.__dict__.items()
+                  if isinstance(macro, jinja2.runtime.Macro)}
+        self.module = SimpleNamespace(**{name: self._compact(macro)
+                                         for name, macro in macros.items()})
+
+    @staticmethod
+    def _compact(macro):
+        def call(this, kwargs=None):
+            view = _CompactData(this)
+            return view.fill(str(macro(view, kwargs or {})))
+        return call
+
+    def render(self, **kwargs) -> str:  # the stock path (streamlit-folium's fallback)
+        return self._template.render(**kwargs)
+
+
 class _RenderedText(Element):
     """Already rendered HTML/JS, added to a figure without being parsed as a template."""
 
@@ -164,6 +296,9 @@ class _RenderedText(Element):
 
     def render(self, **kwargs) -> str:
         return self._text
+
+
+_COMPACT_TEMPLATE = _CompactTemplate(folium.GeoJson._template)
 
 
 def _style_mapping(ids: list[str], styles: Mapping[str, dict], default: dict | None = None) -> dict:

@@ -2,7 +2,6 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import ui_state
 from geo.display import PALETTES, SCHEMES, classify, format_value
@@ -20,7 +19,7 @@ shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
 st.caption(ui_state.data_source_caption(lang))
 
 # --- controls ----------------------------------------------------------------------------
-indicators = numeric_indicators(villages)
+indicators = numeric_indicators(pd.DataFrame(villages, copy=False))  # dtypes only: no geo copies
 preferred = [c for c in ("desil1_share", "score", "mpi_m0") if c in indicators]
 c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
 indicator = c1.selectbox(t("indicator", lang), indicators,
@@ -46,10 +45,15 @@ selected = st.session_state.get("selected_village")
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
-    m = choropleth_map(drawn, classes.colours, tooltip, tiles=st.session_state["tiles"],
-                       selected=selected)
-    clicked = st_folium(m, key="village_map", height=560, use_container_width=True,
-                        returned_objects=["last_object_clicked"])
+    # rendered once per server for the same villages, values, colours, labels and selection
+    tiles = st.session_state["tiles"]
+    map_key = ui_state.content_token(
+        "choropleth", analysis.token,
+        drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))],
+        classes.colours, tuple(tooltip), tiles, selected)
+    clicked = ui_state.folium_map(
+        lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles, selected=selected),
+        map_key, key="village_map", height=560, returned_objects=["last_object_clicked"])
     st.caption(t("click_hint", lang) + " " + t(
         "simplified_note", lang, method=shapes.attrs.get("display", {}).get("method", "")))
 with legend_col:

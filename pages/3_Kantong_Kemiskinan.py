@@ -1,7 +1,6 @@
 """Poverty pockets (kantong kemiskinan): the LISA cluster map and the pocket table."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 import ui_state
 from geo.display import POCKET_ORDER, pocket_legend
@@ -38,8 +37,13 @@ tooltip = {t("village", lang): "village_name",
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
-    st_folium(pocket_map(drawn, tooltip, tiles=st.session_state["tiles"]), key="pocket_map",
-              height=520, use_container_width=True, returned_objects=[])
+    tiles = st.session_state["tiles"]
+    map_key = ui_state.content_token(
+        "pockets", analysis.token, drawn[list(dict.fromkeys(["village_code", "pocket",
+                                                              *tooltip.values()]))],
+        tuple(tooltip), tiles)
+    ui_state.folium_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
+                        key="pocket_map", height=520)
 with legend_col:
     entries = [{**entry, "label": value_label("pocket", entry["pocket"], lang)}
                for entry in pocket_legend(drawn["pocket"])]

@@ -106,6 +106,59 @@ def test_map_profile_of_a_chosen_village():
     assert "Rincian IKM" in headings and "Cakupan program" in headings
 
 
+
+def test_map_is_rendered_once_per_server_and_sent_as_st_folium_would(monkeypatch):
+    """The cached map reaches the component exactly as st_folium would send it; a second
+    session with the same map gets the same strings without building it again, and a
+    different selection (per session) is a different map."""
+    import geopandas as gpd
+    import shapely
+    import streamlit_folium
+
+    import ui_state
+    from geo.webmap import choropleth_map
+
+    boxes = [shapely.box(117.40 + 0.01 * i, 0.10, 117.41 + 0.01 * i, 0.11) for i in range(3)]
+    gdf = gpd.GeoDataFrame({"village_code": ["99.71.01.1001", "99.71.01.1002", "99.71.01.1003"],
+                            "village_name": [XSS, "{{ 7*7 }}", "Sukamaju"]},
+                           geometry=boxes, crs="EPSG:4326")
+    colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=gdf.index)
+    builds = []
+
+    def build(selected=None):
+        builds.append(selected)
+        return choropleth_map(gdf, colours, {"Desa": "village_name"}, selected=selected)
+
+    sent = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
+    streamlit_folium.st_folium(build(), key="village_map", height=560, use_container_width=True,
+                               returned_objects=["last_object_clicked"])
+    token = ui_state.content_token("test", gdf[["village_code", "village_name"]], colours, None)
+    assert token == ui_state.content_token("test", gdf[["village_code", "village_name"]].copy(),
+                                           colours.copy(), None)
+    for _ in range(2):
+        ui_state.folium_map(build, token, key="village_map", height=560,
+                            returned_objects=["last_object_clicked"])
+    assert len(builds) == 2  # st_folium's own map, then ours once
+    expected, first, second = sent
+    for kwargs in (first, second):
+        assert kwargs.keys() == expected.keys()
+        assert {k: v for k, v in kwargs.items() if k not in ("on_change", "id")} == \
+            {k: v for k, v in expected.items() if k not in ("on_change", "id")}
+        assert kwargs["id"].startswith("map_")
+    assert first["script"] is second["script"]
+    assert "\\u0026lt;img src=x" in first["script"] and "<img" not in first["script"]
+    assert "{{ 7*7 }}" in first["script"]
+
+    selected = ui_state.content_token("test", gdf[["village_code", "village_name"]], colours,
+                                      "99.71.01.1002")
+    assert selected != token
+    ui_state.folium_map(lambda: build("99.71.01.1002"), selected, key="village_map", height=560,
+                        returned_objects=["last_object_clicked"])
+    assert builds[-1] == "99.71.01.1002" and sent[-1]["script"] != first["script"]
+    assert sent[-1]["key"] != first["key"]  # another map: the component is mounted afresh
+
+
 # --- priority ----------------------------------------------------------------------------
 
 def ranked(at: AppTest) -> pd.DataFrame:

@@ -186,3 +186,72 @@ def test_style_and_bounds_come_from_the_layer(villages):
     assert odd == [[str(villages["village_code"].iloc[0])]]
     minx, miny, maxx, maxy = villages.total_bounds
     assert m.get_bounds() == [[miny, minx], [maxy, maxx]]
+
+
+def _sent_features(script: str) -> list[dict]:
+    """The features the browser builds from a rendered layer script (the columns the layer
+    sends, expanded the way its JavaScript does)."""
+    import json
+
+    start = script.index("_add(") + len("_add(")
+    columns = json.JSONDecoder().raw_decode(script, script.index("})(", start) + 3)[0]
+
+    def ring(steps):
+        x = y = 0
+        out = []
+        for dx, dy in zip(steps[::2], steps[1::2]):
+            x, y = x + dx, y + dy
+            out.append([x / columns["scale"], y / columns["scale"]])
+        return out
+
+    def nest(coordinates, depth):
+        return [nest(c, depth - 1) for c in coordinates] if depth else ring(coordinates)
+
+    def geometry(i):
+        kind = columns["kinds"][i]
+        coordinates = (nest(columns["coords"][i], columns["depths"][kind]) if columns["ints"]
+                       else columns["coords"][i])
+        return {"type": columns["types"][kind], "coordinates": coordinates}
+
+    return [{"type": "Feature", "id": columns["ids"][i],
+             "properties": {name: values[i] for name, values in columns["props"].items()},
+             "geometry": geometry(i)}
+            for i in range(len(columns["ids"]))]
+
+
+def test_layer_data_is_sent_compactly_and_complete(villages):
+    """The GeoJSON goes out as columns without blanks; the browser rebuilds the same features."""
+    import streamlit_folium
+
+    from geo.display import round_coordinates
+
+    multi = villages.copy()
+    multi.loc[multi.index[1], "geometry"] = shapely.MultiPolygon(
+        [shapely.box(117.41, 0.10, 117.415, 0.11), shapely.box(117.416, -0.10, 117.42, 0.11)])
+    shown = multi.set_geometry(round_coordinates(multi.geometry.values))  # as the app draws
+    tooltip = {"Desa": "village_name", "Kecamatan": "district_name", "Desil": "desil1_share"}
+    props = {f"f{i}": column for i, column in enumerate(tooltip.values())}
+    for gdf, whole in ((shown, True), (multi, False)):  # unrounded: coordinates sent as text
+        m = choropleth_map(gdf, pd.Series("#ffffcc", index=gdf.index), tooltip)
+        html = m.get_root().render()
+        expected = village_features(gdf, props)["features"]
+        assert _sent_features(html) == expected
+        assert ('"ints":true' in html) is whole
+        m.render()  # streamlit-folium renders the layer's template itself: the same text
+        script = streamlit_folium._get_map_string(m)
+        assert _sent_features(script) == expected
+        assert '"type": "Feature"' not in script and '"coordinates"' not in script
+        assert "<img src=x" not in script and "alert(2)</script>" not in script
+
+
+def test_other_data_falls_back_to_plain_compact_geojson(villages):
+    from geo.webmap import _CompactData, _feature_columns
+
+    data = village_features(villages, {"name": "village_name"})
+    data["features"][0]["properties"]["extra"] = 1  # not one column per property any more
+    assert _feature_columns(data) is None
+    assert _feature_columns({"type": "FeatureCollection", "features": []}) is None
+    layer = folium.GeoJson(data)
+    text = _CompactData(layer).fill('f("__village_layer_data__")')
+    assert text.startswith('f({"features":[{"geometry":') and "&lt;img" not in text
+    assert "\\u0026lt;img" in text  # the same HTML-safe escapes as jinja's tojson
