@@ -92,7 +92,7 @@ def village_code_problems(values) -> pd.Series:
 
     Examples
     --------
-    >>> village_code_problems(["35.73.01.1001", None, "3573014107800002"]).tolist()
+    >>> village_code_problems(["35.73.01.1001", None, "3573014107800002"]).tolist()  # fake NIK
     [<NA>, <NA>, 'is not a Kemendagri code PP.KK.CC.VVVV (a 16-digit number, like a NIK or No. KK)']
     """
     series = pd.Series(values, copy=False)

@@ -185,12 +185,12 @@ _SAMPLE = 20_000
 def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
     """True when most non-empty values are 16-digit numbers (NIK, No. KK, KIS/KKS card numbers).
 
-    A spreadsheet's ``3573010101010001.0`` and ``3.57301010101E+15`` (a NIK it cut short)
+    A spreadsheet's ``3573010101010001.0`` and ``3.57301010101E+15`` (fake example NIKs, cut short)
     count too. Used at ingest to drop such a column whatever its header says. A long column
     is judged on an evenly spaced sample of 20,000 values (the answer is a share).
     """
     values = pd.Series(values, copy=False)
-    # the text of a number (``4``, ``3573014107800002.0``) holds no whitespace: the separators
+    # the text of a number (``4``, fake example ``3573014107800002.0``) has no whitespace: separators
     # can then be removed by pyarrow instead of Python's ``re`` (needed for Unicode ``\s``)
     numeric = (pd.api.types.is_numeric_dtype(values.dtype)
                and not pd.api.types.is_bool_dtype(values.dtype))
@@ -220,7 +220,7 @@ def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
 def describe_values(values) -> pd.Series:
     """What each value looks like, without quoting it (``<NA>`` stays ``<NA>``).
 
-    ``"3573014107800002"`` -> ``"a 16-digit number, like a NIK or No. KK"``; ``"Siti"`` ->
+    fake example ``"3573014107800002"`` -> ``"a 16-digit number, like a NIK or No. KK"``; ``"Siti"`` ->
     ``"text (4 characters)"``; ``"3.57301E+09"`` -> ``"a number in scientific notation
     (a spreadsheet may have cut digits)"``. For problem texts and error messages about a row.
     """
