@@ -44,6 +44,7 @@ import pandas as pd
 from geo.errors import GeoInputError
 from geo.indicators import indicators_from_sums, village_sums
 from geo.join import MAX_EXAMPLES, OUTCOMES, PROBLEMS, join_households
+from geo.mpi_weights import reweight_missing
 
 __all__ = ["village_indicators_dask", "registry_files"]
 
@@ -81,8 +82,8 @@ def registry_files(parquet_path_or_glob) -> list[Path]:
 def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, weights=None,
                             k=None, prefer: str = "code", column_map: dict | None = None,
                             salt: str | None = None, n_workers: int = 2,
-                            memory_limit: str = "6GiB", buckets: int | None = None
-                            ) -> tuple[pd.DataFrame, dict]:
+                            memory_limit: str = "6GiB", buckets: int | None = None,
+                            reweight: bool = False) -> tuple[pd.DataFrame, dict]:
     """Village indicators of a partitioned household registry, computed on a Dask cluster.
 
     Parameters
@@ -99,6 +100,9 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
     column_map, salt : as in :func:`geo.households.read_households`.
     n_workers, memory_limit : the ``LocalCluster``'s size (ignored with an address).
     buckets : hash buckets for finding repeated ids across files (default: one per 4 files).
+    reweight : move the weight of a deprivation with no value in any file within its
+        dimension, as :func:`geo.pipeline.analyse` does in memory (:mod:`geo.mpi_weights`);
+        the weights used and the notes are in ``table.attrs``.
 
     Returns
     -------
@@ -121,7 +125,7 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
     try:
         return _run(client, files, first_rows, villages, weights=weights, k=k, prefer=prefer,
                     column_map=column_map, salt=salt_value,
-                    buckets=buckets or max(1, len(files) // 4))
+                    buckets=buckets or max(1, len(files) // 4), reweight=reweight)
     finally:
         if owned:
             cluster = client.cluster
@@ -164,7 +168,8 @@ def _client(scheduler, n_workers: int, memory_limit: str):
                             source="scheduler") from exc
 
 
-def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map, salt, buckets):
+def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map, salt, buckets,
+         reweight):
     layer = pd.DataFrame({"village_code": villages["village_code"].astype("string")})
     shapes = client.scatter(villages[["village_code", "geometry"]], broadcast=True)
     codes = client.scatter(layer, broadcast=True)
@@ -173,6 +178,15 @@ def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map,
                         prefer=prefer, column_map=column_map, salt=salt, pure=False)
     parts = [client.submit(operator.getitem, j, 0) for j in joined]
     ingest = [client.submit(operator.getitem, j, 1) for j in joined]
+
+    # as in memory: a weighted deprivation with no value in any file gives its weight away
+    from geo.household_schema import GLOBAL_MPI_WEIGHTS
+    from geo.mpi import exact_weights
+
+    weights, notes = exact_weights(weights if weights is not None else GLOBAL_MPI_WEIGHTS), []
+    if reweight:
+        present = client.gather(client.map(_present_deprivations, parts, names=list(weights)))
+        weights, notes = reweight_missing(weights, set().union(*present))
 
     split = client.map(_kept_ids, parts, buckets=buckets)
     pieces = [[client.submit(operator.getitem, s, b) for s in split] for b in range(buckets)]
@@ -188,7 +202,14 @@ def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map,
     del parts
     total = _tree_sum(client, sums).result()
     table = indicators_from_sums(total, weights=weights, k=k)
+    table.attrs["mpi_weights_used"] = {name: str(w) for name, w in weights.items()}
+    table.attrs["mpi_notes"] = notes
     return table, _reconciliation(rest, client.gather(ingest), len(files))
+
+
+def _present_deprivations(compact: pd.DataFrame, names: list[str]) -> set[str]:
+    """The deprivations that have at least one value in this file."""
+    return {name for name in names if name in compact.columns and compact[name].notna().any()}
 
 
 def _tree_sum(client, futures):

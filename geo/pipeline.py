@@ -107,7 +107,7 @@ def analyse(
         indicators, recon = village_indicators_dask(
             households, villages, scheduler=None if dask is True else dask,
             weights=config.mpi.weights, k=config.mpi.k, prefer=prefer,
-            column_map=household_columns,
+            column_map=household_columns, reweight=True,
         )
         joined = rejected = None
         method_sources += [{"role": "households", **file_fingerprint(p)}
@@ -151,6 +151,8 @@ def _village_table(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
     ``indicators`` computed elsewhere (the Dask back end) are used as they are.
     """
     weights, notes = dict(config.mpi.weights), []
+    if indicators is not None and "mpi_weights_used" in indicators.attrs:
+        weights, notes = indicators.attrs["mpi_weights_used"], indicators.attrs["mpi_notes"]
     if indicators is None:
         if joined is None:
             joined = pd.DataFrame({c: pd.Series(dtype="object")

@@ -107,3 +107,20 @@ def test_boundaries_only_gives_villages_without_ranks(malang_sql):
     assert villages["rank"].isna().all() and not villages["in_focus_list"].any()
     assert set(villages["pocket"]) == {"no_data"}
     assert result.reconciliation == {}
+
+
+def test_dask_moves_the_weight_of_a_missing_indicator_like_in_memory(tmp_path):
+    boundaries, households = demo_sources()
+    table = pd.read_csv(households, dtype=str).drop(columns=["balita_gizi_kurang"])
+    path = tmp_path / "no_nutrition.csv"
+    table.to_csv(path, index=False)
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    table.to_parquet(folder / "part-0.parquet", index=False)
+    in_memory = analyse(boundaries, path)
+    on_dask = analyse(boundaries, folder, dask=True)
+    assert on_dask.method["mpi_weights_used"] == in_memory.method["mpi_weights_used"]
+    assert on_dask.method["mpi_notes"] == in_memory.method["mpi_notes"] != []
+    ours = in_memory.villages.set_index("village_code")
+    theirs = on_dask.villages.set_index("village_code").loc[ours.index]
+    pd.testing.assert_series_equal(ours["mpi_m0"], theirs["mpi_m0"], check_dtype=False)
