@@ -26,3 +26,17 @@ def file_fingerprint(path: str | Path) -> dict:
     path = Path(path)
     digest = file_sha256(path)
     return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest}
+
+
+#: A Shapefile is several files: codes and names live in the .dbf, the CRS in the .prj.
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def source_files(path: str | Path) -> list[Path]:
+    """The files a source is made of: a ``.shp`` with its existing sidecars, else the file."""
+    path = Path(path)
+    if path.suffix.lower() != ".shp":
+        return [path]
+    parts = [path.with_suffix(suffix) for suffix in SHAPEFILE_PARTS]
+    parts += [path.with_suffix(suffix.upper()) for suffix in SHAPEFILE_PARTS[1:]]
+    return [p for p in dict.fromkeys(parts) if p == path or p.is_file()]

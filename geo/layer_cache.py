@@ -15,12 +15,13 @@ import hashlib
 import inspect
 import json
 import os
+import uuid
 from pathlib import Path
 
 import geopandas as gpd
 
 from geo import __version__, boundaries, boundary_schema, codes, crs, quality, sqldump
-from geo.fingerprint import file_sha256
+from geo.fingerprint import file_sha256, source_files
 
 _READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump)
 
@@ -40,8 +41,10 @@ def _code_version() -> str:
 def cache_key(sources, options: dict) -> str:
     """SHA-256 over the sources' contents, the options and the reader's code."""
     digest = hashlib.sha256(_code_version().encode())
-    for path in sources:
-        digest.update(file_sha256(path).encode())
+    for source in sources:
+        for path in source_files(source):  # a Shapefile's .dbf and .prj count too
+            digest.update(path.suffix.lower().encode())
+            digest.update(file_sha256(path).encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
@@ -63,13 +66,23 @@ def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, dict]:
         except (OSError, ValueError):
             pass  # damaged entry: read afresh and overwrite it
     villages, report = boundaries.read_villages(sources, **options)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f"{key}.{os.getpid()}.tmp"
-        villages.to_parquet(partial, index=False)
-        os.replace(partial, layer_path)
-        partial.write_text(json.dumps(report, default=str), encoding="utf-8")
-        os.replace(partial, report_path)
-    except OSError:
-        pass
+    _store(villages, report, layer_path, report_path)
     return villages, {**report, "cache": "miss"}
+
+
+def _store(villages: gpd.GeoDataFrame, report: dict, layer_path: Path, report_path: Path) -> None:
+    """Write one entry; each writer (process or app session thread) has its own temporary
+    files, and the report is renamed into place last, so a reader sees whole entries only."""
+    unique = f"{os.getpid()}.{uuid.uuid4().hex}.tmp"
+    layer_tmp = layer_path.with_name(f"{layer_path.name}.{unique}")
+    report_tmp = report_path.with_name(f"{report_path.name}.{unique}")
+    try:
+        layer_path.parent.mkdir(parents=True, exist_ok=True)
+        villages.to_parquet(layer_tmp, index=False)
+        report_tmp.write_text(json.dumps(report, default=str), encoding="utf-8")
+        os.replace(layer_tmp, layer_path)
+        os.replace(report_tmp, report_path)
+    except Exception:  # noqa: BLE001 - the cache only saves time; a failed write costs nothing
+        for partial in (layer_tmp, report_tmp):
+            if partial.parent.is_dir():
+                partial.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from geo import __version__
 from geo.boundaries import CANONICAL_COLUMNS, read_villages
 from geo.config import RankConfig, default_config, load_config
 from geo.errors import GeoInputError
-from geo.fingerprint import file_fingerprint
+from geo.fingerprint import file_fingerprint, source_files
 from geo.focus import select_focus
 from geo.layer_cache import read_villages_cached
 from geo.household_schema import HOUSEHOLD_COLUMNS
@@ -99,7 +99,8 @@ def analyse(
     villages, boundary_report = reader(
         sources, engine=engine, layer=layer, column_map=boundary_columns, crs=crs, swap_xy=swap_xy
     )
-    method_sources = [{"role": "boundaries", **file_fingerprint(p)} for p in sources]
+    method_sources = [{"role": "boundaries", **file_fingerprint(part)}
+                      for p in sources for part in source_files(p)]
     indicators = None
     if households is not None and dask is not None:
         from geo.dask_backend import registry_files, village_indicators_dask

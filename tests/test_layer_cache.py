@@ -1,3 +1,4 @@
+import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from geo.boundaries import read_villages
@@ -36,3 +37,18 @@ def test_unwritable_cache_only_costs_time(bontang_sql, tmp_path, monkeypatch):
     monkeypatch.setenv("PPM_CACHE_DIR", str(blocker / "cache"))
     villages, report = read_villages_cached([bontang_sql])
     assert len(villages) == 15 and report["cache"] == "miss"
+
+
+@pytest.mark.filterwarnings("ignore:Normalized/laundered field name")
+def test_a_changed_shapefile_dbf_misses_the_cache(malang_sql, tmp_path, monkeypatch):
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    villages, _ = read_villages([malang_sql])
+    shp = tmp_path / "malang.shp"
+    villages.to_file(shp, engine="pyogrio")
+    first, report = read_villages_cached([shp])
+    assert report["cache"] == "miss" and read_villages_cached([shp])[1]["cache"] == "hit"
+    renamed = villages.assign(village_name=villages["village_name"].str.upper())
+    renamed.to_file(shp, engine="pyogrio")  # same geometry, new names in the .dbf
+    again, report = read_villages_cached([shp])
+    assert report["cache"] == "miss"
+    assert again["village_name"].tolist() == first["village_name"].str.upper().tolist()
