@@ -142,7 +142,7 @@ def _initial_analysis() -> Analysis:
             fingerprint = sources.fingerprint()
             result = _environment_analysis(fingerprint, sources)
             return Analysis(result, token="env-" + token_of(fingerprint), label=sources.label())
-    except GeoInputError as exc:
+    except (GeoInputError, OSError) as exc:  # the app still opens, on the demo
         st.session_state["environment_error"] = str(exc)
     return Analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
 

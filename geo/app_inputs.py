@@ -122,7 +122,7 @@ def stage_boundary_files(files: Iterable[tuple[str, bytes]], folder: str | Path)
             raise GeoInputError("the same file name was uploaded twice; upload each file once",
                                 source=base)
         path = folder / base
-        path.write_bytes(content)
+        _write_upload(path, content)
         written[base.lower()] = path
     if not written:
         raise GeoInputError("no boundary file was uploaded", source="boundaries")
@@ -148,8 +148,17 @@ def stage_household_file(name: str, content: bytes, folder: str | Path) -> Path:
     """Write an uploaded household file into ``folder`` after checking its type and size."""
     check_upload(name, len(content), HOUSEHOLD_TYPES)
     path = Path(folder) / _safe_name(name)
-    path.write_bytes(content)
+    _write_upload(path, content)
     return path
+
+
+def _write_upload(path: Path, content: bytes) -> None:
+    """Store an upload for reading; a full or read-only disk is the user's message, not a crash."""
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise GeoInputError(f"cannot store the upload on this server ({exc.strerror}); "
+                            "ask the administrator to free disk space", source=path.name) from None
 
 
 def polygon_layers(path: str | Path) -> list[str]:
@@ -189,7 +198,11 @@ class EnvironmentSources:
     def fingerprint(self) -> str:
         """Paths, sizes and modification times: changes when a file is replaced."""
         parts = [*self.boundaries, *(p for p in (self.households, self.config) if p)]
-        stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in parts]
+        try:
+            stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in parts]
+        except OSError as exc:
+            raise GeoInputError(f"cannot read this file ({exc.strerror})",
+                                source=str(exc.filename)) from None
         return "|".join(stats + [self.layer or ""])
 
 

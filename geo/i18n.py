@@ -53,6 +53,9 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "Measure compared with the target"},
     "poverty_rate": {"id": "Tingkat kemiskinan", "en": "Poverty rate"},
     "gap_to_target": {"id": "Selisih terhadap target", "en": "Gap to target"},
+    "no_rate_yet": {"id": "Belum ada tingkat kemiskinan: muat data rumah tangga atau isi jumlah "
+                          "penduduk wilayah.",
+                    "en": "No poverty rate yet: load household data or enter the population."},
     "target_met": {"id": "Target tercapai.", "en": "Target met."},
     "target_not_met": {"id": "Masih {gap} poin persen di atas target (≈ {people} jiwa).",
                        "en": "{gap} percentage points above target (≈ {people} people)."},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from geo.join import MATCHED as USED_OUTCOMES  # outcomes that put a row into the analysis
@@ -61,10 +62,13 @@ def target_gap(poverty_rate: float, target_pct: float, denominator: float) -> di
     """How far the poverty rate is above the RPJMD target, in percentage points and people.
 
     ``people_to_lift`` is the number of people who would have to leave poverty (on the same
-    denominator) for the rate to reach the target; 0 when it is already met.
+    denominator) for the rate to reach the target; 0 when it is already met. ``met`` is None
+    when there is no rate to compare (no households and no population entered).
     """
     rate_pct = poverty_rate * 100
     gap = rate_pct - float(target_pct)
+    if not np.isfinite(gap):  # no households (and no population): nothing to compare
+        return {"rate_pct": rate_pct, "gap_pp": gap, "met": None, "people_to_lift": 0.0}
     return {"rate_pct": rate_pct, "gap_pp": gap, "met": bool(gap <= 0),
             "people_to_lift": max(gap, 0.0) / 100 * denominator}
 

@@ -42,12 +42,15 @@ cols[4].metric(t("poor", lang), format_value("people", figures["desil14_people"]
 
 gap = target_gap(figures["poverty_rate"], target, figures["denominator"])
 basis = "rate_of_population" if figures["denominator_is_population"] else "rate_of_register"
-st.metric(f"{t('poverty_rate', lang)} — {measures[measure]} ({t(basis, lang)})",
-          f"{gap['rate_pct']:.2f} %", f"{gap['gap_pp']:+.2f} pp vs {target:.2f} %",
-          delta_color="inverse")
+if gap["met"] is None:
+    st.info(t("no_rate_yet", lang))
+else:
+    st.metric(f"{t('poverty_rate', lang)} — {measures[measure]} ({t(basis, lang)})",
+              f"{gap['rate_pct']:.2f} %", f"{gap['gap_pp']:+.2f} pp vs {target:.2f} %",
+              delta_color="inverse")
 if gap["met"]:
     st.success(t("target_met", lang))
-else:
+elif gap["met"] is False:
     st.warning(t("target_not_met", lang, gap=f"{gap['gap_pp']:.2f}",
                  people=f"{gap['people_to_lift']:,.0f}"))
 

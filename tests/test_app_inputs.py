@@ -131,3 +131,12 @@ def test_environment_unset_or_wrong(tmp_path):
     with pytest.raises(GeoInputError, match="PPM_HOUSEHOLDS"):
         sources_from_environment({"PPM_BOUNDARIES": str(tmp_path / "a.sql"),
                                   "PPM_HOUSEHOLDS": str(tmp_path / "none.csv")})
+
+
+def test_an_upload_the_server_cannot_store_is_a_message(tmp_path):
+    from geo.app_inputs import stage_household_file
+    from geo.errors import GeoInputError
+
+    missing_folder = tmp_path / "gone"
+    with pytest.raises(GeoInputError, match="cannot store the upload"):
+        stage_household_file("rumah_tangga.csv", b"desil\n1\n", missing_folder)

@@ -392,6 +392,9 @@ def test_real_boundaries_without_households_on_every_page(malang_sql):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, texts(at.error))
+        assert not any("nan" in str(m.value) for m in at.metric), page
+    at.switch_page("pages/0_Ringkasan.py").run()
+    assert any("Belum ada tingkat kemiskinan" in s for s in texts(at.info))
     at.switch_page("pages/1_Peta.py").run()
     assert any("no data" in m.value or "tidak ada data" in m.value for m in at.markdown)
 

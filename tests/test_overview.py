@@ -72,3 +72,12 @@ def test_quality_notes_collect_mpi_notes_and_boundary_warnings():
                      "boundary_warnings": ["a.geojson: no CRS declared"]}
     empty = AnalysisResult(villages=VILLAGES, reconciliation={}, boundary_report={}, method={})
     assert quality_notes(empty) == {"mpi_notes": [], "boundary_warnings": []}
+
+
+def test_no_rate_to_compare_is_neither_met_nor_missed():
+    from geo.overview import target_gap
+
+    gap = target_gap(float("nan"), 3.77, 0)
+    assert gap["met"] is None and gap["people_to_lift"] == 0.0
+    assert target_gap(0.05, 3.77, 1000)["met"] is False
+    assert target_gap(0.03, 3.77, 1000)["met"] is True
