@@ -66,6 +66,7 @@ if point and point != st.session_state.get("_last_map_click"):
     if code:
         st.session_state["selected_village"] = code
         st.session_state["profile_village"] = code
+        st.rerun()  # draw the map again with this village outlined (the map is cached)
 
 # --- village profile ---------------------------------------------------------------------
 st.subheader(t("profile", lang))
@@ -74,8 +75,10 @@ if st.session_state.get("profile_village") not in choices:
     st.session_state.pop("profile_village", None)
 code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
                     index=None, key="profile_village")
-if code:
+if code and code != selected:
     st.session_state["selected_village"] = code
+    st.rerun()  # outline the chosen village on the map above
+if code:
     row = villages.loc[villages["village_code"] == code].iloc[0]
     st.markdown(f"#### {row['village_name']} ({code})", help=None)
     p1, p2, p3, p4 = st.columns(4)
