@@ -26,6 +26,10 @@ from geo.fingerprint import file_sha256, source_files
 _READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump)
 
 
+#: Entries kept; the least recently used beyond this are removed (each upload is a new key).
+MAX_ENTRIES = 20
+
+
 def cache_dir() -> Path:
     """Where cached layers live (``PPM_CACHE_DIR`` or ``~/.cache/poverty-pocket-map``)."""
     return Path(os.environ.get("PPM_CACHE_DIR") or Path.home() / ".cache" / "poverty-pocket-map")
@@ -62,7 +66,9 @@ def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, dict]:
     if layer_path.is_file() and report_path.is_file():
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
-            return gpd.read_parquet(layer_path), {**report, "cache": "hit"}
+            villages = gpd.read_parquet(layer_path)
+            report_path.touch()  # recently used: kept when older entries are removed
+            return villages, {**report, "cache": "hit"}
         except (OSError, ValueError):
             pass  # damaged entry: read afresh and overwrite it
     villages, report = boundaries.read_villages(sources, **options)
@@ -82,7 +88,16 @@ def _store(villages: gpd.GeoDataFrame, report: dict, layer_path: Path, report_pa
         report_tmp.write_text(json.dumps(report, default=str), encoding="utf-8")
         os.replace(layer_tmp, layer_path)
         os.replace(report_tmp, report_path)
+        _evict(layer_path.parent)
     except Exception:  # noqa: BLE001 - the cache only saves time; a failed write costs nothing
         for partial in (layer_tmp, report_tmp):
             if partial.parent.is_dir():
                 partial.unlink(missing_ok=True)
+
+
+def _evict(folder: Path) -> None:
+    """Remove the least recently used entries beyond :data:`MAX_ENTRIES` (by report time)."""
+    reports = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for report in reports[MAX_ENTRIES:]:
+        report.unlink(missing_ok=True)
+        report.with_suffix(".parquet").unlink(missing_ok=True)

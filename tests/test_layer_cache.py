@@ -52,3 +52,16 @@ def test_a_changed_shapefile_dbf_misses_the_cache(malang_sql, tmp_path, monkeypa
     again, report = read_villages_cached([shp])
     assert report["cache"] == "miss"
     assert again["village_name"].tolist() == first["village_name"].str.upper().tolist()
+
+
+def test_least_recently_used_entries_are_removed(bontang_sql, tmp_path, monkeypatch):
+    import geo.layer_cache as layer_cache
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("PPM_CACHE_DIR", str(cache))
+    monkeypatch.setattr(layer_cache, "MAX_ENTRIES", 2)
+    for check_quality in (True, False):
+        read_villages_cached([bontang_sql], check_quality=check_quality)
+    assert len(list(cache.glob("*.json"))) == 2
+    read_villages_cached([bontang_sql], check_quality=True, swap_xy=False)  # a third key
+    assert len(list(cache.glob("*.json"))) == 2 and len(list(cache.glob("*.parquet"))) == 2
