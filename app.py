@@ -1,8 +1,8 @@
 """The poverty-pocket map: entry point.
 
 Run with ``python -m streamlit run app.py``. The pages are the scripts in ``pages/``
-(:data:`ui_state.PAGES`); this file registers them with their translated titles and
-addresses. The sidebar links are drawn by ``ui_state.page_setup`` on every page (Streamlit's
+(:data:`ui.state.PAGES`); this file registers them with their translated titles and
+addresses. The sidebar links are drawn by ``ui.state.page_setup`` on every page (Streamlit's
 own page list is hidden in ``.streamlit/config.toml``): Streamlit serves a ``pages/`` script
 directly to the first visitor of a deep link such as ``/Peta``, before this file has run, and
 its automatic list would then read "app", "0 Ringkasan", ...
@@ -10,13 +10,13 @@ its automatic list would then read "app", "0 Ringkasan", ...
 
 import streamlit as st
 
-import ui_state
-from geo.i18n import t
+import ui.state
+from geo.presentation.i18n import t
 
-lang = ui_state.language()
+lang = ui.state.language()
 navigation = st.navigation([
     st.Page(script, title=t(title, lang), default=address is None,
             **({"url_path": address} if address else {}))
-    for script, title, address in ui_state.PAGES
+    for script, title, address in ui.state.PAGES
 ], position="hidden")
 navigation.run()

@@ -138,9 +138,9 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
 
 def standalone(paths: list[Path], runs: int = 3) -> dict:
     """bench_map's figures for the same villages (static HTML page, no Streamlit)."""
-    from geo.boundaries import read_villages
-    from geo.display import classify, simplify_for_display
-    from geo.webmap import choropleth_map
+    from geo.boundaries.read import read_villages
+    from geo.presentation.display import classify, simplify_for_display
+    from geo.presentation.webmap import choropleth_map
 
     villages, _ = read_villages(paths)
     shown = simplify_for_display(villages)

@@ -26,10 +26,10 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo import quality  # noqa: E402
-from geo.boundaries import read_villages, write_villages  # noqa: E402
-from geo.crs import metric_crs  # noqa: E402
-from geo.sqldump import read_sql_dump  # noqa: E402
+from geo.boundaries import quality  # noqa: E402
+from geo.boundaries.read import read_villages, write_villages  # noqa: E402
+from geo.common.crs import metric_crs  # noqa: E402
+from geo.boundaries.sqldump import read_sql_dump  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
 _ROW = re.compile(r"\('([^']*)',\s*'((?:[^']|'')*)',\s*[-\d.]+,\s*[-\d.]+,\s*'([^']*)'\)")
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: the 38 Jawa Timur dumps are not in {kel} (found {len(paths)})")
         return 0
     print(f"Jawa Timur: {len(paths)} files, {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB")
-    dumps, t_parse = timed(f"parse (geo.sqldump, {len(paths)} files)",
+    dumps, t_parse = timed(f"parse (geo.boundaries.sqldump, {len(paths)} files)",
                            lambda: [read_sql_dump(p) for p in paths])
     vertices = sum(int(shapely.get_num_coordinates(d.rows.geometry.array).sum()) for d in dumps)
     plain, t_plain = timed("baseline: json.loads + shapely.Polygon per feature", plain_parse,

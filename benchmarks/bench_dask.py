@@ -5,7 +5,7 @@ Run: ``python benchmarks/bench_dask.py --households 10000000 --data /tmp/hh_10m`
 
 Writes (once; a child process, one 500k-row Parquet file at a time) ``--households`` synthetic
 households over Jawa Timur into ``--data``, then runs
-:func:`geo.dask_backend.village_indicators_dask` on the folder and prints the wall time, the
+:func:`geo.scale.dask_backend.village_indicators_dask` on the folder and prints the wall time, the
 households per second, the outcome counts and the peak memory of the whole process tree (this
 process plus the local workers, sampled every 0.2 s with psutil). ``--check`` also runs the
 in-memory path on the same files (small sizes only) and says whether every indicator and
@@ -83,9 +83,9 @@ def in_memory(files: list[Path], villages) -> tuple[pd.DataFrame, dict]:
     """The reference: the files concatenated in order, through the in-memory path."""
     import tempfile
 
-    from geo.households import read_households
-    from geo.indicators import village_indicators
-    from geo.join import join_households
+    from geo.households.read import read_households
+    from geo.indicators.village import village_indicators
+    from geo.join.match import join_households
 
     with tempfile.TemporaryDirectory() as tmp:
         single = Path(tmp) / "all.parquet"
@@ -96,7 +96,7 @@ def in_memory(files: list[Path], villages) -> tuple[pd.DataFrame, dict]:
 
 
 def main(argv=None) -> dict:
-    from geo.dask_backend import village_indicators_dask
+    from geo.scale.dask_backend import village_indicators_dask
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=10_000_000)

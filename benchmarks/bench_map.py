@@ -31,10 +31,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.boundaries import read_villages  # noqa: E402
-from geo.display import classify, simplify_for_display  # noqa: E402
-from geo.offline import ensure_leaflet_assets  # noqa: E402
-from geo.webmap import choropleth_map  # noqa: E402
+from geo.boundaries.read import read_villages  # noqa: E402
+from geo.presentation.display import classify, simplify_for_display  # noqa: E402
+from geo.presentation.offline import ensure_leaflet_assets  # noqa: E402
+from geo.presentation.webmap import choropleth_map  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -56,7 +56,7 @@ def timed(label: str, func, *args, **kwargs):
 def first_paint(html: str, runs: int = 3,
                 screenshot: Path | None = None) -> tuple[float, int, int, list[str]]:
     """Median seconds to first paint over ``runs`` cold loads, the canvas count, the count of
-    SVG village paths (maps under ``geo.webmap.CANVAS_FROM`` villages draw SVG), outside requests.
+    SVG village paths (maps under ``geo.presentation.webmap.CANVAS_FROM`` villages draw SVG), outside requests.
 
     ``screenshot``: where to save a picture of the first load (none if not given)."""
     from playwright.sync_api import sync_playwright

@@ -80,13 +80,13 @@ class Clock:
 
 def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple[dict, dict]:
     """Our pipeline, stage by stage, as ``python -m geo rank`` runs it."""
-    from geo.households import read_households, read_table
-    from geo.layer_cache import read_villages_cached
-    from geo.indicators import village_indicators
-    from geo.join import join_households, rejected_rows
-    from geo.pipeline import as_config, rescore, run_rank
-    from geo.pockets import find_pockets
-    from geo.results import AnalysisResult
+    from geo.households.read import read_households, read_table
+    from geo.boundaries.cache import read_villages_cached
+    from geo.indicators.village import village_indicators
+    from geo.join.match import join_households, rejected_rows
+    from geo.pipeline.analysis import as_config, rescore, run_rank
+    from geo.spatial.pockets import find_pockets
+    from geo.pipeline.results import AnalysisResult
 
     config = as_config(None)
     clock = Clock()
@@ -130,7 +130,7 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
 
 def _plain_aggregate(sj: pd.DataFrame) -> pd.DataFrame:
     """groupby as an analyst writes it: counts, sums and means per village."""
-    from geo.household_schema import DEPRIVATIONS
+    from geo.households.schema import DEPRIVATIONS
 
     sj = sj.assign(d1=sj["desil"].eq(1), d14=sj["desil"].le(4))
     agg = sj.groupby("village_code_right").agg(
@@ -217,7 +217,7 @@ def main(argv=None) -> dict:
             households_file=Path(args.households_file) if args.households_file else None)
         baseline_mb = peak_mb()
         os.environ["PPM_CACHE_DIR"] = str(work / "layer_cache")
-        from geo.layer_cache import read_villages_cached
+        from geo.boundaries.cache import read_villages_cached
 
         start = time.perf_counter()
         read_villages_cached([villages_file])  # the first read: checks quality, fills the cache

@@ -26,8 +26,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.config import default_config  # noqa: E402
-from geo.robustness import focus_stability  # noqa: E402
-from geo.scoring import prepare_scores, score_villages  # noqa: E402
+from geo.ranking.robustness import focus_stability  # noqa: E402
+from geo.ranking.scoring import prepare_scores, score_villages  # noqa: E402
 
 
 def synthetic_indicators(n: int, seed: int = 0) -> pd.DataFrame:

@@ -31,7 +31,7 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.household_schema import DEPRIVATIONS, PROGRAMMES  # noqa: E402
+from geo.households.schema import DEPRIVATIONS, PROGRAMMES  # noqa: E402
 
 JATIM_GLOB = str(ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
                  / "wilayah_boundaries_kel_35.*.sql")
@@ -52,10 +52,10 @@ _MAX_ROUNDS = 60
 
 def load_villages(sources=None, *, cache: str | Path | None = None) -> gpd.GeoDataFrame:
     """The canonical village layer: from ``cache`` (GeoParquet) if present, else read with
-    :func:`geo.boundaries.read_villages` (default: the 38 Jawa Timur dumps) and cached."""
+    :func:`geo.boundaries.read.read_villages` (default: the 38 Jawa Timur dumps) and cached."""
     if cache is not None and Path(cache).exists():
         return gpd.read_parquet(cache)
-    from geo.boundaries import read_villages
+    from geo.boundaries.read import read_villages
 
     if sources is None:
         sources = sorted(glob.glob(JATIM_GLOB))

@@ -1,7 +1,7 @@
 """Command line: ``python -m geo COMMAND ...``.
 
 Each command lives in ``geo/cli/<command>.py`` with ``add_arguments(parser)`` and
-``run(args) -> int``. A :class:`~geo.errors.GeoInputError` becomes one line on stderr and
+``run(args) -> int``. A :class:`~geo.common.errors.GeoInputError` becomes one line on stderr and
 exit status 2; the user never sees a traceback for a problem in their input.
 """
 
@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from geo.errors import GeoInputError
+from geo.common.errors import GeoInputError
 
 COMMANDS = {
     "boundaries": "Read boundary layers and write the canonical village layer with a quality report",

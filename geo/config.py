@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from geo.codes import normalise_village_code
-from geo.errors import GeoInputError
-from geo.household_schema import DEPRIVATIONS, GLOBAL_MPI_K, GLOBAL_MPI_WEIGHTS, PROGRAMMES
+from geo.common.codes import normalise_village_code
+from geo.common.errors import GeoInputError
+from geo.households.schema import DEPRIVATIONS, GLOBAL_MPI_K, GLOBAL_MPI_WEIGHTS, PROGRAMMES
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[1] / "config" / "default.toml"
 
@@ -560,7 +560,7 @@ class _Validator:
         )
 
     def mpi(self, data) -> MpiSettings:
-        from geo.mpi import exact_k, exact_weights  # the indicators step's own checks
+        from geo.indicators.mpi import exact_k, exact_weights  # the indicators step's own checks
 
         path = ("mpi",)
         data = self.table(data, path, _MPI_KEYS, "[mpi]")

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-import ui_state
-from geo.display import format_value
-from geo.i18n import t, translate_values
-from geo.overview import (outcome_table, overview_figures, quality_notes, region_label,
+import ui.state
+from geo.presentation.display import format_value
+from geo.presentation.i18n import t, translate_values
+from geo.presentation.overview import (outcome_table, overview_figures, quality_notes, region_label,
                           target_gap, unused_rows)
 
-lang = ui_state.page_setup("overview")
+lang = ui.state.page_setup("overview")
 st.title(t("app_title", lang))
-result = ui_state.current_result()
+result = ui.state.current_result()
 villages = result.villages
-st.caption(ui_state.data_source_caption(lang))
+st.caption(ui.state.data_source_caption(lang))
 if "environment_error" in st.session_state:
     st.warning(t("environment_failed", lang, message=st.session_state["environment_error"]))
 

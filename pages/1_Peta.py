@@ -3,20 +3,21 @@
 import pandas as pd
 import streamlit as st
 
-import ui_state
-from geo.display import PALETTES, SCHEMES, classify, format_value
-from geo.i18n import indicator_label, t, value_label
-from geo.views import (ALL_DISTRICTS, district_column, districts, in_district,
+import ui.map_widget
+import ui.state
+from geo.presentation.display import PALETTES, SCHEMES, classify, format_value
+from geo.presentation.i18n import indicator_label, t, value_label
+from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district,
                        numeric_indicators, profile_rows, village_choices, with_values)
-from geo.webmap import choropleth_map, village_at
+from geo.presentation.webmap import choropleth_map, village_at
 
-lang = ui_state.page_setup("map")
+lang = ui.state.page_setup("map")
 st.title(t("map", lang))
-analysis = ui_state.current_analysis()
-result = ui_state.current_result()
+analysis = ui.state.current_analysis()
+result = ui.state.current_result()
 villages = result.villages
-shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
-st.caption(ui_state.data_source_caption(lang))
+shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
+st.caption(ui.state.data_source_caption(lang))
 
 # --- controls ----------------------------------------------------------------------------
 indicators = numeric_indicators(pd.DataFrame(villages, copy=False))  # dtypes only: no geo copies
@@ -47,17 +48,17 @@ map_col, legend_col = st.columns([4, 1])
 with map_col:
     # rendered once per server for the same villages, values, colours, labels and selection
     tiles = st.session_state["tiles"]
-    map_key = ui_state.content_token(
+    map_key = ui.state.content_token(
         "choropleth", analysis.token,
         drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))],
         classes.colours, tuple(tooltip), tiles, selected)
-    clicked = ui_state.folium_map(
+    clicked = ui.map_widget.folium_map(
         lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles, selected=selected),
         map_key, key="village_map", height=560, returned_objects=["last_object_clicked"])
     st.caption(t("click_hint", lang) + " " + t(
         "simplified_note", lang, method=shapes.attrs.get("display", {}).get("method", "")))
 with legend_col:
-    ui_state.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
+    ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
 
 point = (clicked or {}).get("last_object_clicked")
 if point and point != st.session_state.get("_last_map_click"):

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-import ui_state
+import ui.state
 from geo.config import Pin
-from geo.errors import GeoInputError
-from geo.i18n import indicator_label, t, translate_values
-from geo.views import (focus_table, pin_table, ranked_table, robustness_table, stability_counts,
+from geo.common.errors import GeoInputError
+from geo.presentation.i18n import indicator_label, t, translate_values
+from geo.presentation.views import (focus_table, pin_table, ranked_table, robustness_table, stability_counts,
                        village_choices)
 
-lang = ui_state.page_setup("priority")
+lang = ui.state.page_setup("priority")
 st.title(t("priority", lang))
-st.caption(ui_state.data_source_caption(lang))
-analysis = ui_state.current_analysis()
-config = ui_state.current_config()
+st.caption(ui.state.data_source_caption(lang))
+analysis = ui.state.current_analysis()
+config = ui.state.current_config()
 
 # --- weights and rules -------------------------------------------------------------------
 weights_col, rules_col = st.columns(2)
@@ -39,10 +39,10 @@ try:
     config = config.with_weights(weights).with_focus(
         top_n=int(top_n) or None, score_threshold=float(threshold) or None,
         cover_extreme_poor=(cover / 100) or None, min_per_district=bool(per_district))
-    ui_state.set_config(config)
+    ui.state.set_config(config)
 except GeoInputError as exc:
-    ui_state.show_input_error(exc)
-result = ui_state.current_result()
+    ui.state.show_input_error(exc)
+result = ui.state.current_result()
 villages = result.villages
 
 # --- pins --------------------------------------------------------------------------------
@@ -62,14 +62,14 @@ with st.expander(t("pin", lang)):
         else:
             pins = tuple(p for p in config.focus.pins if p.village_code != pin_code)
             pins += (Pin(village_code=pin_code, action=action, reason=reason.strip(), by=by.strip()),)
-            ui_state.set_config(config.with_focus(pins=pins))
+            ui.state.set_config(config.with_focus(pins=pins))
             st.rerun()
     if config.focus.pins:
         pins = pin_table(config.focus.pins)
         st.dataframe(translate_values(pins, lang), hide_index=True, width="stretch",
-                     column_config=ui_state.column_config(list(pins.columns), lang))
+                     column_config=ui.state.column_config(list(pins.columns), lang))
         if st.button(t("clear_pins", lang), key="clear_pins"):
-            ui_state.set_config(config.with_focus(pins=()))
+            ui.state.set_config(config.with_focus(pins=()))
             st.rerun()
 
 # --- ranked table ------------------------------------------------------------------------
@@ -77,13 +77,13 @@ table = ranked_table(villages, [spec.column for spec in config.indicators])
 chosen = focus_table(table)
 st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {len(chosen)}")
 st.dataframe(translate_values(table, lang), hide_index=True, width="stretch", height=420,
-             column_config=ui_state.column_config(list(table.columns), lang), key="ranked_table")
+             column_config=ui.state.column_config(list(table.columns), lang), key="ranked_table")
 st.download_button(t("download_list", lang), chosen.to_csv(index=False).encode("utf-8"),
                    file_name="focus_list.csv", mime="text/csv", key="download_focus")
 
 # --- robustness --------------------------------------------------------------------------
 st.subheader(t("robustness", lang))
-stability = ui_state.focus_stability(analysis.token, config.to_json(), villages)
+stability = ui.state.focus_stability(analysis.token, config.to_json(), villages)
 if stability is not None:
     counts = stability_counts(stability)
     settings = stability.attrs.get("robustness", {})
@@ -96,7 +96,7 @@ if stability is not None:
                  draws=settings.get("draws", "")))
     shown = robustness_table(villages, stability)
     st.dataframe(translate_values(shown, lang), hide_index=True, width="stretch",
-                 key="robustness_table", column_config=ui_state.column_config(list(shown.columns), lang))
+                 key="robustness_table", column_config=ui.state.column_config(list(shown.columns), lang))
 
 # --- save the decision -------------------------------------------------------------------
 st.subheader(t("save_decision", lang))
@@ -106,7 +106,7 @@ with st.form("decision_form"):
     save = st.form_submit_button(t("save_decision", lang))
 if save:
     try:
-        where = ui_state.save_decision(result, config, title=title, decided_by=decided_by)
+        where = ui.state.save_decision(result, config, title=title, decided_by=decided_by)
         st.success(t("decision_saved", lang, where=where))
     except GeoInputError as exc:
-        ui_state.show_input_error(exc)
+        ui.state.show_input_error(exc)

@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-import ui_state
-from geo.display import POCKET_ORDER, pocket_legend
-from geo.i18n import indicator_label, pocket_method_text, t, translate_values, value_label
-from geo.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
+import ui.map_widget
+import ui.state
+from geo.presentation.display import POCKET_ORDER, pocket_legend
+from geo.presentation.i18n import indicator_label, pocket_method_text, t, translate_values, value_label
+from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
                        pocket_table, with_values)
-from geo.webmap import pocket_map
+from geo.presentation.webmap import pocket_map
 
-lang = ui_state.page_setup("pockets")
+lang = ui.state.page_setup("pockets")
 st.title(t("pockets", lang))
-analysis = ui_state.current_analysis()
-result = ui_state.current_result()
+analysis = ui.state.current_analysis()
+result = ui.state.current_result()
 villages = result.villages
-shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
-st.caption(ui_state.data_source_caption(lang))
+shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
+st.caption(ui.state.data_source_caption(lang))
 settings = result.method.get("config", {}).get("pockets", {}) or {}
 variable = settings.get("variable", "desil1_share")
 st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} — "
@@ -38,21 +39,21 @@ tooltip = {t("village", lang): "village_name",
 map_col, legend_col = st.columns([4, 1])
 with map_col:
     tiles = st.session_state["tiles"]
-    map_key = ui_state.content_token(
+    map_key = ui.state.content_token(
         "pockets", analysis.token, drawn[list(dict.fromkeys(["village_code", "pocket",
                                                               *tooltip.values()]))],
         tuple(tooltip), tiles)
-    ui_state.folium_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
+    ui.map_widget.folium_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
                         key="pocket_map", height=520)
 with legend_col:
     entries = [{**entry, "label": value_label("pocket", entry["pocket"], lang)}
                for entry in pocket_legend(drawn["pocket"])]
-    ui_state.draw_legend(entries, t("legend", lang), lang)
+    ui.map_widget.draw_legend(entries, t("legend", lang), lang)
 
 st.subheader(t("pocket_table", lang))
 pockets = pocket_table(shown, variable)
 st.dataframe(translate_values(pockets, lang), hide_index=True, width="stretch", key="pocket_table",
-             column_config=ui_state.column_config(list(pockets.columns), lang))
+             column_config=ui.state.column_config(list(pockets.columns), lang))
 counts = pocket_counts(shown, POCKET_ORDER)
 st.dataframe(translate_values(counts, lang), hide_index=True, key="pocket_counts",
              column_config={"pocket": t("pockets", lang), "count": t("count", lang)})

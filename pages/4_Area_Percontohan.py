@@ -3,24 +3,24 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-import ui_state
-from geo.errors import GeoInputError
-from geo.i18n import indicator_label, t, translate_values
-from geo.pilot import default_pilot, expansion_candidates, household_grid, neighbours
-from geo.views import district_column, neighbour_table, village_choices
-from geo.webmap import pilot_map
+import ui.state
+from geo.common.errors import GeoInputError
+from geo.presentation.i18n import indicator_label, t, translate_values
+from geo.spatial.pilot import default_pilot, expansion_candidates, household_grid, neighbours
+from geo.presentation.views import district_column, neighbour_table, village_choices
+from geo.presentation.webmap import pilot_map
 
-lang = ui_state.page_setup("pilot")
+lang = ui.state.page_setup("pilot")
 st.title(t("pilot", lang))
-analysis = ui_state.current_analysis()
-result = ui_state.current_result()
+analysis = ui.state.current_analysis()
+result = ui.state.current_result()
 villages = result.villages
-shapes = ui_state.display_layer(analysis.token, analysis.result.villages)
-st.caption(ui_state.data_source_caption(lang))
+shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
+st.caption(ui.state.data_source_caption(lang))
 
 choices = village_choices(villages)
 codes = st.multiselect(t("pilot_villages", lang), list(choices),
-                       default=default_pilot(villages, ui_state.planted_pilot()),
+                       default=default_pilot(villages, ui.state.planted_pilot()),
                        format_func=choices.get, key="pilot_villages")
 c1, c2, c3 = st.columns(3)
 cell_m = c1.select_slider(t("cell_size", lang), [100, 250, 500, 1000], value=250, key="pilot_cell")
@@ -31,7 +31,7 @@ if not codes:
     st.info(t("choose_pilot", lang))
     st.stop()
 
-config = ui_state.current_config()
+config = ui.state.current_config()
 similarity = [spec.column for spec in config.indicators]
 try:
     near = neighbours(villages, codes)
@@ -39,7 +39,7 @@ try:
     grid = household_grid(result.households, villages, codes, cell_m=float(cell_m),
                           min_households=int(min_households))
 except GeoInputError as exc:
-    ui_state.show_input_error(exc)
+    ui.state.show_input_error(exc)
     st.stop()
 
 tooltip = {t("village", lang): "village_name", t("district", lang): district_column(shapes)}
@@ -64,9 +64,9 @@ with left:
     st.subheader(t("neighbours", lang))
     near_table = neighbour_table(near)
     st.dataframe(near_table, hide_index=True, width="stretch", key="pilot_neighbours",
-                 column_config=ui_state.column_config(list(near_table.columns), lang))
+                 column_config=ui.state.column_config(list(near_table.columns), lang))
 with right:
     st.subheader(t("candidates", lang))
     st.dataframe(translate_values(candidates, lang), hide_index=True, width="stretch",
                  key="pilot_candidates",
-                 column_config=ui_state.column_config(list(candidates.columns), lang))
+                 column_config=ui.state.column_config(list(candidates.columns), lang))

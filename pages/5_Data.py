@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-import ui_state
-from geo.app_inputs import (BOUNDARY_TYPES, HOUSEHOLD_TYPES, MAPPABLE_BOUNDARY_COLUMNS,
+import ui.state
+import ui.uploads
+from geo.pipeline.sources import (BOUNDARY_TYPES, HOUSEHOLD_TYPES, MAPPABLE_BOUNDARY_COLUMNS,
                             MAPPABLE_HOUSEHOLD_COLUMNS, MAX_UPLOAD_MB, SHAPEFILE_SIDECARS)
-from geo.errors import GeoInputError
-from geo.i18n import report_label, t, translate_values
-from geo.overview import outcome_table, quality_notes, report_table
-from geo.views import public_rejected
+from geo.common.errors import GeoInputError
+from geo.presentation.i18n import report_label, t, translate_values
+from geo.presentation.overview import outcome_table, quality_notes, report_table
+from geo.presentation.views import public_rejected
 
-lang = ui_state.page_setup("data")
+lang = ui.state.page_setup("data")
 st.title(t("data", lang))
 
 boundary_files = st.file_uploader(t("upload_boundaries", lang),
@@ -19,7 +20,7 @@ boundary_files = st.file_uploader(t("upload_boundaries", lang),
                                   help=f"≤ {MAX_UPLOAD_MB} MB")
 household_file = st.file_uploader(t("upload_households", lang), type=list(HOUSEHOLD_TYPES),
                                   key="upload_households", help=f"≤ {MAX_UPLOAD_MB} MB")
-layers = ui_state.upload_layers(boundary_files) if boundary_files else []
+layers = ui.uploads.upload_layers(boundary_files) if boundary_files else []
 layer = (st.selectbox(t("layer", lang), layers, key="upload_layer") if len(layers) > 1 else None)
 with st.expander(t("column_mapping", lang)):
     st.caption(t("column_mapping_help", lang))
@@ -35,17 +36,17 @@ if run_col.button(t("run_analysis", lang), disabled=not boundary_files, type="pr
                   key="run_analysis"):
     try:
         with st.spinner(t("run_analysis", lang)):
-            ui_state.analyse_uploads(boundary_files, household_file, boundary_map_text,
+            ui.uploads.analyse_uploads(boundary_files, household_file, boundary_map_text,
                                      household_map_text, layer=layer)
-        st.success(t("analysis_done", lang, n=f"{len(ui_state.current_analysis().result.villages):,}"))
+        st.success(t("analysis_done", lang, n=f"{len(ui.state.current_analysis().result.villages):,}"))
     except GeoInputError as exc:
-        ui_state.show_input_error(exc)
+        ui.state.show_input_error(exc)
 if demo_col.button(t("use_demo", lang), key="use_demo"):
-    ui_state.use_demo()
+    ui.state.use_demo()
 
 # --- reports of the loaded analysis ------------------------------------------------------
-result = ui_state.current_analysis().result
-st.caption(ui_state.data_source_caption(lang))
+result = ui.state.current_analysis().result
+st.caption(ui.state.data_source_caption(lang))
 
 notes = quality_notes(result)
 for key in ("mpi_notes", "boundary_warnings"):
@@ -80,6 +81,6 @@ rejected = public_rejected(result.rejected)
 if rejected is not None and len(rejected):
     st.subheader(t("rejected_rows", lang))
     st.dataframe(translate_values(rejected.head(500), lang), hide_index=True, width="stretch",
-                 key="rejected_table", column_config=ui_state.column_config(list(rejected.columns), lang))
+                 key="rejected_table", column_config=ui.state.column_config(list(rejected.columns), lang))
     st.download_button(t("download_rejected", lang), rejected.to_csv(index=False).encode("utf-8"),
                        file_name="rejected_rows.csv", mime="text/csv", key="download_rejected")

@@ -5,21 +5,21 @@ from pathlib import Path
 
 import streamlit as st
 
-import ui_state
-from geo.errors import GeoInputError
+import ui.state
+from geo.common.errors import GeoInputError
 from geo.export import FORMATS, export_result
-from geo.i18n import t
+from geo.presentation.i18n import t
 
 MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
         "zip": "application/zip", "csv": "text/csv", "png": "image/png", "pdf": "application/pdf",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "json": "application/json"}
 
-lang = ui_state.page_setup("export")
+lang = ui.state.page_setup("export")
 st.title(t("export", lang))
-st.caption(ui_state.data_source_caption(lang))
-result = ui_state.current_result()
-analysis = ui_state.current_analysis()
+st.caption(ui.state.data_source_caption(lang))
+result = ui.state.current_result()
+analysis = ui.state.current_analysis()
 
 formats = st.multiselect(t("formats", lang), list(FORMATS), default=["geojson", "gpkg", "xlsx"],
                          key="export_formats")
@@ -37,7 +37,7 @@ if st.button(t("prepare_export", lang), disabled=not formats, key="prepare_expor
                 (path.name, path.read_bytes()) for paths in written.values() for path in paths
             ])
     except GeoInputError as exc:
-        ui_state.show_input_error(exc)
+        ui.state.show_input_error(exc)
 
 made_for, files = st.session_state.get("export_files", (None, []))
 for i, (name, data) in enumerate(files if made_for == signature else []):

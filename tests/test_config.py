@@ -13,7 +13,7 @@ from geo.config import (
     default_config,
     load_config,
 )
-from geo.errors import GeoInputError
+from geo.common.errors import GeoInputError
 
 TOML = textwrap.dedent("""\
     # a small config

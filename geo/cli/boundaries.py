@@ -11,10 +11,10 @@ import argparse
 import json
 from pathlib import Path
 
-from geo.boundaries import ENGINES, read_villages, write_villages
-from geo.boundary_schema import MAPPABLE
+from geo.boundaries.read import ENGINES, read_villages, write_villages
+from geo.boundaries.schema import MAPPABLE
 from geo.cli.common import output_file, parse_column_map, write_text
-from geo.errors import GeoInputError
+from geo.common.errors import GeoInputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -2,14 +2,14 @@
 
 Kept here so that every command answers a typo in the same words, and so that an output path
 problem (a folder given as a file, a parent that cannot be made) is a one-line
-:class:`~geo.errors.GeoInputError` before any slow work starts.
+:class:`~geo.common.errors.GeoInputError` before any slow work starts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from geo.errors import GeoInputError
+from geo.common.errors import GeoInputError
 
 
 def parse_column_map(items: list[str] | None) -> dict[str, str]:

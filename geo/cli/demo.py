@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo.demo import SEED, write_demo
+from geo.demo.region import SEED, write_demo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo.errors import GeoInputError
+from geo.common.errors import GeoInputError
 from geo.export import FORMATS, export_result, parse_formats
 
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.formats)  # checked before the analysis: a typo costs no run
     if args.min_households is not None and args.min_households < 0:
         raise GeoInputError(f"must be 0 or more, got {args.min_households}", source="--min-households")
-    from geo.pipeline import analyse
+    from geo.pipeline.analysis import analyse
 
     result = analyse(args.boundaries, args.households, config=args.config)
     written = export_result(result, args.out, formats=formats,

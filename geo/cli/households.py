@@ -10,8 +10,8 @@ import argparse
 import json
 
 from geo.cli.common import output_file, parse_column_map, write_text
-from geo.deprivation_rules import load_rules
-from geo.households import read_households
+from geo.households.rules import load_rules
+from geo.households.read import read_households
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

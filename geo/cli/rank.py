@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from geo.errors import GeoInputError
-from geo.pipeline import analyse, as_config, run_rank
+from geo.common.errors import GeoInputError
+from geo.pipeline.analysis import analyse, as_config, run_rank
 
 
 def add_arguments(parser) -> None:

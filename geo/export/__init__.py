@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.errors import GeoInputError
+from geo.common.errors import GeoInputError
 from geo.export.gis import write_geojson, write_geopackage, write_shapefile_zip
 from geo.export.layers import ExportLayers, build_layers, suppress_small_villages
 from geo.export.tables import SHEETS, write_ranked_table
-from geo.printmap import TEXT, focus_map, pocket_map, save_map
-from geo.results import AnalysisResult
+from geo.presentation.printmap import TEXT, focus_map, pocket_map, save_map
+from geo.pipeline.results import AnalysisResult
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf")
 
@@ -81,7 +81,7 @@ def export_result(
     Parameters
     ----------
     result
-        What :func:`geo.pipeline.analyse` returned.
+        What :func:`geo.pipeline.analysis.analyse` returned.
     out_dir
         Folder to write into (created if missing); existing export files are replaced.
     formats

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from geo.household_schema import DEPRIVATIONS, PROGRAMMES
+from geo.households.schema import DEPRIVATIONS, PROGRAMMES
 
 IDENTITY_COLUMNS: tuple[str, ...] = (
     "village_code",

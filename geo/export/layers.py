@@ -1,6 +1,6 @@
 """The layers every export writes, built once from an analysis result.
 
-:func:`build_layers` is the only door from an :class:`~geo.results.AnalysisResult` to the
+:func:`build_layers` is the only door from an :class:`~geo.pipeline.results.AnalysisResult` to the
 writers: it reads ``result.villages`` and ``result.method`` (never ``result.households`` or
 ``result.rejected``), withholds any column that looks personal, applies the minimum cell size,
 and derives the focus list, the pocket villages and the dissolved pocket areas.
@@ -18,12 +18,12 @@ import shapely
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-from geo.crs import metric_crs
-from geo.errors import GeoInputError
+from geo.common.crs import metric_crs
+from geo.common.errors import GeoInputError
 from geo.export.fields import DECISION_COLUMNS, IDENTITY_COLUMNS
 from geo.export.method import method_table, plain_config, source_names
-from geo.privacy import is_personal
-from geo.results import AnalysisResult
+from geo.common.privacy import is_personal
+from geo.pipeline.results import AnalysisResult
 
 _HOUSEHOLD_KEYS = {"household_id", "source_row"}  # a household row's identity, never a village's
 _PERSONAL_VALUE = re.compile(r"(?<!\d)\d{16}(?!\d)")  # NIK and No. KK are 16 digits
@@ -70,7 +70,7 @@ class ExportLayers:
 def is_personal_column(name: str, values: pd.Series | None = None) -> bool:
     """True for a column that may carry personal data (NIK, No. KK, names, addresses, phones).
 
-    Judged by the name with :func:`geo.privacy.is_personal` (the list that drops them at
+    Judged by the name with :func:`geo.common.privacy.is_personal` (the list that drops them at
     ingest: ``nik``, ``nama_kk``, ``alamat``, ``no_hp`` ...; ``village_name`` and the other
     place names are allowed), plus ``household_id``/``source_row``, and, for text columns,
     by values holding a 16-digit number like a NIK or No. KK.
@@ -136,7 +136,7 @@ def _public_villages(result: AnalysisResult) -> tuple[gpd.GeoDataFrame, tuple[st
     if not isinstance(villages, gpd.GeoDataFrame) or villages.crs is None:
         raise GeoInputError(
             "the village layer has no coordinate reference system; read the boundaries with "
-            "geo.boundaries.read_villages so that they are in EPSG:4326",
+            "geo.boundaries.read.read_villages so that they are in EPSG:4326",
             source="villages",
         )
     if "village_code" not in villages.columns:

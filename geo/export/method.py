@@ -17,7 +17,7 @@ from pathlib import PurePath
 import pandas as pd
 
 import geo
-from geo.results import AnalysisResult
+from geo.pipeline.results import AnalysisResult
 
 SUPPRESSION_RULE = (
     "villages with fewer households than the minimum keep code, name, geometry, rank, score, "

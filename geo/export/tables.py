@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from geo.errors import GeoInputError
+from geo.common.errors import GeoInputError
 from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe, label
 from geo.export.layers import ExportLayers
 

@@ -1,0 +1,109 @@
+"""Cache of canonical village layers, keyed by the files' contents and the reading options.
+
+Reading all of Jawa Timur with its quality checks (overlaps, and gaps from one union of 8,494
+villages) takes tens of seconds; the boundary files rarely change between two rankings. The
+cache holds only boundary data (public administrative geometry and names, never household
+data): one GeoParquet and one JSON report per key, under ``PPM_CACHE_DIR`` or
+``~/.cache/poverty-pocket-map``. The key includes the SHA-256 of every source file, the
+options, the software version and the source code of the reading modules, so a change in any
+of them misses the cache instead of serving a stale layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import uuid
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo import __version__
+from geo.boundaries import read as boundaries
+from geo.boundaries import schema as boundary_schema
+from geo.common import codes
+from geo.common import crs
+from geo.boundaries import quality
+from geo.boundaries import sqldump
+from geo.common.fingerprint import file_sha256, source_files
+
+_READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump)
+
+
+#: Entries kept; the least recently used beyond this are removed (each upload is a new key).
+MAX_ENTRIES = 20
+
+
+def cache_dir() -> Path:
+    """Where cached layers live (``PPM_CACHE_DIR`` or ``~/.cache/poverty-pocket-map``)."""
+    return Path(os.environ.get("PPM_CACHE_DIR") or Path.home() / ".cache" / "poverty-pocket-map")
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for module in _READER_MODULES:
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()
+
+
+def cache_key(sources, options: dict) -> str:
+    """SHA-256 over the sources' contents, the options and the reader's code."""
+    digest = hashlib.sha256(_code_version().encode())
+    for source in sources:
+        for path in source_files(source):  # a Shapefile's .dbf and .prj count too
+            digest.update(path.suffix.lower().encode())
+            digest.update(file_sha256(path).encode())
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, dict]:
+    """:func:`geo.boundaries.read.read_villages` through the cache; same arguments, same result.
+
+    The report of a cached layer says so (``report["cache"] = "hit"``). A cache that cannot
+    be written (read-only home, full disk) is skipped silently: it only saves time.
+    """
+    sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
+    key = cache_key(sources, options)
+    folder = cache_dir()
+    layer_path, report_path = folder / f"{key}.parquet", folder / f"{key}.json"
+    if layer_path.is_file() and report_path.is_file():
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+            villages = gpd.read_parquet(layer_path)
+            report_path.touch()  # recently used: kept when older entries are removed
+            return villages, {**report, "cache": "hit"}
+        except (OSError, ValueError):
+            pass  # damaged entry: read afresh and overwrite it
+    villages, report = boundaries.read_villages(sources, **options)
+    _store(villages, report, layer_path, report_path)
+    return villages, {**report, "cache": "miss"}
+
+
+def _store(villages: gpd.GeoDataFrame, report: dict, layer_path: Path, report_path: Path) -> None:
+    """Write one entry; each writer (process or app session thread) has its own temporary
+    files, and the report is renamed into place last, so a reader sees whole entries only."""
+    unique = f"{os.getpid()}.{uuid.uuid4().hex}.tmp"
+    layer_tmp = layer_path.with_name(f"{layer_path.name}.{unique}")
+    report_tmp = report_path.with_name(f"{report_path.name}.{unique}")
+    try:
+        layer_path.parent.mkdir(parents=True, exist_ok=True)
+        villages.to_parquet(layer_tmp, index=False)
+        report_tmp.write_text(json.dumps(report, default=str), encoding="utf-8")
+        os.replace(layer_tmp, layer_path)
+        os.replace(report_tmp, report_path)
+        _evict(layer_path.parent)
+    except Exception:  # noqa: BLE001 - the cache only saves time; a failed write costs nothing
+        for partial in (layer_tmp, report_tmp):
+            if partial.parent.is_dir():
+                partial.unlink(missing_ok=True)
+
+
+def _evict(folder: Path) -> None:
+    """Remove the least recently used entries beyond :data:`MAX_ENTRIES` (by report time)."""
+    reports = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for report in reports[MAX_ENTRIES:]:
+        report.unlink(missing_ok=True)
+        report.with_suffix(".parquet").unlink(missing_ok=True)

@@ -1,0 +1,455 @@
+"""Read boundary layers the way they arrive in Bappeda offices into one canonical village layer.
+
+Formats: GeoJSON, GeoPackage (choose the layer), Shapefile (also zipped), FlatGeobuf, KML
+(through GDAL, with the ``pyogrio`` engine by default or ``fiona``), GeoParquet (pyarrow) and
+the open ``wilayah_boundaries`` SQL dumps (:mod:`geo.sqldump`). Several files are combined
+(e.g. the 38 regencies of Jawa Timur). Column recognition is in :mod:`geo.boundary_schema`,
+CRS checks in :mod:`geo.crs`, quality checks in :mod:`geo.quality`.
+
+Every input feature is accounted for: ``features_in = features_out + len(rejected) +
+duplicates merged away``, and the report says what was repaired, merged or rejected and why.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.boundaries import quality
+from geo.boundaries.schema import canonical_attributes, recognise_columns, select_columns
+from geo.common.codes import parent_codes, village_type
+from geo.common.crs import metric_crs, to_wgs84
+from geo.common.errors import GeoInputError
+from geo.boundaries.sqldump import read_sql_dump
+
+CANONICAL_COLUMNS = ["village_code", "village_name", "district_code", "district_name",
+                     "regency_code", "regency_name", "province_code", "province_name",
+                     "village_type", "geometry"]
+ENGINES = ("pyogrio", "fiona")
+LAYER_NAME = "villages"
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+_TYPES = {"kelurahan": "kelurahan", "desa": "desa", "desa_adat": "desa adat"}
+
+
+def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
+                  column_map: dict[str, str] | None = None, crs=None, swap_xy: bool = False,
+                  check_quality: bool = True) -> tuple[gpd.GeoDataFrame, dict]:
+    """Read one or several boundary files into the canonical village layer and its report.
+
+    Parameters
+    ----------
+    sources
+        A path or a list of paths (e.g. all 38 ``wilayah_boundaries_kel_35.*.sql``); their
+        villages are combined.
+    engine
+        ``"pyogrio"`` (default) or ``"fiona"``: the GDAL binding used for GeoJSON, GeoPackage,
+        Shapefile, FlatGeobuf and KML. Both give the same layer.
+    layer
+        Layer to read from a multi-layer file (GeoPackage, KML) or the ``.shp`` inside a zip.
+    column_map
+        Explicit source columns, e.g. ``{"village_code": "KODE_DESA"}`` (see
+        :mod:`geo.boundary_schema`), when detection cannot decide.
+    crs
+        CRS of files that declare none (e.g. a Shapefile without ``.prj``), ``"EPSG:32749"``.
+    swap_xy
+        The files are written (latitude, longitude): swap them. Swapped axes are detected and
+        refused unless this is set.
+    check_quality
+        Compute overlaps and gaps (the slow part for a whole province). Repairs, duplicates and
+        empty geometries are always handled.
+
+    Returns
+    -------
+    villages
+        Columns :data:`CANONICAL_COLUMNS`, EPSG:4326, exterior rings counter-clockwise, one row
+        per village, sorted by ``village_code``.
+    report
+        JSON-serialisable: ``features_in``, ``features_out``, ``kelurahan``, ``desa``,
+        ``desa_adat``, ``rejected``, ``repaired``, ``duplicates``, ``empty``,
+        ``islands_fixed``, ``overlaps`` (worst first), ``overlaps_total``, ``gaps``,
+        ``metric_crs``, ``warnings``, ``per_source``, ``sources``.
+
+    Raises
+    ------
+    GeoInputError
+        Unreadable, truncated or unusable input, with the file and the reason.
+
+    Examples
+    --------
+    >>> dumps = sorted(Path("kel").glob("wilayah_boundaries_kel_35.*.sql"))
+    >>> villages, report = read_villages(dumps)
+    >>> report["features_out"], report["kelurahan"], report["desa"]
+    (8494, 773, 7721)
+    """
+    paths = _as_paths(sources)
+    _check_engine(engine)
+    report: dict = {"sources": [p.name for p in paths], "features_in": 0, "rejected": [],
+                    "islands_fixed": [], "warnings": [], "per_source": {}}
+    frames = []
+    for path in paths:
+        frame, info, islands = _read_source(path, engine=engine, layer=layer)
+        attributes = [c for c in frame.columns if c != frame.geometry.name
+                      and not c.startswith("_")]
+        try:
+            match = recognise_columns(attributes, column_map, source=path.name)
+        except GeoInputError as exc:
+            if info.get("hint"):
+                raise GeoInputError(f"{exc} ({info['hint']})") from exc
+            raise
+        frame, warnings = to_wgs84(frame, crs=crs, swap_xy=swap_xy, source=path.name)
+        info.update(features=len(frame), schema=match.schema, columns=match.columns)
+        report["per_source"][path.name] = info
+        report["features_in"] += len(frame)
+        report["islands_fixed"] += islands
+        report["warnings"] += match.warnings + warnings
+        frames.append(_tagged(frame, select_columns(frame, match), path))
+    villages = _finish(pd.concat(frames, ignore_index=True), report)
+    if report["features_out"] == 0:
+        reasons = sorted({r["reason"] for r in report["rejected"]})[:3]
+        raise GeoInputError(
+            f"no usable village: all {report['features_in']} features were rejected "
+            f"({'; '.join(reasons) or 'the files are empty'})", source=", ".join(report["sources"]))
+    metric = metric_crs(villages)
+    report["metric_crs"] = metric.to_string()
+    report["overlaps"], report["overlaps_total"], report["gaps"] = [], None, None
+    if check_quality:
+        metric_geoms = np.asarray(villages.geometry.to_crs(metric).array, dtype=object)
+        report["overlaps"], report["overlaps_total"] = quality.find_overlaps(
+            metric_geoms, villages["village_code"], villages["village_name"])
+        report["gaps"] = quality.find_gaps(metric_geoms, metric)
+    report["quality_checked"] = bool(check_quality)
+    return villages, report
+
+
+def write_villages(villages: gpd.GeoDataFrame, path: str | Path) -> Path:
+    """Write the canonical layer to a GeoPackage, layer ``villages`` (MultiPolygon for GIS).
+
+    An existing file at ``path`` is replaced.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise GeoInputError("is a folder: give a file name ending in .gpkg", source=str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    villages[CANONICAL_COLUMNS].to_file(path, layer=LAYER_NAME, driver="GPKG", engine="pyogrio",
+                                        promote_to_multi=True)
+    return path
+
+
+# --- reading one source ---------------------------------------------------------------
+
+def _as_paths(sources) -> list[Path]:
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    paths = [Path(s) for s in sources]
+    if not paths:
+        raise GeoInputError("no boundary file given")
+    for path in paths:
+        if not path.exists():
+            raise GeoInputError("file not found", source=str(path))
+        if path.is_dir() and path.suffix.lower() != ".gdb":
+            raise GeoInputError("is a folder; give the boundary files themselves (e.g. "
+                                "folder/*.sql)", source=str(path))
+    return paths
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise GeoInputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    try:
+        __import__(engine)
+    except ImportError as exc:
+        raise GeoInputError(f"engine {engine!r} is not installed: pip install {engine}") from exc
+
+
+def _read_source(path: Path, *, engine: str, layer: str | None):
+    """Return the raw frame (with ``_row``), the per-source info, and islands fixed."""
+    suffix = path.suffix.lower()
+    if suffix == ".sql":
+        dump = read_sql_dump(path)
+        return dump.rows, {"format": "wilayah_boundaries SQL", "reader": "geo.boundaries.sqldump",
+                           "crs_in": "EPSG:4326"}, dump.islands_fixed
+    if suffix in PARQUET_SUFFIXES:
+        frame = _read_parquet(path)
+        info = {"format": "GeoParquet", "reader": "pyarrow"}
+    else:
+        target, layer, fmt = _locate_layer(path, engine=engine, layer=layer)
+        frame = _read_with_engine(target, path, engine=engine, layer=layer)
+        info = {"format": fmt, "reader": engine, "layer": layer}
+        if engine == "fiona" and fmt == "KML" and _kml_attributes_hidden(path, frame):
+            info["hint"] = ("fiona's GDAL reads KML without LIBKML, so the ExtendedData "
+                            "attributes are not visible: read it with engine pyogrio")
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        raise GeoInputError("the file has no geometry column", source=path.name)
+    info["crs_in"] = frame.crs.to_string() if frame.crs is not None else None
+    frame = frame.reset_index(drop=True)
+    frame["_row"] = np.arange(1, len(frame) + 1)
+    return frame, info, []
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    import pyarrow
+
+    try:
+        return gpd.read_parquet(path)
+    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        raise GeoInputError(f"cannot read it as GeoParquet ({_short(exc)}); the file may be "
+                            "truncated or not GeoParquet", source=path.name) from exc
+
+
+def _engine_errors(engine: str) -> tuple[type[BaseException], ...]:
+    errors: tuple[type[BaseException], ...] = (OSError, RuntimeError, ValueError)
+    if engine == "fiona":
+        import fiona.errors
+        from fiona._err import CPLE_BaseError
+
+        errors += (fiona.errors.FionaError, CPLE_BaseError)
+    return errors
+
+
+def _enable_fiona_kml() -> None:
+    """Let fiona open KML: GDAL has the driver, fiona only lists it as optional."""
+    import fiona
+    from fiona.env import Env
+
+    with Env() as env:
+        available = env.drivers()
+    for driver in ("LIBKML", "KML"):
+        if driver in available:
+            fiona.supported_drivers.setdefault(driver, "r")
+
+
+def _kml_attributes_hidden(path: Path, frame: gpd.GeoDataFrame) -> bool:
+    plain = {c.lower() for c in frame.columns} <= {"name", "description", frame.geometry.name}
+    if not plain or path.suffix.lower() != ".kml":
+        return False
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return "<ExtendedData" in handle.read(1_000_000)
+
+
+def _list_layers(target: str, engine: str) -> list[tuple[str, str | None]]:
+    if engine == "pyogrio":
+        import pyogrio
+
+        return [(str(name), None if kind is None else str(kind))
+                for name, kind in pyogrio.list_layers(target)]
+    import fiona
+
+    _enable_fiona_kml()
+    layers = []
+    for name in fiona.listlayers(target):
+        with fiona.open(target, layer=name) as src:
+            layers.append((name, src.schema.get("geometry")))
+    return layers
+
+
+def _locate_layer(path: Path, *, engine: str, layer: str | None) -> tuple[str, str | None, str]:
+    """GDAL path, layer name and format label; list the layers when the choice is ambiguous."""
+    target = str(path)
+    fmt = {".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".json": "GeoJSON",
+           ".shp": "Shapefile", ".fgb": "FlatGeobuf", ".kml": "KML", ".kmz": "KML"}.get(
+        path.suffix.lower(), path.suffix.lstrip(".") or "vector file")
+    if path.suffix.lower() == ".zip":
+        target, fmt = _shapefile_in_zip(path, layer), "zipped Shapefile"
+        layer = None
+    try:
+        layers = _list_layers(target, engine)
+    except _engine_errors(engine) as exc:
+        raise GeoInputError(f"cannot open it with {engine} ({_short(exc)}); the file may be "
+                            "truncated or in an unsupported format (GeoJSON, GeoPackage, "
+                            "Shapefile, FlatGeobuf, KML, GeoParquet, wilayah_boundaries .sql)",
+                            source=path.name) from exc
+    names = [name for name, _ in layers]
+    described = ", ".join(f"{name} ({kind or 'no geometry'})" for name, kind in layers)
+    if layer is not None:
+        if layer not in names:
+            raise GeoInputError(f"no layer {layer!r}; layers: {described}", source=path.name)
+        return target, layer, fmt
+    if len(layers) == 1:
+        return target, names[0], fmt
+    spatial = [name for name, kind in layers
+               if kind is not None and kind != "None" and "Point" not in kind
+               and "Line" not in kind]
+    if len(spatial) == 1:
+        return target, spatial[0], fmt
+    if not spatial:
+        raise GeoInputError(f"no polygon layer; layers: {described}", source=path.name)
+    raise GeoInputError(f"several layers could be the villages: {described}; choose one with "
+                        "--layer NAME (layer=...)", source=path.name)
+
+
+def _shapefile_in_zip(path: Path, layer: str | None) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if not m.endswith("/")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise GeoInputError(f"not a readable zip file ({_short(exc)}); it may be truncated",
+                            source=path.name) from exc
+    shps = [m for m in members if m.lower().endswith(".shp")]
+    if not shps:
+        listing = ", ".join(members[:10]) + (" ..." if len(members) > 10 else "") or "(empty)"
+        raise GeoInputError(
+            f"the zip holds no .shp file (it has: {listing}); a zipped Shapefile needs the "
+            ".shp with its .shx, .dbf and .prj", source=path.name)
+    if layer is not None:
+        chosen = [m for m in shps if Path(m).stem == layer or m == layer]
+        if not chosen:
+            raise GeoInputError(f"no {layer!r} in the zip; shapefiles: {', '.join(shps)}",
+                                source=path.name)
+        shps = chosen
+    if len(shps) > 1:
+        raise GeoInputError(f"the zip holds several shapefiles ({', '.join(shps)}); choose one "
+                            "with --layer NAME (layer=...)", source=path.name)
+    return f"/vsizip/{path.resolve()}/{shps[0]}"
+
+
+def _read_with_engine(target: str, path: Path, *, engine: str, layer: str | None):
+    try:
+        return gpd.read_file(target, engine=engine, layer=layer)
+    except _engine_errors(engine) as exc:
+        raise GeoInputError(f"cannot read it with {engine} ({_short(exc)}); the file may be "
+                            "truncated or damaged", source=path.name) from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] or type(exc).__name__
+
+
+# --- canonical rows, repairs, duplicates ------------------------------------------------
+
+def _tagged(frame: gpd.GeoDataFrame, selected: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
+    """Selected columns plus geometry, ``_source``, ``_row``, ``_line`` and ``_problem``."""
+    out = gpd.GeoDataFrame(selected, geometry=frame.geometry.array, crs="EPSG:4326")
+    out["_source"] = path.name
+    out["_row"] = frame["_row"].to_numpy()
+    out["_line"] = frame["_line"].to_numpy() if "_line" in frame.columns else pd.NA
+    out["_problem"] = (frame["_problem"].astype("string") if "_problem" in frame.columns
+                       else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    return out
+
+
+def _reject(report: dict, rows: pd.DataFrame, reasons) -> None:
+    reasons = pd.Series(reasons, index=rows.index).astype("string")
+    for (idx, row), reason in zip(rows.iterrows(), reasons):
+        entry = {"source": row["_source"], "row": int(row["_row"]),
+                 "village_code": _none(row["village_code"]) or _none(row["_raw_code"]),
+                 "village_name": _none(row["village_name"]), "reason": str(reason)}
+        if not pd.isna(row["_line"]):
+            entry["line"] = int(row["_line"])
+        report["rejected"].append(entry)
+
+
+def _none(value):
+    return None if pd.isna(value) else str(value)
+
+
+def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
+    """Reject unusable rows, repair geometries, resolve duplicates, orient, sort, count."""
+    attrs, code_problem = canonical_attributes(combined)
+    combined = combined.rename(columns={"village_code": "_raw_code"})
+    for column in attrs.columns:
+        combined[column] = attrs[column]
+    combined["_problem"] = combined["_problem"].combine_first(code_problem)
+    geoms = np.asarray(combined.geometry.array, dtype=object)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    report["empty"] = [
+        {"source": s, "row": int(r), "village_code": _none(c), "village_name": _none(n)}
+        for s, r, c, n in combined.loc[missing & combined["_problem"].isna().to_numpy(),
+                                       ["_source", "_row", "village_code", "village_name"]]
+        .itertuples(index=False)
+    ]
+    problem = combined["_problem"].copy()
+    problem[missing & problem.isna().to_numpy()] = "empty geometry"
+    polygonal = quality.polygonal_part(geoms)
+    lost = ~missing & shapely.is_missing(polygonal)
+    problem[lost & problem.isna().to_numpy()] = ("not a polygon ("
+        + pd.Series(shapely.get_type_id(geoms)).map(_type_name).astype("string")[lost] + ")")
+    combined = combined.set_geometry(polygonal)
+    bad = problem.notna().to_numpy()
+    _reject(report, combined[bad], problem[bad])
+    villages = combined[~bad].reset_index(drop=True)
+
+    metric = metric_crs(villages) if len(villages) else None
+    report["repaired"] = []
+    if len(villages):
+        fixed, repaired = quality.repair_invalid(np.asarray(villages.geometry.array), metric)
+        villages = villages.set_geometry(fixed)
+        for rec in repaired.itertuples(index=False):
+            row = villages.iloc[int(rec.index)]
+            report["repaired"].append({
+                "village_code": row["village_code"], "village_name": _none(row["village_name"]),
+                "source": row["_source"], "problem": rec.problem,
+                "area_before_m2": round(float(rec.area_before_m2), 1),
+                "area_after_m2": round(float(rec.area_after_m2), 1)})
+        still = shapely.is_missing(np.asarray(villages.geometry.array)) | villages.geometry.is_empty
+        if still.any():
+            _reject(report, villages[still.to_numpy()], "geometry collapsed when repaired")
+            villages = villages[~still.to_numpy()].reset_index(drop=True)
+
+    villages, report["duplicates"], merged_away = _resolve_duplicates(villages, report)
+    geoms = quality.single_part_as_polygon(np.asarray(villages.geometry.array))
+    villages = villages.set_geometry(shapely.orient_polygons(geoms, exterior_cw=False))
+    villages = villages.sort_values("village_code", kind="stable").reset_index(drop=True)
+    parents = parent_codes(villages["village_code"])
+    for column in ("district_code", "regency_code", "province_code"):
+        villages[column] = parents[column].astype("string")
+    villages["village_type"] = village_type(villages["village_code"])
+    villages = gpd.GeoDataFrame(villages[CANONICAL_COLUMNS], geometry="geometry",
+                                crs="EPSG:4326")
+    report["features_out"] = len(villages)
+    report["merged_duplicates"] = merged_away
+    counts = villages["village_type"].value_counts()
+    for key, label in _TYPES.items():
+        report[key] = int(counts.get(label, 0))
+    return villages
+
+
+def _type_name(type_id: int) -> str:
+    return shapely.GeometryType(type_id).name.title() if type_id >= 0 else "missing"
+
+
+def _resolve_duplicates(villages: gpd.GeoDataFrame, report: dict):
+    """One row per code: identical copies are dropped, differing parts of one village merged.
+
+    Rows sharing a code but not a name are different villages with a wrong code: the first is
+    kept and the others rejected. Returns the layer, the duplicate records and how many rows
+    were merged away (dropped or merged, not rejected).
+    """
+    dup = quality.duplicate_groups(villages["village_code"]).to_numpy()
+    if not dup.any():
+        return villages, [], 0
+    records, drop, merged_away = [], [], 0
+    geoms = np.asarray(villages.geometry.array, dtype=object).copy()
+    for code, group in villages[dup].groupby("village_code", sort=True):
+        idx = group.index.to_numpy()
+        names = group["village_name"].fillna("").str.casefold().str.strip()
+        same_name = names == names.iloc[0]
+        keep, others = idx[0], idx[1:]
+        merge = others[same_name.to_numpy()[1:]]
+        foreign = others[~same_name.to_numpy()[1:]]
+        identical = bool(merge.size) and bool(shapely.equals(geoms[merge], geoms[keep]).all())
+        if merge.size and not identical:
+            geoms[keep] = shapely.union_all(geoms[np.r_[keep, merge]])
+        action = ("identical copies dropped" if identical else "parts merged into one village") \
+            if merge.size else "kept the first"
+        if foreign.size:
+            _reject(report, villages.loc[foreign],
+                    f"village code {code} already used by {group['village_name'].iloc[0]} "
+                    f"({group['_source'].iloc[0]} row {int(group['_row'].iloc[0])})")
+        merged_away += int(merge.size)
+        drop.extend(others.tolist())
+        records.append({
+            "village_code": code, "names": sorted(set(group["village_name"].fillna("").tolist())),
+            "features": int(len(idx)),
+            "where": [f"{s} row {int(r)}" for s, r in zip(group["_source"], group["_row"])],
+            "action": action + (f"; {foreign.size} with another name rejected" if foreign.size
+                                else "")})
+    villages = villages.set_geometry(geoms).drop(index=drop).reset_index(drop=True)
+    villages = villages.set_geometry(quality.polygonal_part(np.asarray(villages.geometry.array)))
+    return villages, records, merged_away

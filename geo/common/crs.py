@@ -1,0 +1,140 @@
+"""Coordinate reference systems: get every layer into EPSG:4326, and metres for measuring.
+
+- :func:`to_wgs84` reprojects a layer to longitude/latitude and refuses the two classic
+  mistakes instead of drawing a map in the wrong ocean: projected coordinates without a CRS
+  (a Shapefile without its ``.prj``) and swapped latitude/longitude.
+- :func:`metric_crs` picks the UTM zone of the layer's centre (Indonesia spans zones 46–54,
+  north and south) so that areas of villages, overlaps and gaps are in square metres.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from pyproj.aoi import AreaOfInterest
+from pyproj.database import query_utm_crs_info
+
+from geo.common.errors import GeoInputError
+
+#: Longitude/latitude box around Indonesia (with a margin), used to recognise swapped axes.
+INDONESIA_LON = (94.0, 142.0)
+INDONESIA_LAT = (-11.5, 7.0)
+
+
+def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
+    """Return the WGS 84 / UTM CRS of the zone containing the centre of the layer's extent.
+
+    Parameters
+    ----------
+    gdf
+        A layer with a CRS (any; it is only used to locate the centre in longitude/latitude).
+
+    Returns
+    -------
+    pyproj.CRS
+        e.g. EPSG:32749 (UTM 49S) for Jawa Timur; EPSG:32650 (UTM 50N) for Kota Bontang, just
+        north of the equator.
+
+    Notes
+    -----
+    One zone for one layer keeps it simple; across a whole province the area error stays well
+    under 1 %, far below the precision of the boundaries themselves.
+    """
+    if gdf.crs is None:
+        raise ValueError("metric_crs needs a layer with a CRS")
+    geoms = gdf.geometry
+    if not geoms.crs.equals(pyproj.CRS.from_epsg(4326)):
+        geoms = geoms.to_crs(4326)
+    present = geoms.array[~(geoms.isna() | geoms.is_empty).to_numpy()]
+    if len(present) == 0:
+        raise ValueError("metric_crs needs a layer with at least one non-empty geometry")
+    xmin, ymin, xmax, ymax = shapely.total_bounds(np.asarray(present, dtype=object))
+    lon, lat = (xmin + xmax) / 2, (ymin + ymax) / 2
+    found = query_utm_crs_info(datum_name="WGS 84",
+                               area_of_interest=AreaOfInterest(lon, lat, lon, lat))
+    if not found:  # pragma: no cover - every point on Earth lies in some UTM zone
+        raise ValueError(f"no UTM zone found for ({lon}, {lat})")
+    return pyproj.CRS.from_epsg(int(found[0].code))
+
+
+def to_wgs84(gdf: gpd.GeoDataFrame, *, crs=None, swap_xy: bool = False,
+             source: str | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Return the layer in EPSG:4326 (longitude, latitude) and the warnings raised on the way.
+
+    Parameters
+    ----------
+    gdf
+        The layer as read.
+    crs
+        CRS of the coordinates when the file declares none (e.g. ``"EPSG:32749"``); if the file
+        declares a different one, ``crs`` wins and a warning says so.
+    swap_xy
+        Swap the axes (for files written as latitude, longitude). Off by default: swapped
+        coordinates are detected and refused with a message naming this option.
+    source
+        File name for messages.
+
+    Raises
+    ------
+    GeoInputError
+        Coordinates outside ±180/±90 with no CRS (projected without ``.prj``), or coordinates
+        that look like (latitude, longitude) around Indonesia.
+    """
+    warnings: list[str] = []
+    if crs is not None:
+        try:
+            given = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as exc:
+            raise GeoInputError(f"{crs!r} is not a CRS pyproj knows (try e.g. EPSG:32749)",
+                                source=source) from exc
+        if gdf.crs is not None and not gdf.crs.equals(given):
+            warnings.append(f"{source}: file declares {gdf.crs.to_string()}, used "
+                            f"{given.to_string()} as requested")
+        gdf = gdf.set_crs(given, allow_override=True)
+    present = ~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+    if not present.any():
+        return gdf.set_crs(gdf.crs or "EPSG:4326", allow_override=True).to_crs(4326), warnings
+    geographic = gdf.crs is None or gdf.crs.is_geographic
+    if swap_xy and geographic:
+        gdf = gdf.set_geometry(shapely.transform(gdf.geometry.array, lambda xy: xy[:, ::-1]))
+        warnings.append(f"{source}: longitude and latitude swapped as requested (swap_xy)")
+    elif swap_xy:
+        warnings.append(f"{source}: swap_xy ignored, the file is in the projected CRS "
+                        f"{gdf.crs.to_string()}")
+    xmin, ymin, xmax, ymax = shapely.total_bounds(gdf.geometry.array[present])
+    if geographic and not swap_xy and looks_swapped(xmin, ymin, xmax, ymax):
+        raise GeoInputError(
+            f"coordinates look like (latitude, longitude) instead of (longitude, latitude): x "
+            f"runs {xmin:.2f} to {xmax:.2f} and y {ymin:.2f} to {ymax:.2f}, which is Indonesia "
+            "with the axes swapped. Re-read with --swap-xy (swap_xy=True)", source=source)
+    if gdf.crs is None:
+        if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
+            raise GeoInputError(
+                f"coordinates look projected (x {xmin:,.0f} to {xmax:,.0f}, y {ymin:,.0f} to "
+                f"{ymax:,.0f}) but the file declares no CRS (a Shapefile without its .prj?). "
+                "Supply the CRS with --crs EPSG:xxxx (crs=...), e.g. EPSG:32749 for UTM 49S",
+                source=source)
+        warnings.append(f"{source}: no CRS declared; coordinates are in degrees, assumed "
+                        "EPSG:4326")
+        gdf = gdf.set_crs("EPSG:4326")
+    gdf = gdf.to_crs("EPSG:4326")
+    inside = _in_indonesia(gdf.geometry.array[present])
+    if not inside.all():
+        warnings.append(f"{source}: {int((~inside).sum())} feature(s) lie outside Indonesia's "
+                        "extent; check the CRS")
+    return gdf, warnings
+
+
+def looks_swapped(xmin: float, ymin: float, xmax: float, ymax: float) -> bool:
+    """True when x fits Indonesia's latitudes and y its longitudes (but not the other way)."""
+    lat_x = INDONESIA_LAT[0] <= xmin and xmax <= INDONESIA_LAT[1]
+    lon_y = INDONESIA_LON[0] <= ymin and ymax <= INDONESIA_LON[1]
+    return lat_x and lon_y
+
+
+def _in_indonesia(geoms: np.ndarray) -> np.ndarray:
+    bounds = shapely.bounds(geoms)
+    return ((bounds[:, 0] >= INDONESIA_LON[0]) & (bounds[:, 2] <= INDONESIA_LON[1])
+            & (bounds[:, 1] >= INDONESIA_LAT[0]) & (bounds[:, 3] <= INDONESIA_LAT[1]))

@@ -1,0 +1,42 @@
+"""Fingerprints of input files: which exact data a ranking, a decision or an export came from."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from geo.common.errors import GeoInputError
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB blocks (registries can be gigabytes)."""
+    digest = hashlib.sha256()
+    try:
+        with Path(path).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise GeoInputError(f"cannot read the data file to fingerprint it: {exc.strerror}",
+                            source=str(path)) from None
+    return digest.hexdigest()
+
+
+def file_fingerprint(path: str | Path) -> dict:
+    """Name, size and SHA-256 of an input file."""
+    path = Path(path)
+    digest = file_sha256(path)
+    return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest}
+
+
+#: A Shapefile is several files: codes and names live in the .dbf, the CRS in the .prj.
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def source_files(path: str | Path) -> list[Path]:
+    """The files a source is made of: a ``.shp`` with its existing sidecars, else the file."""
+    path = Path(path)
+    if path.suffix.lower() != ".shp":
+        return [path]
+    parts = [path.with_suffix(suffix) for suffix in SHAPEFILE_PARTS]
+    parts += [path.with_suffix(suffix.upper()) for suffix in SHAPEFILE_PARTS[1:]]
+    return [p for p in dict.fromkeys(parts) if p == path or p.is_file()]

@@ -1,0 +1,2 @@
+"""The synthetic demo region shipped in ``data/boundaries/``.
+"""

@@ -1,0 +1,679 @@
+"""Read a household registry extract into the canonical household table.
+
+Registries (DTSEN, DTKS, P3KE) and agencies deliver CSV (UTF-8, Windows-1252 or UTF-16; comma or
+semicolon separated, Indonesian decimal comma), XLSX or Parquet with their own column names.
+:func:`read_households` turns any of them into one table (``HOUSEHOLD_COLUMNS``,
+see :data:`OUTPUT_COLUMNS`):
+
+1. read text as text, so codes keep their leading zeros; numbers stored as numbers (Parquet
+   integer/float columns, XLSX numeric cells) stay numbers and are parsed from their values,
+   with exactly the results their text would give (codes still become dotted strings);
+2. drop personal columns (NIK, No. KK, names, addresses, phones) *before anything else*,
+   keeping only a salted hash of No. KK/NIK as household id when the file has no id;
+3. map columns by alias or by an explicit ``column_map``;
+4. drop any other column whose values are mostly 16-digit numbers (a NIK/No. KK/card number
+   column under an innocent name), except the village code;
+5. parse and check values; a row with a problem stays in the table with the reason in
+   ``problem`` (the join step counts it as ``invalid``), so every input row is accounted for.
+   An unusable village code alone is not a problem when the row has coordinates: the code is
+   set to ``<NA>``, the reason goes to ``code_note`` and the join places the row by location.
+   An unreadable yes/no flag becomes ``<NA>`` and is counted in the report, not a problem;
+6. derive missing ``dep_*`` flags from raw registry fields (:mod:`geo.deprivation_rules`).
+
+Problem texts and error messages never quote a cell (a mistyped column may hold a NIK or a
+name): they describe it (:func:`geo.common.privacy.describe_values`), and any long digit run left is
+masked (:func:`geo.common.privacy.mask_id_numbers`).
+
+Problems with the whole file (not a table, wrong delimiter, missing column...) raise
+:class:`~geo.common.errors.GeoInputError` naming the file and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.common.codes import LOST_DIGITS, normalise_village_code, village_code_problems
+from geo.households.rules import (
+    derive_deprivations,
+    factorize_values,
+    holds_numbers,
+    per_unique,
+    spread_back,
+    to_number,
+)
+from geo.common.errors import GeoInputError
+from geo.households.aliases import match_columns, require_columns
+from geo.households.schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
+from geo.common.privacy import (
+    describe_values,
+    hash_key_column,
+    looks_like_id_numbers,
+    mask_id_numbers,
+    personal_columns,
+    resolve_salt,
+    salted_hash,
+)
+
+__all__ = ["DEPRIVATIONS", "HOUSEHOLD_COLUMNS", "OUTPUT_COLUMNS", "PROGRAMMES", "read_households"]
+
+#: What :func:`read_households` returns: the canonical columns plus ``code_note`` (why the
+#: row's village code could not be used, or ``<NA>``), which the join reads.
+OUTPUT_COLUMNS: tuple[str, ...] = HOUSEHOLD_COLUMNS
+MEMBERS_MAX = 99  # a larger "household size" is an id or an amount in the wrong column
+REPEATED_ID_SHARE = 0.03  # one household_id in more rows than this: probably not an id
+
+TRUE_WORDS = frozenset({"1", "ya", "iya", "y", "yes", "true", "benar", "ada", "penerima"})
+FALSE_WORDS = frozenset({"0", "tidak", "tdk", "n", "no", "false", "bukan", "tidak ada",
+                         "bukan penerima", "belum"})
+MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "#n/a", "-"})
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": "a PDF document",
+    b"\x1f\x8b": "a gzip archive",
+    b"SQLite format 3": "a SQLite/GeoPackage database",
+    b"\xd0\xcf\x11\xe0": "an old Excel .xls (or other legacy Office) file",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _sniff(path: Path, head: bytes) -> str:
+    """``csv``, ``xlsx`` or ``parquet`` from the bytes; anything else is not a table."""
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        kind = "a Word document" if any(n.startswith("word/") for n in names) else "a ZIP archive"
+        raise GeoInputError(
+            f"this is {kind}, not a household table: export the data as CSV, XLSX or Parquet",
+            source=str(path))
+    if head.startswith(UTF16_BOMS):
+        return "csv"  # Excel's "Unicode Text": UTF-16 with a byte-order mark
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            hint = " (save it as .xlsx or CSV)" if "xls" in kind else ""
+            raise GeoInputError(
+                f"this is {kind}, not a household table{hint}: give a CSV, XLSX or Parquet file",
+                source=str(path))
+    if b"\x00" in head:
+        if head[1::2].count(0) > 0.4 * len(head[1::2]) or head[0::2].count(0) > 0.4 * len(head[0::2]):
+            raise GeoInputError(
+                "this looks like UTF-16 text without a byte-order mark: save it as CSV UTF-8 "
+                "(Excel: Save As > CSV UTF-8)", source=str(path))
+        raise GeoInputError(
+            "this is a binary file, not a text table: give a CSV, XLSX or Parquet file",
+            source=str(path))
+    return "csv"
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise GeoInputError("this UTF-16 text file is damaged (an odd number of bytes or a "
+                                "broken character): save it as CSV UTF-8", source=str(path)) from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _header_fields(line: str, delimiter: str) -> int:
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text[:65536].splitlines() if line.strip()), "")
+
+
+def _detect_delimiter(path: Path, text: str, *, tab: bool = False) -> str:
+    """Comma or semicolon, whichever splits the header into more columns (also tab when
+    ``tab``: Excel's UTF-16 "Unicode Text" is tab-separated)."""
+    header = _first_line(text)
+    counts = {d: _header_fields(header, d) for d in (",", ";", "\t", "|")}
+    best = max((",", ";", "\t") if tab else (",", ";"), key=lambda d: counts[d])
+    if counts[best] > 1:
+        return best
+    other = max(("\t", "|"), key=lambda d: counts[d])
+    if counts[other] > 1:
+        name = {"\t": "tab", "|": "pipe"}[other]
+        raise GeoInputError(
+            f"the header is one column ({header[:60]!r}...); the file seems to be {name}-separated: "
+            f"save it as CSV with comma or semicolon separators", source=str(path))
+    if len(header.split()) > 2:
+        raise GeoInputError(
+            f"the header is one column ({header[:60]!r}); columns seem separated by spaces: save "
+            f"it as CSV with comma or semicolon separators", source=str(path))
+    return best
+
+
+def _parse_csv_slowly(text: str, delimiter: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Row by row, for files whose rows have the wrong number of fields: each such row is kept
+    (padded or cut) with a problem, instead of failing the whole file."""
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    problem = pd.Series(pd.NA, index=range(len(body)), dtype="string")
+    for i, row in enumerate(body):
+        if len(row) != width:
+            problem.iloc[i] = (f"row has {len(row)} fields, the header has {width} "
+                               f"(check the delimiter and quotes)")
+    fitted = [(row + [""] * width)[:width] for row in body]
+    return pd.DataFrame(fitted, columns=header, dtype="string"), problem
+
+
+def _parse_csv_quickly(text: str, delimiter: str) -> pd.DataFrame:
+    """pyarrow's multi-threaded CSV reader, every column as text; raises on ragged rows."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = next(csv.reader([_first_line(text)], delimiter=delimiter))
+    if len(set(names)) < len(names):
+        raise ValueError("duplicate column names")  # let pandas number them (x, x.1)
+    table = pacsv.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             strings_can_be_null=False))
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+
+
+def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict, pd.Series | None]:
+    text, encoding = _decode(path, data)
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        raise GeoInputError("this looks like JSON/GeoJSON, not a household table: give CSV, XLSX "
+                            "or Parquet", source=str(path))
+    if start == "<":
+        raise GeoInputError("this looks like HTML/XML, not a household table: give CSV, XLSX or "
+                            "Parquet", source=str(path))
+    delimiter = _detect_delimiter(path, text, tab=encoding == "utf-16")
+    row_problem = None
+    try:
+        frame = _parse_csv_quickly(text, delimiter)
+    except ValueError:  # pyarrow.ArrowInvalid (ragged rows) is a ValueError
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                                skip_blank_lines=True, engine="c")
+        except pd.errors.ParserError:
+            frame, row_problem = _parse_csv_slowly(text, delimiter)
+    info = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
+    return frame, info, row_problem
+
+
+def _read_xlsx(path: Path, sheet) -> tuple[pd.DataFrame, dict]:
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise GeoInputError(f"cannot open this XLSX workbook ({exc}): save it again from Excel",
+                            source=str(path)) from exc
+    with book:
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise GeoInputError(f"the workbook has no sheet '{sheet}'; sheets: {', '.join(names)}",
+                                source=str(path))
+        chosen = sheet if sheet is not None else names[0]
+        frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False)
+    for col in frame.columns:
+        frame[col] = _xlsx_column(frame[col])
+    return frame, {"format": "xlsx", "sheet": chosen, "encoding": None, "delimiter": None}
+
+
+def _xlsx_column(cells: pd.Series) -> pd.Series:
+    """Numbers for a column of numeric cells only (blanks allowed), else the cells as text.
+
+    openpyxl gives whole numbers as ``int`` and others as ``float``; a column of ``int`` becomes
+    Int64 and a column of ``float`` float64, whose text (``astype("string")``) is the cells'
+    text. A column mixing the two (``112`` and ``112.5``) or holding anything else stays text
+    (``str`` of each cell, as ``read_excel(dtype=str)`` gives), so that ``112`` is never shown
+    as ``112.0``.
+    """
+    values = cells.to_numpy(dtype=object)
+    given = values[values != ""]
+    kinds = set(map(type, given))
+    if kinds == {int}:
+        try:
+            return pd.Series(pd.array(np.where(values == "", None, values), dtype="Int64"),
+                             index=cells.index, name=cells.name)
+        except (OverflowError, TypeError, ValueError):  # beyond int64: keep the digits as text
+            pass
+    elif kinds == {float}:
+        return pd.Series(np.where(values == "", np.nan, values).astype("float64"),
+                         index=cells.index, name=cells.name)
+    return cells.astype(str)
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict]:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow's errors for a damaged file
+        raise GeoInputError(f"cannot read this Parquet file ({exc})", source=str(path)) from exc
+    return frame, {"format": "parquet", "encoding": None, "delimiter": None}
+
+
+def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | None]:
+    """Read CSV / XLSX / Parquet: text as text (codes keep their leading zeros), numbers as numbers.
+
+    Returns the frame, ``{format, encoding, delimiter, sheet}`` and, for a CSV with ragged rows,
+    a per-row problem Series (else ``None``). Every column is either a string column (stripped,
+    blanks and ``NA``-like words as ``<NA>``) or, for Parquet integer/float64 columns and XLSX
+    columns of numeric cells only, a numeric column (:func:`geo.households.rules.holds_numbers`):
+    turning a million numbers into text and back would cost more than the rest of ingest, and
+    the parsers give a numeric column the same results as its text (``astype("string")``).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise GeoInputError("file not found", source=str(path))
+    if path.is_dir():
+        raise GeoInputError("this is a folder, not a household table file", source=str(path))
+    data = path.read_bytes()
+    if not data.strip():
+        raise GeoInputError("the file is empty: it has no header and no rows", source=str(path))
+    kind = _sniff(path, data[:8192])
+    try:
+        frame, info, row_problem = _read_kind(path, kind, data, sheet)
+    except GeoInputError as exc:
+        if kind == "csv" and path.suffix.lower() in EXCEL_SUFFIXES:
+            reason = str(exc).removeprefix(f"{path}: ")
+            raise GeoInputError(
+                f"this is not an Excel workbook: the name ends in {path.suffix} but the file is "
+                f"plain text ({reason}); open it in Excel and save it as .xlsx, or give it as "
+                "CSV UTF-8", source=str(path)) from exc
+        raise
+    frame = frame.reset_index(drop=True)
+    for col in frame.columns:
+        if not holds_numbers(frame[col]):
+            frame[col] = per_unique(frame[col].astype("string"), _blank_to_na)
+    return frame, info, row_problem
+
+
+def _read_kind(path: Path, kind: str, data: bytes, sheet):
+    row_problem = None
+    if kind == "xlsx":
+        frame, info = _read_xlsx(path, sheet)
+    elif kind == "parquet":
+        frame, info = _read_parquet(path)
+    else:
+        frame, info, row_problem = _read_csv(path, data)
+    frame.columns = [str(col).strip() for col in frame.columns]
+    if frame.shape[1] == 0:
+        raise GeoInputError("the file is empty: it has no columns", source=str(path))
+    if len(frame) == 0:
+        raise GeoInputError("the file has a header but no data rows", source=str(path))
+    return frame, info, row_problem
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """The text of a column as the parsers see it: a numeric column's ``astype("string")``
+    (``4``, ``3573011001.0``); a text column as it is."""
+    return values if values.dtype == "string" else values.astype("string")
+
+
+def _blank_to_na(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    return text.mask(text.str.lower().isin(MISSING_WORDS).fillna(True)).astype("string")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Problems:
+    """Per-row problem texts, and which rows have each kind of problem (for the report)."""
+
+    def __init__(self, index, initial: pd.Series | None = None):
+        self.text = (initial.astype("string") if initial is not None
+                     else pd.Series(pd.NA, index=index, dtype="string"))
+        self.rows: dict[str, pd.Series] = {}
+        if initial is not None and initial.notna().any():
+            self.rows["ragged_row"] = initial.notna()
+
+    def add(self, kind: str, mask, message) -> None:
+        """Append ``message`` where ``mask`` holds; ``message`` is a str or ``f(index) -> Series``
+        so that texts are built only for the rows that have the problem."""
+        mask = pd.Series(mask, index=self.text.index).fillna(False).astype(bool)
+        if not mask.any():
+            return
+        idx = mask.index[mask.to_numpy()]
+        text = message(idx) if callable(message) else pd.Series(message, index=idx)
+        self.text.loc[idx] = (self.text.loc[idx].fillna("") + "; "
+                              + text.astype("string")).str.removeprefix("; ")
+        self.rows[kind] = self.rows.get(kind, pd.Series(False, index=mask.index)) | mask
+
+    def has(self, kind: str) -> pd.Series:
+        return self.rows.get(kind, pd.Series(False, index=self.text.index))
+
+    def counts(self) -> dict[str, int]:
+        return {kind: int(rows.sum()) for kind, rows in self.rows.items()}
+
+
+def _shown(numbers: pd.Series) -> pd.Series:
+    """Whole numbers of at most three digits as text (``0``, ``-2``, ``11``); ``<NA>`` for any
+    other value, which is described instead of quoted."""
+    small = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < 1000)
+    return numbers.where(small).map(lambda v: f"{v:.0f}", na_action="ignore").astype("string")
+
+
+def _strip_desil_word(values: pd.Series) -> pd.Series:
+    """``'Desil 3'`` -> ``'3'``: some registries write the decile with its name."""
+    return values.str.replace(r"(?i)^desil\s*", "", regex=True)
+
+
+def _parse_whole(raw: pd.Series, name: str, low: int, high: int, problems: _Problems):
+    """Whole numbers in [low, high]; invalid ones become NA with a problem."""
+    number = to_number(raw) if holds_numbers(raw) else per_unique(raw, to_number)
+    number = number.astype("float64")
+    given = raw.notna()
+    problems.add(name, given & number.isna(),
+                 lambda i: f"{name} is not a number (" + describe_values(raw[i]) + ")")
+    problems.add(name, ~given, f"{name} missing")
+    fraction = number.notna() & (number != np.floor(number))
+    problems.add(name, fraction, f"{name} is not a whole number")
+    rng = f" not in {low}–{high}"
+    out_of_range = number.notna() & ~fraction & ((number < low) | (number > high))
+
+    def text(i):
+        described = f"{name} is " + describe_values(raw[i]) + "," + rng
+        return (f"{name} " + _shown(number[i]) + rng).fillna(described)
+
+    problems.add(name, out_of_range, text)
+    ok = number.notna() & ~fraction & ~out_of_range
+    return number.where(ok).round().astype("Int64")
+
+
+def _flag_values(values: pd.Series) -> pd.Series:
+    answer = values.astype("string").str.lower().str.replace(r"\s+", " ", regex=True)
+    answer = answer.str.replace(r"^([01])\.0*$", r"\1", regex=True)
+    flag = pd.Series(pd.NA, index=values.index, dtype="Int8")
+    flag[answer.isin(TRUE_WORDS).fillna(False).astype(bool)] = 1
+    flag[answer.isin(FALSE_WORDS).fillna(False).astype(bool)] = 0
+    return flag
+
+
+def _parse_flag(raw: pd.Series) -> tuple[pd.Series, int]:
+    """0/1/``<NA>`` and how many given answers were unreadable (they become ``<NA>``: a missing
+    programme flag counts as not receiving, a missing deprivation is handled by the MPI step)."""
+    flag = _number_flag(raw) if holds_numbers(raw) else per_unique(raw, _flag_values)
+    flag = flag.astype("Int8")
+    return flag, int((raw.notna() & flag.isna()).sum())
+
+
+def _number_flag(values: pd.Series) -> pd.Series:
+    """A numeric column's flags, as its text reads: ``1``/``1.0`` yes, ``0``/``0.0`` no, any
+    other number (``2``, ``-0.0``) unreadable."""
+    number = values.to_numpy(dtype="float64", na_value=np.nan)
+    yes = number == 1
+    no = (number == 0) & ~np.signbit(number)
+    flag = pd.arrays.IntegerArray(yes.astype(np.int8), ~(yes | no))
+    return pd.Series(flag, index=values.index)
+
+
+def _parse_codes(raw: pd.Series, source: str, column: str) -> tuple[pd.Series, pd.Series]:
+    """Normalised village codes and, where a code was given but cannot be used, why not.
+
+    Numeric codes (``3573011001``, ``3573011001.0``) are read from the text of their distinct
+    values, as a text column would be."""
+    codes, uniques = factorize_values(raw)  # the work is done per distinct value
+    text = _as_text(pd.Series(uniques, dtype=raw.dtype))
+    unique_note = village_code_problems(text)
+    unique_code = normalise_village_code(text).astype("string").where(unique_note.isna())
+    note = spread_back(unique_note.astype("string"), codes, raw.index)
+    given = raw.notna()
+    mangled = (note == LOST_DIGITS).fillna(False).astype(bool)
+    if given.sum() and mangled.sum() > 0.5 * given.sum():
+        raise GeoInputError(
+            f"column '{column}': {int(mangled.sum())} of {int(given.sum())} village codes lost "
+            f"digits in a spreadsheet (scientific notation): format the column as text and "
+            f"export again", source=source)
+    code = spread_back(unique_code.astype("string"), codes, raw.index)
+    return code.astype("string"), ("village code " + note).astype("string")
+
+
+def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
+                       columns: tuple[str, str]):
+    lon, lat = to_number(lon_raw), to_number(lat_raw)
+    for raw, number, name in ((lon_raw, lon, "longitude"), (lat_raw, lat, "latitude")):
+        problems.add("coordinates", raw.notna() & number.isna(),
+                     lambda i, raw=raw, name=name: f"{name} is not a number ("
+                     + describe_values(raw[i]) + ")")
+    both = lon.notna() & lat.notna() & ~((lon == 0) & (lat == 0))
+    outside = both & ((lon.abs() > 180) | (lat.abs() > 90))
+    swapped = outside & (lat.abs() <= 180) & (lon.abs() <= 90)
+    n_both = int(both.sum())
+    if outside.sum() >= 3 and outside.sum() > 0.5 * n_both:  # a pattern, not a typo
+        if swapped.sum() > 0.5 * n_both:
+            what = ("longitude and latitude look swapped: map them explicitly, e.g. "
+                    f"--map longitude={columns[1]} --map latitude={columns[0]}")
+        else:
+            what = ("coordinates are not longitude/latitude in degrees: convert them to WGS 84 "
+                    "(EPSG:4326)")
+        raise GeoInputError(f"columns '{columns[0]}', '{columns[1]}': {int(outside.sum())} of "
+                            f"{n_both} points out of range; {what}", source=source)
+    problems.add("coordinates", outside & ~swapped,
+                 "coordinates out of range (longitude must be within ±180, latitude ±90)")
+    problems.add("coordinates", swapped,
+                 "coordinates out of range: latitude and longitude look swapped")
+    keep = both & ~outside
+    return lon.where(keep), lat.where(keep)
+
+
+def _drop_id_number_columns(raw: pd.DataFrame, mapping: dict[str, str], source: str):
+    """Drop columns whose values are mostly 16-digit numbers (NIK, No. KK, KIS/KKS cards),
+    whatever their name; the mapped village code is exempt, a mapped household id is kept
+    only as a salted hash (returned as ``id_key``)."""
+    by_column = {col: canonical for canonical, col in mapping.items()}
+    dropped, id_key = [], None
+    for col in raw.columns:
+        canonical = by_column.get(col)
+        if canonical == "village_code" or not looks_like_id_numbers(raw[col]):
+            continue
+        if canonical in ("members", "desil"):
+            raise GeoInputError(
+                f"column '{col}' (mapped to {canonical}) holds mostly 16-digit numbers like a "
+                f"NIK or No. KK, so it is dropped as personal data; map the right column with "
+                f"--map {canonical}=COLUMN", source=source)
+        if canonical == "household_id":
+            id_key = raw[col]
+        dropped.append(col)
+        mapping.pop(canonical, None)
+    return raw.drop(columns=dropped), mapping, dropped, id_key
+
+
+def _repeated_id_warning(ids: pd.Series, id_from: str) -> list[str]:
+    """A warning when one household_id value covers more than a few percent of the rows: the
+    column is then probably a village, RT or batch number, and the join would call most rows
+    duplicates."""
+    n = len(ids)
+    codes, _ = pd.factorize(ids, use_na_sentinel=True)  # value_counts' top count, faster
+    codes = codes[codes >= 0]
+    top = int(np.bincount(codes).max()) if len(codes) else 0
+    if top <= max(2, REPEATED_ID_SHARE * n):
+        return []
+    warning = (f"household_id ({id_from}): one value repeats in {top:,} of {n:,} rows "
+               f"({top / n:.0%}); the join keeps the first and counts the others as "
+               f"duplicate_household. If this is not a household id (a village, RT or batch "
+               f"number?), map the right column with --map household_id=COLUMN")
+    return [warning]
+
+
+# --------------------------------------------------------------------------- public
+
+
+def read_households(path, *, column_map: dict[str, str] | None = None, rules=None,
+                    salt: str | None = None, sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """Read a household table into the canonical schema, without personal data.
+
+    Parameters
+    ----------
+    path
+        CSV (UTF-8, UTF-8 with BOM, Windows-1252 or UTF-16 with BOM; comma or semicolon
+        separated, tab too in UTF-16), XLSX or Parquet. The format is recognised from the
+        bytes, not the file name.
+    column_map
+        ``{canonical: source column}``, e.g. ``{"desil": "DESIL_KESEJAHTERAAN"}``; overrides
+        the aliases of :mod:`geo.household_aliases`.
+    rules
+        Overrides for the deprivation rules (:mod:`geo.deprivation_rules`); used only for
+        ``dep_*`` flags the file does not carry.
+    salt
+        Salt for hashing No. KK/NIK into a household id when the file has no id column;
+        default: env ``PPM_SALT``, else a random per-process salt.
+    sheet
+        XLSX sheet name (default: the first sheet).
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The table with :data:`OUTPUT_COLUMNS` (``HOUSEHOLD_COLUMNS``, ending in ``code_note``), one row
+        per data row of the file, and the ingest report: ``file, format, encoding, delimiter,
+        rows_read, columns_mapped, personal_columns_dropped, id_number_columns_dropped,
+        household_id_from, derived_flags, flags_in_file, missing_flags, unreadable_flags,
+        unknown_columns, codes_unusable, rows_with_problem, problems, warnings``. Names and
+        counts only, never values.
+
+    Raises
+    ------
+    GeoInputError
+        When the file as a whole cannot be used (not a table, wrong delimiter, empty, a
+        required column missing, desil without numbers, codes mangled by a spreadsheet).
+
+    Examples
+    --------
+    >>> households, report = read_households("data/boundaries/demo_households.csv")
+    >>> report["rows_read"] == len(households)
+    True
+    """
+    path = Path(path)
+    source = str(path)
+    raw, info, row_problem = read_table(path, sheet=sheet)
+
+    # Personal data goes first: only a salted hash of the family key may survive.
+    personal = personal_columns(raw.columns)
+    key_column = hash_key_column(personal)
+    salt_used, salt_source = resolve_salt(salt)
+    hashed = salted_hash(raw[key_column], salt_used) if key_column is not None else None
+    raw = raw.drop(columns=personal)
+
+    mapping = match_columns(raw.columns, column_map, source=source, dropped=personal)
+    id_column = mapping.get("household_id")
+    raw, mapping, id_numbers, id_key = _drop_id_number_columns(raw, mapping, source)
+    require_columns(mapping, raw.columns, source=source)
+
+    n = len(raw)
+    table = pd.DataFrame(index=raw.index)
+    problems = _Problems(raw.index, row_problem)
+    source_row = pd.Series(np.arange(1, n + 1), index=raw.index, dtype="int64")
+    row_id = "row-" + source_row.astype("string")
+
+    if "household_id" in mapping:
+        table["household_id"] = _as_text(raw[mapping["household_id"]]).fillna(row_id)
+        id_from = f"column '{mapping['household_id']}'"
+    elif id_key is not None:
+        table["household_id"] = salted_hash(id_key, salt_used).fillna(row_id)
+        id_from = (f"salted SHA-256 of '{id_column}', whose values look like NIK/No. KK "
+                   f"(salt: {salt_source})")
+    elif hashed is not None:
+        table["household_id"] = hashed.fillna(row_id)
+        id_from = f"salted SHA-256 of '{key_column}' (salt: {salt_source})"
+    else:
+        table["household_id"] = row_id
+        id_from = "row number"
+    table["household_id"] = table["household_id"].astype("string")
+    table["source_row"] = source_row
+    warnings = [] if id_from == "row number" else _repeated_id_warning(table["household_id"], id_from)
+
+    no_text = pd.Series(pd.NA, index=raw.index, dtype="string")
+    code, code_note = no_text, no_text
+    if "village_code" in mapping:
+        code, code_note = _parse_codes(raw[mapping["village_code"]], source,
+                                       mapping["village_code"])
+    table["village_code"] = code
+    if "longitude" in mapping and "latitude" in mapping:
+        table["longitude"], table["latitude"] = _parse_coordinates(
+            raw[mapping["longitude"]], raw[mapping["latitude"]], problems, source,
+            (mapping["longitude"], mapping["latitude"]))
+    else:
+        table["longitude"] = np.nan
+        table["latitude"] = np.nan
+    has_point = table["longitude"].notna() & table["latitude"].notna()
+    problems.add("village_code", code_note.notna() & ~has_point,
+                 lambda i: code_note[i] + "; no coordinates to place the row instead")
+    problems.add("no_location", code.isna() & code_note.isna() & ~has_point
+                 & ~problems.has("coordinates"), "no village code and no coordinates")
+
+    desil_column = mapping["desil"]
+    desil_raw = raw[desil_column]
+    if not holds_numbers(desil_raw):
+        desil_raw = per_unique(desil_raw, _strip_desil_word)
+    if desil_raw.isna().all():
+        raise GeoInputError(f"column '{desil_column}' (desil) is empty in every row",
+                            source=source)
+    if not holds_numbers(desil_raw) and per_unique(desil_raw, to_number).isna().all():
+        raise GeoInputError(
+            f"column '{desil_column}' (desil) has no numbers: desil must be the welfare decile "
+            f"1–10 (a number, or e.g. 'Desil 3'); map the right column with --map desil=COLUMN",
+            source=source)
+    table["members"] = _parse_whole(raw[mapping["members"]], "members", 1, MEMBERS_MAX, problems)
+    table["desil"] = _parse_whole(desil_raw, "desil", 1, 10, problems)
+
+    unreadable = {}
+    for flag in (*DEPRIVATIONS, *PROGRAMMES):
+        if flag in mapping:
+            table[flag], count = _parse_flag(raw[mapping[flag]])
+            if count:
+                unreadable[flag] = count
+    wanted = [flag for flag in DEPRIVATIONS if flag not in mapping]
+    derived, derived_from = derive_deprivations(raw, rules, members=table["members"], flags=wanted)
+    for flag in (*DEPRIVATIONS, *PROGRAMMES):
+        if flag in derived:
+            table[flag] = derived[flag]
+        elif flag not in table:
+            table[flag] = pd.Series(pd.NA, index=raw.index, dtype="Int8")
+    table["problem"] = mask_id_numbers(problems.text)
+    table["code_note"] = mask_id_numbers(code_note)
+    table = table[list(OUTPUT_COLUMNS)].reset_index(drop=True)
+
+    used = set(mapping.values()) | {col for cols in derived_from.values() for col in cols}
+    report = {
+        "file": path.name,
+        **{key: info.get(key) for key in ("format", "sheet", "encoding", "delimiter") if key in info},
+        "rows_read": n,
+        "columns_mapped": dict(mapping),
+        "personal_columns_dropped": [str(col) for col in personal],
+        "id_number_columns_dropped": [str(col) for col in id_numbers],
+        "household_id_from": id_from,
+        "derived_flags": derived_from,
+        "flags_in_file": [flag for flag in (*DEPRIVATIONS, *PROGRAMMES) if flag in mapping],
+        "missing_flags": [flag for flag in (*DEPRIVATIONS, *PROGRAMMES)
+                          if flag not in mapping and flag not in derived_from],
+        "unreadable_flags": unreadable,
+        "unknown_columns": [str(col) for col in raw.columns if col not in used],
+        "codes_unusable": int(code_note.notna().sum()),
+        "rows_with_problem": int(table["problem"].notna().sum()),
+        "problems": problems.counts(),
+        "warnings": warnings,
+    }
+    return table, report

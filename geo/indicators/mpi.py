@@ -1,0 +1,401 @@
+"""Alkire–Foster multidimensional poverty (the method behind the global MPI), over people.
+
+Each household member carries the household's deprivations, so household size (``members``)
+weights every figure. A person's deprivation score is ``c_i = sum_j w_j g_ij``; the person is
+poor when ``c_i >= k``. From there (Alkire & Foster 2011):
+
+- ``H = q / n`` headcount ratio, ``A`` = mean score of the poor (intensity), ``M0 = H * A``;
+- censored headcount ``h_j`` = share of people who are poor *and* deprived in ``j``, so that
+  ``M0 = sum_j w_j h_j``; the contribution of ``j`` is ``w_j h_j / M0``;
+- ``vulnerable``: share with ``1/5 <= c_i < k``; ``severe``: share with ``c_i >= 1/2``.
+
+Scores are compared with the cut-offs exactly: weights and ``k`` become :class:`Fraction`
+and every score is an integer count of ``1/D``, ``D`` the least common multiple of the
+denominators, so ``1/6 + 1/6`` reaches ``k = 1/3`` without a float tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from geo.common.errors import GeoInputError
+from geo.households.schema import GLOBAL_MPI_K, SEVERE_FROM, VULNERABLE_FROM
+
+_MAX_UNITS = 2**53  # scores stay exact in int64 and in the float sums built from them
+
+
+@dataclass(frozen=True)
+class MPIResult:
+    """Alkire–Foster figures for one population; attribute names follow the paper.
+
+    Attributes
+    ----------
+    n : people in the measure (rows with every indicator missing are left out, see ``no_data``)
+    q : poor people (``c_i >= k``)
+    H, A, M0 : headcount ratio, intensity among the poor (0 when nobody is poor, so that
+        ``M0 = H * A`` still holds), adjusted headcount ratio; NaN when ``n`` is 0
+    vulnerable, severe : shares of ``n`` with ``1/5 <= c_i < k`` and with ``c_i >= 1/2``
+    censored : indicator -> censored headcount ``h_j``
+    contribution : indicator -> ``w_j h_j / M0`` (NaN when nobody is poor)
+    missing : indicator -> number of rows whose value was missing (counted as not deprived)
+    no_data : rows left out because every indicator was missing
+    k, weights : the cut-off and the weights used, as fractions written ``"1/6"``
+    """
+
+    n: float
+    q: float
+    H: float
+    A: float
+    M0: float
+    vulnerable: float
+    severe: float
+    censored: dict[str, float] = field(default_factory=dict)
+    contribution: dict[str, float] = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
+    no_data: int = 0
+    k: str = ""
+    weights: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable copy (NaN stays NaN; callers writing strict JSON map it to null)."""
+        return asdict(self)
+
+
+def as_fraction(value, *, name: str = "value") -> Fraction:
+    """An exact fraction from a Fraction, int, float, or a string such as ``"1/6"`` or ``"0.25"``.
+
+    Floats go through their shortest decimal text, then ``limit_denominator(10**6)``, so the
+    float ``1/6`` of a YAML/TOML config becomes exactly ``Fraction(1, 6)``.
+    """
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise GeoInputError(f"{name} must be a number, not {value!r}", source=name)
+    try:
+        text = str(value).strip()
+        return Fraction(text).limit_denominator(10**6)
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise GeoInputError(
+            f"{name} must be a number or a fraction such as 1/6, not {value!r}", source=name
+        ) from None
+
+
+def exact_weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
+    """Indicator weights as fractions that sum to exactly 1.
+
+    Decimals rounded by hand (``0.1667`` four times and ``0.0556`` six times) are snapped to the
+    nearby simple fractions (denominator <= 100) when those sum to exactly 1 and each moves by
+    less than 0.001; otherwise the weights must sum to 1 as given.
+
+    Raises
+    ------
+    GeoInputError
+        When there are no weights, a weight is negative, or they do not sum to 1.
+    """
+    if not weights:
+        raise GeoInputError(
+            "no indicator weights given: name at least one indicator", source="weights"
+        )
+    exact = {str(name): as_fraction(w, name=f"weight of {name}") for name, w in weights.items()}
+    negative = [name for name, w in exact.items() if w < 0]
+    if negative:
+        raise GeoInputError(
+            f"weights must not be negative: {', '.join(negative)}", source="weights"
+        )
+    if sum(exact.values()) == 1:
+        return exact
+    snapped = {name: w.limit_denominator(100) for name, w in exact.items()}
+    close = all(abs(snapped[name] - w) < Fraction(1, 1000) for name, w in exact.items())
+    if close and sum(snapped.values()) == 1:
+        return snapped
+    listing = ", ".join(f"{name}={float(w):g}" for name, w in exact.items())
+    raise GeoInputError(
+        f"indicator weights must sum to 1 but sum to {float(sum(exact.values())):.6g} ({listing}); "
+        "fix the weights, e.g. write them as fractions such as 1/6 and 1/18",
+        source="weights",
+    )
+
+
+def exact_k(k) -> Fraction:
+    """The poverty cut-off ``k`` as a fraction in (0, 1]."""
+    value = as_fraction(k, name="k")
+    if not 0 < value <= 1:
+        raise GeoInputError(f"the poverty cut-off k must be in (0, 1], got {k!r}", source="k")
+    return value
+
+
+def alkire_foster(
+    deprivations,
+    weights: Mapping[str, object],
+    k=GLOBAL_MPI_K,
+    people=None,
+    groups=None,
+) -> MPIResult | pd.DataFrame:
+    """Alkire–Foster MPI over people, for one population or per group.
+
+    Parameters
+    ----------
+    deprivations : DataFrame or 2-D array of 0/1 (NA allowed)
+        One row per household (or person); 1 = deprived. A DataFrame needs a column per weight
+        name; an array has its columns in the order of ``weights``.
+    weights : mapping indicator -> weight
+        Fractions, numbers or strings (``"1/6"``); must sum to 1.
+    k : the poverty cut-off, in (0, 1]; the global MPI's 1/3 by default.
+    people : array-like, optional
+        People per row (household ``members``); every row counts as one person when omitted.
+    groups : array-like, optional
+        Group label per row (e.g. village codes). A ``pd.Categorical`` gives one result row per
+        category, empty ones included; other labels give one row per label present, sorted.
+        Rows with a missing label are left out.
+
+    Returns
+    -------
+    MPIResult
+        Without ``groups``.
+    DataFrame
+        With ``groups``: indexed by group, columns ``mpi_people`` (n), ``mpi_poor_people`` (q),
+        ``mpi_h``, ``mpi_a``, ``mpi_m0``, ``mpi_vulnerable``, ``mpi_severe``, ``cens_<j>``,
+        ``contrib_<j>``. Rates are NaN for a group with nobody in the measure.
+
+    Notes
+    -----
+    Missing values: a missing indicator counts as *not deprived* for that row (a lower bound of
+    the score, so nobody is called poor on guessed data) and ``MPIResult.missing`` reports how
+    many rows it affected. A row with every indicator missing is left out of the measure
+    altogether (``no_data``) rather than counted as a non-poor person. Re-weighting the
+    remaining indicators per person (OPHI practice) would break ``M0 = sum_j w_j h_j``.
+
+    Examples
+    --------
+    >>> r = alkire_foster(np.array([[0, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 1], [0, 0, 0, 1]]),
+    ...                   {"a": 0.25, "b": 0.25, "c": 0.25, "d": 0.25}, k=0.5)
+    >>> r.H, r.A, r.M0
+    (0.5, 0.75, 0.375)
+    """
+    w = exact_weights(weights)
+    cutoff = exact_k(k)
+    names = list(w)
+    g, missing = _deprivation_matrix(deprivations, names)
+    n_rows = g.shape[0]
+    if groups is None:
+        codes, labels = np.zeros(n_rows, np.int64), None
+    else:
+        codes, labels = _group_codes(groups, n_rows)
+    sums = _sums(g, missing, w, cutoff, _people(people, n_rows), codes,
+                 1 if labels is None else len(labels))
+    table = mpi_from_sums(sums, w, cutoff)
+
+    if groups is None:
+        row = table.iloc[0]
+        has_data = ~missing.all(axis=1)
+        return MPIResult(
+            n=float(row["mpi_people"]), q=float(row["mpi_poor_people"]), H=float(row["mpi_h"]),
+            A=float(row["mpi_a"]), M0=float(row["mpi_m0"]),
+            vulnerable=float(row["mpi_vulnerable"]), severe=float(row["mpi_severe"]),
+            censored={j: float(row[f"cens_{j}"]) for j in names},
+            contribution={j: float(row[f"contrib_{j}"]) for j in names},
+            missing={j: int(missing[:, i].sum()) for i, j in enumerate(names)},
+            no_data=int((~has_data).sum()), k=str(cutoff),
+            weights={j: str(v) for j, v in w.items()},
+        )
+    table.index = labels
+    return table
+
+
+def mpi_sums(deprivations, weights: Mapping[str, object], k=GLOBAL_MPI_K, people=None,
+             codes=None, n_groups: int = 1) -> pd.DataFrame:
+    """Additive Alkire–Foster totals per group: the part of the MPI that can be summed.
+
+    Every MPI figure is a ratio of people counts, so a large registry can be measured in
+    pieces (files, Dask partitions): sum these tables element-wise, then call
+    :func:`mpi_from_sums`. With whole ``people`` the totals are integers held exactly in
+    float64 (below 2**53), so the pieces give bit-for-bit the figures of one pass.
+
+    Parameters
+    ----------
+    deprivations, weights, k, people : as in :func:`alkire_foster`.
+    codes : int array, optional
+        Group number (0 .. ``n_groups - 1``) of each row; ``-1`` leaves the row out. All rows
+        in group 0 when omitted.
+    n_groups : number of groups (rows of the result).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``mpi_people`` (n), ``mpi_poor_people`` (q), ``mpi_poor_units``
+        (sum of the poor people's scores in units of ``1/D``, see the module notes),
+        ``mpi_vulnerable_people``, ``mpi_severe_people`` and ``poor_<j>`` (people poor and
+        deprived in ``j``).
+    """
+    w = exact_weights(weights)
+    cutoff = exact_k(k)
+    g, missing = _deprivation_matrix(deprivations, list(w))
+    n_rows = g.shape[0]
+    codes = np.zeros(n_rows, np.int64) if codes is None else np.asarray(codes, dtype=np.int64)
+    if codes.shape != (n_rows,):
+        raise GeoInputError(f"groups must have one label per row ({n_rows})", source="groups")
+    return _sums(g, missing, w, cutoff, _people(people, n_rows), codes, n_groups)
+
+
+def mpi_from_sums(sums: pd.DataFrame, weights: Mapping[str, object], k=GLOBAL_MPI_K
+                  ) -> pd.DataFrame:
+    """The MPI figures from (summed) :func:`mpi_sums` totals; same index as ``sums``.
+
+    Columns ``mpi_people``, ``mpi_poor_people``, ``mpi_h``, ``mpi_a``, ``mpi_m0``,
+    ``mpi_vulnerable``, ``mpi_severe``, ``cens_<j>``, ``contrib_<j>`` (see
+    :func:`alkire_foster`).
+    """
+    w = exact_weights(weights)
+    _, scale = _integer_units(w, exact_k(k))
+    n = sums["mpi_people"].to_numpy(dtype=float)
+    q = sums["mpi_poor_people"].to_numpy(dtype=float)
+    poor_score = sums["mpi_poor_units"].to_numpy(dtype=float) / scale
+    with np.errstate(invalid="ignore", divide="ignore"):
+        H = q / n
+        A = poor_score / q
+        M0 = poor_score / n
+        vuln = sums["mpi_vulnerable_people"].to_numpy(dtype=float) / n
+        sev = sums["mpi_severe_people"].to_numpy(dtype=float) / n
+        cens = {j: sums[f"poor_{j}"].to_numpy(dtype=float) / n for j in w}
+        contrib = {j: float(w[j]) * cens[j] / M0 for j in w}
+    A = np.where(q > 0, A, np.where(n > 0, 0.0, np.nan))  # nobody poor: intensity 0 by convention
+    table = {
+        "mpi_people": n, "mpi_poor_people": q, "mpi_h": H, "mpi_a": A, "mpi_m0": M0,
+        "mpi_vulnerable": vuln, "mpi_severe": sev,
+        **{f"cens_{j}": v for j, v in cens.items()},
+        **{f"contrib_{j}": v for j, v in contrib.items()},
+    }
+    return pd.DataFrame(table, index=sums.index)
+
+
+def _sums(g, missing, w, cutoff, p, codes, n_groups) -> pd.DataFrame:
+    """Per-group totals from the 0/1 matrix; rows with ``codes < 0`` are left out."""
+    units, scale = _integer_units(w, cutoff)
+    has_data = ~missing.all(axis=1)
+    score = np.zeros(g.shape[0], dtype=np.int64)  # exact: integer multiples of 1/scale
+    for i, unit in enumerate(units):
+        score += unit * g[:, i]
+    poor = has_data & (score >= int(cutoff * scale))
+    vulnerable = has_data & ~poor & (score >= int(VULNERABLE_FROM * scale))
+    severe = has_data & (score >= int(SEVERE_FROM * scale))
+    keep = codes >= 0
+    if not keep.all():
+        codes, g, p, score = codes[keep], g[keep], p[keep], score[keep]
+        has_data, poor = has_data[keep], poor[keep]
+        vulnerable, severe = vulnerable[keep], severe[keep]
+
+    def total(weights_):
+        return np.bincount(codes, weights=weights_, minlength=n_groups)
+
+    poor_p = p * poor
+    table = {
+        "mpi_people": total(p * has_data),
+        "mpi_poor_people": total(poor_p),
+        "mpi_poor_units": total(poor_p * score),
+        "mpi_vulnerable_people": total(p * vulnerable),
+        "mpi_severe_people": total(p * severe),
+        **{f"poor_{j}": total(poor_p * g[:, i]) for i, j in enumerate(w)},
+    }
+    return pd.DataFrame(table)
+
+
+def _integer_units(weights: dict[str, Fraction], k: Fraction) -> tuple[np.ndarray, int]:
+    """Weights as integer multiples of ``1/scale``, where every cut-off is a whole number too."""
+    dens = [v.denominator for v in weights.values()]
+    scale = math.lcm(*dens, k.denominator, VULNERABLE_FROM.denominator, SEVERE_FROM.denominator)
+    if scale > _MAX_UNITS:
+        raise GeoInputError(
+            "the weights' fractions are too fine to compare exactly (common denominator "
+            f"{scale}); round them to simpler fractions such as 1/6 or 1/18",
+            source="weights",
+        )
+    return np.array([int(v * scale) for v in weights.values()], dtype=np.int64), scale
+
+
+def _deprivation_matrix(deprivations, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 int8 matrix (missing -> 0) and the boolean mask of missing values."""
+    if isinstance(deprivations, pd.DataFrame):
+        absent = [j for j in names if j not in deprivations.columns]
+        if absent:
+            raise GeoInputError(
+                f"indicator(s) {', '.join(absent)} named in the weights are not columns of the "
+                "household table; add the column or remove the indicator from the weights",
+                source="weights",
+            )
+        columns = [deprivations[j] for j in names]
+    else:
+        array = np.asarray(deprivations, dtype=float, order="F")
+        if array.ndim != 2 or array.shape[1] != len(names):
+            raise GeoInputError(
+                f"deprivation array must have one column per weight ({len(names)}), "
+                f"got shape {array.shape}",
+                source="deprivations",
+            )
+        columns = None
+    if columns is not None:
+        array = np.empty((len(deprivations), len(names)), order="F")
+        for i, (name, column) in enumerate(zip(names, columns)):
+            numbers = pd.to_numeric(column, errors="coerce")
+            array[:, i] = numbers.to_numpy(dtype=float, na_value=np.nan)
+            unreadable = np.isnan(array[:, i]) & column.notna().to_numpy()
+            if unreadable.any():
+                row = int(np.nonzero(unreadable)[0][0])
+                raise GeoInputError(
+                    f"deprivation flags must be 0 or 1 (1 = deprived); {name} has "
+                    f"{_shown(column.iloc[row])} in row {row + 1}",
+                    source=name,
+                )
+    deprived = array == 1
+    missing = np.isnan(array)
+    bad = ~(deprived | missing | (array == 0))
+    if bad.any():
+        row, col = (int(i[0]) for i in np.nonzero(bad))
+        raise GeoInputError(
+            f"deprivation flags must be 0 or 1 (1 = deprived); {names[col]} has "
+            f"{array[row, col]:g} in row {row + 1}",
+            source=names[col],
+        )
+    return deprived.view(np.int8), missing
+
+
+def _shown(value) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _people(people, n_rows: int) -> np.ndarray:
+    if people is None:
+        return np.ones(n_rows)
+    p = pd.to_numeric(pd.Series(people, copy=False), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    if p.shape != (n_rows,):
+        raise GeoInputError(f"people must have one value per row ({n_rows}), got {p.shape}",
+                            source="members")
+    bad = ~np.isfinite(p) | (p < 0)
+    if bad.any():
+        row = int(np.nonzero(bad)[0][0])
+        raise GeoInputError(
+            f"household members must be a number >= 0; row {row + 1} has {p[row]:g}",
+            source="members",
+        )
+    return p
+
+
+def _group_codes(groups, n_rows: int) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(groups, pd.Categorical) or isinstance(
+        getattr(groups, "dtype", None), pd.CategoricalDtype
+    ):
+        cat = pd.Categorical(groups)
+        codes, labels = cat.codes.astype(np.int64), pd.Index(cat.categories)
+    else:
+        codes, labels = pd.factorize(pd.Series(groups, copy=False), sort=True)
+        codes = codes.astype(np.int64)
+    if codes.shape != (n_rows,):
+        raise GeoInputError(f"groups must have one label per row ({n_rows})", source="groups")
+    return codes, pd.Index(labels)

@@ -1,0 +1,403 @@
+"""Join households to villages by code and by location, accounting for every input row.
+
+Each row gets exactly one ``outcome``:
+
+``matched_code``
+    the village code is in the boundary layer (and the point, if any, lies in that village);
+``matched_location``
+    no usable code, but the point lies in a village (a code ingest could not use, kept in
+    ``code_note``, is named in the reason);
+``matched_code_location_disagree``
+    the code names a village of the layer and the point lies outside it (in another village or
+    in none); ``prefer`` decides which wins (the code when the point is in no village);
+``unknown_code``
+    a code that is not in the layer, and no point that lies in a village;
+``outside_villages``
+    no code, and the point lies outside every village;
+``no_code_no_location``
+    neither a code nor coordinates;
+``invalid``
+    the ingest step gave the row a ``problem`` (kept as the reason);
+``duplicate_household``
+    a later valid row with the same ``household_id`` (the first valid one is kept).
+
+Points are located in bulk with shapely's prepared ``intersects_xy`` (the boundary counts as
+inside), village by village over the points in that village's bounding box, found by binary
+search in the points sorted by longitude. This avoids building a GEOS point per household, which
+is what dominates ``STRtree``/``geopandas.sjoin`` at a million rows (about 2.5 times slower here).
+A point on a border shared by two villages belongs to both; unless its code names one of them,
+the smaller village code wins, so the result never depends on row order. A village layer without
+polygons (codes only) cannot place a point: coordinates are then ignored and rows are matched by
+code alone.
+
+Reasons never quote a cell: codes appear normalised (``PP.KK.CC.VVVV``), a code that could not
+be used is described (``code_note``), coordinates are never printed, and any run of 11+ digits
+left in a text is masked (:func:`geo.common.privacy.mask_id_numbers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+
+from geo.common.errors import GeoInputError
+from geo.common.privacy import mask_id_numbers
+
+MATCHED: tuple[str, ...] = ("matched_code", "matched_location", "matched_code_location_disagree")
+PROBLEMS: tuple[str, ...] = (
+    "matched_code_location_disagree",
+    "unknown_code",
+    "outside_villages",
+    "no_code_no_location",
+    "invalid",
+    "duplicate_household",
+)
+OUTCOMES: tuple[str, ...] = MATCHED + PROBLEMS[1:]
+PREFER = ("code", "location")
+MAX_EXAMPLES = 5
+_NONE = np.iinfo(np.int64).max
+_CODE = {name: i for i, name in enumerate(OUTCOMES)}
+
+
+@dataclass
+class Reconciliation:
+    """Where every input row went.
+
+    Attributes
+    ----------
+    rows_in : rows in the household table
+    outcomes : outcome -> row count; every outcome is present and the counts sum to ``rows_in``
+    examples : for each problem outcome, up to five ``{source_row, reason, village_code}``
+        (the code as given); never a name, id number, address or coordinate
+    """
+
+    rows_in: int
+    outcomes: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[dict]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """``{"rows_in", "outcomes", "examples"}`` with plain Python values (JSON-ready)."""
+        return {
+            "rows_in": int(self.rows_in),
+            "outcomes": {k: int(v) for k, v in self.outcomes.items()},
+            "examples": {k: [dict(e) for e in v] for k, v in self.examples.items()},
+        }
+
+
+def join_households(
+    households: pd.DataFrame, villages: gpd.GeoDataFrame, *, prefer: str = "code"
+) -> tuple[pd.DataFrame, Reconciliation]:
+    """Assign each household to a village and say why for every row.
+
+    Parameters
+    ----------
+    households : the canonical household table (``geo.households.read.read_households``).
+        ``village_code``, ``longitude``/``latitude`` (WGS 84), ``household_id``, ``problem``,
+        ``code_note`` (why a given code was unusable) and ``source_row`` are used; an absent one
+        counts as empty (``source_row`` as 1..n).
+    villages : the canonical village layer (``village_code`` + polygons). Any CRS; the points
+        are transformed to it. ``geometry`` may be absent or empty (code matching only: the
+        coordinates are then not used).
+    prefer : ``"code"`` (default) or ``"location"``: which village wins when both are known and
+        disagree.
+
+    Returns
+    -------
+    joined : DataFrame
+        The input rows in input order with ``village_code`` replaced by the assigned village
+        (``<NA>`` unless matched), plus ``village_code_given``, ``outcome`` (categorical over
+        :data:`OUTCOMES`) and ``reason`` (``<NA>`` for a clean match).
+    Reconciliation
+        Counts per outcome and examples of each problem.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely import box
+    >>> villages = gpd.GeoDataFrame({"village_code": ["35.73.01.1001"]},
+    ...                             geometry=[box(112.0, -8.0, 112.1, -7.9)], crs=4326)
+    >>> hh = pd.DataFrame({"household_id": ["a", "b"], "village_code": [None, "35.73.01.1001"],
+    ...                    "longitude": [112.05, None], "latitude": [-7.95, None]})
+    >>> joined, rec = join_households(hh, villages)
+    >>> joined["outcome"].tolist()
+    ['matched_location', 'matched_code']
+    """
+    if prefer not in PREFER:
+        raise GeoInputError(f"prefer must be 'code' or 'location', not {prefer!r}", source="prefer")
+    n = len(households)
+    codes, polygons, polygon_code = _layer(villages)
+
+    given = _string_column(households, "village_code")
+    source_row = (
+        _float_column(households, "source_row", n)
+        if "source_row" in households.columns else np.arange(1, n + 1, dtype=float)
+    )
+    problem = _string_column(households, "problem")
+    code_note = _string_column(households, "code_note")
+    invalid = problem.notna().to_numpy()
+    duplicate, first_row = _duplicates(households, invalid, source_row)
+    active = ~invalid & ~duplicate
+
+    has_code = given.notna().to_numpy()
+    code_idx = code_index(given, codes)
+
+    x = _float_column(households, "longitude", n)
+    y = _float_column(households, "latitude", n)
+    point_given = np.isfinite(x) & np.isfinite(y)
+    has_point = point_given & (len(polygons) > 0)  # no polygons: a point cannot be placed
+    located = np.full(n, -1, dtype=np.int64)
+    claim_holds = np.zeros(n, dtype=bool)
+    todo = np.nonzero(active & has_point)[0]
+    if len(todo) and len(polygons):
+        px, py = _to_layer_crs(x[todo], y[todo], villages)
+        located[todo], claim_holds[todo] = _locate(px, py, code_idx[todo], polygons, polygon_code)
+
+    known = code_idx >= 0
+    in_village = located >= 0
+    disagree = active & known & has_point & ~claim_holds
+    conditions = [
+        invalid,
+        duplicate,
+        disagree,
+        active & known,
+        active & in_village,
+        active & has_code,
+        active & has_point,
+    ]
+    choices = [
+        "invalid",
+        "duplicate_household",
+        "matched_code_location_disagree",
+        "matched_code",
+        "matched_location",
+        "unknown_code",
+        "outside_villages",
+    ]
+    outcome = np.select(
+        conditions, [_CODE[c] for c in choices], default=_CODE["no_code_no_location"]
+    ).astype(np.int8)
+
+    by_code = np.isin(outcome, [_CODE["matched_code"], _CODE["matched_code_location_disagree"]])
+    use_location = disagree & in_village & (prefer == "location")
+    by_location = (outcome == _CODE["matched_location"]) | use_location
+    assigned = np.where(by_location, located, np.where(by_code, code_idx, -1))
+    reason = _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer,
+                      code_note, point_given & ~has_point)
+
+    joined = households.copy(deep=False)
+    joined["village_code"] = pd.Series(_take(codes, assigned), index=households.index)
+    joined["village_code_given"] = given
+    joined["outcome"] = pd.Categorical.from_codes(outcome, categories=OUTCOMES)
+    joined["reason"] = reason
+    return joined, _reconciliation(outcome, source_row, reason, given)
+
+
+def code_index(values: pd.Series, codes) -> np.ndarray:
+    """Position of each value in ``codes`` (unique strings), ``-1`` when missing or absent.
+
+    Arrow's hash lookup: about ten times faster than ``pd.Index.get_indexer`` on a million codes.
+    """
+    array = pa.array(pd.Series(values, copy=False).astype("string").array)
+    found = pc.index_in(array, value_set=pa.array(list(codes), type=array.type))
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def rejected_rows(joined: pd.DataFrame) -> pd.DataFrame:
+    """One row per input row that was not used: ``source_row``, ``outcome``, ``reason``.
+
+    Safe to offer for download: no household id, name, address or coordinate.
+    """
+    used = joined["outcome"].isin(MATCHED).to_numpy()
+    out = joined.loc[~used, ["source_row", "outcome", "reason"]].copy()
+    out["outcome"] = out["outcome"].astype("string")
+    return out.reset_index(drop=True)
+
+
+def _layer(villages) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted unique village codes, the usable polygons, and each polygon's index in the codes."""
+    if "village_code" not in villages.columns:
+        raise GeoInputError(
+            "the village layer has no village_code column; "
+            "read it with geo.boundaries.read.read_villages",
+            source="village_code",
+        )
+    code = villages["village_code"].astype("string")
+    codes = np.array(sorted(code.dropna().unique().tolist()), dtype=object)
+    if not isinstance(villages, gpd.GeoDataFrame) or villages.active_geometry_name is None:
+        return codes, np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
+    geoms = villages.geometry.to_numpy()
+    usable = code.notna().to_numpy() & ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    polygon_code = code_index(code[usable], codes)
+    return codes, geoms[usable], polygon_code.astype(np.int64)
+
+
+def _locate(x, y, claim, polygons, polygon_code) -> tuple[np.ndarray, np.ndarray]:
+    """Village index of each point (smallest code on shared borders, -1 if none) and whether
+    the point lies in (or on the border of) the village its code claims."""
+    order = np.argsort(x, kind="stable")
+    xs, ys = x[order], y[order]
+    bounds = shapely.bounds(polygons)
+    start = np.searchsorted(xs, bounds[:, 0], side="left")
+    stop = np.searchsorted(xs, bounds[:, 2], side="right")
+    shapely.prepare(polygons)
+    hits_point, hits_polygon, hits_count = [], [], []
+    for j in np.nonzero(stop > start)[0]:
+        a, b = start[j], stop[j]
+        band_y = ys[a:b]
+        candidates = np.flatnonzero((band_y >= bounds[j, 1]) & (band_y <= bounds[j, 3]))
+        if len(candidates):
+            hit = shapely.intersects_xy(polygons[j], xs[a:b][candidates], band_y[candidates])
+            inside = candidates[hit]
+            hits_point.append(inside + a)
+            hits_polygon.append(j)
+            hits_count.append(len(inside))
+    located = np.full(len(x), _NONE, dtype=np.int64)
+    holds = np.zeros(len(x), dtype=bool)
+    if hits_point:
+        point_i = order[np.concatenate(hits_point)]
+        village = np.repeat(polygon_code[hits_polygon], hits_count)
+        np.minimum.at(located, point_i, village)
+        holds[point_i[claim[point_i] == village]] = True
+    located[located == _NONE] = -1
+    return located, holds
+
+
+def _to_layer_crs(x, y, villages) -> tuple[np.ndarray, np.ndarray]:
+    crs = getattr(villages, "crs", None)
+    if crs is None or crs.equals("EPSG:4326", ignore_axis_order=True):
+        return x, y
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(x, y)
+
+
+def _duplicates(households, invalid, source_row) -> tuple[np.ndarray, np.ndarray]:
+    """Later valid repeats of a household_id, and the source row of the kept first one."""
+    n = len(households)
+    duplicate = np.zeros(n, dtype=bool)
+    first_row = np.full(n, np.nan)
+    if "household_id" not in households.columns:
+        return duplicate, first_row
+    hid = households["household_id"].astype("string")
+    candidates = np.nonzero(~invalid & hid.notna().to_numpy())[0]
+    if not len(candidates):
+        return duplicate, first_row
+    ids = hid.iloc[candidates]
+    repeat = ids.duplicated(keep="first").to_numpy()
+    if repeat.any():
+        kept = pd.Series(source_row[candidates[~repeat]], index=ids[~repeat].to_numpy())
+        duplicate[candidates[repeat]] = True
+        first_row[candidates[repeat]] = kept.reindex(ids[repeat].to_numpy()).to_numpy()
+    return duplicate, first_row
+
+
+def _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer, code_note,
+             point_unused) -> pd.Series:
+    """A short, personal-data-free reason per row (``<NA>`` for a clean match).
+
+    Texts are built only for the rows that need them, so a clean 1M-row join pays nothing.
+    ``point_unused``: coordinates given but the layer has no polygons to place them.
+    """
+    rows, texts = [], []
+    code = given
+
+    def put(mask, make):
+        if mask.any():
+            where = np.nonzero(mask)[0]
+            made = make(mask).to_numpy(dtype=object, na_value=None) if callable(make) else None
+            rows.append(where)
+            texts.append(made if made is not None else np.full(len(where), make, dtype=object))
+
+    def unknown(m):
+        return "village code " + code[m] + " is not in the boundary layer"
+
+    def first(m):
+        return "household_id already used in source row " + pd.Series(
+            first_row[m], index=given.index[m]).astype("Int64").astype("string")
+
+    def lies_in(m):
+        where = pd.Series(codes[located[m]], index=given.index[m], dtype="string")
+        return "village code " + code[m] + " but the point lies in " + where + f"; {prefer} used"
+
+    def is_(name):
+        return outcome == _CODE[name]
+
+    noted = code_note.notna().to_numpy()
+
+    def note(m):
+        return code_note[m]
+
+    put(is_("invalid"), lambda m: problem[m])
+    put(is_("duplicate_household"), first)
+    put(is_("unknown_code") & ~has_point, unknown)
+    put(is_("unknown_code") & has_point,
+        lambda m: unknown(m) + "; the point is outside every village too")
+    put(is_("matched_location") & code.notna().to_numpy(),
+        lambda m: unknown(m) + "; matched by location")
+    put(is_("matched_location") & noted, lambda m: note(m) + "; matched by location")
+    put(is_("outside_villages") & ~noted, "no village code and the point is outside every village")
+    put(is_("outside_villages") & noted,
+        lambda m: note(m) + "; the point is outside every village too")
+    no_place = is_("no_code_no_location")
+    unused = "coordinates not used: the village layer has no polygons"
+    put(no_place & ~noted & ~point_unused, "no village code and no coordinates")
+    put(no_place & ~noted & point_unused, "no village code; " + unused)
+    put(no_place & noted & ~point_unused, lambda m: note(m) + "; no coordinates")
+    put(no_place & noted & point_unused, lambda m: note(m) + "; " + unused)
+    disagree = is_("matched_code_location_disagree")
+    put(disagree & (located < 0),
+        lambda m: "village code " + code[m] + " but the point is outside every village; code used")
+    put(disagree & (located >= 0), lies_in)
+    index = np.full(len(outcome), -1, dtype=np.int64)
+    if rows:
+        index[np.concatenate(rows)] = np.arange(sum(len(r) for r in rows))
+    reasons = pd.Series(_take(np.concatenate(texts) if texts else [], index), index=given.index)
+    return mask_id_numbers(reasons) if rows else reasons
+
+
+def _reconciliation(outcome, source_row, reason, given) -> Reconciliation:
+    counts = np.bincount(outcome, minlength=len(OUTCOMES))
+    examples: dict[str, list[dict]] = {}
+    for name in PROBLEMS:
+        rows = np.nonzero(outcome == _CODE[name])[0][:MAX_EXAMPLES]
+        examples[name] = [
+            {
+                "source_row": None if np.isnan(source_row[i]) else int(source_row[i]),
+                "reason": None if pd.isna(reason.iloc[i]) else str(reason.iloc[i]),
+                "village_code": (None if pd.isna(given.iloc[i])
+                                 else str(mask_id_numbers([given.iloc[i]]).iloc[0])),
+            }
+            for i in rows
+        ]
+    return Reconciliation(
+        rows_in=len(outcome),
+        outcomes={name: int(counts[i]) for i, name in enumerate(OUTCOMES)},
+        examples=examples,
+    )
+
+
+def _take(codes: np.ndarray, index: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """``codes[index]`` as a string array, ``<NA>`` where ``index`` is -1 (Arrow take: no
+    million-element Python object array on the way)."""
+    taken = pa.array(list(codes), type=pa.large_string()).take(pa.array(index, mask=index < 0))
+    return pd.arrays.ArrowStringArray(taken)
+
+
+def _string_column(df: pd.DataFrame, name: str) -> pd.Series:
+    """A string column with empty text as ``<NA>``; all ``<NA>`` when the column is absent."""
+    if name not in df.columns:
+        return pd.Series(pd.NA, index=df.index, dtype="string")
+    column = df[name].astype("string")
+    return column.mask((column == "").fillna(False).astype(bool), pd.NA)
+
+
+def _float_column(df: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name not in df.columns:
+        return np.full(n, np.nan)
+    return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)

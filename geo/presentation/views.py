@@ -1,0 +1,159 @@
+"""The tables and choices the app's pages show, built from the analysed villages.
+
+Which villages a district filter keeps, which columns the ranked table has and in what order,
+which villages are in a pocket, how the robustness figures line up with the ranking: these are
+decisions about the data, so they live here (tested without a browser) and the pages only draw
+what these functions return. Stored values stay as they are; translating them for the screen
+is :func:`geo.presentation.i18n.translate_values`'s job.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.households.schema import DEPRIVATIONS, PROGRAMMES
+
+ALL_DISTRICTS = "*"
+RANKED_COLUMNS = ("rank", "village_code", "village_name", "district_name", "score",
+                  "in_focus_list", "focus_reason", "quadrant", "pocket")
+PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
+    "indicators": ("people", "desil1_households", "desil1_share", "desil14_households",
+                   "desil14_share", "mpi_h", "mpi_a", "mpi_m0", "poor_unreached"),
+    "mpi_breakdown": tuple(f"contrib_{d}" for d in DEPRIVATIONS),
+    "coverage": tuple(f"cov_{p.removeprefix('recv_')}" for p in PROGRAMMES)
+    + ("exclusion_rate", "inclusion_error"),
+}
+_NOT_MAPPABLE = {"geometry", "source_row", "neighbours", "index"}
+
+
+def numeric_indicators(villages: pd.DataFrame) -> list[str]:
+    """Indicator columns a planner may map: numeric, not identifiers or test statistics."""
+    return [c for c in villages.columns
+            if c not in _NOT_MAPPABLE and not str(c).startswith(("lisa_", "gi_"))
+            and pd.api.types.is_numeric_dtype(villages[c])
+            and not pd.api.types.is_bool_dtype(villages[c])]
+
+
+def district_column(villages: pd.DataFrame) -> str:
+    """``district_name`` when the boundary file had names, else ``district_code``."""
+    if "district_name" in villages and villages["district_name"].notna().any():
+        return "district_name"
+    return "district_code"
+
+
+def districts(villages: pd.DataFrame) -> list[str]:
+    """The districts to filter by, sorted (names when known, else codes)."""
+    return sorted(villages[district_column(villages)].dropna().astype(str).unique())
+
+
+def in_district(villages: pd.DataFrame, district: str = ALL_DISTRICTS) -> pd.DataFrame:
+    """The villages of one district (``"*"``: all)."""
+    if district == ALL_DISTRICTS:
+        return villages
+    column = district_column(villages)
+    return villages[villages[column].astype("string").fillna("") == district]
+
+
+def village_choices(villages: pd.DataFrame) -> dict[str, str]:
+    """``{village_code: "name — district (code)"}`` for select boxes, ordered by code."""
+    frame = villages.sort_values("village_code")
+    district = (frame["district_name"] if "district_name" in frame
+                else frame.get("district_code", pd.Series([None] * len(frame), index=frame.index)))
+    return {
+        str(code): f"{name} — {dist} ({code})" if not pd.isna(dist) else f"{name} ({code})"
+        for code, name, dist in zip(frame["village_code"], frame["village_name"], district)
+    }
+
+
+def with_values(shapes: pd.DataFrame, villages: pd.DataFrame, columns) -> pd.DataFrame:
+    """Display shapes of the given villages with some of their columns joined on.
+
+    ``shapes`` is the simplified layer (:func:`geo.presentation.display.simplify_for_display`), which
+    does not change when the ranking does; ``villages`` the current analysed table (possibly
+    filtered). Only shapes of villages in ``villages`` are kept, in the shapes' order.
+    """
+    columns = [c for c in dict.fromkeys(columns) if c in villages and c != "village_code"]
+    lookup = pd.DataFrame(villages[["village_code", *columns]]).drop_duplicates("village_code")
+    drawn = shapes[shapes["village_code"].isin(lookup["village_code"])]
+    drawn = drawn.drop(columns=[c for c in columns if c in drawn])
+    merged = drawn.merge(lookup, on="village_code", how="left")
+    return merged.set_axis(drawn.index) if len(merged) == len(drawn) else merged
+
+
+def profile_rows(row: pd.Series, group: str) -> list[str]:
+    """The columns of one profile box (:data:`PROFILE_GROUPS`, or ``why`` = score parts)."""
+    if group == "why":
+        return [c for c in row.index if str(c).startswith("why_")]
+    return [c for c in PROFILE_GROUPS[group] if c in row.index]
+
+
+def ranked_table(villages: pd.DataFrame, indicators=()) -> pd.DataFrame:
+    """The priority table: villages by rank (unranked last), the focus columns, then the
+    config's indicators."""
+    ranked = villages.sort_values(["rank", "village_code"], na_position="last")
+    columns = [c for c in dict.fromkeys((*RANKED_COLUMNS, *indicators)) if c in ranked]
+    return pd.DataFrame(ranked[columns]).reset_index(drop=True)
+
+
+def focus_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a ranked table that are in the focus list (what "download the list" gives)."""
+    return table[table["in_focus_list"].fillna(False).astype(bool)]
+
+
+def robustness_table(villages: pd.DataFrame, stability: pd.DataFrame, limit: int = 50) -> pd.DataFrame:
+    """Villages that entered the focus list in at least one weight draw, most often first."""
+    ranked = villages.sort_values(["rank", "village_code"], na_position="last")
+    merged = pd.DataFrame(ranked[["village_code", "village_name"]]).merge(
+        stability.drop(columns=["rank", "in_focus_list"], errors="ignore"), on="village_code")
+    shown = merged[merged["in_focus_share"] > 0]
+    return shown.sort_values("in_focus_share", ascending=False, kind="stable").head(limit) \
+        .reset_index(drop=True)
+
+
+def stability_counts(stability: pd.DataFrame) -> dict[str, int]:
+    """How many villages are ``solid in``, ``depends on weights``, ``solid out``."""
+    counts = stability["stability"].value_counts()
+    return {label: int(counts.get(label, 0))
+            for label in ("solid in", "depends on weights", "solid out")}
+
+
+def pocket_table(villages: pd.DataFrame, variable: str) -> pd.DataFrame:
+    """Villages in a poverty pocket (High-High), highest value of the pocket variable first."""
+    columns = [c for c in ("village_code", "village_name", district_column(villages), "pocket",
+                           "hotspot", variable, "lisa_p", "rank", "score", "in_focus_list")
+               if c in villages]
+    columns = list(dict.fromkeys(columns))
+    pockets = villages.loc[villages["pocket"].astype("string").fillna("") == "HH", columns]
+    return pd.DataFrame(pockets).sort_values(variable, ascending=False).reset_index(drop=True)
+
+
+def pocket_counts(villages: pd.DataFrame, order) -> pd.DataFrame:
+    """``pocket``, ``count`` in the conventional order (only labels that occur)."""
+    counts = villages["pocket"].astype("string").fillna("no_data").value_counts()
+    present = [p for p in order if p in counts]
+    return pd.DataFrame({"pocket": present, "count": [int(counts[p]) for p in present]})
+
+
+def neighbour_table(near: pd.DataFrame) -> pd.DataFrame:
+    """The pilot's neighbours, best ranked first (or by code without a ranking)."""
+    columns = [c for c in ("village_code", "village_name", "district_name", "rank", "score")
+               if c in near]
+    key = "rank" if "rank" in columns else "village_code"
+    return pd.DataFrame(near[columns]).sort_values(key, na_position="last").reset_index(drop=True)
+
+
+def pin_table(pins) -> pd.DataFrame:
+    """The pins of a focus config as rows (village, in/out, reason, who)."""
+    return pd.DataFrame([{"village_code": p.village_code, "action": p.action, "reason": p.reason,
+                          "by": p.by} for p in pins])
+
+
+def public_rejected(rejected: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Rejected rows safe to show and download: row number, outcome, reason — nothing personal."""
+    if rejected is None:
+        return None
+    from geo.common.privacy import drop_personal
+
+    keep = [c for c in ("source_row", "outcome", "reason") if c in rejected]
+    public, _ = drop_personal(rejected[keep])
+    return public.reset_index(drop=True)

@@ -1,0 +1,2 @@
+"""Scale-out back ends: the household side on a Dask cluster, with the same results.
+"""

@@ -1,0 +1,223 @@
+"""The real app in headless Chromium: maps draw, clicks work, weights reorder, nothing leaves localhost.
+
+Starts ``streamlit run app.py`` on a free port and drives it with Playwright (Debian's
+``/usr/bin/chromium``). Every request of every frame (the map lives in streamlit-folium's
+iframe) is recorded; only localhost, ``data:`` and ``blob:`` are allowed. Screenshots go to
+``tests/screenshots/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from bench_app import start_app  # noqa: E402  (one way to start the app, shared with the benchmark)
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "tests" / "screenshots"
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+DEMO_VILLAGES = 48  # data/boundaries/demo_README.md
+XSS = "<img src=x onerror=alert(1)>"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    workspace = str(tmp_path_factory.mktemp("workspace"))
+    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    try:
+        server, url = start_app({"POVERTY_MAP_WORKSPACE": workspace}, log)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def session(browser):
+    """A fresh browser context (= a fresh app session) recording every request and dialog."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    dialogs: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield page, requests, dialogs
+    context.close()
+    outside = [u for u in requests if not _local(u)]
+    assert requests and not outside, f"requests left localhost: {outside[:10]}"
+
+
+def _local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob") or parsed.hostname in ("localhost", "127.0.0.1")
+
+
+def _open(page, url: str, text: str):
+    """Go to a page and wait until the script has drawn ``text``."""
+    page.goto(url)
+    page.get_by_text(text, exact=False).first.wait_for(timeout=90_000)
+
+
+def _settle(page) -> None:
+    """Let the script run finish drawing (for screenshots)."""
+    try:
+        page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=30_000)
+    except sync_api.TimeoutError:
+        pass
+    page.wait_for_timeout(1000)
+
+
+def _map_paths(page, minimum: int = 1):
+    frame = page.frame_locator(MAP_FRAME).first
+    paths = frame.locator("path.leaflet-interactive")
+    paths.nth(minimum - 1).wait_for(timeout=60_000)
+    return frame, paths
+
+
+NAV_ID = ["Ringkasan", "Peta", "Prioritas", "Kantong Kemiskinan", "Area Percontohan", "Data",
+          "Ekspor"]
+NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Data", "Export"]
+
+
+def _nav_titles(page) -> list[str]:
+    links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink'] a")
+    links.first.wait_for(timeout=30_000)
+    return [links.nth(i).inner_text().strip() for i in range(links.count())]
+
+
+def test_map_draws_villages_and_a_click_shows_the_profile(app_url, session):
+    page, requests, _ = session
+    _open(page, f"{app_url}/Peta", "Profil desa")  # the server's first session: a deep link
+    assert _nav_titles(page) == NAV_ID  # not the files of a pages/ folder ("app", ...)
+    frame, paths = _map_paths(page, DEMO_VILLAGES)
+    assert paths.count() == DEMO_VILLAGES
+    page.screenshot(path=str(SHOTS / "map.png"), full_page=True)
+
+    village = paths.nth(7)
+    village.hover()
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10_000)
+    hovered_name = tooltip.locator("td").first.inner_text().strip()
+    assert hovered_name
+    village.click()
+    heading = page.locator("h4").filter(has_text=hovered_name).first
+    heading.wait_for(timeout=30_000)
+    page.get_by_text("Mengapa (kontribusi skor)").wait_for(timeout=30_000)
+    _settle(page)
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "map_profile.png"), full_page=True)
+    assert any("/app/static/leaflet/leaflet.js" in u for u in requests)
+
+
+def _first_ranked_code(page) -> str:
+    cell = page.locator("[data-testid='stDataFrame']").first.locator("#glide-cell-1-0")
+    cell.wait_for(state="attached", timeout=30_000)
+    return cell.inner_text().strip()
+
+
+def test_changing_a_weight_reorders_the_priority_table(app_url, session):
+    page, _, _ = session
+    _open(page, f"{app_url}/Prioritas", "Peringkat desa")
+    before = _first_ranked_code(page)
+    sliders = page.locator("[data-testid='stSlider'] input[type='range']")
+    assert sliders.count() == 4  # the default config's four indicators
+    # weight only "Ruta desil 1" (desil-1 households, a count): large villages come first
+    for i in range(4):
+        sliders.nth(i).focus()
+        page.keyboard.press("End" if i == 2 else "Home")
+        page.wait_for_timeout(800)
+    page.wait_for_function(
+        "code => document.querySelector('#glide-cell-1-0') && "
+        "document.querySelector('#glide-cell-1-0').innerText.trim() !== code",
+        arg=before, timeout=30_000)
+    after = _first_ranked_code(page)
+    assert after != before
+    _settle(page)
+    page.screenshot(path=str(SHOTS / "priority.png"), full_page=True)
+
+
+def test_pages_render_without_errors(app_url, session):
+    page, _, _ = session
+    for path, text in (("", "Langkah berikutnya"), ("Kantong_Kemiskinan", "Desa dalam kantong"),
+                       ("Area_Percontohan", "Calon perluasan"), ("Data", "Rekonsiliasi"),
+                       ("Ekspor", "Siapkan berkas")):
+        _open(page, f"{app_url}/{path}", text)
+        if path in ("Kantong_Kemiskinan", "Area_Percontohan"):
+            _map_paths(page)
+        _settle(page)
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        page.screenshot(path=str(SHOTS / f"page_{path or 'overview'}.png"), full_page=True)
+
+
+def test_sidebar_titles_are_translated(app_url, session):
+    page, _, _ = session
+    _open(page, app_url, "Langkah berikutnya")
+    assert _nav_titles(page) == NAV_ID  # not "app", not file names
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_text("What to do next").wait_for(timeout=30_000)
+    page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stPageLink'] a\")]"
+                           ".some(a => a.innerText.trim() === 'Overview')", timeout=30_000)
+    assert _nav_titles(page) == NAV_EN
+    _settle(page)
+    page.screenshot(path=str(SHOTS / "overview_en.png"), full_page=True)
+
+
+def test_uploaded_names_show_as_text(app_url, session, tmp_path):
+    page, _, dialogs = session
+    squares = [[[117.40, 0.10], [117.41, 0.10], [117.41, 0.11], [117.40, 0.11], [117.40, 0.10]],
+               [[117.41, 0.10], [117.42, 0.10], [117.42, 0.11], [117.41, 0.11], [117.41, 0.10]]]
+    features = [{"type": "Feature",
+                 "properties": {"village_code": f"99.71.01.100{i + 1}",
+                                "village_name": XSS if i == 0 else "Biasa"},
+                 "geometry": {"type": "Polygon", "coordinates": [ring]}}
+                for i, ring in enumerate(squares)]
+    upload = tmp_path / "villages.geojson"
+    upload.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+    _open(page, f"{app_url}/Data", "Rekonsiliasi")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(upload))
+    page.get_by_text("villages.geojson").first.wait_for(timeout=20_000)
+    page.get_by_role("button", name="Jalankan analisis").click()
+    page.get_by_text("Analisis selesai").wait_for(timeout=60_000)
+
+    page.get_by_role("link", name="Peta").click()  # same session: keeps the upload
+    frame, paths = _map_paths(page, 2)
+    assert paths.count() == 2
+    for i in range(2):
+        paths.nth(i).hover()
+        page.wait_for_timeout(300)
+        text = frame.locator(".leaflet-tooltip").inner_text()
+        if XSS in text:
+            break
+    else:
+        pytest.fail("the tooltip of the village named like an HTML tag was not found")
+    assert frame.locator(".leaflet-tooltip img").count() == 0
+    page.screenshot(path=str(SHOTS / "escaped_name.png"), full_page=True)
+    assert dialogs == []

@@ -1,0 +1,532 @@
+"""Every page of the app driven with Streamlit's AppTest: change a widget, the output follows.
+
+The pages run on the built-in demo (48 villages, data/boundaries/demo_README.md); the demo
+analysis is cached once per test process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 120
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path, monkeypatch):
+    """Saved decisions go to a temporary workspace, never the repository's."""
+    monkeypatch.setenv("POVERTY_MAP_WORKSPACE", str(tmp_path / "workspace"))
+    return tmp_path / "workspace"
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first table that has all these columns (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
+
+# --- overview ----------------------------------------------------------------------------
+
+def rate(at: AppTest) -> float:
+    metric = next(m for m in at.metric if m.label.startswith("Tingkat kemiskinan"))
+    return float(metric.value.split()[0])
+
+
+def test_overview_target_and_measure():
+    at = run("app.py")
+    assert [m.label for m in at.metric][:3] == ["Desa/kelurahan", "Rumah tangga", "Jiwa"]
+    assert at.metric[0].value == "48"
+    at.number_input(key="target").set_value(100.0).run()
+    assert any("Target tercapai" in s for s in texts(at.success))
+    at.number_input(key="target").set_value(0.0).run()
+    assert not at.success and any("di atas target" in w for w in texts(at.warning))
+    extreme = rate(at)
+    at.radio(key="target_measure").set_value("desil14_people").run()
+    assert rate(at) > extreme  # desil 1-4 includes desil 1
+    # the same poor people against a (much larger) population give a lower rate
+    register_rate = rate(at)
+    at.number_input(key="population").set_value(10_000_000).run()
+    assert rate(at) < register_rate
+
+
+def test_language_switch():
+    at = run("app.py")
+    assert at.title[0].value == "Peta Kantong Kemiskinan"
+    at.selectbox(key="_lang_widget").set_value("en").run()
+    assert at.title[0].value == "Poverty-pocket map"
+    assert at.metric[0].label == "Villages"
+
+
+# --- map ---------------------------------------------------------------------------------
+
+def legend_counts(at: AppTest) -> list[int]:
+    legend = next(m.value for m in at.markdown if "<span" in m.value)
+    return [int(n.replace(",", "")) for n in __import__("re").findall(r"\(([\d,]+)\)</span>", legend)]
+
+
+def test_map_classes_indicator_and_district():
+    at = run("pages/1_Peta.py")
+    assert sum(legend_counts(at)) == 48
+    assert len(legend_counts(at)) == 5
+    at.number_input(key="map_k").set_value(3).run()
+    assert len(legend_counts(at)) == 3
+    before = next(m.value for m in at.markdown if "<span" in m.value)
+    at.selectbox(key="map_indicator").set_value("mpi_m0").run()
+    assert next(m.value for m in at.markdown if "<span" in m.value) != before
+    district = at.selectbox(key="map_district").options[1]
+    at.selectbox(key="map_district").set_value(district).run()
+    assert 0 < sum(legend_counts(at)) < 48
+
+
+def test_map_profile_of_a_chosen_village():
+    at = run("pages/1_Peta.py")
+    assert not [m for m in at.metric if m.label == "Peringkat"]  # no village chosen yet
+    at.selectbox(key="profile_village").set_value("99.71.01.1005").run()
+    rank = next(m.value for m in at.metric if m.label == "Peringkat")
+    assert rank.isdigit() and 1 <= int(rank) <= 48
+    assert any("99.71.01.1005" in m.value for m in at.markdown)
+    headings = " ".join(m.value for m in at.markdown)
+    assert "Rincian IKM" in headings and "Cakupan program" in headings
+
+
+
+def test_map_is_rendered_once_per_server_and_sent_as_st_folium_would(monkeypatch):
+    """The cached map reaches the component exactly as st_folium would send it; a second
+    session with the same map gets the same strings without building it again, and a
+    different selection (per session) is a different map."""
+    import geopandas as gpd
+    import shapely
+    import streamlit_folium
+
+    import ui.map_widget
+    from geo.presentation.webmap import choropleth_map
+
+    boxes = [shapely.box(117.40 + 0.01 * i, 0.10, 117.41 + 0.01 * i, 0.11) for i in range(3)]
+    gdf = gpd.GeoDataFrame({"village_code": ["99.71.01.1001", "99.71.01.1002", "99.71.01.1003"],
+                            "village_name": [XSS, "{{ 7*7 }}", "Sukamaju"]},
+                           geometry=boxes, crs="EPSG:4326")
+    colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=gdf.index)
+    builds = []
+
+    def build(selected=None):
+        builds.append(selected)
+        return choropleth_map(gdf, colours, {"Desa": "village_name"}, selected=selected)
+
+    sent = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
+    streamlit_folium.st_folium(build(), key="village_map", height=560, use_container_width=True,
+                               returned_objects=["last_object_clicked"])
+    token = ui.state.content_token("test", gdf[["village_code", "village_name"]], colours, None)
+    assert token == ui.state.content_token("test", gdf[["village_code", "village_name"]].copy(),
+                                           colours.copy(), None)
+    for _ in range(2):
+        ui.map_widget.folium_map(build, token, key="village_map", height=560,
+                            returned_objects=["last_object_clicked"])
+    assert len(builds) == 2  # st_folium's own map, then ours once
+    expected, first, second = sent
+    for kwargs in (first, second):
+        assert kwargs.keys() == expected.keys()
+        assert {k: v for k, v in kwargs.items() if k not in ("on_change", "id")} == \
+            {k: v for k, v in expected.items() if k not in ("on_change", "id")}
+        assert kwargs["id"].startswith("map_")
+    assert first["script"] is second["script"]
+    assert "\\u0026lt;img src=x" in first["script"] and "<img" not in first["script"]
+    assert "{{ 7*7 }}" in first["script"]
+
+    selected = ui.state.content_token("test", gdf[["village_code", "village_name"]], colours,
+                                      "99.71.01.1002")
+    assert selected != token
+    ui.map_widget.folium_map(lambda: build("99.71.01.1002"), selected, key="village_map", height=560,
+                        returned_objects=["last_object_clicked"])
+    assert builds[-1] == "99.71.01.1002" and sent[-1]["script"] != first["script"]
+    assert sent[-1]["key"] != first["key"]  # another map: the component is mounted afresh
+
+
+# --- priority ----------------------------------------------------------------------------
+
+def ranked(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[[i for i, d in enumerate(at.dataframe) if "rank" in d.value.columns][0]].value
+
+
+def test_weights_and_rules_update_the_table():
+    at = run("pages/2_Prioritas.py")
+    first = ranked(at)["village_code"].tolist()
+    # weight only the desil-1 household count: the order becomes the count's order
+    for spec in ("mpi_m0", "desil1_share", "mpi_poor_people"):
+        at.slider(key=f"weight_{spec}").set_value(0.0)
+    at.slider(key="weight_desil1_households").set_value(1.0).run()
+    table = ranked(at)
+    assert table["village_code"].tolist() != first
+    ranked_rows = table.dropna(subset=["rank"])
+    counts = ranked_rows["desil1_households"].to_numpy()
+    assert (counts[:-1] >= counts[1:]).all()
+    at.number_input(key="rule_top_n").set_value(3).run()
+    assert int(ranked(at)["in_focus_list"].sum()) == 3
+    assert any("Desa lokus: 3" in s.value for s in at.subheader)
+
+
+def test_pin_out_removes_a_village_from_the_focus_list():
+    at = run("pages/2_Prioritas.py")
+    top = ranked(at).iloc[0]["village_code"]
+    at.selectbox(key="pin_village").set_value(top)
+    at.radio(key="pin_action").set_value("out")
+    at.text_input(key="pin_reason").input("sudah menerima program provinsi")
+    at.text_input(key="pin_by").input("Bappeda")
+    at.button[[b.label for b in at.button].index("Tambah sematan")].click().run()
+    table = ranked(at)
+    assert not bool(table.loc[table["village_code"] == top, "in_focus_list"].iloc[0])
+    # the robustness table and a saved decision follow the pinned config
+    at.text_input(key="decision_title").input("Lokus desa miskin 2026")
+    at.text_input(key="decision_by").input("Tim TKPK")
+    at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
+    assert any("Keputusan tersimpan" in s for s in texts(at.success))
+
+    from geo.decisions.store import DecisionStore
+    import os
+
+    store = DecisionStore(os.environ["POVERTY_MAP_WORKSPACE"])
+    decision = store.load(int(store.list()["id"].max()))
+    assert top not in decision.village_codes
+    assert decision.pins[0]["village_code"] == top
+
+
+def test_decision_needs_a_title():
+    at = run("pages/2_Prioritas.py")
+    at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
+    assert any("title" in e for e in texts(at.error))
+    assert not at.exception
+
+
+# --- pockets -----------------------------------------------------------------------------
+
+HH_ID = "Kantong kemiskinan (Tinggi–Tinggi)"
+
+
+def test_pockets_table_and_district_filter():
+    at = run("pages/3_Kantong_Kemiskinan.py")
+    pockets = at.dataframe[0].value
+    assert len(pockets) > 0 and set(pockets["pocket"]) == {HH_ID}  # shown translated
+    counts = frame_with(at, "pocket", "count")
+    assert counts["pocket"].iloc[0] == HH_ID and counts["count"].iloc[0] == len(pockets)
+    legend = next(m.value for m in at.markdown if "<span" in m.value)
+    assert f"{HH_ID} ({len(pockets)})" in legend
+    district = at.selectbox(key="pocket_district").options[1]
+    at.selectbox(key="pocket_district").set_value(district).run()
+    filtered = at.dataframe[0].value
+    assert len(filtered) <= len(pockets)
+    assert set(filtered["district_name"]) <= {district}
+
+
+# --- pilot -------------------------------------------------------------------------------
+
+def test_pilot_starts_on_the_demo_planted_pilot():
+    """data/boundaries/demo_metadata.json plants Kelurahan Contoh Telihan as the pilot."""
+    at = run("pages/4_Area_Percontohan.py")
+    assert at.multiselect(key="pilot_villages").value == ["99.71.01.1005"]
+
+
+def test_pilot_candidates_follow_the_pilot():
+    at = run("pages/4_Area_Percontohan.py")
+    at.multiselect(key="pilot_villages").set_value(["99.71.01.1005"]).run()
+    candidates = at.dataframe[1].value
+    assert "99.71.01.1005" not in set(candidates["village_code"])
+    assert candidates["neighbour"].any() and candidates["similar"].sum() == 5
+    at.number_input(key="pilot_similar").set_value(2).run()
+    assert at.dataframe[1].value["similar"].sum() == 2
+    caption = next(c.value for c in at.caption if "Grid" in c.value)
+    at.select_slider(key="pilot_cell").set_value(1000).run()
+    assert next(c.value for c in at.caption if "Grid" in c.value) != caption
+    at.multiselect(key="pilot_villages").set_value([]).run()
+    assert any("Pilih satu" in i for i in texts(at.info))
+
+
+# --- data --------------------------------------------------------------------------------
+
+def _geojson(names: list[str]) -> bytes:
+    features = [{"type": "Feature",
+                 "properties": {"village_code": f"99.71.01.100{i + 1}", "village_name": name},
+                 "geometry": {"type": "Polygon", "coordinates": [[
+                     [117.40 + 0.01 * i, 0.10], [117.41 + 0.01 * i, 0.10],
+                     [117.41 + 0.01 * i, 0.11], [117.40 + 0.01 * i, 0.11],
+                     [117.40 + 0.01 * i, 0.10]]]}}
+                for i, name in enumerate(names)]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def test_upload_boundaries_replaces_the_analysis():
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson([XSS, "Biasa"]),
+                                                     "application/geo+json")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 2 desa" in s for s in texts(at.success))
+    assert any("desa.geojson" in c.value for c in at.caption)
+    at.button(key="use_demo").click().run()
+    assert any("contoh" in c.value for c in at.caption)
+
+
+def test_upload_a_zipped_shapefile(tmp_path):
+    import zipfile
+
+    import geopandas as gpd
+
+    demo = gpd.read_file(ROOT / "data" / "boundaries" / "demo_villages.geojson")
+    big = demo[["village_code", "village_name", "geometry"]].rename(
+        columns={"village_code": "KDEPUM", "village_name": "WADMKD"})  # BIG/KUGI names
+    big.to_file(tmp_path / "desa.shp")
+    archive = tmp_path / "desa.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in tmp_path.glob("desa.*"):
+            if part.suffix != ".zip":
+                zipped.write(part, part.name)
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.zip", archive.read_bytes(),
+                                                     "application/zip")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 48 desa" in s for s in texts(at.success))
+
+
+def test_wrong_file_type_is_refused():
+    from types import SimpleNamespace
+
+    import ui.state
+    import ui.uploads
+    from geo.common.errors import GeoInputError
+
+    upload = SimpleNamespace(name="desa.exe", size=10, getvalue=lambda: b"MZ")
+    with pytest.raises(GeoInputError, match="desa.exe"):
+        ui.uploads.analyse_uploads([upload], None, "", "")
+    huge = SimpleNamespace(name="desa.geojson", size=(ui.state.MAX_UPLOAD_MB + 1) * 2**20,
+                           getvalue=lambda: b"")
+    with pytest.raises(GeoInputError, match="MB"):
+        ui.uploads.analyse_uploads([huge], None, "", "")
+
+
+def test_bad_upload_shows_the_library_message_not_a_traceback():
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", b"{ not json",
+                                                     "application/geo+json")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.exception
+    assert at.error and "desa.geojson" in at.error[0].value
+
+
+def test_bad_column_mapping_is_reported():
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", _geojson(["A"]),
+                                                     "application/geo+json")
+    at.text_area(key="boundary_columns").input("village_code KODE")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert at.error and "line 1" in at.error[0].value
+
+
+def test_data_page_reports_reconciliation_without_personal_data():
+    at = run("pages/5_Data.py")
+    outcomes = frame_with(at, "outcome", "count")
+    assert "Cocok lewat kode" in set(outcomes["outcome"])  # matched_code, translated
+    assert not {"matched_code", "unknown_code"} & set(outcomes["outcome"])
+    rejected = frame_with(at, "source_row")
+    assert list(rejected.columns) == ["source_row", "outcome", "reason"]
+    used = {"Cocok lewat kode", "Cocok lewat lokasi", "Kode dan lokasi menunjuk desa berbeda"}
+    assert len(rejected) == sum(n for k, n in zip(outcomes["outcome"], outcomes["count"])
+                                if k not in used)
+    assert "Kode desa tidak dikenal" in set(rejected["outcome"])
+    report = frame_with(at, "key", "value")
+    assert "Fitur masuk" in set(report["key"]) and "features_in" not in set(report["key"])
+
+
+def test_data_page_in_english():
+    at = run("pages/5_Data.py")
+    at.selectbox(key="_lang_widget").set_value("en").run()
+    outcomes = frame_with(at, "outcome", "count")
+    assert "Matched by code" in set(outcomes["outcome"])
+    assert "Features in" in set(frame_with(at, "key", "value")["key"])
+
+
+# --- export ------------------------------------------------------------------------------
+
+def test_export_offers_the_chosen_files():
+    at = run("pages/6_Ekspor.py")
+    assert len(at.get("download_button")) == 0
+    at.multiselect(key="export_formats").set_value(["geojson", "csv"]).run()
+    at.button(key="prepare_export").click().run()
+    assert not at.error, texts(at.error)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(".geojson" in label for label in labels) and any(".csv" in label for label in labels)
+    assert not any(".gpkg" in label for label in labels)
+
+
+def test_real_boundaries_without_households_on_every_page(malang_sql):
+    """Kota Malang's 57 kelurahan, no household file: every page still draws, nothing crashes."""
+    at = run("app.py")
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").upload(malang_sql.name, malang_sql.read_bytes(),
+                                                     "application/sql")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert any("Analisis selesai: 57 desa" in s for s in texts(at.success)), texts(at.error)
+    for page in ("pages/0_Ringkasan.py", "pages/1_Peta.py", "pages/2_Prioritas.py",
+                 "pages/3_Kantong_Kemiskinan.py", "pages/4_Area_Percontohan.py",
+                 "pages/6_Ekspor.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, texts(at.error))
+        assert not any("nan" in str(m.value) for m in at.metric), page
+    at.switch_page("pages/0_Ringkasan.py").run()
+    assert any("Belum ada tingkat kemiskinan" in s for s in texts(at.info))
+    at.switch_page("pages/1_Peta.py").run()
+    assert any("no data" in m.value or "tidak ada data" in m.value for m in at.markdown)
+
+
+# --- several files at once, layers, notes ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_layer():
+    import geopandas as gpd
+
+    return gpd.read_file(ROOT / "data" / "boundaries" / "demo_villages.geojson")
+
+
+def _uploaded_files(folder: Path, stem: str) -> list[tuple[str, bytes, str]]:
+    return [(p.name, p.read_bytes(), "application/octet-stream")
+            for p in sorted(folder.glob(f"{stem}.*"))]
+
+
+def test_shapefile_parts_uploaded_together(tmp_path, demo_layer):
+    big = demo_layer[["village_code", "village_name", "geometry"]].rename(
+        columns={"village_code": "KDEPUM", "village_name": "WADMKD"})
+    big.to_file(tmp_path / "desa.shp")
+    parts = _uploaded_files(tmp_path, "desa")
+    assert {Path(name).suffix for name, _, _ in parts} >= {".shp", ".dbf", ".shx", ".prj"}
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").set_value(parts)
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 48 desa" in s for s in texts(at.success))
+    # without its .dbf the shapefile is refused with a message naming what is missing
+    at.file_uploader(key="upload_boundaries").set_value(
+        [p for p in parts if not p[0].endswith(".dbf")])
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert at.error and "desa.shp" in at.error[0].value and ".dbf" in at.error[0].value
+
+
+def test_geopackage_with_two_layers_offers_a_layer_choice(tmp_path, demo_layer):
+    path = tmp_path / "wilayah.gpkg"
+    north = demo_layer[demo_layer["district_name"] == "Contoh Utara"]
+    north.to_file(path, layer="desa_utara", driver="GPKG")
+    demo_layer.to_file(path, layer="desa_semua", driver="GPKG")
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").upload(path.name, path.read_bytes())
+    at.run()
+    assert set(at.selectbox(key="upload_layer").options) == {"desa_utara", "desa_semua"}
+    at.selectbox(key="upload_layer").set_value("desa_utara").run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any(f"Analisis selesai: {len(north)} desa" in s for s in texts(at.success))
+
+
+def test_several_sql_dumps_in_one_upload(malang_sql):
+    """Kota Malang (57) and Kota Batu (24) dumps uploaded together: one layer of 81 villages."""
+    batu = malang_sql.with_name("wilayah_boundaries_kel_35.79.sql")
+    if not batu.exists():
+        pytest.skip(f"{batu} is absent")
+    at = run("pages/5_Data.py")
+    at.file_uploader(key="upload_boundaries").set_value(
+        [(p.name, p.read_bytes(), "application/sql") for p in (malang_sql, batu)])
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    assert any("Analisis selesai: 81 desa" in s for s in texts(at.success))
+    assert any(malang_sql.name in c.value and batu.name in c.value for c in at.caption)
+
+
+def _households_without_health(demo_layer) -> bytes:
+    """A small household file with no nutrition / child-mortality columns."""
+    codes = demo_layer["village_code"].tolist()[:6]
+    rows = ["id_keluarga,kode_desa,jumlah_art,desil,pendidikan_krt,sumber_air_minum"]
+    rows += [f"K{i:03d},{codes[i % 6]},{2 + i % 4},{1 + i % 10},SD,sumur tidak terlindung"
+             for i in range(60)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_mpi_notes_and_boundary_warnings_on_data_and_overview(demo_layer):
+    boundaries = json.loads(_geojson(["Jauh"]))
+    for ring in boundaries["features"][0]["geometry"]["coordinates"]:
+        for point in ring:
+            point[0] -= 100.0  # moved to the Atlantic: outside Indonesia, a boundary warning
+    at = run("app.py")
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").set_value(
+        [("jauh.geojson", json.dumps(boundaries).encode(), "application/geo+json"),
+         ("desa.geojson", (ROOT / "data" / "boundaries" / "demo_villages.geojson").read_bytes(),
+          "application/geo+json")])
+    at.file_uploader(key="upload_households").upload("ruta.csv",
+                                                     _households_without_health(demo_layer),
+                                                     "text/csv")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    for page in ("pages/5_Data.py", "pages/0_Ringkasan.py"):
+        at.switch_page(page).run()
+        warnings = " ".join(texts(at.warning))
+        assert "Indikator IKM yang tidak ada di file rumah tangga" in warnings, page
+        assert "dep_nutrition" in warnings and "dep_child_mortality" in warnings, page
+        assert "Peringatan batas wilayah" in warnings and "jauh.geojson" in warnings, page
+
+
+def test_demo_has_no_quality_warnings():
+    at = run("app.py")
+    assert not [w for w in texts(at.warning) if "IKM" in w or "batas" in w]
+
+
+# --- files named in the environment ---------------------------------------------------------
+
+def test_environment_files_replace_the_demo(tmp_path, monkeypatch, demo_layer):
+    first = tmp_path / "utara.geojson"
+    second = tmp_path / "lainnya.geojson"
+    north = demo_layer["district_name"] == "Contoh Utara"
+    demo_layer[north].to_file(first, driver="GeoJSON")
+    demo_layer[~north].to_file(second, driver="GeoJSON")
+    monkeypatch.setenv("PPM_BOUNDARIES", f"{first}{os.pathsep}{second}")
+    monkeypatch.setenv("PPM_HOUSEHOLDS",
+                       str(ROOT / "data" / "boundaries" / "demo_households.csv"))
+    at = run("app.py")
+    assert at.metric[0].value == "48"
+    assert any("utara.geojson" in c.value and "demo_households.csv" in c.value
+               for c in at.caption)
+    assert not any("contoh bawaan" in c.value for c in at.caption)
+    at.switch_page("pages/4_Area_Percontohan.py").run()
+    top = at.multiselect(key="pilot_villages").value
+    assert len(top) == 1  # user data: the top-ranked village, not the demo's planted pilot
+
+
+def test_bad_environment_falls_back_to_the_demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("PPM_BOUNDARIES", str(tmp_path / "tidak_ada.sql"))
+    at = run("app.py")
+    assert any("PPM_BOUNDARIES" in w and "tidak_ada.sql" in w for w in texts(at.warning))
+    assert any("contoh bawaan" in c.value for c in at.caption)
+    assert at.metric[0].value == "48"

@@ -1,0 +1,126 @@
+"""The pipeline wires the steps: re-scoring, MPI settings, missing indicators, user errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+
+from geo.config import default_config
+from geo.common.errors import GeoInputError
+from geo.pipeline.analysis import analyse, demo_sources, rescore
+
+ROOT = demo_sources()[0].parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo_result():
+    return analyse(*demo_sources())
+
+
+def test_weight_change_reorders_without_touching_indicators(demo_result):
+    config = default_config()
+    only_size = config.with_weights({"mpi_m0": 0, "desil1_share": 0,
+                                     "desil1_households": 1, "mpi_poor_people": 0})
+    again = rescore(demo_result, only_size)
+    before = demo_result.villages.set_index("village_code")
+    after = again.villages.set_index("village_code")
+    pd.testing.assert_series_equal(before["mpi_h"], after["mpi_h"].loc[before.index])
+    top = after["rank"].idxmin()
+    assert after.loc[top, "desil1_households"] == after["desil1_households"].max()
+    assert again.method["config"]["indicator"][2]["weight"] == 1
+
+
+def test_changing_k_recomputes_the_mpi(demo_result):
+    config = default_config()
+    stricter = replace(config, mpi=replace(config.mpi, k=Fraction(1, 2)))
+    again = rescore(demo_result, stricter)
+    before = demo_result.villages.set_index("village_code")["mpi_h"]
+    after = again.villages.set_index("village_code")["mpi_h"].loc[before.index]
+    assert (after <= before + 1e-12).all() and (after < before - 1e-12).any()
+    assert again.method["config"]["mpi"]["k"] == "1/2"
+
+
+def test_an_indicator_missing_from_the_file_is_reweighted_and_said(tmp_path):
+    boundaries, households = demo_sources()
+    table = pd.read_csv(households, dtype=str)
+    table = table.drop(columns=["balita_gizi_kurang"])  # the raw field behind dep_nutrition
+    path = tmp_path / "no_nutrition.csv"
+    table.to_csv(path, index=False)
+    result = analyse(boundaries, path)
+    used = result.method["mpi_weights_used"]
+    assert "dep_nutrition" not in used
+    assert Fraction(used["dep_child_mortality"]) == Fraction(1, 3)
+    assert any("dep_nutrition" in note for note in result.method["mpi_notes"])
+
+
+def test_pocket_variable_that_is_not_computed_is_a_user_error(tmp_path):
+    text = (ROOT / "config" / "default.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('variable = "desil1_share"', 'variable = "cens_dep_assets"')
+                   .replace('dep_assets = "1/18"\n', '')
+                   .replace('dep_housing = "1/18"', 'dep_housing = "1/9"'), encoding="utf-8")
+    with pytest.raises(GeoInputError):
+        analyse(*demo_sources(), config=bad)
+
+
+def test_unwritable_output_is_one_line_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    boundaries, households = demo_sources()
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "rank", "--boundaries", str(boundaries), "--households",
+         str(households), "--out", str(blocker / "sub")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "file" in proc.stderr
+
+
+def test_dask_back_end_gives_the_same_ranking_as_in_memory(tmp_path, demo_result):
+    boundaries, households = demo_sources()
+    table = pd.read_csv(households, dtype=str)
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    half = len(table) // 2
+    table.iloc[:half].to_parquet(folder / "part-0.parquet", index=False)
+    table.iloc[half:].to_parquet(folder / "part-1.parquet", index=False)
+    on_dask = analyse(boundaries, folder, dask=True)
+    ours = demo_result.villages.set_index("village_code")
+    theirs = on_dask.villages.set_index("village_code").loc[ours.index]
+    for column in ("households", "people", "desil1_share", "mpi_h", "mpi_m0", "score", "rank",
+                   "in_focus_list", "pocket"):
+        pd.testing.assert_series_equal(ours[column], theirs[column], check_dtype=False, obj=column)
+    assert on_dask.reconciliation["outcomes"] == demo_result.reconciliation["outcomes"]
+    assert on_dask.households is None and on_dask.reconciliation["backend"] == "dask"
+
+
+def test_boundaries_only_gives_villages_without_ranks(malang_sql):
+    result = analyse(malang_sql)
+    villages = result.villages
+    assert len(villages) == 57
+    assert (villages["households"] == 0).all()
+    assert villages["rank"].isna().all() and not villages["in_focus_list"].any()
+    assert set(villages["pocket"]) == {"no_data"}
+    assert result.reconciliation == {}
+
+
+def test_dask_moves_the_weight_of_a_missing_indicator_like_in_memory(tmp_path):
+    boundaries, households = demo_sources()
+    table = pd.read_csv(households, dtype=str).drop(columns=["balita_gizi_kurang"])
+    path = tmp_path / "no_nutrition.csv"
+    table.to_csv(path, index=False)
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    table.to_parquet(folder / "part-0.parquet", index=False)
+    in_memory = analyse(boundaries, path)
+    on_dask = analyse(boundaries, folder, dask=True)
+    assert on_dask.method["mpi_weights_used"] == in_memory.method["mpi_weights_used"]
+    assert on_dask.method["mpi_notes"] == in_memory.method["mpi_notes"] != []
+    ours = in_memory.villages.set_index("village_code")
+    theirs = on_dask.villages.set_index("village_code").loc[ours.index]
+    pd.testing.assert_series_equal(ours["mpi_m0"], theirs["mpi_m0"], check_dtype=False)

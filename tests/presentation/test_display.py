@@ -1,0 +1,154 @@
+"""Display preparation: simplification keeps shared borders, rounding, classes, colours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo.presentation.display import (NO_DATA_COLOUR, PALETTES, classify, format_value, pocket_legend, ramp,
+                         round_coordinates, simplify_for_display)
+from geo.common.errors import GeoInputError
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "demo_villages.geojson"
+
+
+@pytest.fixture(scope="module")
+def demo_villages() -> gpd.GeoDataFrame:
+    return gpd.read_file(DEMO)
+
+
+def test_clean_coverage_is_simplified_as_a_coverage(demo_villages):
+    # the demo is a Voronoi tessellation: neighbours share borders exactly
+    assert shapely.coverage_is_valid(demo_villages.geometry.values)
+    shown = simplify_for_display(demo_villages, tolerance=0.002)
+    assert shown.attrs["display"]["method"] == "coverage"
+    assert shown.attrs["display"]["vertices_out"] < shown.attrs["display"]["vertices_in"]
+    # shared borders stay shared: no gap or overlap opens between neighbours
+    assert shapely.coverage_is_valid(shown.geometry.values)
+    assert len(shown) == len(demo_villages)
+    assert not shown.geometry.is_empty.any()
+    # the source layer is untouched (display only)
+    assert shapely.get_num_coordinates(demo_villages.geometry.values).sum() == \
+        shown.attrs["display"]["vertices_in"]
+
+
+def test_invalid_coverage_falls_back_to_per_feature():
+    overlapping = gpd.GeoDataFrame(
+        {"village_code": ["99.71.01.1001", "99.71.01.1002"]},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(0.5, 0, 1.5, 1)], crs="EPSG:4326")
+    shown = simplify_for_display(overlapping)
+    assert shown.attrs["display"]["method"] == "per_feature"
+    assert np.round(shapely.area(shown.geometry.values), 6).tolist() == [1.0, 1.0]
+
+
+def test_simplification_never_erases_a_village():
+    big = shapely.box(0, 0, 1, 1)
+    tiny = shapely.box(2, 2, 2.00001, 2.00001)  # smaller than the tolerance
+    gdf = gpd.GeoDataFrame({"village_code": ["a", "b"]}, geometry=[big, tiny], crs="EPSG:4326")
+    shown = simplify_for_display(gdf, tolerance=0.01)
+    assert not shown.geometry.is_empty.any()
+    assert (shapely.area(shown.geometry.values) > 0).all()
+
+
+def test_coordinates_are_rounded_to_five_decimals(demo_villages):
+    shown = simplify_for_display(demo_villages)
+    coords = shapely.get_coordinates(shown.geometry.values)
+    assert np.allclose(coords, np.round(coords, 5), atol=1e-12)
+    point = round_coordinates([shapely.Point(112.123456789, -7.987654321)])[0]
+    assert (point.x, point.y) == (112.12346, -7.98765)
+
+
+def test_quantiles_split_evenly():
+    result = classify(np.arange(1, 101), "quantiles", 4)
+    assert [entry["count"] for entry in result.legend] == [25, 25, 25, 25]
+    assert sorted(result.class_of.unique()) == [0, 1, 2, 3]
+
+
+def test_equal_interval_bins():
+    result = classify(np.arange(0, 11), "equal_interval", 2)
+    assert [entry["upper"] for entry in result.legend] == [5.0, 10.0]
+    assert result.class_of.tolist() == [0] * 6 + [1] * 5
+
+
+def test_natural_breaks_find_clusters():
+    values = [1, 1, 2, 50, 51, 52, 100, 101]
+    result = classify(values, "natural_breaks", 3)
+    assert result.class_of.tolist() == [0, 0, 0, 1, 1, 1, 2, 2]
+
+
+def test_missing_values_are_grey_and_counted():
+    result = classify([0.1, np.nan, 0.3, pd.NA, 0.5], "equal_interval", 2, indicator="desil1_share")
+    assert result.class_of.tolist()[1] == -1 and result.class_of.tolist()[3] == -1
+    assert result.colours.tolist()[1] == NO_DATA_COLOUR
+    assert result.legend[-1]["label"] == "no data" and result.legend[-1]["count"] == 2
+    assert "%" in result.legend[0]["label"]
+
+
+def test_fewer_distinct_values_than_classes():
+    result = classify([3, 3, 3, 7, 7], "quantiles", 5)
+    assert len(result.legend) == 2
+    assert result.class_of.tolist() == [0, 0, 0, 1, 1]
+    single = classify([4, 4, 4], "natural_breaks", 5)
+    assert len(single.legend) == 1 and set(single.class_of) == {0}
+
+
+def test_colours_follow_the_classes_light_to_dark():
+    result = classify(np.arange(10), "equal_interval", 3, palette="YlOrRd")
+    colours = result.colours.tolist()
+    assert colours[0] == PALETTES["YlOrRd"][0] and colours[-1] == PALETTES["YlOrRd"][-1]
+    assert len(set(colours)) == 3
+
+
+def test_ramp_and_unknown_names():
+    for k in range(2, 10):
+        colours = ramp("viridis", k)
+        assert len(colours) == k == len(set(colours))
+    with pytest.raises(GeoInputError, match="palette"):
+        ramp("rainbow", 3)
+    with pytest.raises(GeoInputError, match="classification"):
+        classify([1, 2, 3], "jenks_caspall")
+
+
+def test_format_value():
+    assert format_value("desil1_share", 0.1234) == "12.3 %"
+    assert format_value("rate_dep_water", 0.5) == "50.0 %"
+    assert format_value("households", 12345) == "12,345"
+    assert format_value("score", 71.256) == "71.26"
+    assert format_value("score", float("nan")) == "–"
+
+
+def test_pocket_legend_counts_in_conventional_order():
+    entries = pocket_legend(["ns", "HH", "HH", None, "isolated", "LL"])
+    assert [e["pocket"] for e in entries] == ["HH", "LL", "ns", "isolated", "no_data"]
+    assert entries[0]["count"] == 2
+
+
+def test_real_layer_keeps_every_village(malang_sql):
+    from geo.boundaries.read import read_villages
+
+    villages, _ = read_villages([malang_sql])
+    shown = simplify_for_display(villages)
+    assert len(shown) == len(villages) == 57
+    assert not shown.geometry.is_empty.any()
+    assert shown.attrs["display"]["vertices_out"] < shown.attrs["display"]["vertices_in"]
+    # display shapes stay close to the real ones: area changes by well under 1 %
+    change = abs(shown.to_crs(32749).area.sum() / villages.to_crs(32749).area.sum() - 1)
+    assert change < 0.01
+
+
+def test_natural_breaks_on_a_large_layer_is_fast_and_repeatable():
+    import time
+
+    rng = np.random.default_rng(1)
+    values = np.concatenate([rng.normal(mu, 0.5, 3000) for mu in (0, 10, 20)])  # 9,000 villages
+    start = time.perf_counter()
+    first = classify(values, "natural_breaks", 3)
+    assert time.perf_counter() - start < 5  # exact Fisher-Jenks would take minutes
+    assert classify(values, "natural_breaks", 3).class_of.equals(first.class_of)
+    # the three clusters are found: each class is one cluster
+    assert [e["count"] for e in first.legend] == [3000, 3000, 3000]

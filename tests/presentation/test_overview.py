@@ -1,0 +1,83 @@
+"""Overview figures: sums and rates, the target gap, outcome and report tables, quality notes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.presentation.overview import (outcome_table, overview_figures, quality_notes, region_label,
+                          report_table, target_gap, unused_rows)
+from geo.pipeline.results import AnalysisResult
+
+VILLAGES = pd.DataFrame({"households": [10, 20, 0], "people": [40, 60, 0],
+                         "desil1_households": [2, 3, 0], "desil1_people": [8, 12, 0],
+                         "desil14_households": [5, 10, 0], "desil14_people": [20, 30, 0],
+                         "mpi_poor_people": [10, 5, 0]})
+
+
+def test_overview_figures_against_population():
+    register = overview_figures(VILLAGES)
+    assert register["people"] == 100 and register["villages_with_households"] == 2
+    assert register["poverty_rate"] == pytest.approx(0.20)
+    assert register["desil14_rate"] == pytest.approx(0.50)
+    of_population = overview_figures(VILLAGES, population=1000, poor_column="mpi_poor_people")
+    assert of_population["poverty_rate"] == pytest.approx(0.015)
+    assert of_population["denominator_is_population"]
+
+
+def test_target_gap_in_points_and_people():
+    # Kota Malang 2022: 6.62 % against the RPJMD target 3.77 % -> 2.85 points above
+    gap = target_gap(0.0662, 3.77, 1_000_000)
+    assert gap["gap_pp"] == pytest.approx(2.85) and not gap["met"]
+    assert gap["people_to_lift"] == pytest.approx(28_500)
+    met = target_gap(0.03, 3.77, 1_000_000)
+    assert met["met"] and met["people_to_lift"] == 0
+
+
+def test_region_label_prefers_names_then_codes():
+    named = pd.DataFrame({"regency_name": ["Kota Malang"] * 2, "province_name": ["Jawa Timur"] * 2,
+                          "regency_code": ["35.73"] * 2})
+    assert region_label(named) == "Kota Malang, Jawa Timur"
+    coded = pd.DataFrame({"regency_code": ["35.73", "35.79"]})
+    assert region_label(coded) == "35.73, 35.79"
+
+
+RECON = {"rows_in": 10, "outcomes": {"matched_code": 6, "matched_location": 1,
+                                     "matched_code_location_disagree": 1, "unknown_code": 1,
+                                     "invalid": 1}}
+
+
+def test_outcomes_and_unused_rows():
+    table = outcome_table(RECON)
+    assert table["outcome"].tolist()[:2] == ["matched_code", "matched_location"]
+    assert table["count"].sum() == RECON["rows_in"]
+    assert unused_rows(RECON) == 2  # unknown_code + invalid; the disagreeing row is used
+    assert unused_rows({}) == 0 and outcome_table(None).empty
+
+
+def test_report_table_shows_scalars_and_list_lengths():
+    report = {"features_in": 5, "rejected": [{"row": 1}, {"row": 2}], "metric_crs": "EPSG:32749",
+              "gaps": {"count": 3, "largest_at": [1, 2]}, "warnings": ["x"], "per_source": {"a": {}}}
+    table = dict(report_table(report).itertuples(index=False))
+    assert table == {"features_in": "5", "rejected": "2", "metric_crs": "EPSG:32749",
+                     "gaps": "count: 3"}
+
+
+def test_quality_notes_collect_mpi_notes_and_boundary_warnings():
+    result = AnalysisResult(villages=VILLAGES, reconciliation={},
+                            boundary_report={"warnings": ["a.geojson: no CRS declared"]},
+                            method={"mpi_notes": ["dep_nutrition: no data in the household file"]})
+    notes = quality_notes(result)
+    assert notes == {"mpi_notes": ["dep_nutrition: no data in the household file"],
+                     "boundary_warnings": ["a.geojson: no CRS declared"]}
+    empty = AnalysisResult(villages=VILLAGES, reconciliation={}, boundary_report={}, method={})
+    assert quality_notes(empty) == {"mpi_notes": [], "boundary_warnings": []}
+
+
+def test_no_rate_to_compare_is_neither_met_nor_missed():
+    from geo.presentation.overview import target_gap
+
+    gap = target_gap(float("nan"), 3.77, 0)
+    assert gap["met"] is None and gap["people_to_lift"] == 0.0
+    assert target_gap(0.05, 3.77, 1000)["met"] is False
+    assert target_gap(0.03, 3.77, 1000)["met"] is True

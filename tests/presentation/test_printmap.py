@@ -1,0 +1,132 @@
+"""Tests of geo.presentation.printmap: the printable focus-list and pocket maps (PNG, PDF).
+
+The maps must be what a decree annex needs (A4 landscape, title, legend, north arrow, true
+scale bar, date, source) and must survive names that are hostile to text rendering.
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.image as mpimg
+import numpy as np
+import pyproj
+import pytest
+from matplotlib.patches import Rectangle
+
+from geo.export import build_layers, write_print_maps
+from geo.presentation.printmap import PNG_DPI, POCKET_STYLE, TEXT, _nice_length, focus_map, pocket_map, save_map
+from synthetic_result import NCOL, analysis_result
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return build_layers(analysis_result())
+
+
+@pytest.fixture(scope="module")
+def maps(layers, tmp_path_factory):
+    return write_print_maps(layers, tmp_path_factory.mktemp("maps"))
+
+
+def _texts(fig) -> list[str]:
+    texts = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        texts += [t.get_text() for t in ax.texts]
+        legend = ax.get_legend()
+        if legend:
+            texts += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
+    return texts
+
+
+def _hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+
+
+def test_png_is_a4_landscape_at_200_dpi_and_not_blank(maps):
+    for path in (p for p in maps if p.suffix == ".png"):
+        image = mpimg.imread(path)
+        assert image.shape[:2] == (round(8.27 * PNG_DPI), round(11.69 * PNG_DPI))  # A4: 297 x 210 mm
+        assert image[..., :3].std() > 0.05, f"{path.name} looks blank"
+
+
+def test_pocket_map_shows_the_pocket_colours(maps):
+    image = mpimg.imread(next(p for p in maps if p.name == "map_pockets.png"))[..., :3]
+    for pocket in ("HH", "LL", "LH"):
+        close = np.abs(image - _hex_rgb(POCKET_STYLE[pocket][0])).max(axis=2) < 0.02
+        assert close.sum() > 1000, f"no {pocket} area drawn"
+
+
+def test_pdf_is_one_a4_landscape_page(maps):
+    for path in (p for p in maps if p.suffix == ".pdf"):
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF") and len(data) > 10_000
+        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) == 1
+        box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+        width, height = float(box.group(1)), float(box.group(2))
+        assert width == pytest.approx(841.89, abs=1) and height == pytest.approx(595.28, abs=1)
+
+
+def test_focus_map_has_title_legend_north_arrow_date_and_source(layers):
+    fig = focus_map(layers.villages, date="2025-03-14", sources=("kel_35.73.sql", "dtsen.csv"))
+    texts = _texts(fig)
+    assert TEXT["id"]["focus_title"] in texts
+    assert f"{TEXT['id']['focus']} (4)" in texts
+    assert f"{TEXT['id']['other']} (17)" in texts
+    assert TEXT["id"]["north"] in texts
+    footer = " ".join(texts)
+    assert "2025-03-14" in footer and "kel_35.73.sql; dtsen.csv" in footer
+    ranks = sorted(layers.focus_list["rank"])
+    map_ax = fig.axes[0]
+    assert sorted(int(t.get_text()) for t in map_ax.texts if t.get_gid() == "rank") == ranks
+    assert any("Palo'lo'an" in t for t in texts), "focus villages are listed by name"
+
+
+def test_scale_bar_is_true_to_scale(layers):
+    fig = pocket_map(layers.villages)
+    ax = fig.axes[0]
+    x0, x1 = ax.get_xlim()
+    # the grid is NCOL cells of 0.01 degree (plus an islet), measured on the ellipsoid
+    geod = pyproj.Geod(ellps="WGS84")
+    grid_width_m = geod.inv(112.60, -7.98, 112.60 + NCOL * 0.01, -7.98)[2]
+    assert grid_width_m < x1 - x0 < grid_width_m * 1.3, "map axes are in metres"
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 2
+    length = sum(p.get_width() for p in bars)
+    labels = [t.get_text() for t in ax.texts]
+    assert f"{length / 1000:g} km" in labels or f"{length:g} m" in labels
+
+
+@pytest.mark.parametrize("span, expected", [(12_345, 2000), (5_800, 1000), (480_000, 50_000), (3, 1)])
+def test_nice_scale_bar_length(span, expected):
+    assert _nice_length(span) == expected
+
+
+def test_pocket_legend_counts_every_class(layers):
+    texts = _texts(pocket_map(layers.villages, lang="en"))
+    assert TEXT["en"]["pocket_title"] in texts
+    assert f"{TEXT['en']['HH']} (5)" in texts
+    assert f"{TEXT['en']['isolated']} (1)" in texts
+    assert f"{TEXT['en']['no_data']} (1)" in texts
+    assert "N" in texts
+
+
+def test_hostile_names_render(layers, tmp_path):
+    """Dollar signs would start matplotlib mathtext; unbalanced ones used to crash the draw."""
+    villages = layers.villages.copy()
+    focus = villages["in_focus_list"].to_numpy()
+    names = ["Rp $5 $ ^_ desa", "50% $\\frac{", "<i>x</i> & 'y'", "Ñ — Ⅳ"]
+    villages.loc[focus, "village_name"] = names
+    fig = focus_map(villages, max_labels=2)
+    path = save_map(fig, tmp_path / "hostile.png")
+    assert mpimg.imread(path)[..., :3].std() > 0.05
+    save_map(fig, tmp_path / "hostile.pdf")
+    texts = _texts(fig)
+    assert any("Rp $5 $ ^_ desa" in t for t in texts)
+    assert any("… dan 2 lainnya" in t for t in texts), "more focus villages than labels"
+
+
+def test_villages_without_pocket_column_are_no_data(layers):
+    villages = layers.villages.drop(columns=["pocket"])
+    texts = _texts(pocket_map(villages))
+    assert f"{TEXT['id']['no_data']} ({len(villages)})" in texts

@@ -1,0 +1,103 @@
+"""What the pages show: district filters, the ranked table, pocket and robustness tables."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, focus_table, in_district,
+                       neighbour_table, numeric_indicators, pocket_counts, pocket_table,
+                       profile_rows, public_rejected, ranked_table, robustness_table,
+                       stability_counts, village_choices, with_values)
+
+
+def _villages() -> gpd.GeoDataFrame:
+    codes = [f"99.71.0{d}.100{i}" for d in (1, 2) for i in (1, 2, 3)]
+    frame = gpd.GeoDataFrame({
+        "village_code": codes,
+        "village_name": ["A", "B", "C", "D", "E", "F"],
+        "district_code": [c[:8] for c in codes],
+        "district_name": ["Utara"] * 3 + ["Timur"] * 3,
+        "rank": [3.0, 1.0, np.nan, 2.0, 5.0, 4.0],
+        "score": [60.0, 90.0, np.nan, 70.0, 10.0, 20.0],
+        "in_focus_list": [True, True, False, True, False, False],
+        "focus_reason": ["top 3", "top 3", None, "top 3", None, None],
+        "pocket": ["HH", "HH", "no_data", "ns", "LL", "HH"],
+        "hotspot": ["hot", "hot", "no_data", "ns", "cold", "ns"],
+        "desil1_share": [0.3, 0.5, np.nan, 0.2, 0.05, 0.25],
+        "neighbours": [2, 2, 1, 2, 2, 1],
+        "lisa_p": [0.01] * 6,
+    }, geometry=[shapely.box(i, 0, i + 1, 1) for i in range(6)], crs="EPSG:4326")
+    return frame
+
+
+def test_district_filter_and_choices():
+    villages = _villages()
+    assert district_column(villages) == "district_name"
+    assert districts(villages) == ["Timur", "Utara"]
+    assert in_district(villages, "Timur")["village_name"].tolist() == ["D", "E", "F"]
+    assert len(in_district(villages, ALL_DISTRICTS)) == 6
+    unnamed = villages.assign(district_name=pd.NA)
+    assert district_column(unnamed) == "district_code"
+    assert village_choices(villages)["99.71.01.1001"] == "A — Utara (99.71.01.1001)"
+
+
+def test_numeric_indicators_leave_out_ids_and_statistics():
+    columns = numeric_indicators(_villages())
+    assert "desil1_share" in columns and "score" in columns
+    assert not {"neighbours", "lisa_p", "in_focus_list", "village_code"} & set(columns)
+
+
+def test_ranked_table_orders_by_rank_with_unranked_last():
+    table = ranked_table(_villages(), ["desil1_share", "score"])
+    assert table["village_name"].tolist() == ["B", "D", "A", "F", "E", "C"]
+    assert list(table.columns)[:3] == ["rank", "village_code", "village_name"]
+    assert table.columns.tolist().count("score") == 1
+    assert focus_table(table)["village_name"].tolist() == ["B", "D", "A"]
+
+
+def test_pocket_table_keeps_only_high_high_highest_first():
+    villages = _villages()
+    table = pocket_table(villages, "desil1_share")
+    assert table["village_name"].tolist() == ["B", "A", "F"]
+    counts = pocket_counts(villages, ("HH", "LL", "HL", "LH", "ns", "isolated", "no_data"))
+    assert counts.values.tolist() == [["HH", 3], ["LL", 1], ["ns", 1], ["no_data", 1]]
+
+
+def test_robustness_table_and_counts():
+    villages = _villages()
+    stability = pd.DataFrame({"village_code": villages["village_code"],
+                              "in_focus_share": [0.95, 1.0, 0.0, 0.5, 0.0, 0.05],
+                              "stability": ["solid in", "solid in", "solid out",
+                                            "depends on weights", "solid out", "solid out"]})
+    table = robustness_table(villages, stability)
+    assert table["village_name"].tolist() == ["B", "A", "D", "F"]
+    assert stability_counts(stability) == {"solid in": 2, "depends on weights": 1, "solid out": 3}
+
+
+def test_with_values_joins_current_values_onto_display_shapes():
+    villages = _villages()
+    shapes = villages[["village_code", "village_name", "district_name", "geometry"]]
+    drawn = with_values(shapes, in_district(villages, "Utara"), ["desil1_share", "district_name"])
+    assert drawn["village_code"].tolist() == ["99.71.01.1001", "99.71.01.1002", "99.71.01.1003"]
+    assert drawn["desil1_share"].iloc[1] == 0.5
+    assert isinstance(drawn, gpd.GeoDataFrame) and drawn.index.tolist() == [0, 1, 2]
+
+
+def test_profile_rows_and_neighbours():
+    row = pd.Series({"people": 10, "mpi_m0": 0.1, "why_score": 3.0, "contrib_dep_water": 0.2})
+    assert profile_rows(row, "indicators") == ["people", "mpi_m0"]
+    assert profile_rows(row, "why") == ["why_score"]
+    assert profile_rows(row, "mpi_breakdown") == ["contrib_dep_water"]
+    near = neighbour_table(_villages())
+    assert near["village_name"].tolist() == ["B", "D", "A", "F", "E", "C"]
+
+
+def test_public_rejected_rows_carry_no_personal_data():
+    rejected = pd.DataFrame({"source_row": [4], "outcome": ["invalid"], "reason": ["desil 0"],
+                             "nik": ["3573010101010001"], "nama": ["Budi"]})
+    public = public_rejected(rejected)
+    assert list(public.columns) == ["source_row", "outcome", "reason"]
+    assert public_rejected(None) is None

@@ -1,0 +1,229 @@
+"""Poverty pockets: planted clusters found; islands and gaps never crash; Jawa Timur runs."""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo.boundaries.read import read_villages
+from geo.config import RankConfig, default_config
+from geo.common.errors import GeoInputError
+from geo.spatial.pockets import HOTSPOT_LABELS, POCKET_LABELS, find_pockets, pockets_for
+from geo.ranking.scoring import score_villages
+
+SIZE = 12
+CELL = 1000.0  # metres
+BLOCK = [(r, c) for r in range(2, 5) for c in range(2, 5)]  # planted 3x3 pocket
+LONE = (9, 9)  # one high village among low ones
+RING = [(LONE[0] + dr, LONE[1] + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if dr or dc]
+
+
+def grid(shrink: float = 0.0, crs="EPSG:32749") -> gpd.GeoDataFrame:
+    """SIZE x SIZE square villages, row-major codes; ``shrink`` opens gaps of 2*shrink metres."""
+    cells = [(r, c) for r in range(SIZE) for c in range(SIZE)]
+    boxes = [shapely.box(500_000 + c * CELL + shrink, 9_100_000 + r * CELL + shrink,
+                         500_000 + (c + 1) * CELL - shrink, 9_100_000 + (r + 1) * CELL - shrink)
+             for r, c in cells]
+    codes = [f"35.07.{1 + r:02d}.{2001 + c}" for r, c in cells]
+    return gpd.GeoDataFrame({"village_code": codes}, geometry=boxes, crs=crs)
+
+
+def code(r: int, c: int) -> str:
+    return f"35.07.{1 + r:02d}.{2001 + c}"
+
+
+def planted_values(seed: int = 0) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    values = {code(r, c): rng.uniform(0.02, 0.10) for r in range(SIZE) for c in range(SIZE)}
+    for r, c in RING:  # the lone village's neighbours have almost no desil-1 households
+        values[code(r, c)] = rng.uniform(0.0, 0.005)
+    for r, c in BLOCK + [LONE]:
+        values[code(r, c)] = rng.uniform(0.6, 0.7)
+    return pd.Series(values, name="desil1_share")
+
+
+@pytest.fixture(scope="module")
+def planted() -> pd.DataFrame:
+    return find_pockets(grid(), planted_values(), permutations=999, seed=12345)
+
+
+def test_planted_block_is_a_high_high_pocket_and_a_hot_spot(planted):
+    by_code = planted.set_index("village_code")
+    block = [code(r, c) for r, c in BLOCK]
+    assert (by_code.loc[block, "pocket"] == "HH").all()
+    assert (by_code.loc[block, "hotspot"] == "hot").all()
+    assert (by_code.loc[block, "lisa_i"] > 0).all()
+    assert (by_code.loc[block, "lisa_p"] <= 0.05).all()
+    assert (by_code.loc[block, "lisa_q"] == 1).all()
+    outside = ~by_code.index.isin(block + [code(*LONE)])
+    assert (by_code.loc[outside, "pocket"] != "HH").all()  # nothing else is a pocket
+
+
+def test_lone_high_village_is_a_high_low_outlier(planted):
+    by_code = planted.set_index("village_code")
+    assert by_code.loc[code(*LONE), "pocket"] == "HL"
+    assert by_code.loc[code(*LONE), "lisa_i"] < 0
+
+
+def test_neighbour_counts_are_queen(planted):
+    by_code = planted.set_index("village_code")["neighbours"]
+    assert by_code[code(0, 0)] == 3 and by_code[code(0, 5)] == 5 and by_code[code(5, 5)] == 8
+    assert set(planted["pocket"]) <= set(POCKET_LABELS)
+    assert set(planted["hotspot"]) <= set(HOTSPOT_LABELS)
+    assert list(planted.index) == list(range(SIZE * SIZE))
+
+
+def test_planted_villages_top_the_default_ranking():
+    values = planted_values()
+    households = pd.Series(200, index=values.index)
+    indicators = pd.DataFrame({
+        "village_code": values.index,
+        "households": households.to_numpy(),
+        "desil1_share": values.to_numpy(),
+        "desil1_households": np.round(values.to_numpy() * 200),
+        "mpi_m0": values.to_numpy() / 2,
+        "mpi_poor_people": np.round(values.to_numpy() * 800),
+    })
+    scored = score_villages(indicators, default_config())
+    top = set(scored.loc[scored["rank"] <= len(BLOCK) + 1, "village_code"])
+    assert top == {code(r, c) for r, c in BLOCK + [LONE]}
+    pockets = pockets_for(grid(), indicators, default_config()).set_index("village_code")
+    assert (pockets.loc[[code(r, c) for r, c in BLOCK], "pocket"] == "HH").all()
+
+
+def test_same_seed_same_labels_and_p_values(planted):
+    again = find_pockets(grid(), planted_values(), permutations=999, seed=12345)
+    pd.testing.assert_frame_equal(planted, again)
+    other = find_pockets(grid(), planted_values(), permutations=999, seed=7)
+    assert not np.allclose(planted["lisa_p"], other["lisa_p"])
+
+
+def test_gaps_between_polygons_are_bridged_by_the_snap_tolerance():
+    gappy = grid(shrink=1.0)  # 2 m gaps between every pair of neighbours
+    snapped = find_pockets(gappy, planted_values(), snap_tolerance_m=5.0)
+    strict = find_pockets(gappy, planted_values(), snap_tolerance_m=0.0)
+    touching = find_pockets(grid(), planted_values())
+    assert snapped["neighbours"].tolist() == touching["neighbours"].tolist()
+    assert snapped["pocket"].tolist() == touching["pocket"].tolist()
+    assert (strict["pocket"] == "isolated").all()  # never a crash, every village said so
+
+
+def test_islands_are_labelled_or_linked_to_their_nearest_village():
+    villages = grid()
+    island = shapely.box(600_000, 9_300_000, 601_000, 9_301_000)  # 80 km away
+    villages = pd.concat([villages, gpd.GeoDataFrame({"village_code": ["35.29.25.2007"]},
+                                                     geometry=[island], crs=villages.crs)],
+                         ignore_index=True)
+    values = pd.concat([planted_values(), pd.Series({"35.29.25.2007": 0.5})])
+    labelled = find_pockets(villages, values).set_index("village_code")
+    assert labelled.loc["35.29.25.2007", "pocket"] == "isolated"
+    assert labelled.loc["35.29.25.2007", "hotspot"] == "isolated"
+    assert labelled.loc["35.29.25.2007", "neighbours"] == 0
+    assert np.isnan(labelled.loc["35.29.25.2007", "lisa_i"])
+    linked = find_pockets(villages, values, isolated="knn").set_index("village_code")
+    assert linked.loc["35.29.25.2007", "pocket"] != "isolated"
+    assert linked.loc["35.29.25.2007", "neighbours"] == 1
+    assert linked.loc[code(SIZE - 1, SIZE - 1), "neighbours"] == 4  # 3 queen + the island
+
+
+def test_villages_without_values_are_no_data_and_not_neighbours():
+    values = planted_values().drop(code(5, 5))
+    values[code(0, 0)] = np.nan
+    out = find_pockets(grid(), values).set_index("village_code")
+    assert out.loc[code(5, 5), "pocket"] == "no_data" and out.loc[code(0, 0), "pocket"] == "no_data"
+    assert pd.isna(out.loc[code(5, 5), "neighbours"])
+    assert out.loc[code(5, 6), "neighbours"] == 7  # lost its no-data neighbour
+    assert out.attrs["pockets"]["counts"]["no_data"] == 2
+
+
+def test_false_discovery_rate_is_never_more_permissive():
+    rng = np.random.default_rng(1)
+    noise = pd.Series(rng.uniform(0, 1, SIZE * SIZE), index=grid()["village_code"])
+    raw = find_pockets(grid(), noise)
+    controlled = find_pockets(grid(), noise, fdr=True)
+    significant = lambda r: r["pocket"].isin(["HH", "LL", "HL", "LH"])  # noqa: E731
+    assert significant(controlled).sum() <= significant(raw).sum()
+    assert (controlled.loc[significant(controlled), "lisa_p_adj"] <= 0.05).all()
+    assert (raw["lisa_p_adj"] >= raw["lisa_p"] - 1e-12).all()
+    planted_fdr = find_pockets(grid(), planted_values(), fdr=True).set_index("village_code")
+    assert (planted_fdr.loc[[code(r, c) for r, c in BLOCK[4:5]], "pocket"] == "HH").all()
+
+
+def test_geographic_layers_are_measured_in_metres():
+    villages = grid().to_crs("EPSG:4326")
+    values = planted_values()
+    assert find_pockets(villages, values)["neighbours"].tolist() == \
+        find_pockets(grid(), values)["neighbours"].tolist()
+
+
+def test_constant_values_give_no_pockets():
+    values = pd.Series(0.2, index=grid()["village_code"])
+    assert (find_pockets(grid(), values)["pocket"] == "ns").all()
+
+
+def test_user_errors():
+    with pytest.raises(GeoInputError, match="coordinate reference system"):
+        find_pockets(grid().set_crs(None, allow_override=True), planted_values())
+    with pytest.raises(GeoInputError, match="village_code"):
+        find_pockets(grid().rename(columns={"village_code": "kode"}), planted_values())
+    with pytest.raises(GeoInputError, match="'label' or 'knn'"):
+        find_pockets(grid(), planted_values(), isolated="drop")
+
+
+def test_pockets_for_needs_the_configured_variable():
+    values = planted_values()
+    indicators = pd.DataFrame({"village_code": values.index, "desil1_share": values.to_numpy()})
+    config = default_config()
+    assets = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "cens_dep_assets"}})
+    with pytest.raises(GeoInputError, match="cens_dep_assets") as info:
+        pockets_for(grid(), indicators, assets)  # dep_assets not weighted: no censored rate
+    assert "[mpi.weights]" in str(info.value) and "[pockets] variable" in str(info.value)
+    share14 = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "desil14_share"}})
+    with pytest.raises(GeoInputError, match="desil14_share"):
+        pockets_for(grid(), indicators, share14)
+
+
+def test_pockets_for_takes_the_village_layer_with_its_indicators():
+    layer = grid()
+    layer["desil1_share"] = planted_values().reindex(layer["village_code"]).to_numpy()
+    from_layer = pockets_for(layer, layer, default_config())
+    direct = find_pockets(grid(), planted_values())
+    pd.testing.assert_frame_equal(from_layer, direct)
+    assert from_layer.attrs["pockets"]["variable"] == "desil1_share"
+
+
+def test_no_warning_escapes():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # esda's DeprecationWarning about ``alternative`` too
+        out = find_pockets(grid(), planted_values(), permutations=99)
+    assert len(out) == SIZE * SIZE
+
+
+@pytest.mark.slow
+def test_jawa_timur_with_household_like_values_runs_through(jatim_sqls):
+    villages, _ = read_villages(jatim_sqls, check_quality=False)
+    assert len(villages) == 8494
+    rng = np.random.default_rng(2026)
+    households = rng.integers(1, 900, len(villages))
+    households[rng.choice(len(villages), 40, replace=False)] = 0  # villages without data
+    # a regional gradient plus noise, like desil-1 shares that differ between regencies
+    x = villages.geometry.representative_point().x.to_numpy()
+    p = np.clip(0.05 + 0.04 * (x - x.min()) / (x.max() - x.min()) + rng.normal(0, 0.02, len(x)),
+                0.001, 0.9)
+    desil1 = rng.binomial(households, p)
+    share = pd.Series(np.where(households > 0, desil1 / np.maximum(households, 1), np.nan),
+                      index=villages["village_code"].to_numpy(), name="desil1_share")
+    out = find_pockets(villages, share)
+    assert len(out) == 8494 and set(out["pocket"]) <= set(POCKET_LABELS)
+    counts = out.attrs["pockets"]["counts"]
+    assert counts["no_data"] == 40
+    assert 10 <= counts["isolated"] <= 30  # the Sapeken archipelago, Mandangin, Gili Ketapang...
+    assert counts["HH"] > 0
+    islands = out.set_index("village_code").loc[["35.13.21.2013", "35.27.03.2001"], "pocket"]
+    assert set(islands) <= {"isolated", "no_data"}  # Gili Ketapang, Pulau Mandangin
+    assert out["neighbours"].dropna().median() >= 4
