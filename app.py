@@ -11,7 +11,7 @@ its automatic list would then read "app", "0 Ringkasan", ...
 import streamlit as st
 
 import ui.state
-from geo.presentation.i18n import t
+from geo.i18n import t
 
 lang = ui.state.language()
 navigation = st.navigation([

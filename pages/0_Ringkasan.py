@@ -4,7 +4,8 @@ import streamlit as st
 
 import ui.state
 from geo.presentation.display import format_value
-from geo.presentation.i18n import t, translate_values
+from geo.i18n import t
+from geo.i18n.labels import translate_values
 from geo.presentation.overview import (outcome_table, overview_figures, quality_notes, region_label,
                           target_gap, unused_rows)
 

@@ -6,7 +6,8 @@ import streamlit as st
 import ui.map_widget
 import ui.state
 from geo.presentation.display import PALETTES, SCHEMES, classify, format_value
-from geo.presentation.i18n import indicator_label, t, value_label
+from geo.i18n import t
+from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district,
                        numeric_indicators, profile_rows, village_choices, with_values)
 from geo.presentation.webmap import choropleth_map, village_at

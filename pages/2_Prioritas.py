@@ -5,7 +5,8 @@ import streamlit as st
 import ui.state
 from geo.config import Pin
 from geo.common.errors import GeoInputError
-from geo.presentation.i18n import indicator_label, t, translate_values
+from geo.i18n import t
+from geo.i18n.labels import indicator_label, translate_values
 from geo.presentation.views import (focus_table, pin_table, ranked_table, robustness_table, stability_counts,
                        village_choices)
 

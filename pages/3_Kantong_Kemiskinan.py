@@ -5,7 +5,8 @@ import streamlit as st
 import ui.map_widget
 import ui.state
 from geo.presentation.display import POCKET_ORDER, pocket_legend
-from geo.presentation.i18n import indicator_label, pocket_method_text, t, translate_values, value_label
+from geo.i18n import t
+from geo.i18n.labels import indicator_label, pocket_method_text, translate_values, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
                        pocket_table, with_values)
 from geo.presentation.webmap import pocket_map

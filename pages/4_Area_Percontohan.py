@@ -5,7 +5,8 @@ from streamlit_folium import st_folium
 
 import ui.state
 from geo.common.errors import GeoInputError
-from geo.presentation.i18n import indicator_label, t, translate_values
+from geo.i18n import t
+from geo.i18n.labels import indicator_label, translate_values
 from geo.spatial.pilot import default_pilot, expansion_candidates, household_grid, neighbours
 from geo.presentation.views import district_column, neighbour_table, village_choices
 from geo.presentation.webmap import pilot_map

@@ -7,7 +7,8 @@ import ui.uploads
 from geo.pipeline.sources import (BOUNDARY_TYPES, HOUSEHOLD_TYPES, MAPPABLE_BOUNDARY_COLUMNS,
                             MAPPABLE_HOUSEHOLD_COLUMNS, MAX_UPLOAD_MB, SHAPEFILE_SIDECARS)
 from geo.common.errors import GeoInputError
-from geo.presentation.i18n import report_label, t, translate_values
+from geo.i18n import t
+from geo.i18n.labels import report_label, translate_values
 from geo.presentation.overview import outcome_table, quality_notes, report_table
 from geo.presentation.views import public_rejected
 

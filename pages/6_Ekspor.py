@@ -8,7 +8,7 @@ import streamlit as st
 import ui.state
 from geo.common.errors import GeoInputError
 from geo.export import FORMATS, export_result
-from geo.presentation.i18n import t
+from geo.i18n import t
 
 MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
         "zip": "application/zip", "csv": "text/csv", "png": "image/png", "pdf": "application/pdf",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.presentation.i18n import t
+from geo.i18n import t
 
 
 @dataclass(frozen=True)

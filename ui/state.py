@@ -28,7 +28,7 @@ from streamlit.errors import StreamlitAPIException
 
 from geo.pipeline.sources import MAX_UPLOAD_MB  # noqa: F401 (the Data page shows the limit)
 from geo.common.errors import GeoInputError
-from geo.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from geo.presentation.offline import ensure_leaflet_assets
 from geo.pipeline.results import AnalysisResult
 
@@ -302,7 +302,7 @@ def use_demo() -> None:
 def column_config(columns, lang: str) -> dict:
     """Readable headers, shares as percentages and scores with one decimal for st.dataframe."""
     from geo.presentation.display import is_percent
-    from geo.presentation.i18n import indicator_label
+    from geo.i18n.labels import indicator_label
 
     config = {}
     for column in columns:

@@ -4,7 +4,7 @@ Which villages a district filter keeps, which columns the ranked table has and i
 which villages are in a pocket, how the robustness figures line up with the ranking: these are
 decisions about the data, so they live here (tested without a browser) and the pages only draw
 what these functions return. Stored values stay as they are; translating them for the screen
-is :func:`geo.presentation.i18n.translate_values`'s job.
+is :func:`geo.i18n.labels.translate_values`'s job.
 """
 
 from __future__ import annotations

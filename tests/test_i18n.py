@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.presentation.i18n import (STRINGS, VALUE_LABELS, focus_reason_text, indicator_label, report_label, t,
-                      translate_values, value_label)
+from geo.i18n import Message, catalogue, date_text, number, percent, t
+from geo.i18n.labels import (VALUE_LABELS, focus_reason_text, indicator_label, report_label,
+                             translate_values, value_label)
 
 
 @pytest.mark.parametrize("column, values", [
@@ -81,7 +82,7 @@ def test_translate_values_changes_only_a_copy():
 def test_labels_pages_and_report_keys_in_both_languages():
     for key in ("page_overview", "page_map", "page_priority", "page_pockets", "page_pilot",
                 "page_data", "page_export"):
-        assert STRINGS[key]["id"] and STRINGS[key]["en"]
+        assert catalogue()[key]["id"] and catalogue()[key]["en"]
     assert t("page_pockets", "id") == "Kantong Kemiskinan" and t("page_pilot", "en") == "Pilot area"
     assert report_label("features_in", "id") == "Fitur masuk"
     assert report_label("unknown_key", "en") == "unknown_key"
@@ -90,8 +91,38 @@ def test_labels_pages_and_report_keys_in_both_languages():
 
 
 def test_pocket_method_follows_the_settings():
-    from geo.presentation.i18n import pocket_method_text
+    from geo.i18n.labels import pocket_method_text
 
     assert "999 permutasi, p < 0,05" in pocket_method_text({"permutations": 999, "alpha": 0.05}, "id")
     text = pocket_method_text({"permutations": 499, "alpha": 0.01, "fdr": True}, "en")
     assert "499 permutations" in text and "p < 0.01" in text and "FDR" in text
+
+
+def test_every_catalogue_entry_has_both_languages_with_the_same_placeholders():
+    import string
+
+    def fields(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    for key, entry in catalogue().items():
+        assert set(entry) == {"id", "en"}, key
+        assert entry["id"].strip() and entry["en"].strip(), key
+        assert fields(entry["id"]) == fields(entry["en"]), key
+
+
+def test_numbers_percentages_and_dates_follow_the_language():
+    assert number(4449, "id") == "4.449" and number(4449, "en") == "4,449"
+    assert number(1234.5, "id") == "1.234,5" and number(1234.5, "en") == "1,234.5"
+    assert number(2.0, "id", 1) == "2,0"
+    assert percent(0.12634, "id") == "12,6 %" and percent(0.12634, "en") == "12.6 %"
+    assert percent(float("nan"), "id") == "–" and number(None, "en") == "–"
+    assert date_text("2025-03-14T09:30:00+07:00", "id") == "14 Mar 2025"
+    assert "Mar" in date_text("2025-03-14", "en") and "2025" in date_text("2025-03-14", "en")
+
+
+def test_messages_render_late_with_numbers_in_the_readers_language():
+    message = Message("unmatched_warning", {"n": 4449})
+    assert message.render("id").startswith("4.449 baris")
+    assert message.render("en").startswith("4,449 ")
+    assert str(message) == message.render("en")
+    assert t("no_such_message_id", "id") == "no_such_message_id"
