@@ -215,7 +215,7 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
     fill = colour_arr[class_of]  # -1 picks the no-data colour
     missing = int((~present).sum())
     if missing:
-        legend.append({"colour": NO_DATA_COLOUR, "label": t("legend.no_data", lang), "lower": None,
+        legend.append({"colour": NO_DATA_COLOUR, "label": t("no_data", lang), "lower": None,
                        "upper": None, "count": missing, "no_data": True})
     return Classification(
         class_of=pd.Series(class_of, index=series.index, name="class"),

@@ -86,10 +86,10 @@ def test_missing_values_are_grey_and_counted():
     assert result.class_of.tolist()[1] == -1 and result.class_of.tolist()[3] == -1
     assert result.colours.tolist()[1] == NO_DATA_COLOUR
     assert result.legend[-1]["no_data"] and result.legend[-1]["count"] == 2
-    assert result.legend[-1]["label"] == "Tidak ada data"  # Indonesian by default
+    assert result.legend[-1]["label"] == "tidak ada data"  # Indonesian by default
     assert "%" in result.legend[0]["label"]
     english = classify([0.1, np.nan, 0.3], "equal_interval", 2, indicator="desil1_share", lang="en")
-    assert english.legend[-1]["label"] == "No data"
+    assert english.legend[-1]["label"] == "no data"
 
 
 def test_fewer_distinct_values_than_classes():
