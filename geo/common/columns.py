@@ -218,12 +218,13 @@ def _plain(name: str, kind: str, unit: str = "", decimals: int | None = None, *,
 
 
 def _family(prefix: str, subject: str, subject_label: Message, kind: str, unit: str,
-            *, scorable: bool) -> ColumnInfo:
+            *, scorable: bool, **help_params) -> ColumnInfo:
     name = prefix + subject
     family_id = f"column.family.{prefix.rstrip('_')}"
     return ColumnInfo(name=name, kind=kind, unit=unit, decimals=_DEFAULT_DECIMALS[kind],
                       label=Message(family_id, {"subject": subject_label}),
-                      description=Message(family_id + ".help", {"subject": subject_label}),
+                      description=Message(family_id + ".help",
+                                          {"subject": subject_label, **help_params}),
                       shapefile=short_name(name), scorable=scorable, family=prefix,
                       subject=subject)
 
@@ -274,7 +275,8 @@ def _build() -> dict[str, ColumnInfo]:
     add(_plain("rank", "rank"))
     scorable = [c for c in entries if c.scorable]
     for indicator in scorable:
-        add(_family("why_", indicator.name, indicator.label, "score", "points", scorable=False))
+        add(_family("why_", indicator.name, indicator.label, "score", "points", scorable=False,
+                    column=indicator.name))
     add(_plain("in_focus_list", "flag"))
     add(_plain("focus_reason", "text"))
     add(_plain("quadrant", "category"))

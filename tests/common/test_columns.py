@@ -185,3 +185,18 @@ def test_village_profile_writes_counts_as_counts_and_shares_as_percentages(demo_
     assert shown["inclusion_error"] == number(int(row["inclusion_error"]), "id")
     for name, text in shown.items():
         assert text.endswith(" %") == column(name).is_percent, (name, text)
+
+
+def test_docs_field_table_describes_fields_as_the_registry_does():
+    """docs/exports.md's villages table is what describe() writes into the GeoPackage."""
+    from pathlib import Path
+
+    from geo.export.fields import describe
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
+    villages_table = re.split(r"^\| field \| Shapefile \|", text, flags=re.M)[1]
+    rows = re.findall(r"^\|\s*`([a-z0-9_]+)`\s*\|\s*`[A-Z0-9_]+`\s*\|\s*(.*?)\s*\|$", villages_table,
+                      flags=re.M)
+    assert len(rows) > 50
+    for field, documented in rows:
+        assert documented == describe(field), field
