@@ -26,23 +26,14 @@ import pandas as pd
 import yaml
 
 from geo.common.codes import normalise_village_code
+from geo.common.columns import scorable_columns
 from geo.common.errors import GeoInputError
-from geo.households.schema import DEPRIVATIONS, GLOBAL_MPI_K, GLOBAL_MPI_WEIGHTS, PROGRAMMES
+from geo.households.schema import DEPRIVATIONS, GLOBAL_MPI_K, GLOBAL_MPI_WEIGHTS
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[1] / "config" / "default.toml"
 
-#: Columns of the village indicator table (docs/ARCHITECTURE.md, "Village indicators").
-INDICATOR_COLUMNS: tuple[str, ...] = (
-    "households", "people",
-    "desil1_households", "desil1_people", "desil1_share",
-    "desil14_households", "desil14_people", "desil14_share",
-    *(f"rate_{d}" for d in DEPRIVATIONS),
-    "mpi_people", "mpi_h", "mpi_a", "mpi_m0", "mpi_vulnerable", "mpi_severe", "mpi_poor_people",
-    *(f"cens_{d}" for d in DEPRIVATIONS),
-    *(f"contrib_{d}" for d in DEPRIVATIONS),
-    *(f"cov_{p.removeprefix('recv_')}" for p in PROGRAMMES),
-    "poor_unreached", "exclusion_rate", "inclusion_error", "inclusion_error_rate",
-)
+#: Columns of the village indicator table a config may weight (the column registry's list).
+INDICATOR_COLUMNS: tuple[str, ...] = scorable_columns()
 DIRECTIONS = ("higher_is_worse", "higher_is_better")
 NORMALISATIONS = ("minmax", "zscore", "percentile")
 MISSING_POLICIES = ("worst", "median", "zero", "exclude")

@@ -39,7 +39,7 @@ district = st.selectbox(t("district", lang), [ALL_DISTRICTS] + districts(village
 # --- classification and map --------------------------------------------------------------
 shown = in_district(villages, district)
 drawn = with_values(shapes, shown, [indicator, district_col])
-classes = classify(drawn[indicator], scheme, int(k), palette, indicator=indicator)
+classes = classify(drawn[indicator], scheme, int(k), palette, indicator=indicator, lang=lang)
 tooltip = {t("village", lang): "village_name",
            t("district", lang): district_col,
            indicator_label(indicator, lang): indicator}

@@ -300,20 +300,25 @@ def use_demo() -> None:
 
 
 def column_config(columns, lang: str) -> dict:
-    """Readable headers, shares as percentages and scores with one decimal for st.dataframe."""
-    from geo.presentation.display import is_percent
+    """Readable headers and number formats for st.dataframe, from the column registry.
+
+    Shares and rates as percentages, counts as whole numbers, scores with the registry's
+    decimals; ``in_focus_share`` as a bar. Unknown columns keep their name and Streamlit's format.
+    """
+    from geo.common.columns import find_column
     from geo.i18n.labels import indicator_label
 
     config = {}
     for column in columns:
         label = indicator_label(column, lang)
+        info = find_column(column)
         if column == "in_focus_share":
             config[column] = st.column_config.ProgressColumn(label, format="percent",
                                                              min_value=0.0, max_value=1.0)
-        elif is_percent(column):
+        elif info is not None and info.is_percent:
             config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif column == "score" or column.startswith("why_"):
-            config[column] = st.column_config.NumberColumn(label, format="%.1f")
+        elif info is not None and info.is_numeric and info.decimals is not None:
+            config[column] = st.column_config.NumberColumn(label, format=f"%.{info.decimals}f")
         else:
             config[column] = st.column_config.Column(label)
     return config

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from geo.common.columns import find_column
 from geo.common.errors import GeoInputError
 from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe, label
 from geo.export.layers import ExportLayers
@@ -27,20 +28,16 @@ SHEETS = {
     "id": {"focus": "Daftar Lokus", "ranking": "Peringkat Desa", "method": "Metode"},
     "en": {"focus": "Focus list", "ranking": "Village ranking", "method": "Method"},
 }
-_TEXT_COLUMNS = {"village_code", "district_code", "regency_code", "province_code"}
 
 
 def _number_format(field: str) -> str | None:
-    """How Excel shows a column; the stored value keeps full precision."""
-    if field in _TEXT_COLUMNS:
-        return "@"
-    if field == "score":
-        return "0.00"
-    if field == "mpi_m0":
-        return "0.000"
-    if field.endswith(("_share", "_rate")) or field.startswith(("rate_", "cov_")) or field in ("mpi_h", "mpi_a"):
-        return "0.0%"
-    return None
+    """How Excel shows a column (column registry); the stored value keeps full precision.
+
+    Codes as text (``@``), shares, rates and MPI indices as ``0.0%``, counts as ``#,##0``,
+    scores as ``0.00``; columns the registry does not know keep Excel's default.
+    """
+    info = find_column(field)
+    return info.excel_format if info is not None else None
 
 
 def ranked_columns(layers: ExportLayers) -> list[str]:

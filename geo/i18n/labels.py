@@ -7,100 +7,31 @@ back to the other language, then to the key itself, so a forgotten string never 
 
 from __future__ import annotations
 
-from geo.i18n import DEFAULT_LANGUAGE, t
-
-
-
-_INDICATOR_LABELS: dict[str, tuple[str, str]] = {  # column: (id, en)
-    "village_code": ("Kode desa", "Village code"),
-    "village_name": ("Desa/kelurahan", "Village"),
-    "district_name": ("Kecamatan", "District"),
-    "district_code": ("Kode kecamatan", "District code"),
-    "in_focus_list": ("Lokus", "Focus village"),
-    "focus_reason": ("Alasan lokus", "Focus reason"),
-    "quadrant": ("Kuadran", "Quadrant"),
-    "pocket": ("Kantong (LISA)", "Pocket (LISA)"),
-    "hotspot": ("Hotspot (Gi*)", "Hotspot (Gi*)"),
-    "lisa_p": ("p LISA", "LISA p-value"),
-    "score": ("Skor prioritas", "Priority score"),
-    "rank": ("Peringkat", "Rank"),
-    "households": ("Rumah tangga", "Households"),
-    "people": ("Jiwa", "People"),
-    "desil1_households": ("Ruta desil 1", "Desil-1 households"),
-    "desil1_people": ("Jiwa desil 1", "Desil-1 people"),
-    "desil1_share": ("Proporsi ruta desil 1", "Desil-1 share of households"),
-    "desil14_households": ("Ruta desil 1–4", "Desil 1–4 households"),
-    "desil14_people": ("Jiwa desil 1–4", "Desil 1–4 people"),
-    "desil14_share": ("Proporsi ruta desil 1–4", "Desil 1–4 share of households"),
-    "mpi_h": ("IKM H (persentase miskin)", "MPI H (headcount ratio)"),
-    "mpi_a": ("IKM A (intensitas)", "MPI A (intensity)"),
-    "mpi_m0": ("IKM M0", "MPI M0 (adjusted headcount)"),
-    "mpi_vulnerable": ("Rentan miskin multidimensi", "Vulnerable to MPI poverty"),
-    "mpi_severe": ("Miskin multidimensi berat", "Severe MPI poverty"),
-    "mpi_poor_people": ("Jiwa miskin multidimensi", "MPI-poor people"),
-    "poor_unreached": ("Ruta desil 1–4 tanpa bantuan", "Desil 1–4 households without programme"),
-    "exclusion_rate": ("Tingkat eksklusi", "Exclusion rate"),
-    "inclusion_error": ("Salah sasaran (desil ≥ 6 menerima)", "Inclusion error (desil ≥ 6 receiving)"),
-    "inclusion_error_rate": ("Proporsi salah sasaran", "Inclusion error rate"),
-    "mpi_people": ("Jiwa yang diukur IKM", "People measured (MPI)"),
-    "neighbours": ("Jumlah tetangga", "Neighbours"),
-    "lisa_i": ("I lokal Moran", "Local Moran's I"),
-    "lisa_p_adj": ("p LISA (FDR)", "LISA p-value (FDR)"),
-    "gi_z": ("z Gi*", "Gi* z-score"),
-    "gi_p": ("p Gi*", "Gi* p-value"),
-    "village_type": ("Jenis", "Type"),
-    "regency_name": ("Kabupaten/kota", "Regency/city"),
-    "province_name": ("Provinsi", "Province"),
-    "vs_previous": ("Dibanding tahun lalu", "Versus last list"),
-    "stability": ("Stabilitas", "Stability"),
-    "in_focus_share": ("Seberapa sering masuk lokus", "How often in the focus list"),
-    "neighbour": ("Tetangga", "Neighbour"),
-    "similar": ("Profil serupa", "Similar profile"),
-    "distance": ("Jarak profil", "Profile distance"),
-    "source_row": ("Baris di berkas", "Row in the file"),
-    "outcome": ("Hasil", "Outcome"),
-    "reason": ("Alasan", "Reason"),
-    "action": ("Tindakan", "Action"),
-    "by": ("Oleh", "By"),
-    "poor_households": ("Ruta desil 1–4", "Desil 1–4 households"),
-}
-_DEPRIVATION_NAMES: dict[str, tuple[str, str]] = {
-    "nutrition": ("gizi", "nutrition"),
-    "child_mortality": ("kematian anak", "child mortality"),
-    "schooling": ("lama sekolah", "years of schooling"),
-    "attendance": ("partisipasi sekolah", "school attendance"),
-    "cooking_fuel": ("bahan bakar memasak", "cooking fuel"),
-    "sanitation": ("sanitasi", "sanitation"),
-    "water": ("air minum", "drinking water"),
-    "electricity": ("listrik", "electricity"),
-    "housing": ("rumah", "housing"),
-    "assets": ("aset", "assets"),
-    "pkh": ("PKH", "PKH"),
-    "bpnt": ("BPNT/sembako", "BPNT/sembako"),
-    "pbi": ("PBI-JK", "PBI-JK"),
-}
-_PREFIX_LABELS: dict[str, tuple[str, str]] = {
-    "rate_": ("Deprivasi {}", "Deprived in {}"),
-    "cens_": ("Miskin & deprivasi {}", "Poor and deprived in {}"),
-    "contrib_": ("Kontribusi {} ke M0", "Contribution of {} to M0"),
-    "cov_": ("Cakupan {}", "Coverage of {}"),
-    "why_": ("Poin skor dari {}", "Score points from {}"),
-}
+from geo.common.columns import FAMILIES, find_column
+from geo.i18n import DEFAULT_LANGUAGE, Message, has_text, t
 
 
 def indicator_label(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A readable name for an indicator column (``rate_dep_water`` -> ``Deprivasi air minum``)."""
-    which = 1 if lang == "en" else 0
-    if column in _INDICATOR_LABELS:
-        return _INDICATOR_LABELS[column][which]
-    for prefix, texts in _PREFIX_LABELS.items():
+    """A readable name for a column (``rate_dep_water`` -> ``Deprivasi air minum``).
+
+    Names come from the column registry (:mod:`geo.common.columns`, texts in
+    ``geo/i18n/catalogue/columns.toml``). A family column the registry does not list
+    (``rate_water``, ``why_<column>``) is named by its family's rule; anything else keeps its name.
+    """
+    info = find_column(column)
+    if info is not None:
+        return info.label_text(lang)
+    for prefix in FAMILIES:
         if column.startswith(prefix):
             rest = column.removeprefix(prefix)
-            inner = indicator_label(rest, lang) if prefix == "why_" else None
-            if inner is None or inner == rest:
-                key = rest.removeprefix("dep_").removeprefix("recv_")
-                inner = _DEPRIVATION_NAMES.get(key, (key, key))[which]
-            return texts[which].format(inner)
+            subject_id = "column.subject." + rest.removeprefix("dep_").removeprefix("recv_")
+            if prefix == "why_" and find_column(rest) is not None:
+                subject = find_column(rest).label
+            elif has_text(subject_id):
+                subject = Message(subject_id)
+            else:
+                subject = rest
+            return t(f"column.family.{prefix.rstrip('_')}", lang, subject=subject)
     return column
 
 

@@ -5,9 +5,9 @@ of Jawa Timur (8,494 villages, 830k vertices) has to reach the browser in a few 
 the drawn shapes are simplified (keeping shared borders shared where the layer is a clean
 coverage) and their coordinates rounded to 5 decimals (~1 m).
 
-Colours are colour-blind-safe ramps (ColorBrewer sequential, viridis, cividis) hard-coded as
-hex so that no colour library reaches the browser; the legend is returned as data and drawn
-beside the map by the app.
+Colours come from :mod:`geo.presentation.styles` (shared with the printed maps); how a value is
+written (a count, a percentage, a score) comes from the column registry
+(:mod:`geo.common.columns`). The legend is returned as data and drawn beside the map by the app.
 """
 
 from __future__ import annotations
@@ -22,28 +22,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.common.columns import find_column
+from geo.common.columns import format_value as _column_value
 from geo.common.errors import GeoInputError
+from geo.i18n import DEFAULT_LANGUAGE, t
+from geo.presentation.styles import NO_DATA_COLOUR, PALETTES, POCKET_CLASSES, POCKET_ORDER, web_style
 
 COORDINATE_DECIMALS = 5
 JENKS_SAMPLE = 600  # above this many values, natural breaks are computed on a sample
-NO_DATA_COLOUR = "#d9d9d9"
-
-# Nine-step ramps, light (low) to dark (high); k classes take k evenly spaced steps.
-PALETTES: dict[str, tuple[str, ...]] = {
-    "YlOrRd": ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c",
-               "#fc4e2a", "#e31a1c", "#bd0026", "#800026"),
-    "Reds": ("#fff5f0", "#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a",
-             "#ef3b2c", "#cb181d", "#a50f15", "#67000d"),
-    "YlGnBu": ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4",
-               "#1d91c0", "#225ea8", "#253494", "#081d58"),
-    "Purples": ("#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8",
-                "#807dba", "#6a51a3", "#54278f", "#3f007d"),
-    # viridis / cividis reversed so that dark = high, like the ColorBrewer ramps
-    "viridis": ("#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89",
-                "#26828e", "#31688e", "#3e4989", "#482878"),
-    "cividis": ("#fee838", "#e1cc55", "#c3b369", "#a59c74", "#8a8678",
-                "#707173", "#575d6d", "#3b496c", "#1f3a6f"),
-}
 
 SCHEMES = {
     "quantiles": mapclassify.Quantiles,
@@ -51,22 +37,8 @@ SCHEMES = {
     "equal_interval": mapclassify.EqualInterval,
 }
 
-# LISA cluster colours (GeoDa conventions); "isolated" is drawn outlined, not filled.
-POCKET_STYLES: dict[str, dict] = {
-    "HH": {"fillColor": "#b2182b", "color": "#555555", "weight": 0.6, "fillOpacity": 0.85},
-    "LL": {"fillColor": "#2166ac", "color": "#555555", "weight": 0.6, "fillOpacity": 0.85},
-    "HL": {"fillColor": "#f4a6b7", "color": "#555555", "weight": 0.6, "fillOpacity": 0.85},
-    "LH": {"fillColor": "#9ecae1", "color": "#555555", "weight": 0.6, "fillOpacity": 0.85},
-    "ns": {"fillColor": "#eeeeee", "color": "#888888", "weight": 0.5, "fillOpacity": 0.7},
-    "isolated": {"fillColor": "#ffffff", "color": "#000000", "weight": 2.0, "fillOpacity": 0.2,
-                 "dashArray": "4 3"},
-    "no_data": {"fillColor": "#ffffff", "color": "#bbbbbb", "weight": 0.5, "fillOpacity": 0.0},
-}
-POCKET_ORDER = ("HH", "LL", "HL", "LH", "ns", "isolated", "no_data")
-
-_PERCENT_PREFIXES = ("rate_", "cov_", "cens_", "contrib_")
-_PERCENT_NAMES = {"desil1_share", "desil14_share", "mpi_h", "mpi_a", "mpi_m0", "mpi_vulnerable",
-                  "mpi_severe", "exclusion_rate", "inclusion_error"}
+#: Leaflet styles of the LISA classes, from the shared table :data:`geo.presentation.styles.POCKET_CLASSES`.
+POCKET_STYLES: dict[str, dict] = {name: web_style(style) for name, style in POCKET_CLASSES.items()}
 
 
 @dataclass(frozen=True)
@@ -180,7 +152,7 @@ def ramp(palette: str, k: int) -> list[str]:
 
 
 def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOrRd",
-             *, indicator: str = "") -> Classification:
+             *, indicator: str = "", lang: str = DEFAULT_LANGUAGE) -> Classification:
     """Class breaks and colours for a choropleth, with mapclassify.
 
     Parameters
@@ -194,7 +166,12 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
     palette
         A key of :data:`PALETTES`.
     indicator
-        Column name, only to format the legend labels (percentages for shares and rates).
+        Column name, only to write the legend labels as the column is written (counts as
+        counts, shares and rates as percentages: :func:`format_value`).
+    lang
+        Language of the legend labels (``id``: ``12,6 %``; ``en``: ``12.6 %``).
+
+    Legend entries with no data carry ``"no_data": True``.
     """
     if scheme not in SCHEMES:
         raise GeoInputError(f"unknown classification {scheme!r}; choose one of "
@@ -228,8 +205,9 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
             low = lower if i == 0 else float(bins[i - 1])
             legend.append({
                 "colour": colours[i],
-                "label": f"{format_value(indicator, low)} – {format_value(indicator, upper)}",
-                "lower": low, "upper": float(upper), "count": int(len(members)),
+                "label": f"{format_value(indicator, low, lang)} – "
+                         f"{format_value(indicator, upper, lang)}",
+                "lower": low, "upper": float(upper), "count": int(len(members)), "no_data": False,
             })
         colour_arr = np.array(colours + [NO_DATA_COLOUR])
     else:
@@ -237,8 +215,8 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
     fill = colour_arr[class_of]  # -1 picks the no-data colour
     missing = int((~present).sum())
     if missing:
-        legend.append({"colour": NO_DATA_COLOUR, "label": "no data", "lower": None,
-                       "upper": None, "count": missing})
+        legend.append({"colour": NO_DATA_COLOUR, "label": t("no_data", lang), "lower": None,
+                       "upper": None, "count": missing, "no_data": True})
     return Classification(
         class_of=pd.Series(class_of, index=series.index, name="class"),
         colours=pd.Series(fill, index=series.index, name="colour"),
@@ -268,28 +246,27 @@ def _classifier(scheme: str, y: np.ndarray, k: int):
 
 
 def is_percent(indicator: str) -> bool:
-    """True for indicators stored as fractions 0–1 and shown as percentages."""
-    return indicator in _PERCENT_NAMES or indicator.startswith(_PERCENT_PREFIXES)
+    """True for columns stored as fractions 0–1 and shown as percentages (column registry)."""
+    info = find_column(indicator)
+    return bool(info and info.is_percent)
 
 
-def format_value(indicator: str, value) -> str:
-    """A number as people read it: ``12.3 %`` for shares, ``1,234`` for counts, ``–`` if missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    value = float(value)
-    if is_percent(indicator):
-        return f"{value * 100:.1f} %"
-    if value == int(value) and abs(value) >= 1:
-        return f"{int(value):,}"
-    return f"{value:.2f}"
+def format_value(indicator: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A value as people read it in ``lang``, by the column's kind in the registry.
+
+    Shares, rates and MPI indices as percentages (``12,3 %`` / ``12.3 %``), counts as whole
+    numbers with the language's grouping (``12.345`` / ``12,345``), scores with two decimals,
+    ``–`` when missing. A column the registry does not know is written as a plain number.
+    """
+    return _column_value(indicator, value, lang)
 
 
 def pocket_legend(pockets) -> list[dict]:
     """Legend entries for a LISA cluster map, in the conventional order, with counts."""
     counts = pd.Series(pockets, copy=False).astype("string").fillna("no_data").value_counts()
     return [
-        {"pocket": name, "colour": POCKET_STYLES[name]["fillColor"],
-         "outline": POCKET_STYLES[name]["color"], "count": int(counts.get(name, 0))}
+        {"pocket": name, "colour": POCKET_CLASSES[name].fill,
+         "outline": POCKET_CLASSES[name].outline, "count": int(counts.get(name, 0))}
         for name in POCKET_ORDER if counts.get(name, 0)
     ]
 

@@ -19,20 +19,13 @@ from matplotlib.patches import Patch, Rectangle
 
 import geo
 from geo.common.crs import metric_crs
+from geo.presentation.styles import (FOCUS_COLOUR, FOCUS_OUTLINE, OTHER_COLOUR, OTHER_OUTLINE,
+                                     POCKET_CLASSES, print_style)
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 PNG_DPI = 200
-FOCUS_COLOUR = "#d7301f"
-OTHER_COLOUR = "#e0e0e0"
-POCKET_STYLE = {  # class: (fill, edge, hatch)
-    "HH": ("#99000d", "#ffffff", None),
-    "LL": ("#2166ac", "#ffffff", None),
-    "HL": ("#f4a6c6", "#ffffff", None),
-    "LH": ("#a6cee3", "#ffffff", None),
-    "ns": ("#d9d9d9", "#ffffff", None),
-    "isolated": ("#ffffff", "#404040", "////"),
-    "no_data": ("#ffffff", "#9e9e9e", None),
-}
+#: class: (fill, edge, hatch), from the table the web map uses too (geo.presentation.styles)
+POCKET_STYLE = {name: print_style(style) for name, style in POCKET_CLASSES.items()}
 TEXT = {
     "id": {
         "focus_title": "Desa/Kelurahan Lokus Penanggulangan Kemiskinan",
@@ -192,7 +185,7 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
     if len(metric):
         metric[~focus].plot(ax=ax, color=OTHER_COLOUR, edgecolor="white", linewidth=0.2)
         if focus.any():
-            metric[focus].plot(ax=ax, color=FOCUS_COLOUR, edgecolor="#67000d", linewidth=0.5)
+            metric[focus].plot(ax=ax, color=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE, linewidth=0.5)
     _finish_map(ax, side, metric, lang)
     chosen = metric[focus].sort_values("rank") if len(metric) else metric
     if 0 < len(chosen) <= 150:
@@ -202,8 +195,8 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
                     ha="center", va="center", zorder=6, parse_math=False,
                     path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
     handles = [
-        Patch(facecolor=FOCUS_COLOUR, edgecolor="#67000d", label=f"{text['focus']} ({len(chosen)})"),
-        Patch(facecolor=OTHER_COLOUR, edgecolor="#999999",
+        Patch(facecolor=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE, label=f"{text['focus']} ({len(chosen)})"),
+        Patch(facecolor=OTHER_COLOUR, edgecolor=OTHER_OUTLINE,
               label=f"{text['other']} ({len(metric) - len(chosen)})"),
     ]
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)

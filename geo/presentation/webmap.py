@@ -33,6 +33,7 @@ from folium.elements import ElementAddToElement
 from folium.utilities import get_obj_in_upper_tree
 
 from geo.presentation.display import POCKET_STYLES, format_value
+from geo.presentation.styles import NO_DATA_COLOUR
 from geo.presentation.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL
 
 TILES: dict[str, dict | None] = {
@@ -341,7 +342,7 @@ def add_villages(m: folium.Map, gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str
     own = dict(styles or {})
     per_feature = {feature["id"]: ({**BASE_STYLE, **own[feature["id"]]} if feature["id"] in own
                                    else {**BASE_STYLE,
-                                         "fillColor": fill.get(feature["id"], "#d9d9d9")})
+                                         "fillColor": fill.get(feature["id"], NO_DATA_COLOUR)})
                    for feature in data["features"]}
     layer = _VillageLayer(
         data,
@@ -368,10 +369,10 @@ def choropleth_map(gdf: gpd.GeoDataFrame, colours: pd.Series, tooltip: Mapping[s
     m = base_map(gdf.total_bounds if bounds is None else bounds, tiles=tiles,
                  prefer_canvas=len(gdf) > CANVAS_FROM)
     codes = gdf["village_code"].astype("string").fillna("")
-    fill = dict(zip(codes, pd.Series(colours, copy=False).reindex(gdf.index).fillna("#d9d9d9")))
+    fill = dict(zip(codes, pd.Series(colours, copy=False).reindex(gdf.index).fillna(NO_DATA_COLOUR)))
     styles = {}
     if selected:
-        styles[selected] = {"fillColor": fill.get(selected, "#d9d9d9"), "weight": 3,
+        styles[selected] = {"fillColor": fill.get(selected, NO_DATA_COLOUR), "weight": 3,
                             "color": "#000000"}
     add_villages(m, gdf, fill=fill, styles=styles, tooltip=tooltip)
     return m

@@ -32,7 +32,7 @@ from shapely.geometry import shape
 from geo.__main__ import main as cli_main
 from geo.common.errors import GeoInputError
 from geo.export import FORMATS, build_layers, export_result, parse_formats, write_geojson
-from geo.export.fields import shapefile_field_names
+from geo.export.fields import label, shapefile_field_names
 from geo.pipeline.results import AnalysisResult
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -344,16 +344,23 @@ def test_xlsx_has_focus_ranking_and_method_sheets(exported, source):
     assert book.sheetnames == ["Daftar Lokus", "Peringkat Desa", "Metode"]
     focus = book["Daftar Lokus"]
     header = [c.value for c in focus[1]]
-    code_col = header.index("Kode Desa/Kelurahan")
+    code_col = header.index(label("village_code", "id"))
     codes = [row[code_col] for row in focus.iter_rows(min_row=2, values_only=True)]
     assert codes == list(source[source["in_focus_list"]].sort_values("rank").index)
     ranking = book["Peringkat Desa"]
     assert ranking.max_row == len(source) + 1
     for row in ranking.iter_rows(min_row=2):
         assert row[code_col].data_type == "s" and row[code_col].number_format == "@"
-    share = header.index("Proporsi Desil 1")
+    share = header.index(label("desil1_share", "id"))
     assert all(row[share].number_format == "0.0%" for row in ranking.iter_rows(min_row=2))
-    names = {row[header.index("Desa/Kelurahan")].value: row[header.index("Desa/Kelurahan")]
+    # M0 is a share of people (H x A): a percentage like the other shares, not 0.000
+    m0 = header.index(label("mpi_m0", "id"))
+    assert all(row[m0].number_format == "0.0%" for row in ranking.iter_rows(min_row=2))
+    # counts are whole numbers with grouping, never percentages
+    households = header.index(label("households", "id"))
+    assert all(row[households].number_format == "#,##0" for row in ranking.iter_rows(min_row=2))
+    name_col = header.index(label("village_name", "id"))
+    names = {row[name_col].value: row[name_col]
              for row in ranking.iter_rows(min_row=2)}
     assert names["=SUM(1,2) Tlogomas"].data_type == "s", "a name is never a formula"
     assert "Kauman Ngadirejo — Ñ" in names and '<b>Sukun</b> & "Bandulan"' in names
@@ -363,7 +370,7 @@ def test_xlsx_has_focus_ranking_and_method_sheets(exported, source):
     assert method["created_at"].startswith("2025-03-14")
     assert method["reconciliation.rows_in"] == "12"
     assert "software_version" in method and "weight.desil1_share" in method
-    assert method["Skor"] == "score"  # the field dictionary maps headers back to field names
+    assert method[label("score", "id")] == "score"  # the field dictionary maps headers back to field names
 
 
 def test_xlsx_in_english(result, tmp_path):

@@ -85,8 +85,11 @@ def test_missing_values_are_grey_and_counted():
     result = classify([0.1, np.nan, 0.3, pd.NA, 0.5], "equal_interval", 2, indicator="desil1_share")
     assert result.class_of.tolist()[1] == -1 and result.class_of.tolist()[3] == -1
     assert result.colours.tolist()[1] == NO_DATA_COLOUR
-    assert result.legend[-1]["label"] == "no data" and result.legend[-1]["count"] == 2
+    assert result.legend[-1]["no_data"] and result.legend[-1]["count"] == 2
+    assert result.legend[-1]["label"] == "tidak ada data"  # Indonesian by default
     assert "%" in result.legend[0]["label"]
+    english = classify([0.1, np.nan, 0.3], "equal_interval", 2, indicator="desil1_share", lang="en")
+    assert english.legend[-1]["label"] == "no data"
 
 
 def test_fewer_distinct_values_than_classes():
@@ -114,12 +117,34 @@ def test_ramp_and_unknown_names():
         classify([1, 2, 3], "jenks_caspall")
 
 
-def test_format_value():
-    assert format_value("desil1_share", 0.1234) == "12.3 %"
-    assert format_value("rate_dep_water", 0.5) == "50.0 %"
-    assert format_value("households", 12345) == "12,345"
-    assert format_value("score", 71.256) == "71.26"
+def test_format_value_in_both_languages():
+    assert format_value("desil1_share", 0.1234, "en") == "12.3 %"
+    assert format_value("desil1_share", 0.1234) == "12,3 %"  # Indonesian by default
+    assert format_value("rate_dep_water", 0.5, "en") == "50.0 %"
+    assert format_value("households", 12345, "en") == "12,345"
+    assert format_value("households", 12345, "id") == "12.345"
+    assert format_value("score", 71.256, "en") == "71.26"
+    assert format_value("score", 71.256, "id") == "71,26"
     assert format_value("score", float("nan")) == "–"
+    assert format_value("households", pd.NA) == "–"
+
+
+def test_counts_are_never_percentages():
+    """inclusion_error counts households: 27 is "27", not "2700.0 %" (issue 11)."""
+    assert format_value("inclusion_error", 27, "en") == "27"
+    assert format_value("inclusion_error", 3, "id") == "3"
+    assert format_value("inclusion_error_rate", 0.27, "en") == "27.0 %"
+    assert format_value("mpi_m0", 0.0852, "en") == "8.5 %"
+    legend = classify([1, 4, 9, 30, 12, 6], "equal_interval", 3, indicator="inclusion_error",
+                      lang="en").legend
+    assert [e["label"] for e in legend] == ["1 – 11", "11 – 20", "20 – 30"]  # breaks 10.67, 20.33
+    assert not any("%" in entry["label"] for entry in legend)
+
+
+def test_unknown_column_is_a_plain_number():
+    assert format_value("not_a_column", 1234, "en") == "1,234"
+    assert format_value("not_a_column", 0.5, "en") == "0.50"
+    assert format_value("", 2.0, "id") == "2"
 
 
 def test_pocket_legend_counts_in_conventional_order():
