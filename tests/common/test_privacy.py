@@ -110,8 +110,10 @@ def spelled(draw, name):
 
 @st.composite
 def tables_with_personal_data(draw):
-    names = draw(st.lists(st.sampled_from(DOCUMENTED), min_size=1, max_size=5, unique=True))
-    columns = [draw(spelled(name)) for name in names]
+    # unique as spelled, not as documented: "no_kk" fused is "nokk", itself documented, and two
+    # equal headers are one column of the frame, not two personal columns
+    columns = draw(st.lists(st.sampled_from(DOCUMENTED).flatmap(spelled), min_size=1, max_size=5,
+                            unique=True))
     n = draw(st.integers(1, 6))
     secret = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=3, max_size=12)
     values = {col: [draw(st.one_of(st.none(), secret.map(lambda s: "ZQ" + s))) for _ in range(n)]
@@ -226,3 +228,4 @@ def test_coordinates_with_long_fractions_are_not_id_numbers():
     assert not looks_like_id_numbers(latitudes)
     nik_like = ["3573014107900001", "3573014107900002.0", "-7.97"] * 10
     assert looks_like_id_numbers(nik_like)
+
