@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 def start_app(env_extra: dict, log_path: Path, *, script: str = "app.py",
-              python: list[str] | None = None,
+              python: list[str] | None = None, cwd: Path = ROOT,
               wait_s: float = 120) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on a free port with ``env_extra`` added to the environment.
 
@@ -37,9 +37,12 @@ def start_app(env_extra: dict, log_path: Path, *, script: str = "app.py",
     log_path
         Where the server's output goes (read back in the error when it does not start).
     script
-        The Streamlit script, relative to the project root.
+        The Streamlit script, relative to ``cwd``.
     python
         The interpreter command (default: this one); a test may wrap it.
+    cwd
+        The folder the server runs in; its ``.streamlit/config.toml`` applies (default: the
+        project root).
     wait_s
         How long to wait for ``/_stcore/health`` before giving up.
 
@@ -53,7 +56,7 @@ def start_app(env_extra: dict, log_path: Path, *, script: str = "app.py",
     command = [*(python or [sys.executable]), "-m", "streamlit", "run", script,
                "--server.headless", "true", "--server.port", str(port)]
     with Path(log_path).open("w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline and server.poll() is None:
