@@ -403,9 +403,11 @@ class RankConfig:
         if unknown:
             raise input_error(Message("config.no_such_indicator", {
                 "unknown": ", ".join(unknown), "columns": ", ".join(columns)}))
-        new = {s.column: weights.get(s.column, s.weight) for s in self.indicators}
-        if any(isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w)
-               or w < 0 for w in new.values()) or sum(new.values()) <= 0:
+        try:  # a slider gives a float, a caller may give a numpy number
+            new = {s.column: float(weights.get(s.column, s.weight)) for s in self.indicators}
+        except (TypeError, ValueError):
+            raise input_error(Message("config.slider_weights")) from None
+        if any(not math.isfinite(w) or w < 0 for w in new.values()) or sum(new.values()) <= 0:
             raise input_error(Message("config.slider_weights"))
         specs = tuple(replace(s, weight=float(new[s.column])) for s in self.indicators)
         return replace(self, indicators=specs)
