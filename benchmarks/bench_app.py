@@ -4,7 +4,7 @@ Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-hou
 (small runs: ``--any-count --warm-runs 1 --timeout 60 --results DIR``).
 
 1. Writes a synthetic household file for the 8,494 villages with
-   ``benchmarks/households_gen.py`` (seeded; into a temporary folder, deleted at the end).
+   ``geo.demo.households`` (seeded; into a temporary folder, deleted at the end).
 2. Starts ``streamlit run app.py`` with ``PPM_BOUNDARIES`` = the 38 SQL dumps and
    ``PPM_HOUSEHOLDS`` = that file, exactly as a GIS officer would start it.
 3. Opens ``/Peta`` in headless Debian Chromium: the first visit (cold: the server reads, joins
@@ -28,12 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_map  # noqa: E402
+from geo.demo.households import load_villages, write_households  # noqa: E402
+from ui.launch import start_app  # noqa: E402
 from bench_map import CHROMIUM, CHROMIUM_ARGS, PAINT_TARGET_S, PAYLOAD_TARGET_MB  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -56,33 +55,6 @@ _PAINTED_JS = """() => {
   }
   return false;
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_app(env_extra: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free port with the given environment; waits for health."""
-    port = _free_port()
-    env = {**os.environ, **env_extra}
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                if answer.status == 200:
-                    return server, url
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
 
 
 def _map_frame(page, timeout_s: float):
@@ -181,8 +153,6 @@ def main(argv=None) -> int:
         env = {"PPM_BOUNDARIES": os.pathsep.join(str(p) for p in paths),
                "POVERTY_MAP_WORKSPACE": str(folder / "workspace")}
         if not args.no_households:
-            from households_gen import load_villages, write_households
-
             start = time.perf_counter()
             villages = load_villages(paths)
             household_file = write_households(villages, folder / "households.parquet",

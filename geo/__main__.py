@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
 
 from geo.common.errors import GeoInputError
@@ -41,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # diagnostics of the library on stderr: PPM_LOG=INFO or DEBUG (default: warnings only)
+    logging.basicConfig(level=os.environ.get("PPM_LOG", "WARNING").upper(),
+                        format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args._run(args) or 0)
     except GeoInputError as exc:

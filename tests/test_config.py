@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -283,3 +285,59 @@ def test_config_text_in_json_toml_or_yaml_reads_the_same(tmp_path):
         config_from_text('{"indicator": ')
     with pytest.raises(GeoInputError, match="empty"):
         config_from_text("  ")
+
+
+def test_errors_are_catalogue_messages_in_both_languages(tmp_path):
+    from geo.config.load import validate
+    from geo.i18n import catalogue
+
+    text = TOML.replace("weight = 1\n", "wieght = 1\n")
+    with pytest.raises(GeoInputError) as info:
+        validate(__import__("tomllib").loads(text), source="rank.toml",
+                 lines={("indicator", 1, "wieght"): 10})
+    assert str(info.value) == ("rank.toml: line 10, indicator[2].wieght: unknown key 'wieght' in "
+                               "[[indicator]]; did you mean 'weight'? (valid keys: column, weight, "
+                               "direction, normalisation, missing, label)")
+    codes = {code for code in catalogue() if code.startswith("config.")}
+    source = "".join(p.read_text(encoding="utf-8")
+                     for p in (Path(__file__).resolve().parents[1] / "geo" / "config").glob("*.py"))
+    used = {f"config.{c}" for c in re.findall(r'problem\("(\w+)"', source)}
+    used |= set(re.findall(r'"(config\.\w+)"', source))
+    assert used and used <= codes  # every code the validators raise has a text in both languages
+
+
+def test_indonesian_rendering_of_a_config_problem():
+    from geo.i18n import Message
+
+    message = Message("config.at_line", {"line": "3", "setting": "focus.top_n", "problem": Message(
+        "config.range_at_least", {"value": "-1", "low": 0})})
+    assert message.render("id") == "baris 3, focus.top_n: -1 di luar rentang: harus paling sedikit 0"
+    assert str(message) == "line 3, focus.top_n: -1 is out of range: it must be at least 0"
+
+
+def test_sections_validate_when_built_in_code_too():
+    from dataclasses import replace
+
+    from pydantic import ValidationError
+
+    from geo.config import FocusRules, Pin
+
+    assert Pin("3573011002", "in", " pilot ", "TKPK") == Pin("35.73.01.1002", "in", "pilot", "TKPK")
+    with pytest.raises(ValidationError):
+        Pin("35.73.01", "in", "pilot", "TKPK")
+    with pytest.raises(ValidationError):
+        FocusRules(cover_extreme_poor=75)
+    rules = FocusRules(top_n=3)
+    with pytest.raises(ValidationError):
+        replace(rules, quadrant_split="modus")
+    assert replace(rules, top_n=0).top_n is None  # 0 means the rule is off, as in a file
+
+
+def test_config_file_has_a_json_schema():
+    from geo.config import ConfigFile
+
+    schema = ConfigFile.model_json_schema()
+    assert schema["required"] == ["indicator"] and schema["additionalProperties"] is False
+    spec = schema["$defs"]["IndicatorSpec"]
+    assert "mpi_m0" in spec["properties"]["column"]["enum"]
+    assert spec["properties"]["normalisation"]["enum"] == ["minmax", "zscore", "percentile"]

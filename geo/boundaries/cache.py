@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -28,6 +29,8 @@ from geo.common import crs
 from geo.boundaries import quality
 from geo.boundaries import sqldump
 from geo.common.fingerprint import file_sha256, source_files
+
+log = logging.getLogger(__name__)
 
 _READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump)
 
@@ -74,9 +77,11 @@ def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, dict]:
             report = json.loads(report_path.read_text(encoding="utf-8"))
             villages = gpd.read_parquet(layer_path)
             report_path.touch()  # recently used: kept when older entries are removed
+            log.debug("boundary cache hit %s", key[:12])
             return villages, {**report, "cache": "hit"}
-        except (OSError, ValueError):
-            pass  # damaged entry: read afresh and overwrite it
+        except (OSError, ValueError) as exc:  # damaged entry: read afresh and overwrite it
+            log.warning("boundary cache entry %s unreadable (%s); reading the sources again",
+                        key[:12], type(exc).__name__)
     villages, report = boundaries.read_villages(sources, **options)
     _store(villages, report, layer_path, report_path)
     return villages, {**report, "cache": "miss"}
@@ -95,7 +100,9 @@ def _store(villages: gpd.GeoDataFrame, report: dict, layer_path: Path, report_pa
         os.replace(layer_tmp, layer_path)
         os.replace(report_tmp, report_path)
         _evict(layer_path.parent)
-    except Exception:  # noqa: BLE001 - the cache only saves time; a failed write costs nothing
+    except Exception as exc:  # noqa: BLE001 - the cache only saves time; a failed write costs nothing
+        log.info("boundary cache not written in %s (%s: %s)", layer_path.parent,
+                 type(exc).__name__, exc)
         for partial in (layer_tmp, report_tmp):
             if partial.parent.is_dir():
                 partial.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ duplicates merged away``, and the report says what was repaired, merged or rejec
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from pathlib import Path
 
@@ -34,6 +35,8 @@ ENGINES = ("pyogrio", "fiona")
 LAYER_NAME = "villages"
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 _TYPES = {"kelurahan": "kelurahan", "desa": "desa", "desa_adat": "desa adat"}
+
+log = logging.getLogger(__name__)
 
 
 def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
@@ -88,6 +91,8 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
     """
     paths = _as_paths(sources)
     _check_engine(engine)
+    log.info("reading %d boundary file(s) with %s: %s", len(paths), engine,
+             ", ".join(p.name for p in paths[:5]) + (" ..." if len(paths) > 5 else ""))
     report: dict = {"sources": [p.name for p in paths], "features_in": 0, "rejected": [],
                     "islands_fixed": [], "warnings": [], "per_source": {}}
     frames = []

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import zipfile
 from pathlib import Path
 
@@ -85,6 +86,8 @@ _MAGIC = {
     b"Rar!": "a RAR archive",
     b"7z\xbc\xaf": "a 7-Zip archive",
 }
+
+log = logging.getLogger(__name__)  # counts and file names only, never a cell's value
 
 
 # --------------------------------------------------------------------------- reading
@@ -567,6 +570,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     True
     """
     path = Path(path)
+    log.info("reading households from %s", path.name)
     source = str(path)
     raw, info, row_problem = read_table(path, sheet=sheet)
 
@@ -655,6 +659,8 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     table["problem"] = mask_id_numbers(problems.text)
     table["code_note"] = mask_id_numbers(code_note)
     table = table[list(OUTPUT_COLUMNS)].reset_index(drop=True)
+    log.info("households: %d row(s) read, %d personal column(s) dropped, %d row(s) with a problem",
+             n, len(personal), int(table["problem"].notna().sum()))
 
     used = set(mapping.values()) | {col for cols in derived_from.values() for col in cols}
     report = {

@@ -53,7 +53,7 @@ def has_text(key: str) -> bool:
     return key in catalogue()
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, **params) -> str:
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params) -> str:
     """The text of message ``key`` in ``lang``, with ``{name}`` fields filled in.
 
     Numbers among ``params`` are formatted for the language (``4.449`` / ``4,449``); a

@@ -37,6 +37,7 @@ left in a text is masked (:func:`geo.common.privacy.mask_id_numbers`).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -63,6 +64,8 @@ PREFER = ("code", "location")
 MAX_EXAMPLES = 5
 _NONE = np.iinfo(np.int64).max
 _CODE = {name: i for i, name in enumerate(OUTCOMES)}
+
+log = logging.getLogger(__name__)  # counts only, never a household's value
 
 
 @dataclass
@@ -128,6 +131,8 @@ def join_households(
     >>> joined["outcome"].tolist()
     ['matched_location', 'matched_code']
     """
+    log.info("joining %d household rows to %d villages (prefer %s)", len(households),
+             len(villages), prefer)
     if prefer not in PREFER:
         raise GeoInputError(f"prefer must be 'code' or 'location', not {prefer!r}", source="prefer")
     n = len(households)

@@ -9,14 +9,12 @@ iframe) is recorded; only localhost, ``data:`` and ``blob:`` are allowed. Screen
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_app import start_app  # noqa: E402  (one way to start the app, shared with the benchmark)
+from ui.launch import start_app  # one way to start the app, shared with benchmarks/bench_app.py
 
 pytestmark = pytest.mark.browser
 

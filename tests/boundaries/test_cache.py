@@ -31,12 +31,14 @@ def test_changed_file_or_options_miss_the_cache(bontang_sql, tmp_path, monkeypat
     assert report["cache"] == "miss" and len(villages) == 14
 
 
-def test_unwritable_cache_only_costs_time(bontang_sql, tmp_path, monkeypatch):
+def test_unwritable_cache_only_costs_time(bontang_sql, tmp_path, monkeypatch, caplog):
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("x")
     monkeypatch.setenv("PPM_CACHE_DIR", str(blocker / "cache"))
-    villages, report = read_villages_cached([bontang_sql])
+    with caplog.at_level("INFO", logger="geo.boundaries.cache"):
+        villages, report = read_villages_cached([bontang_sql])
     assert len(villages) == 15 and report["cache"] == "miss"
+    assert any("not written" in r.getMessage() for r in caplog.records)  # said, not raised
 
 
 @pytest.mark.filterwarnings("ignore:Normalized/laundered field name")

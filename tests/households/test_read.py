@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 import zipfile
 
 import numpy as np
@@ -337,14 +336,14 @@ def test_mapping_a_personal_column_is_refused(tmp_path):
         read_households(path, column_map={"household_id": "NIK"})
 
 
-def test_demo_registry_reads_quickly():
+def test_demo_registry_reads_every_row():
+    # its speed is measured in benchmarks/, not asserted here
     from pathlib import Path
 
     path = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "demo_households.csv"
-    start = time.perf_counter()
     table, report = read_households(path)
-    assert time.perf_counter() - start < 2.0
     assert report["rows_read"] == len(table) > 3000
+    assert table["source_row"].tolist() == list(range(1, len(table) + 1))
 
 
 def test_every_alias_and_rule_column_is_documented():

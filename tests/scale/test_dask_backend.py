@@ -7,23 +7,19 @@ problem examples, including household ids repeated across files.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-
-from households_gen import synthetic_households  # noqa: E402
-
-from geo.boundaries.read import read_villages  # noqa: E402
-from geo.scale.dask_backend import registry_files, village_indicators_dask  # noqa: E402
-from geo.common.errors import GeoInputError  # noqa: E402
-from geo.households.read import read_households  # noqa: E402
-from geo.indicators.village import village_indicators  # noqa: E402
-from geo.join.match import join_households  # noqa: E402
+from geo.boundaries.read import read_villages
+from geo.demo.households import synthetic_households
+from geo.scale.dask_backend import registry_files, village_indicators_dask
+from geo.common.errors import GeoInputError
+from geo.households.read import read_households
+from geo.indicators.village import village_indicators
+from geo.join.match import join_households
 
 distributed = pytest.importorskip("distributed")
 
