@@ -62,13 +62,11 @@ class NeighbourGraph:
     geometries: np.ndarray = field(repr=False)
     _tree: shapely.STRtree = field(repr=False, default=None)
 
-    def __post_init__(self):
-        if self._tree is None:
-            object.__setattr__(self, "_tree", shapely.STRtree(self.geometries))
-
     @property
     def tree(self) -> shapely.STRtree:
-        """STRtree over :attr:`geometries` (metric CRS), built once with the graph."""
+        """STRtree over :attr:`geometries` (metric CRS), built once, when first needed."""
+        if self._tree is None:
+            object.__setattr__(self, "_tree", shapely.STRtree(self.geometries))
         return self._tree
 
     def __len__(self) -> int:
@@ -124,6 +122,22 @@ class NeighbourGraph:
         codes = tuple(pd.Series(codes, dtype="string").fillna("").tolist())
         return codes == self.codes
 
+    def reordered(self, codes) -> "NeighbourGraph | None":
+        """The same graph for the same villages in another row order (no geometry work), or
+        None when ``codes`` are not exactly this layer's villages."""
+        codes = tuple(pd.Series(codes, dtype="string").fillna("").tolist())
+        if len(codes) != len(self.codes) or set(codes) != set(self.codes) or \
+                len(set(codes)) != len(codes):
+            return None
+        if codes == self.codes:
+            return self
+        old_of_new = np.array([self._index[c] for c in codes])
+        new_of_old = np.empty_like(old_of_new)
+        new_of_old[old_of_new] = np.arange(len(codes))
+        return NeighbourGraph(codes=codes, focal=new_of_old[self.focal],
+                              neighbour=new_of_old[self.neighbour], tolerance_m=self.tolerance_m,
+                              metric_crs=self.metric_crs, geometries=self.geometries[old_of_new])
+
     def to_dict(self) -> dict:
         """A JSON-ready summary: the rule, the number of pairs and the island villages."""
         return {"tolerance_m": float(self.tolerance_m), "metric_crs": self.metric_crs,
@@ -178,11 +192,13 @@ def build_neighbours(villages: gpd.GeoDataFrame, *,
 
 def graph_for(villages: gpd.GeoDataFrame, graph: NeighbourGraph | None = None, *,
               tolerance_m: float | None = NEIGHBOUR_TOLERANCE_M) -> NeighbourGraph:
-    """``graph`` when it was built for this layer (rows in the same order) with this rule,
-    else a new one. ``tolerance_m=None`` accepts the graph's own rule (default 5 m if built)."""
-    if (graph is not None and (tolerance_m is None or graph.tolerance_m == float(tolerance_m))
-            and graph.matches(villages["village_code"])):
-        return graph
+    """``graph`` when it was built for these villages with this rule (put in the layer's row
+    order if needed), else a new one. ``tolerance_m=None`` accepts the graph's own rule
+    (default 5 m if one is built)."""
+    if graph is not None and (tolerance_m is None or graph.tolerance_m == float(tolerance_m)):
+        same = graph.reordered(villages["village_code"])
+        if same is not None:
+            return same
     return build_neighbours(villages, tolerance_m=NEIGHBOUR_TOLERANCE_M if tolerance_m is None
                             else tolerance_m)
 

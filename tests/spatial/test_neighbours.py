@@ -76,7 +76,11 @@ def test_graph_for_reuses_only_a_graph_of_the_same_layer_and_rule():
     layer = _board()
     graph = build_neighbours(layer)
     assert graph_for(layer, graph) is graph
-    assert graph_for(layer.iloc[::-1], graph) is not graph  # other row order
+    flipped = graph_for(layer.iloc[::-1], graph)  # same villages, other row order
+    assert flipped is not graph and flipped.codes == graph.codes[::-1]
+    assert all(flipped.of(c) == graph.of(c) for c in graph.codes)
+    assert flipped.counts().tolist() == graph.counts().tolist()[::-1]
+    assert graph_for(layer.iloc[1:], graph).codes == graph.codes[1:]  # another layer: rebuilt
     assert graph_for(layer, graph, tolerance_m=0.0) is not graph
     assert graph_for(layer, graph, tolerance_m=None) is graph
 
