@@ -21,8 +21,8 @@ def test_changed_file_or_options_miss_the_cache(bontang_sql, tmp_path, monkeypat
     monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
     copy = tmp_path / "bontang.sql"
     copy.write_bytes(bontang_sql.read_bytes())
-    assert read_villages_cached([copy])[1]["cache"] == "miss"
-    assert read_villages_cached([copy], check_quality=False)[1]["cache"] == "miss"
+    assert read_villages_cached([copy])[1].cache == "miss"
+    assert read_villages_cached([copy], check_quality=False)[1].cache == "miss"
     text = copy.read_text(encoding="utf-8")
     start = text.index("('64.74.")
     end = text.index("),", start) + 2   # drop the first village row
@@ -46,7 +46,7 @@ def test_a_changed_shapefile_dbf_misses_the_cache(malang_sql, tmp_path, monkeypa
     shp = tmp_path / "malang.shp"
     villages.to_file(shp, engine="pyogrio")
     first, report = read_villages_cached([shp])
-    assert report.cache == "miss" and read_villages_cached([shp])[1]["cache"] == "hit"
+    assert report.cache == "miss" and read_villages_cached([shp])[1].cache == "hit"
     renamed = villages.assign(village_name=villages["village_name"].str.upper())
     renamed.to_file(shp, engine="pyogrio")  # same geometry, new names in the .dbf
     again, report = read_villages_cached([shp])
