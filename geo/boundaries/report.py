@@ -59,9 +59,9 @@ class BoundaryReport:
         return fields_dict(self, skip_none=("cache",))
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> "BoundaryReport":
+    def from_dict(cls, data: Mapping) -> BoundaryReport:
         """The report back from :meth:`to_dict` (unknown keys ignored)."""
         return cls(**known_fields(cls, data))
 
-    def with_cache(self, state: str) -> "BoundaryReport":
+    def with_cache(self, state: str) -> BoundaryReport:
         return replace(self, cache=state)

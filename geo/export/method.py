@@ -12,7 +12,6 @@ import dataclasses
 import json
 from datetime import datetime, timezone
 from fractions import Fraction
-from pathlib import PurePath
 
 import pandas as pd
 

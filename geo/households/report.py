@@ -74,6 +74,6 @@ class IngestReport:
         return {key: data[key] for key in order if key in data}
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> "IngestReport":
+    def from_dict(cls, data: Mapping) -> IngestReport:
         """The report back from :meth:`to_dict` (unknown keys ignored)."""
         return cls(**known_fields(cls, data))

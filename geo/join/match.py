@@ -107,7 +107,7 @@ class Reconciliation:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> "Reconciliation":
+    def from_dict(cls, data: Mapping) -> Reconciliation:
         """The reconciliation back from :meth:`to_dict` (e.g. a saved ``reconciliation.json``)."""
         ingest = data.get("ingest")
         return cls(rows_in=int(data.get("rows_in", 0)), outcomes=dict(data.get("outcomes") or {}),

@@ -37,7 +37,7 @@ class SourceFile:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> "SourceFile":
+    def from_dict(cls, data: Mapping) -> SourceFile:
         return cls(role=str(data.get("role", "")), file=str(data.get("file", "")),
                    sha256=str(data.get("sha256", "")), bytes=data.get("bytes"))
 
@@ -81,7 +81,7 @@ class Method:
         return fields_dict(self, skip_none=("config", "mpi_weights_used"))
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> "Method":
+    def from_dict(cls, data: Mapping) -> Method:
         return cls(sources=tuple(SourceFile.from_dict(s) for s in data.get("sources") or ()),
                    created_at=str(data.get("created_at") or ""),
                    software_version=str(data.get("software_version") or ""),

@@ -122,7 +122,7 @@ class NeighbourGraph:
         codes = tuple(pd.Series(codes, dtype="string").fillna("").tolist())
         return codes == self.codes
 
-    def reordered(self, codes) -> "NeighbourGraph | None":
+    def reordered(self, codes) -> NeighbourGraph | None:
         """The same graph for the same villages in another row order (no geometry work), or
         None when ``codes`` are not exactly this layer's villages."""
         codes = tuple(pd.Series(codes, dtype="string").fillna("").tolist())

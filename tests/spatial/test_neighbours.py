@@ -11,8 +11,13 @@ import pytest
 import shapely
 
 from geo.common.errors import GeoInputError
-from geo.spatial.neighbours import (CLICK_TOLERANCE_M, NEIGHBOUR_TOLERANCE_M, build_neighbours,
-                                    graph_for, village_at)
+from geo.spatial.neighbours import (
+    CLICK_TOLERANCE_M,
+    NEIGHBOUR_TOLERANCE_M,
+    build_neighbours,
+    graph_for,
+    village_at,
+)
 
 STEP = 0.01  # degrees, ~1.1 km near the equator
 
