@@ -6,9 +6,9 @@ import dataclasses
 import json
 
 import pytest
+from synthetic_result import analysis_result
 
 from geo.pipeline.results import AnalysisResult, Method, SourceFile
-from synthetic_result import analysis_result
 
 
 def test_method_round_trips_and_keeps_the_method_table_keys():
