@@ -89,6 +89,7 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
     """
     paths = _as_paths(sources)
     _check_engine(engine)
+    # a working record while reading; returned as a frozen BoundaryReport at the end
     report: dict = {"sources": [p.name for p in paths], "features_in": 0, "rejected": [],
                     "islands_fixed": [], "warnings": [], "per_source": {}}
     frames = []
