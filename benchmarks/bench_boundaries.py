@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         gpkg = write_villages(villages, Path(tmp) / "jatim.gpkg")
         _, t_gpkg = timed("baseline: geopandas.read_file of the same layer (GPKG)",
                           gpd.read_file, gpkg, engine="pyogrio")
-    print(f"\n{report['features_out']} villages, {vertices:,} vertices, "
-          f"{len(report['repaired'])} repaired, {gaps['count']:,} gaps")
+    print(f"\n{report.features_out} villages, {vertices:,} vertices, "
+          f"{len(report.repaired)} repaired, {gaps['count']:,} gaps")
     print(f"parse vs plain baseline: {t_plain / t_parse:.1f}x faster")
     print(f"canonical layer vs reading a ready GeoPackage: {t_layer / t_gpkg:.1f}x the time")
     print(f"full read with quality checks: about {t_layer + t_project + t_overlaps + t_gaps:.1f} s")

@@ -122,10 +122,11 @@ def main(argv=None) -> dict:
 
     with MemoryWatch() as memory:
         t0 = time.perf_counter()
-        table, reconciliation = village_indicators_dask(
+        on_dask = village_indicators_dask(
             data, villages, scheduler=args.scheduler, n_workers=args.workers,
             memory_limit=args.memory_limit)
         elapsed = time.perf_counter() - t0
+    table, reconciliation = on_dask.indicators, on_dask.reconciliation.to_dict()
     rows = reconciliation["rows_in"]
     figures = {
         "households": rows, "files": len(files), "villages": len(villages),

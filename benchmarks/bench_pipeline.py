@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -86,7 +87,7 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
     from geo.join.match import join_households, rejected_rows
     from geo.pipeline.analysis import as_config, rescore, run_rank
     from geo.spatial.pockets import find_pockets
-    from geo.pipeline.results import AnalysisResult
+    from geo.pipeline.results import AnalysisResult, Method
 
     config = as_config(None)
     clock = Clock()
@@ -107,22 +108,21 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
                     permutations=settings.permutations, seed=settings.seed, alpha=settings.alpha,
                     fdr=settings.fdr, isolated=settings.isolated,
                     snap_tolerance_m=settings.snap_tolerance_m)
-    base = gpd.GeoDataFrame(base.merge(pockets, on="village_code", how="left"),
+    base = gpd.GeoDataFrame(base.merge(pockets.table, on="village_code", how="left"),
                             geometry="geometry", crs=villages.crs)
-    result = AnalysisResult(villages=base, reconciliation={**reconciliation.to_dict(),
-                                                           "ingest": ingest},
+    result = AnalysisResult(villages=base,
+                            reconciliation=replace(reconciliation, ingest=ingest),
                             boundary_report=boundary_report,
                             # as analyse() leaves it: indicators and pockets are computed above
-                            method={"sources": [], "config": config.to_dict(),
-                                    "mpi_weights_used": {}},
-                            households=joined, rejected=rejected_rows(joined))
+                            method=Method(config=config.to_dict(), mpi_weights_used={}),
+                            households=joined, rejected=rejected_rows(joined), pockets=pockets)
     result = clock("score", rescore, result, config)
     clock("export", run_rank, result, out_dir)
     figures = {
         "households": int(reconciliation.rows_in),
         "villages": len(villages),
         "outcomes": reconciliation.outcomes,
-        "pockets": pockets.attrs["pockets"]["counts"],
+        "pockets": pockets.counts,
         "peak_mb": peak_mb(),
     }
     return clock.times, figures

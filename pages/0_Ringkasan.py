@@ -60,7 +60,7 @@ st.subheader(t("data_quality", lang))
 outcomes = outcome_table(result.reconciliation)
 if len(outcomes):
     q1, q2 = st.columns([1, 2])
-    q1.metric(t("rows_in", lang), f"{(result.reconciliation or {}).get('rows_in', 0):,}")
+    q1.metric(t("rows_in", lang), f"{result.reconciliation.rows_in:,}")
     q2.dataframe(translate_values(outcomes, lang), hide_index=True, width="stretch",
                  column_config={"outcome": t("outcome", lang), "count": t("count", lang)},
                  key="overview_outcomes")

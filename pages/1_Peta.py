@@ -64,7 +64,7 @@ with legend_col:
 point = (clicked or {}).get("last_object_clicked")
 if point and point != st.session_state.get("_last_map_click"):
     st.session_state["_last_map_click"] = point
-    code = village_at(drawn, point.get("lng"), point.get("lat"))
+    code = village_at(drawn, point.get("lng"), point.get("lat"), graph=result.neighbours)
     if code:
         st.session_state["selected_village"] = code
         st.session_state["profile_village"] = code

@@ -87,14 +87,14 @@ st.subheader(t("robustness", lang))
 stability = ui.state.focus_stability(analysis.token, config.to_json(), villages)
 if stability is not None:
     counts = stability_counts(stability)
-    settings = stability.attrs.get("robustness", {})
+    settings = config.robustness  # focus_stability uses the config's [robustness] settings
     r1, r2, r3, r4 = st.columns(4)
     r1.metric(t("solid_in", lang), counts["solid in"])
     r2.metric(t("depends_on_weights", lang), counts["depends on weights"])
     r3.metric(t("solid_out", lang), counts["solid out"])
-    r4.metric(t("draws", lang), settings.get("draws", ""))
-    st.caption(t("robustness_help", lang, spread=round(100 * settings.get("spread", 0)),
-                 draws=settings.get("draws", "")))
+    r4.metric(t("draws", lang), settings.draws)
+    st.caption(t("robustness_help", lang, spread=round(100 * settings.spread),
+                 draws=settings.draws))
     shown = robustness_table(villages, stability)
     st.dataframe(translate_values(shown, lang), hide_index=True, width="stretch",
                  key="robustness_table", column_config=ui.state.column_config(list(shown.columns), lang))

@@ -18,7 +18,7 @@ result = ui.state.current_result()
 villages = result.villages
 shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
 st.caption(ui.state.data_source_caption(lang))
-settings = result.method.get("config", {}).get("pockets", {}) or {}
+settings = result.method.pocket_settings
 variable = settings.get("variable", "desil1_share")
 st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} — "
            f"{pocket_method_text(settings, lang)}")

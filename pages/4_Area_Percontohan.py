@@ -35,8 +35,9 @@ if not codes:
 config = ui.state.current_config()
 similarity = [spec.column for spec in config.indicators]
 try:
-    near = neighbours(villages, codes)
-    candidates = expansion_candidates(villages, codes, similarity, n_similar=int(n_similar))
+    near = neighbours(villages, codes, graph=result.neighbours)
+    candidates = expansion_candidates(villages, codes, similarity, n_similar=int(n_similar),
+                                      graph=result.neighbours)
     grid = household_grid(result.households, villages, codes, cell_m=float(cell_m),
                           min_households=int(min_households))
 except GeoInputError as exc:
@@ -47,18 +48,17 @@ tooltip = {t("village", lang): "village_name", t("district", lang): district_col
 similar_only = candidates.loc[~candidates["neighbour"], "village_code"]
 m = pilot_map(shapes[shapes["village_code"].isin(codes)],
               shapes[shapes["village_code"].isin(near["village_code"])],
-              shapes[shapes["village_code"].isin(similar_only)], grid, tooltip,
+              shapes[shapes["village_code"].isin(similar_only)], grid.cells, tooltip,
               tiles=st.session_state["tiles"],
               grid_tooltip={t("households", lang): "households",
                             indicator_label("poor_households", lang): "poor_households"})
 st_folium(m, key="pilot_map", height=520, use_container_width=True, returned_objects=[])
 
-info = grid.attrs.get("grid", {})
-if info.get("placed", 0) == 0:
+if grid.placed == 0:
     st.info(t("no_coordinates", lang))
 else:
-    st.caption(t("grid_note", lang, cell=int(info["cell_m"]), placed=f"{info['placed']:,}",
-                 shown=f"{info['shown_poor']:,}", hidden=f"{info['hidden_poor']:,}"))
+    st.caption(t("grid_note", lang, cell=int(grid.cell_m), placed=f"{grid.placed:,}",
+                 shown=f"{grid.shown_poor:,}", hidden=f"{grid.hidden_poor:,}"))
 
 left, right = st.columns(2)
 with left:

@@ -55,28 +55,28 @@ for key in ("mpi_notes", "boundary_warnings"):
         st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {note}" for note in notes[key]))
 
 st.subheader(t("boundary_report", lang))
-report = result.boundary_report or {}
+report = result.boundary_report
 summary = report_table(report)
 if len(summary):
     summary["key"] = summary["key"].map(lambda k: report_label(k, lang))
     st.dataframe(summary, hide_index=True, width="stretch", key="boundary_report_table",
                  column_config={"key": t("boundary_items", lang), "value": t("value", lang)})
-for key, value in report.items():
+for key, value in report.to_dict().items():
     if isinstance(value, (list, dict)) and value and key != "warnings":
         with st.expander(f"{report_label(key, lang)} ({len(value)})"):
             st.json(value, expanded=False)
 
 st.subheader(t("reconciliation", lang))
-recon = result.reconciliation or {}
+recon = result.reconciliation
 outcomes = outcome_table(recon)
-if len(outcomes):
-    st.metric(t("rows_in", lang), f"{recon.get('rows_in', 0):,}")
+if recon is not None and len(outcomes):
+    st.metric(t("rows_in", lang), f"{recon.rows_in:,}")
     st.dataframe(translate_values(outcomes, lang), hide_index=True, width="stretch",
                  key="outcomes_table",
                  column_config={"outcome": t("outcome", lang), "count": t("count", lang)})
-    if recon.get("examples"):
+    if recon.examples:
         with st.expander(t("examples", lang)):
-            st.json(recon["examples"], expanded=False)
+            st.json(recon.to_dict()["examples"], expanded=False)
 
 rejected = public_rejected(result.rejected)
 if rejected is not None and len(rejected):

@@ -26,7 +26,7 @@ formats = st.multiselect(t("formats", lang), list(FORMATS), default=["geojson", 
 min_households = st.number_input(t("min_households_export", lang), 0, 100, 0,
                                  key="export_min_households")
 # files are offered only for the analysis, config and choices they were made from
-signature = (analysis.token, result.method.get("config") and str(result.method["config"]),
+signature = (analysis.token, result.method.config and str(result.method.config),
              tuple(formats), int(min_households))
 if st.button(t("prepare_export", lang), disabled=not formats, key="prepare_export"):
     try:

@@ -15,7 +15,9 @@ import pandas as pd
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from geo.config import default_config
-from geo.pipeline.results import AnalysisResult
+from geo.boundaries.report import BoundaryReport
+from geo.join.match import Reconciliation
+from geo.pipeline.results import AnalysisResult, Method
 
 PERSONAL_COLUMNS = ("nik", "nama", "alamat")
 PERSONAL_VALUES = ("3573014403870001", "Siti Rahasiawati", "Jl. Kenanga Rahasia 17")
@@ -160,9 +162,9 @@ def analysis_result() -> AnalysisResult:
     rejected = pd.DataFrame({"source_row": [99], "outcome": ["invalid"], "reason": ["desil 0 not in 1–10"]})
     return AnalysisResult(
         villages=villages,
-        reconciliation=reconciliation,
-        boundary_report={"features_in": n, "features_out": n},
-        method=method,
+        reconciliation=Reconciliation.from_dict(reconciliation),
+        boundary_report=BoundaryReport(features_in=n, features_out=n),
+        method=Method.from_dict(method),
         households=household_table,
         rejected=rejected,
     )

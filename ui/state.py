@@ -184,7 +184,7 @@ def current_config():
     if "config" not in st.session_state:
         from geo.config import RankConfig, default_config
 
-        method_config = current_analysis().result.method.get("config")
+        method_config = current_analysis().result.method.config
         try:
             st.session_state["config"] = (RankConfig.from_dict(method_config) if method_config
                                           else default_config())
@@ -279,7 +279,7 @@ def save_decision(result: AnalysisResult, config, *, title: str, decided_by: str
     """Store the focus list and its config in the workspace; returns where it went."""
     from geo.decisions.store import Decision, DecisionStore
 
-    sources = {s["file"]: s["sha256"] for s in result.method.get("sources", []) if "sha256" in s}
+    sources = result.method.sha256_of()
     decision = Decision.from_selection(result.villages.drop(columns="geometry"), title=title,
                                        decided_by=decided_by, config=config, sources=sources)
     store = DecisionStore(workspace_dir())

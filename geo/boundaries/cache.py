@@ -27,12 +27,14 @@ from geo.boundaries import schema as boundary_schema
 from geo.common import codes
 from geo.common import crs
 from geo.boundaries import quality
+from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
+from geo.boundaries.report import BoundaryReport
 from geo.common.fingerprint import file_sha256, source_files
 
 log = logging.getLogger(__name__)
 
-_READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump)
+_READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump, boundary_report)
 
 
 #: Entries kept; the least recently used beyond this are removed (each upload is a new key).
@@ -62,10 +64,10 @@ def cache_key(sources, options: dict) -> str:
     return digest.hexdigest()
 
 
-def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, dict]:
+def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
     """:func:`geo.boundaries.read.read_villages` through the cache; same arguments, same result.
 
-    The report of a cached layer says so (``report["cache"] = "hit"``). A cache that cannot
+    The report of a cached layer says so (``report.cache == "hit"``). A cache that cannot
     be written (read-only home, full disk) is skipped silently: it only saves time.
     """
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
@@ -74,20 +76,20 @@ def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, dict]:
     layer_path, report_path = folder / f"{key}.parquet", folder / f"{key}.json"
     if layer_path.is_file() and report_path.is_file():
         try:
-            report = json.loads(report_path.read_text(encoding="utf-8"))
+            report = BoundaryReport.from_dict(json.loads(report_path.read_text(encoding="utf-8")))
             villages = gpd.read_parquet(layer_path)
             report_path.touch()  # recently used: kept when older entries are removed
             log.debug("boundary cache hit %s", key[:12])
-            return villages, {**report, "cache": "hit"}
-        except (OSError, ValueError) as exc:  # damaged entry: read afresh and overwrite it
+            return villages, report.with_cache("hit")
+        except (OSError, ValueError, TypeError) as exc:  # damaged entry: read afresh, overwrite it
             log.warning("boundary cache entry %s unreadable (%s); reading the sources again",
                         key[:12], type(exc).__name__)
     villages, report = boundaries.read_villages(sources, **options)
     _store(villages, report, layer_path, report_path)
-    return villages, {**report, "cache": "miss"}
+    return villages, report.with_cache("miss")
 
 
-def _store(villages: gpd.GeoDataFrame, report: dict, layer_path: Path, report_path: Path) -> None:
+def _store(villages: gpd.GeoDataFrame, report: BoundaryReport, layer_path: Path, report_path: Path) -> None:
     """Write one entry; each writer (process or app session thread) has its own temporary
     files, and the report is renamed into place last, so a reader sees whole entries only."""
     unique = f"{os.getpid()}.{uuid.uuid4().hex}.tmp"
@@ -96,7 +98,7 @@ def _store(villages: gpd.GeoDataFrame, report: dict, layer_path: Path, report_pa
     try:
         layer_path.parent.mkdir(parents=True, exist_ok=True)
         villages.to_parquet(layer_tmp, index=False)
-        report_tmp.write_text(json.dumps(report, default=str), encoding="utf-8")
+        report_tmp.write_text(json.dumps(report.to_dict(), default=str), encoding="utf-8")
         os.replace(layer_tmp, layer_path)
         os.replace(report_tmp, report_path)
         _evict(layer_path.parent)

@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from geo.boundaries import quality
+from geo.boundaries.report import BoundaryReport
 from geo.boundaries.schema import canonical_attributes, recognise_columns, select_columns
 from geo.common.codes import parent_codes, village_type
 from geo.common.crs import metric_crs, to_wgs84
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
                   column_map: dict[str, str] | None = None, crs=None, swap_xy: bool = False,
-                  check_quality: bool = True) -> tuple[gpd.GeoDataFrame, dict]:
+                  check_quality: bool = True) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
     """Read one or several boundary files into the canonical village layer and its report.
 
     Parameters
@@ -71,11 +72,11 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
     villages
         Columns :data:`CANONICAL_COLUMNS`, EPSG:4326, exterior rings counter-clockwise, one row
         per village, sorted by ``village_code``.
-    report
-        JSON-serialisable: ``features_in``, ``features_out``, ``kelurahan``, ``desa``,
-        ``desa_adat``, ``rejected``, ``repaired``, ``duplicates``, ``empty``,
-        ``islands_fixed``, ``overlaps`` (worst first), ``overlaps_total``, ``gaps``,
-        ``metric_crs``, ``warnings``, ``per_source``, ``sources``.
+    report : BoundaryReport
+        ``features_in``, ``features_out``, ``kelurahan``, ``desa``, ``desa_adat``,
+        ``rejected``, ``repaired``, ``duplicates``, ``empty``, ``islands_fixed``, ``overlaps``
+        (worst first), ``overlaps_total``, ``gaps``, ``metric_crs``, ``warnings``,
+        ``per_source``, ``sources``; ``report.to_dict()`` is the JSON form.
 
     Raises
     ------
@@ -86,13 +87,14 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
     --------
     >>> dumps = sorted(Path("kel").glob("wilayah_boundaries_kel_35.*.sql"))
     >>> villages, report = read_villages(dumps)
-    >>> report["features_out"], report["kelurahan"], report["desa"]
+    >>> report.features_out, report.kelurahan, report.desa
     (8494, 773, 7721)
     """
     paths = _as_paths(sources)
     _check_engine(engine)
     log.info("reading %d boundary file(s) with %s: %s", len(paths), engine,
              ", ".join(p.name for p in paths[:5]) + (" ..." if len(paths) > 5 else ""))
+    # a working record while reading; returned as a frozen BoundaryReport at the end
     report: dict = {"sources": [p.name for p in paths], "features_in": 0, "rejected": [],
                     "islands_fixed": [], "warnings": [], "per_source": {}}
     frames = []
@@ -128,7 +130,7 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
             metric_geoms, villages["village_code"], villages["village_name"])
         report["gaps"] = quality.find_gaps(metric_geoms, metric)
     report["quality_checked"] = bool(check_quality)
-    return villages, report
+    return villages, BoundaryReport.from_dict(report)
 
 
 def write_villages(villages: gpd.GeoDataFrame, path: str | Path) -> Path:

@@ -50,27 +50,27 @@ def run(args: argparse.Namespace) -> int:
         raise GeoInputError(f"--out: cannot write the GeoPackage ({exc.strerror or exc})",
                             source=str(out)) from exc
     if report_path is not None:
-        write_text(report_path, json.dumps(report, indent=2, ensure_ascii=False), option="--report")
+        write_text(report_path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False), option="--report")
     print(summary(report, out))
     return 0
 
 
-def summary(report: dict, out: Path) -> str:
+def summary(report, out: Path) -> str:
     """A few lines for the terminal: counts, what was fixed, what to look at."""
     lines = [
-        f"{report['features_out']} villages ({report['kelurahan']} kelurahan, {report['desa']} "
-        f"desa, {report['desa_adat']} desa adat) from {len(report['sources'])} file(s) -> {out}",
-        f"features in {report['features_in']}, rejected {len(report['rejected'])}, duplicates "
-        f"{len(report['duplicates'])}, repaired {len(report['repaired'])}, islands fixed "
-        f"{len(report['islands_fixed'])}",
+        f"{report.features_out} villages ({report.kelurahan} kelurahan, {report.desa} "
+        f"desa, {report.desa_adat} desa adat) from {len(report.sources)} file(s) -> {out}",
+        f"features in {report.features_in}, rejected {len(report.rejected)}, duplicates "
+        f"{len(report.duplicates)}, repaired {len(report.repaired)}, islands fixed "
+        f"{len(report.islands_fixed)}",
     ]
-    if report.get("overlaps_total"):
-        lines.append(f"overlapping pairs {report['overlaps_total']['pairs']}, gaps "
-                     f"{report['gaps']['count']} (largest "
-                     f"{report['gaps']['largest_area_m2']:,.0f} m²)")
-        if report["overlaps"]:
-            top = report["overlaps"][0]
+    if report.overlaps_total:
+        lines.append(f"overlapping pairs {report.overlaps_total['pairs']}, gaps "
+                     f"{report.gaps['count']} (largest "
+                     f"{report.gaps['largest_area_m2']:,.0f} m²)")
+        if report.overlaps:
+            top = report.overlaps[0]
             lines.append(f"worst overlap: {top['names'][0]} ({top['codes'][0]}) overlaps "
                          f"{top['share_of_smaller']:.1%} of {top['names'][1]} ({top['codes'][1]})")
-    lines += [f"warning: {w}" for w in report["warnings"][:5]]
+    lines += [f"warning: {w}" for w in report.warnings[:5]]
     return "\n".join(lines)

@@ -29,35 +29,35 @@ def run(args: argparse.Namespace) -> int:
     report_path = output_file(args.report, option="--report") if args.report else None
     rules = load_rules(args.rules) if args.rules else None
     _, report = read_households(args.file, column_map=column_map, rules=rules, sheet=args.sheet)
-    where = ", ".join(f"{k} {report[k]!r}" for k in ("format", "sheet", "encoding", "delimiter")
-                      if report.get(k))
-    print(f"{report['file']}: {report['rows_read']:,} rows ({where})")
-    print(f"  rows without a problem at ingest: {report['rows_read'] - report['rows_with_problem']:,}; "
-          f"rows with a problem: {report['rows_with_problem']:,}")
-    for kind, count in report["problems"].items():
+    where = ", ".join(f"{k} {getattr(report, k)!r}" for k in ("format", "sheet", "encoding", "delimiter")
+                      if getattr(report, k))
+    print(f"{report.file}: {report.rows_read:,} rows ({where})")
+    print(f"  rows without a problem at ingest: {report.rows_read - report.rows_with_problem:,}; "
+          f"rows with a problem: {report.rows_with_problem:,}")
+    for kind, count in report.problems.items():
         print(f"    {kind}: {count:,}")
-    print("  columns: " + ", ".join(f"{k} <- {v}" for k, v in report["columns_mapped"].items()))
-    print(f"  household id: {report['household_id_from']}")
-    dropped = report["personal_columns_dropped"]
+    print("  columns: " + ", ".join(f"{k} <- {v}" for k, v in report.columns_mapped.items()))
+    print(f"  household id: {report.household_id_from}")
+    dropped = report.personal_columns_dropped
     print(f"  personal columns dropped: {', '.join(dropped) if dropped else 'none'}")
-    if report["id_number_columns_dropped"]:
+    if report.id_number_columns_dropped:
         print("  dropped as NIK/No. KK-like numbers: "
-              + ", ".join(report["id_number_columns_dropped"]))
-    if report["codes_unusable"]:
-        print(f"  village codes that cannot be used: {report['codes_unusable']:,} (rows with "
+              + ", ".join(report.id_number_columns_dropped))
+    if report.codes_unusable:
+        print(f"  village codes that cannot be used: {report.codes_unusable:,} (rows with "
               "coordinates are placed by location)")
-    for flag, count in report["unreadable_flags"].items():
+    for flag, count in report.unreadable_flags.items():
         print(f"  {flag}: {count:,} unreadable answers left empty")
-    for flag, cols in report["derived_flags"].items():
+    for flag, cols in report.derived_flags.items():
         print(f"  derived {flag} from {', '.join(cols)}")
-    if report["missing_flags"]:
-        print(f"  not available (left empty): {', '.join(report['missing_flags'])}")
-    if report["unknown_columns"]:
-        print(f"  ignored columns: {', '.join(report['unknown_columns'])}")
-    for warning in report["warnings"]:
+    if report.missing_flags:
+        print(f"  not available (left empty): {', '.join(report.missing_flags)}")
+    if report.unknown_columns:
+        print(f"  ignored columns: {', '.join(report.unknown_columns)}")
+    for warning in report.warnings:
         print(f"  warning: {warning}")
     if report_path is not None:
-        write_text(report_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+        write_text(report_path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n",
                    option="--report")
         print(f"  report written to {report_path}")
     return 0

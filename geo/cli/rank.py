@@ -35,12 +35,12 @@ def run(args) -> int:
                      dask=args.dask)
     written = run_rank(result, args.out)
     recon = result.reconciliation
-    if recon:
-        outcomes = ", ".join(f"{k} {v}" for k, v in recon["outcomes"].items() if v)
-        print(f"households: {recon['rows_in']} rows read: {outcomes}")
+    if recon is not None:
+        outcomes = ", ".join(f"{k} {v}" for k, v in recon.outcomes.items() if v)
+        print(f"households: {recon.rows_in} rows read: {outcomes}")
     chosen = int(result.villages["in_focus_list"].fillna(False).astype(bool).sum())
     print(f"villages: {len(result.villages)}; focus list: {chosen} villages")
-    for note in result.method.get("mpi_notes", []):
+    for note in result.method.mpi_notes:
         print(f"note: {note}")
     for name, path in written.items():
         print(f"wrote {name}: {path}")

@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import connected_components
 from geo.common.crs import metric_crs
 from geo.common.errors import GeoInputError
 from geo.export.fields import DECISION_COLUMNS, IDENTITY_COLUMNS
-from geo.export.method import method_table, plain_config, source_names
+from geo.export.method import method_table, plain_config
 from geo.common.privacy import is_personal
 from geo.pipeline.results import AnalysisResult
 
@@ -270,7 +270,7 @@ def build_layers(result: AnalysisResult, *, min_households: int | None = None) -
         method=method,
         min_households=min_households or None,
         withheld_columns=withheld,
-        config=plain_config(result.method.get("config")),
-        created_at=str(result.method.get("created_at") or ""),
-        sources=source_names(result.method),
+        config=plain_config(result.method.config),
+        created_at=str(result.method.created_at or ""),
+        sources=tuple(s.file for s in result.method.sources),
     )

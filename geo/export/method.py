@@ -12,11 +12,11 @@ import dataclasses
 import json
 from datetime import datetime, timezone
 from fractions import Fraction
-from pathlib import PurePath
 
 import pandas as pd
 
 import geo
+from geo.households.report import IngestReport
 from geo.pipeline.results import AnalysisResult
 
 SUPPRESSION_RULE = (
@@ -54,10 +54,11 @@ def _flatten(prefix: str, value, rows: list[tuple[str, str]], *, max_list: int =
         rows.append((prefix, _text(value)))
 
 
-def _ingest_rows(ingest) -> list[tuple[str, str]]:
+def _ingest_rows(ingest: IngestReport | None) -> list[tuple[str, str]]:
     """Counts from reading the household file; dropped personal columns only as a number."""
-    if not isinstance(ingest, dict):
+    if ingest is None:
         return []
+    ingest = ingest.to_dict()
     rows = [(f"ingest.{key}", _text(ingest[key]))
             for key in ("file", "format", "rows_read", "rows_with_problem") if key in ingest]
     _flatten("ingest.problems", ingest.get("problems") or {}, rows)
@@ -86,22 +87,6 @@ def plain_config(config) -> dict:
     return config if isinstance(config, dict) else {}
 
 
-def source_names(method: dict) -> tuple[str, ...]:
-    """File names of the data sources in ``method['sources']`` (dict or list of dicts)."""
-    sources = method.get("sources") or {}
-    items = sources.items() if isinstance(sources, dict) else enumerate(sources)
-    names = []
-    for key, value in items:
-        if isinstance(value, dict):
-            path = value.get("path") or value.get("file") or value.get("name") or key
-        elif isinstance(key, str):
-            path = key
-        else:
-            path = value
-        names.append(PurePath(str(path)).name)
-    return tuple(names)
-
-
 def method_table(
     result: AnalysisResult, *, counts: dict[str, int], min_households: int | None
 ) -> pd.DataFrame:
@@ -122,12 +107,12 @@ def method_table(
     pandas.DataFrame
         Columns ``key`` and ``value`` (both text).
     """
-    method = result.method or {}
+    method = result.method
     rows: list[tuple[str, str]] = [
         ("title", "Peta kantong kemiskinan / poverty-pocket map: village ranking (lokus) and pockets"),
         ("description", "Village aggregates only; no household row or personal data is exported."),
-        ("created_at", _text(method.get("created_at", ""))),
-        ("software_version", _text(method.get("software_version", geo.__version__))),
+        ("created_at", _text(method.created_at)),
+        ("software_version", _text(method.software_version or geo.__version__)),
         ("exported_at", datetime.now(timezone.utc).replace(microsecond=0).isoformat()),
         ("export_software_version", geo.__version__),
         ("crs", "EPSG:4326 (WGS 84 longitude/latitude)"),
@@ -135,22 +120,22 @@ def method_table(
     rows += [(f"count.{name}", str(value)) for name, value in counts.items()]
     rows.append(("min_households", "" if min_households is None else str(min_households)))
     rows.append(("suppression_rule", SUPPRESSION_RULE if min_households else "none"))
-    config = method.get("config")
+    config = method.config
     if config is not None:
         config = plain_config(config) or config
         rows.append(("config", _text(config)))
         rows += _weight_rows(config)
         _flatten("config", config, rows)
-    _flatten("sources", method.get("sources") or {}, rows)
-    for key, value in method.items():
+    _flatten("sources", [s.to_dict() for s in method.sources], rows)
+    for key, value in method.to_dict().items():
         if key not in {"config", "sources", "created_at", "software_version"}:
             _flatten(key, value, rows)
-    reconciliation = result.reconciliation or {}
-    if reconciliation:
-        rows.append(("reconciliation.rows_in", _text(reconciliation.get("rows_in", ""))))
-        _flatten("reconciliation.outcomes", reconciliation.get("outcomes") or {}, rows)
-        if reconciliation.get("prefer"):
-            rows.append(("reconciliation.prefer", _text(reconciliation["prefer"])))
-        rows += _ingest_rows(reconciliation.get("ingest"))
-    _flatten("boundary_report", result.boundary_report or {}, rows, max_list=0)
+    reconciliation = result.reconciliation
+    if reconciliation is not None:
+        rows.append(("reconciliation.rows_in", _text(reconciliation.rows_in)))
+        _flatten("reconciliation.outcomes", dict(reconciliation.outcomes), rows)
+        if reconciliation.prefer:
+            rows.append(("reconciliation.prefer", _text(reconciliation.prefer)))
+        rows += _ingest_rows(reconciliation.ingest)
+    _flatten("boundary_report", result.boundary_report.to_dict(), rows, max_list=0)
     return pd.DataFrame(rows, columns=["key", "value"]).astype("string")

@@ -50,6 +50,7 @@ from geo.households.rules import (
 )
 from geo.common.errors import GeoInputError
 from geo.households.aliases import match_columns, require_columns
+from geo.households.report import IngestReport
 from geo.households.schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
 from geo.common.privacy import (
     describe_values,
@@ -526,7 +527,7 @@ def _repeated_id_warning(ids: pd.Series, id_from: str) -> list[str]:
 
 
 def read_households(path, *, column_map: dict[str, str] | None = None, rules=None,
-                    salt: str | None = None, sheet: str | None = None) -> tuple[pd.DataFrame, dict]:
+                    salt: str | None = None, sheet: str | None = None) -> tuple[pd.DataFrame, IngestReport]:
     """Read a household table into the canonical schema, without personal data.
 
     Parameters
@@ -549,9 +550,10 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
 
     Returns
     -------
-    (DataFrame, dict)
+    (DataFrame, IngestReport)
         The table with :data:`OUTPUT_COLUMNS` (``HOUSEHOLD_COLUMNS``, ending in ``code_note``), one row
-        per data row of the file, and the ingest report: ``file, format, encoding, delimiter,
+        per data row of the file, and the ingest report (:class:`geo.households.report.IngestReport`,
+        ``.to_dict()`` for JSON): ``file, format, encoding, delimiter,
         rows_read, columns_mapped, personal_columns_dropped, id_number_columns_dropped,
         household_id_from, derived_flags, flags_in_file, missing_flags, unreadable_flags,
         unknown_columns, codes_unusable, rows_with_problem, problems, warnings``. Names and
@@ -566,7 +568,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     Examples
     --------
     >>> households, report = read_households("data/boundaries/demo_households.csv")
-    >>> report["rows_read"] == len(households)
+    >>> report.rows_read == len(households)
     True
     """
     path = Path(path)
@@ -663,7 +665,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
              n, len(personal), int(table["problem"].notna().sum()))
 
     used = set(mapping.values()) | {col for cols in derived_from.values() for col in cols}
-    report = {
+    report = IngestReport.from_dict({
         "file": path.name,
         **{key: info.get(key) for key in ("format", "sheet", "encoding", "delimiter") if key in info},
         "rows_read": n,
@@ -681,5 +683,5 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
         "rows_with_problem": int(table["problem"].notna().sum()),
         "problems": problems.counts(),
         "warnings": warnings,
-    }
+    })
     return table, report

@@ -38,6 +38,7 @@ left in a text is masked (:func:`geo.common.privacy.mask_id_numbers`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -49,6 +50,7 @@ import shapely
 
 from geo.common.errors import GeoInputError
 from geo.common.privacy import mask_id_numbers
+from geo.households.report import IngestReport
 
 MATCHED: tuple[str, ...] = ("matched_code", "matched_location", "matched_code_location_disagree")
 PROBLEMS: tuple[str, ...] = (
@@ -68,9 +70,9 @@ _CODE = {name: i for i, name in enumerate(OUTCOMES)}
 log = logging.getLogger(__name__)  # counts only, never a household's value
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reconciliation:
-    """Where every input row went.
+    """Where every input row went: the join's contract with the rest of the pipeline.
 
     Attributes
     ----------
@@ -78,19 +80,43 @@ class Reconciliation:
     outcomes : outcome -> row count; every outcome is present and the counts sum to ``rows_in``
     examples : for each problem outcome, up to five ``{source_row, reason, village_code}``
         (the code as given); never a name, id number, address or coordinate
+    prefer : which village won when a row's code and location disagreed (``"code"`` or
+        ``"location"``)
+    ingest : the ingest report of the household file (:class:`geo.households.report.IngestReport`),
+        when the analysis attached it
+    backend : ``"dask"`` when the households were processed on Dask, else None (in memory)
     """
 
     rows_in: int
-    outcomes: dict[str, int] = field(default_factory=dict)
-    examples: dict[str, list[dict]] = field(default_factory=dict)
+    outcomes: Mapping[str, int] = field(default_factory=dict)
+    examples: Mapping[str, list[dict]] = field(default_factory=dict)
+    prefer: str | None = None
+    ingest: IngestReport | None = None
+    backend: str | None = None
 
     def to_dict(self) -> dict:
-        """``{"rows_in", "outcomes", "examples"}`` with plain Python values (JSON-ready)."""
-        return {
+        """``{"rows_in", "outcomes", "examples"[, "ingest", "prefer", "backend"]}`` with plain
+        Python values (JSON-ready): what ``reconciliation.json`` holds."""
+        out = {
             "rows_in": int(self.rows_in),
             "outcomes": {k: int(v) for k, v in self.outcomes.items()},
             "examples": {k: [dict(e) for e in v] for k, v in self.examples.items()},
         }
+        if self.ingest is not None:
+            out["ingest"] = self.ingest.to_dict()
+        for key in ("prefer", "backend"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Reconciliation:
+        """The reconciliation back from :meth:`to_dict` (e.g. a saved ``reconciliation.json``)."""
+        ingest = data.get("ingest")
+        return cls(rows_in=int(data.get("rows_in", 0)), outcomes=dict(data.get("outcomes") or {}),
+                   examples=dict(data.get("examples") or {}), prefer=data.get("prefer"),
+                   ingest=IngestReport.from_dict(ingest) if ingest is not None else None,
+                   backend=data.get("backend"))
 
 
 def join_households(
@@ -200,7 +226,7 @@ def join_households(
     joined["village_code_given"] = given
     joined["outcome"] = pd.Categorical.from_codes(outcome, categories=OUTCOMES)
     joined["reason"] = reason
-    return joined, _reconciliation(outcome, source_row, reason, given)
+    return joined, _reconciliation(outcome, source_row, reason, given, prefer)
 
 
 def code_index(values: pd.Series, codes) -> np.ndarray:
@@ -366,7 +392,7 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     return mask_id_numbers(reasons) if rows else reasons
 
 
-def _reconciliation(outcome, source_row, reason, given) -> Reconciliation:
+def _reconciliation(outcome, source_row, reason, given, prefer) -> Reconciliation:
     counts = np.bincount(outcome, minlength=len(OUTCOMES))
     examples: dict[str, list[dict]] = {}
     for name in PROBLEMS:
@@ -384,6 +410,7 @@ def _reconciliation(outcome, source_row, reason, given) -> Reconciliation:
         rows_in=len(outcome),
         outcomes={name: int(counts[i]) for i, name in enumerate(OUTCOMES)},
         examples=examples,
+        prefer=prefer,
     )
 
 

@@ -26,8 +26,9 @@ from geo.households.read import read_households
 from geo.indicators.village import village_indicators
 from geo.join.match import join_households, rejected_rows
 from geo.indicators.weights import reweight_missing
-from geo.spatial.pockets import pockets_for
-from geo.pipeline.results import AnalysisResult
+from geo.spatial.neighbours import build_neighbours, graph_for
+from geo.spatial.pockets import Pockets, pockets_for
+from geo.pipeline.results import AnalysisResult, Method, SourceFile
 from geo.ranking.scoring import score_villages
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "boundaries"
@@ -83,8 +84,8 @@ def analyse(
         the CRS of a file without one; swap latitude/longitude read in the wrong order).
     dask : None (in memory), True (a local Dask cluster) or a scheduler address
         (``"tcp://host:8786"``): the household side runs on Dask
-        (:mod:`geo.dask_backend`) and ``households`` is a Parquet file, folder or glob. The
-        joined households are then not kept, so the pilot-area grid is not available.
+        (:mod:`geo.scale.dask_backend`) and ``households`` is a Parquet file, folder or glob.
+        The joined households are then not kept, so the pilot-area grid is not available.
     cache : read the boundary layer through :mod:`geo.layer_cache` (same layer and report,
         computed once per set of files).
 
@@ -99,106 +100,147 @@ def analyse(
     villages, boundary_report = reader(
         sources, engine=engine, layer=layer, column_map=boundary_columns, crs=crs, swap_xy=swap_xy
     )
-    method_sources = [{"role": "boundaries", **file_fingerprint(part)}
+    method_sources = [SourceFile.from_dict({"role": "boundaries", **file_fingerprint(part)})
                       for p in sources for part in source_files(p)]
-    indicators = None
+    graph = build_neighbours(villages, tolerance_m=config.pockets.snap_tolerance_m)
     if households is not None and dask is not None:
         from geo.scale.dask_backend import registry_files, village_indicators_dask
 
-        indicators, recon = village_indicators_dask(
+        on_dask = village_indicators_dask(
             households, villages, scheduler=None if dask is True else dask,
             weights=config.mpi.weights, k=config.mpi.k, prefer=prefer,
             column_map=household_columns, reweight=True,
         )
-        joined = rejected = None
-        method_sources += [{"role": "households", **file_fingerprint(p)}
+        method_sources += [SourceFile.from_dict({"role": "households", **file_fingerprint(p)})
                            for p in registry_files(households)]
-        recon = {**recon, "prefer": prefer, "backend": "dask"}
-    elif households is not None:
-        table, ingest = read_households(households, column_map=household_columns)
-        joined, reconciliation = join_households(table, villages, prefer=prefer)
+        method = _method(method_sources, config, on_dask.weights_used, on_dask.notes)
+        table, pockets = _village_table(villages, on_dask.indicators, config, graph)
+        result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
+                                boundary_report=boundary_report, method=method,
+                                pockets=pockets, neighbours=graph)
+        return _ranked(result, config)
+    if households is not None:
+        household_table, ingest = read_households(households, column_map=household_columns)
+        joined, reconciliation = join_households(household_table, villages, prefer=prefer)
+        reconciliation = replace(reconciliation, ingest=ingest)
         rejected = rejected_rows(joined)
-        method_sources.append({"role": "households", **file_fingerprint(households)})
-        recon = {**reconciliation.to_dict(), "ingest": ingest, "prefer": prefer}
+        method_sources.append(SourceFile.from_dict({"role": "households",
+                                                    **file_fingerprint(households)}))
     else:
-        joined = rejected = None
-        recon = {}
-    if indicators is not None:
-        villages, used = _village_table(villages, None, config, indicators=indicators)
+        joined = rejected = reconciliation = None
+    indicators, weights, notes = _indicators(villages, joined, config)
+    table, pockets = _village_table(villages, indicators, config, graph)
     result = AnalysisResult(
-        villages=villages,
-        reconciliation=recon,
+        villages=table,
+        reconciliation=reconciliation,
         boundary_report=boundary_report,
-        method={
-            "sources": method_sources,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "software_version": __version__,
-        },
+        method=_method(method_sources, config, weights, notes),
         households=joined,
         rejected=rejected,
+        pockets=pockets,
+        neighbours=graph,
     )
-    if indicators is not None:
-        result.method.update(used, config=config.to_dict())
-    return rescore(result, config)
+    return _ranked(result, config)
 
 
-def _village_table(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
-                   config: RankConfig, *, indicators: pd.DataFrame | None = None
-                   ) -> tuple[gpd.GeoDataFrame, dict]:
-    """Canonical villages + indicators (MPI with the config's k and weights) + pocket labels.
+def _method(sources, config: RankConfig, weights: dict, notes) -> Method:
+    return Method(
+        sources=tuple(sources),
+        created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        software_version=__version__,
+        config=config.to_dict(),
+        mpi_weights_used={name: str(w) for name, w in weights.items()},
+        mpi_notes=tuple(notes),
+    )
+
+
+def _indicators(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
+                config: RankConfig) -> tuple[pd.DataFrame, dict, list]:
+    """Village indicators (MPI with the config's k and weights) from the joined households.
 
     A weighted deprivation with no value anywhere in the household file has its weight moved
-    to its dimension (:mod:`geo.mpi_weights`); the weights used are returned for the method.
-    ``indicators`` computed elsewhere (the Dask back end) are used as they are.
+    to its dimension (:mod:`geo.indicators.weights`); the weights used and the notes saying
+    so are returned for the method.
     """
     weights, notes = dict(config.mpi.weights), []
-    if indicators is not None and "mpi_weights_used" in indicators.attrs:
-        weights, notes = indicators.attrs["mpi_weights_used"], indicators.attrs["mpi_notes"]
-    if indicators is None:
-        if joined is None:
-            joined = pd.DataFrame({c: pd.Series(dtype="object")
-                                   for c in (*HOUSEHOLD_COLUMNS, "outcome")})
-        else:
-            available = [d for d in weights if d in joined.columns and joined[d].notna().any()]
-            weights, notes = reweight_missing(weights, available)
-        indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k)
-    table = villages.merge(indicators, on="village_code", how="left", validate="one_to_one")
-    pockets = pockets_for(table, table, config)
-    pockets = pockets.reset_index(drop="village_code" in pockets.columns)
-    table = table.merge(pockets, on="village_code", how="left", validate="one_to_one")
-    used = {"mpi_weights_used": {name: str(w) for name, w in weights.items()}, "mpi_notes": notes}
-    return gpd.GeoDataFrame(table, geometry="geometry", crs=villages.crs), used
+    if joined is None:
+        joined = pd.DataFrame({c: pd.Series(dtype="object")
+                               for c in (*HOUSEHOLD_COLUMNS, "outcome")})
+    else:
+        available = [d for d in weights if d in joined.columns and joined[d].notna().any()]
+        weights, notes = reweight_missing(weights, available)
+    indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k)
+    return indicators, weights, notes
 
 
-def _data_settings(config_dict: dict) -> tuple:
+def _village_table(villages: gpd.GeoDataFrame, indicators: pd.DataFrame, config: RankConfig,
+                   graph) -> tuple[gpd.GeoDataFrame, Pockets]:
+    """Canonical villages + indicators + pocket labels (on the layer's neighbour graph)."""
+    table = villages[CANONICAL_COLUMNS].merge(indicators, on="village_code", how="left",
+                                              validate="one_to_one")
+    return _with_pockets(gpd.GeoDataFrame(table, geometry="geometry", crs=villages.crs),
+                         config, graph)
+
+
+def _with_pockets(table: gpd.GeoDataFrame, config: RankConfig,
+                  graph) -> tuple[gpd.GeoDataFrame, Pockets]:
+    """``table`` with the pocket columns of the config's ``[pockets]`` settings (replaced)."""
+    pockets = pockets_for(table, table, config, graph=graph)
+    labels = pockets.table.reset_index(drop=True)
+    base = table.drop(columns=[c for c in labels.columns if c != "village_code" and c in table])
+    merged = base.merge(labels, on="village_code", how="left", validate="one_to_one")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=table.crs), pockets
+
+
+def _data_settings(config_dict: dict | None) -> tuple:
     """The parts of a config that change indicators or pockets (not only the ranking)."""
+    config_dict = config_dict or {}
     return (config_dict.get("mpi"), config_dict.get("pockets"))
 
 
 def rescore(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
     """New weights or focus rules on the same data: score, rank, focus list, quadrant.
 
-    Only when the MPI or pocket settings changed are the indicators and pockets recomputed
-    (from the joined households kept in memory); a weight slider costs milliseconds.
+    Everything needed is a field of ``result``: the village indicators (in ``villages``),
+    the neighbour graph (``neighbours``) and the method. A weight slider costs milliseconds.
+    Changed ``[pockets]`` settings recompute the pockets from the village indicators and the
+    graph. Only changed ``[mpi]`` settings need the households (``result.households``);
+    without them (Dask, or a result whose household table was dropped) that is a user error
+    that says to run the analysis again.
     """
-    new_config = config.to_dict()
-    method = {**result.method, "config": new_config}
-    villages = result.villages
-    if "mpi_weights_used" not in method or _data_settings(new_config) != _data_settings(
-            result.method.get("config", {})):
-        if result.households is None and result.reconciliation:
-            raise GeoInputError("the MPI or pocket settings changed and the households were "
-                                "processed on Dask: run the analysis again with the new config",
-                                source="config")
-        villages, used = _village_table(villages[CANONICAL_COLUMNS], result.households, config)
-        method.update(used)
-    villages = villages.drop(
-        columns=[c for c in villages.columns if c in _RANKING_COLUMNS or str(c).startswith("why_")]
-    )
+    old = result.method.config
+    new = config.to_dict()
+    villages, pockets, graph = result.villages, result.pockets, result.neighbours
+    method = replace(result.method, config=new)
+    if old is None or _data_settings(old)[0] != _data_settings(new)[0]:
+        if result.households is None and result.reconciliation is not None:
+            raise GeoInputError("the MPI settings changed and the household table was not "
+                                "kept (the households were processed on Dask): run the "
+                                "analysis again with the new config", source="config")
+        graph = graph_for(villages, graph, tolerance_m=config.pockets.snap_tolerance_m)
+        indicators, weights, notes = _indicators(villages, result.households, config)
+        villages, pockets = _village_table(villages, indicators, config, graph)
+        method = replace(method, mpi_weights_used={n: str(w) for n, w in weights.items()},
+                         mpi_notes=tuple(notes))
+    elif pockets is None or _data_settings(old)[1] != _data_settings(new)[1]:
+        graph = graph_for(villages, graph, tolerance_m=config.pockets.snap_tolerance_m)
+        villages, pockets = _with_pockets(villages, config, graph)
+    return _ranked(replace(result, villages=villages, method=method, pockets=pockets,
+                           neighbours=graph), config)
+
+
+def _ranked(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
+    """Score, rank, focus list and quadrant of ``result.villages`` under ``config``."""
+    villages = result.villages.drop(columns=[
+        c for c in result.villages.columns if c in _RANKING_COLUMNS or str(c).startswith("why_")])
     scored = score_villages(villages, config)
     focused = select_focus(scored, config.focus)
     focused = gpd.GeoDataFrame(focused, geometry="geometry", crs=result.villages.crs)
-    return replace(result, villages=focused, method=method)
+    graph = result.neighbours
+    if graph is not None:  # in the rows' new order, so every reader takes it as it is
+        graph = graph.reordered(focused["village_code"]) or graph
+    return replace(result, villages=focused, neighbours=graph,
+                   method=replace(result.method, config=config.to_dict()))
 
 
 def run_rank(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
@@ -217,8 +259,9 @@ def run_rank(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     recon_path = out / "reconciliation.json"
+    recon = result.reconciliation.to_dict() if result.reconciliation is not None else {}
     recon_path.write_text(
-        json.dumps(result.reconciliation, indent=2, ensure_ascii=False, default=str),
+        json.dumps(recon, indent=2, ensure_ascii=False, default=str),
         encoding="utf-8",
     )
     written["reconciliation"] = recon_path

@@ -13,7 +13,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from geo.boundaries.report import BoundaryReport
 from geo.join.match import MATCHED as USED_OUTCOMES  # outcomes that put a row into the analysis
+from geo.join.match import Reconciliation
 
 
 def overview_figures(villages: pd.DataFrame, *, population: float | None = None,
@@ -82,20 +84,20 @@ def region_label(villages: pd.DataFrame, limit: int = 3) -> str:
     return ", ".join(names)
 
 
-def outcome_table(reconciliation: dict | None) -> pd.DataFrame:
+def outcome_table(reconciliation: Reconciliation | None) -> pd.DataFrame:
     """One row per reconciliation outcome: ``outcome``, ``count`` (empty without households)."""
-    outcomes = (reconciliation or {}).get("outcomes", {})
+    outcomes = reconciliation.outcomes if reconciliation is not None else {}
     return pd.DataFrame({"outcome": pd.Series(list(outcomes), dtype="string"),
                          "count": pd.Series(list(outcomes.values()), dtype="int64")})
 
 
-def unused_rows(reconciliation: dict | None) -> int:
+def unused_rows(reconciliation: Reconciliation | None) -> int:
     """Household rows that did not reach the analysis (every outcome but the matched ones)."""
-    outcomes = (reconciliation or {}).get("outcomes", {})
+    outcomes = reconciliation.outcomes if reconciliation is not None else {}
     return int(sum(n for outcome, n in outcomes.items() if outcome not in USED_OUTCOMES))
 
 
-def report_table(report: dict | None) -> pd.DataFrame:
+def report_table(report: BoundaryReport | None) -> pd.DataFrame:
     """The boundary report as ``key``, ``value`` rows for a table.
 
     Numbers and texts are shown as they are; lists (rejected features, repairs, overlaps...)
@@ -103,7 +105,7 @@ def report_table(report: dict | None) -> pd.DataFrame:
     (shown on their own).
     """
     rows = []
-    for key, value in (report or {}).items():
+    for key, value in (report.to_dict() if report is not None else {}).items():
         if key in ("per_source", "warnings"):
             continue
         if isinstance(value, list):
@@ -121,10 +123,8 @@ def quality_notes(result) -> dict[str, list[str]]:
     -------
     dict
         ``mpi_notes``: MPI indicators the household file lacks and where their weight went
-        (``result.method["mpi_notes"]``); ``boundary_warnings``: the boundary report's
+        (``result.method.mpi_notes``); ``boundary_warnings``: the boundary report's
         warnings (CRS assumed, features outside Indonesia, ...). Empty lists when all is well.
     """
-    method = result.method or {}
-    report = result.boundary_report or {}
-    return {"mpi_notes": [str(n) for n in method.get("mpi_notes", []) or []],
-            "boundary_warnings": [str(w) for w in report.get("warnings", []) or []]}
+    return {"mpi_notes": [str(n) for n in result.method.mpi_notes],
+            "boundary_warnings": [str(w) for w in result.boundary_report.warnings]}

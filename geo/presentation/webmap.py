@@ -439,23 +439,21 @@ def _no_template(text: str) -> str:
     return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
-def village_at(gdf: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
+def village_at(gdf: gpd.GeoDataFrame, lon: float, lat: float, *, graph=None) -> str | None:
     """The ``village_code`` of the village drawn under a clicked point, or None.
 
-    Uses the same (display) geometry the user clicked on; if the click fell in a gap between
-    simplified shapes, the nearest village within ~50 m is taken.
+    A click in a gap between simplified shapes takes the nearest village within
+    :data:`geo.spatial.neighbours.CLICK_TOLERANCE_M` metres. With ``graph`` (the analysis
+    result's ``neighbours``) its STRtree is reused and the answer kept to the villages of
+    ``gdf``; else ``gdf``'s own shapes are searched (see :func:`geo.spatial.neighbours.village_at`).
     """
-    if gdf.empty or lon is None or lat is None:
+    from geo.spatial.neighbours import village_at as _village_at
+
+    if gdf.empty:
         return None
-    point = shapely.Point(float(lon), float(lat))
-    hits = gdf.sindex.query(point, predicate="intersects")
-    if len(hits) == 0:
-        hits = gdf.sindex.query(point, predicate="dwithin", distance=0.0005)
-        if len(hits) == 0:
-            return None
-        distances = shapely.distance(np.asarray(gdf.geometry.values[hits], dtype=object), point)
-        hits = hits[[int(np.argmin(distances))]]
-    return str(gdf["village_code"].iloc[int(hits[0])])
+    if graph is not None:
+        return _village_at(graph, lon, lat, among=gdf["village_code"].astype("string").tolist())
+    return _village_at(gdf, lon, lat)
 
 
 def map_payload_bytes(m: folium.Map) -> int:

@@ -47,7 +47,7 @@ def select_focus(scored: pd.DataFrame, rules: FocusRules | RankConfig, *,
     DataFrame
         A copy ordered with the focus list first, by quadrant (high-high first) then rank;
         the other villages follow by rank. Unranked villages (no households) enter only when
-        pinned in. The quadrant split values are in ``attrs["quadrant_split"]``.
+        pinned in. The quadrant split values are given by :func:`quadrant_split`.
 
     Raises
     ------
@@ -102,14 +102,13 @@ def select_focus(scored: pd.DataFrame, rules: FocusRules | RankConfig, *,
     out = scored.copy(deep=False)
     out["in_focus_list"] = chosen
     out["focus_reason"] = pd.array(np.where(reason == "", None, reason), dtype="string")
-    quadrant, split = _quadrants(count, rate, rules.quadrant_split)
+    quadrant, _ = _quadrants(count, rate, rules.quadrant_split)
     out["quadrant"] = pd.array(quadrant, dtype="string")
     if previous is not None:
         prev = np.isin(codes, list(previous))
         status = np.select([chosen & prev, chosen & ~prev, ~chosen & prev],
                            ["stayed", "entered", "left"], default=None)
         out["vs_previous"] = pd.array(status, dtype="string")
-    out.attrs = {**scored.attrs, "quadrant_split": split}
     order = np.lexsort((np.nan_to_num(rank, nan=np.inf),
                         np.where(chosen, _quadrant_order(quadrant), 0), ~chosen))
     return out.iloc[order]
@@ -277,6 +276,14 @@ def _district_labels(scored: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
             if "district_name" in scored.columns else np.full(len(codes), "", dtype=object))
     label = np.where(name != "", name, district)
     return np.array([f"best in district {x}" for x in label], dtype=object)
+
+
+def quadrant_split(scored: pd.DataFrame, split: str = "median") -> dict:
+    """Where the quadrants are split: ``{"by", "desil1_households", "desil1_share"}``, the
+    median (or mean) of the villages that have both values, as :func:`select_focus` uses."""
+    count = _column(scored, "desil1_households")
+    rate = _column(scored, "desil1_share")
+    return _quadrants(count, rate, split)[1]
 
 
 def _quadrants(count: np.ndarray, rate: np.ndarray, split: str) -> tuple[np.ndarray, dict]:

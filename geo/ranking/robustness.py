@@ -33,7 +33,8 @@ def focus_stability(indicators: pd.DataFrame, config: RankConfig, *, draws: int 
     ----------
     indicators : the village indicator table (as for :func:`geo.ranking.scoring.score_villages`).
     config : weights, focus rules, and the ``[robustness]`` defaults.
-    draws, spread, seed : override ``config.robustness`` (500 draws, +/- 25 %, seed 0).
+    draws, spread, seed : override ``config.robustness`` (500 draws, +/- 25 %, seed 0);
+        without overrides the settings used are ``config.robustness``.
 
     Returns
     -------
@@ -86,7 +87,6 @@ def focus_stability(indicators: pd.DataFrame, config: RankConfig, *, draws: int 
     out.loc[~ranked, "rank"] = pd.NA
     out["village_code"] = out["village_code"].astype("string")
     out["stability"] = out["stability"].astype("string")
-    out.attrs["robustness"] = {"draws": draws, "spread": spread, "seed": seed}
     return out
 
 

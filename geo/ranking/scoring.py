@@ -168,11 +168,6 @@ def score_villages(indicators: pd.DataFrame, config: RankConfig, *,
         ``[scoring] rank_empty_villages = true``) and for villages whose every indicator is
         missing with ``missing = "exclude"``; their ``score`` and ``why_*`` are NaN.
         Ties in score go to more desil-1 households, then to the lower village_code.
-
-    Notes
-    -----
-    The config is kept in ``scored.attrs["rank_config"]`` so that :func:`explain` can
-    recompute the normalised values without being handed the config again.
     """
     reusable = prepared is not None and prepared.key == _key(config) \
         and len(prepared.eligible) == len(indicators)
@@ -189,24 +184,19 @@ def score_villages(indicators: pd.DataFrame, config: RankConfig, *,
                         **{f"why_{c}": points[:, j] for j, c in enumerate(inputs.columns)}},
                        index=indicators.index)
     stale = [c for c in indicators.columns if c in new.columns or str(c).startswith("why_")]
-    out = pd.concat([indicators.drop(columns=stale), new], axis=1)
-    out.attrs = {**indicators.attrs, "rank_config": config.to_dict()}
-    return out
+    return pd.concat([indicators.drop(columns=stale), new], axis=1)
 
 
-def explain(scored: pd.DataFrame, village_code: str, config: RankConfig | None = None
-            ) -> list[Contribution]:
+def explain(scored: pd.DataFrame, village_code: str, config: RankConfig) -> list[Contribution]:
     """Why a village has its score: one :class:`Contribution` per indicator, largest first.
 
     ``scored`` must be the whole table returned by :func:`score_villages` (the normalisation
     depends on all villages). ``points`` add up to the village's ``score``; they are NaN for a
     village that is not ranked. ``weight`` is the effective share of the score (with
     ``missing = "exclude"`` a missing indicator's weight goes to the village's other ones).
+    ``config`` is the one used for scoring (``AnalysisResult.method.config`` as a
+    ``RankConfig``).
     """
-    if config is None:
-        if "rank_config" not in scored.attrs:
-            raise GeoInputError("explain() needs the config used for scoring (pass config=)")
-        config = RankConfig.from_dict(scored.attrs["rank_config"])
     codes = village_codes(scored)
     hits = np.flatnonzero((codes == village_code).fillna(False).to_numpy(dtype=bool))
     if len(hits) == 0:

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import glob
 import operator
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +45,8 @@ import pandas as pd
 
 from geo.common.errors import GeoInputError
 from geo.indicators.village import indicators_from_sums, village_sums
-from geo.join.match import MAX_EXAMPLES, OUTCOMES, PROBLEMS, join_households
+from geo.households.report import IngestReport
+from geo.join.match import MAX_EXAMPLES, OUTCOMES, PROBLEMS, Reconciliation, join_households
 from geo.indicators.weights import reweight_missing
 
 __all__ = ["village_indicators_dask", "registry_files"]
@@ -79,11 +82,21 @@ def registry_files(parquet_path_or_glob) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True, eq=False)
+class DaskIndicators:
+    """What :func:`village_indicators_dask` returns (see there)."""
+
+    indicators: pd.DataFrame
+    reconciliation: Reconciliation
+    weights_used: Mapping[str, str]
+    notes: tuple[object, ...] = ()
+
+
 def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, weights=None,
                             k=None, prefer: str = "code", column_map: dict | None = None,
                             salt: str | None = None, n_workers: int = 2,
                             memory_limit: str = "6GiB", buckets: int | None = None,
-                            reweight: bool = False) -> tuple[pd.DataFrame, dict]:
+                            reweight: bool = False) -> "DaskIndicators":
     """Village indicators of a partitioned household registry, computed on a Dask cluster.
 
     Parameters
@@ -101,15 +114,16 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
     n_workers, memory_limit : the ``LocalCluster``'s size (ignored with an address).
     buckets : hash buckets for finding repeated ids across files (default: one per 4 files).
     reweight : move the weight of a deprivation with no value in any file within its
-        dimension, as :func:`geo.pipeline.analysis.analyse` does in memory (:mod:`geo.mpi_weights`);
-        the weights used and the notes are in ``table.attrs``.
+        dimension, as :func:`geo.pipeline.analysis.analyse` does in memory (:mod:`geo.mpi_weights`).
 
     Returns
     -------
-    (DataFrame, dict)
-        The indicator table of :func:`geo.indicators.village.village_indicators` and the
-        reconciliation ``{"rows_in", "outcomes", "examples", "ingest"}``
-        (as ``Reconciliation.to_dict()``; counts sum to ``rows_in``).
+    DaskIndicators
+        ``indicators``: the table of :func:`geo.indicators.village.village_indicators`;
+        ``reconciliation``: a :class:`geo.join.match.Reconciliation` (counts sum to
+        ``rows_in``; ``ingest`` holds the summed counts of the files, ``backend="dask"``);
+        ``weights_used`` and ``notes``: the MPI weights used (as text fractions) and why
+        they differ from the config's.
 
     Raises
     ------
@@ -202,9 +216,11 @@ def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map,
     del parts
     total = _tree_sum(client, sums).result()
     table = indicators_from_sums(total, weights=weights, k=k)
-    table.attrs["mpi_weights_used"] = {name: str(w) for name, w in weights.items()}
-    table.attrs["mpi_notes"] = notes
-    return table, _reconciliation(rest, client.gather(ingest), len(files))
+    return DaskIndicators(indicators=table,
+                          reconciliation=_reconciliation(rest, client.gather(ingest), len(files),
+                                                         prefer),
+                          weights_used={name: str(w) for name, w in weights.items()},
+                          notes=tuple(notes))
 
 
 def _present_deprivations(compact: pd.DataFrame, names: list[str]) -> set[str]:
@@ -237,8 +253,9 @@ def _join_partition(path: str, first_row: int, villages, prefer, column_map, sal
     keyed = (joined["problem"].isna() & ids.notna()).to_numpy(dtype=bool)
     compact["h1"], compact["h2"] = _hash(ids, keyed)
     compact["keyed"] = keyed
-    summary = {"rows_read": report["rows_read"], "rows_with_problem": report["rows_with_problem"],
-               "problems": report["problems"], "household_id_from": report["household_id_from"]}
+    summary = IngestReport(rows_read=report.rows_read, rows_with_problem=report.rows_with_problem,
+                           problems=dict(report.problems),
+                           household_id_from=report.household_id_from)
     return compact, summary
 
 
@@ -299,7 +316,7 @@ def _finish_partition(compact: pd.DataFrame, contested: pd.DataFrame, layer, wei
     return sums, (counts, examples)
 
 
-def _reconciliation(rest, ingest, n_files: int) -> dict:
+def _reconciliation(rest, ingest: list[IngestReport], n_files: int, prefer: str) -> Reconciliation:
     counts = np.sum([c for c, _ in rest], axis=0)
     examples = {}
     for name in PROBLEMS:
@@ -307,17 +324,18 @@ def _reconciliation(rest, ingest, n_files: int) -> dict:
         examples[name] = sorted(found, key=lambda e: e["source_row"])[:MAX_EXAMPLES]
     problems: dict[str, int] = {}
     for part in ingest:
-        for kind, n in part["problems"].items():
+        for kind, n in part.problems.items():
             problems[kind] = problems.get(kind, 0) + int(n)
-    return {
-        "rows_in": int(sum(part["rows_read"] for part in ingest)),
-        "outcomes": {name: int(counts[i]) for i, name in enumerate(OUTCOMES)},
-        "examples": examples,
-        "ingest": {
-            "files": n_files,
-            "rows_read": int(sum(part["rows_read"] for part in ingest)),
-            "rows_with_problem": int(sum(part["rows_with_problem"] for part in ingest)),
-            "problems": problems,
-            "household_id_from": ingest[0]["household_id_from"] if ingest else None,
-        },
-    }
+    rows = int(sum(part.rows_read for part in ingest))
+    return Reconciliation(
+        rows_in=rows,
+        outcomes={name: int(counts[i]) for i, name in enumerate(OUTCOMES)},
+        examples=examples,
+        prefer=prefer,
+        backend="dask",
+        ingest=IngestReport(
+            files=n_files, rows_read=rows,
+            rows_with_problem=int(sum(part.rows_with_problem for part in ingest)),
+            problems=problems,
+            household_id_from=ingest[0].household_id_from if ingest else None),
+    )

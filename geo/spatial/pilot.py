@@ -16,6 +16,7 @@ chosen pilot villages:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -24,10 +25,10 @@ import shapely
 
 from geo.common.crs import metric_crs
 from geo.common.errors import GeoInputError
+from geo.spatial.neighbours import NeighbourGraph, graph_for
 
 DEFAULT_CELL_M = 250.0
 DEFAULT_MIN_HOUSEHOLDS = 5
-NEIGHBOUR_TOLERANCE_M = 50.0  # real layers have gaps and slivers between neighbours
 POOR_DESIL = 4
 MERGE_LEVELS = 2  # 250 m cells may grow to 500 m and 1 km squares
 
@@ -44,29 +45,54 @@ def _pilot_codes(villages: gpd.GeoDataFrame, codes: Iterable[str]) -> list[str]:
     return codes
 
 
-def neighbours(villages: gpd.GeoDataFrame, codes: Iterable[str], *,
-               tolerance_m: float = NEIGHBOUR_TOLERANCE_M) -> gpd.GeoDataFrame:
-    """Villages within ``tolerance_m`` metres of any pilot village (the pilots excluded).
+@dataclass(frozen=True, eq=False)
+class PilotGrid:
+    """The household grid over the pilot villages and what it leaves out.
 
-    A small tolerance, not strict touching, because real boundary layers leave gaps and
-    slivers between neighbours (each polygon was simplified on its own upstream).
+    Attributes
+    ----------
+    cells : one row per shown cell (EPSG:4326): ``cell_id``, ``cell_m``, ``households``,
+        ``poor_households``, square geometry.
+    placed : matched households with coordinates inside the pilot villages.
+    placed_poor, shown_poor, hidden_poor : poor (desil 1–4) households placed, in shown cells,
+        and in cells too small to show.
+    hidden_cells : cells still too small after merging.
+    cell_m : side of the finest cells (metres).
+    """
+
+    cells: gpd.GeoDataFrame
+    placed: int
+    placed_poor: int
+    shown_poor: int
+    hidden_poor: int
+    hidden_cells: int
+    cell_m: float
+
+    def to_dict(self) -> dict:
+        """The counts, JSON-ready (the cells are not included)."""
+        return {"placed": self.placed, "placed_poor": self.placed_poor,
+                "shown_poor": self.shown_poor, "hidden_poor": self.hidden_poor,
+                "hidden_cells": self.hidden_cells, "cell_m": self.cell_m}
+
+
+def neighbours(villages: gpd.GeoDataFrame, codes: Iterable[str], *,
+               graph: NeighbourGraph | None = None) -> gpd.GeoDataFrame:
+    """The villages bordering any pilot village (the pilots excluded).
+
+    Neighbours are those of the layer's one neighbour graph (:mod:`geo.spatial.neighbours`,
+    polygons within 5 m), the same the pockets use; pass the graph kept on the analysis
+    result (``result.neighbours``) so it is not built again.
     """
     codes = _pilot_codes(villages, codes)
-    crs = metric_crs(villages)
-    metric = villages.to_crs(crs)
-    is_pilot = metric["village_code"].isin(codes).to_numpy()
-    pilot_area = shapely.union_all(np.asarray(metric.geometry.values[is_pilot], dtype=object))
-    hits = metric.sindex.query(pilot_area, predicate="dwithin", distance=tolerance_m)
-    chosen = np.zeros(len(metric), dtype=bool)
-    chosen[hits] = True
-    chosen &= ~is_pilot
-    return villages.loc[chosen].copy()
+    graph = graph_for(villages, graph, tolerance_m=None)
+    near = set(graph.around(codes))
+    return villages.loc[villages["village_code"].isin(near).to_numpy()].copy()
 
 
 def household_grid(households: pd.DataFrame | None, villages: gpd.GeoDataFrame,
                    codes: Iterable[str], *, cell_m: float = DEFAULT_CELL_M,
                    min_households: int = DEFAULT_MIN_HOUSEHOLDS,
-                   merge_levels: int = MERGE_LEVELS) -> gpd.GeoDataFrame:
+                   merge_levels: int = MERGE_LEVELS) -> PilotGrid:
     """Poor households counted in square cells over the pilot villages; small cells merged or hidden.
 
     Households are binned in ``cell_m`` squares (metric CRS of the layer). A cell with fewer
@@ -93,11 +119,11 @@ def household_grid(households: pd.DataFrame | None, villages: gpd.GeoDataFrame,
 
     Returns
     -------
-    GeoDataFrame (EPSG:4326)
-        One row per shown cell: ``cell_id``, ``cell_m`` (its side), ``households`` (all placed
-        households in it), ``poor_households``, square geometry. ``attrs["grid"]`` holds
-        ``placed``, ``placed_poor``, ``shown_poor``, ``hidden_poor`` and ``hidden_cells`` so the
-        app can say what was left out.
+    PilotGrid
+        ``cells`` (EPSG:4326): one row per shown cell: ``cell_id``, ``cell_m`` (its side),
+        ``households`` (all placed households in it), ``poor_households``, square geometry;
+        and ``placed``, ``placed_poor``, ``shown_poor``, ``hidden_poor``, ``hidden_cells`` so
+        the app can say what was left out.
     """
     codes = _pilot_codes(villages, codes)
     if cell_m <= 0 or min_households < 1:
@@ -141,8 +167,7 @@ def household_grid(households: pd.DataFrame | None, villages: gpd.GeoDataFrame,
     grid["cell_id"] = grid["cell_id"].astype("string")
     info["shown_poor"] = int(grid["poor_households"].sum())
     info["hidden_poor"] = info["placed_poor"] - info["shown_poor"]
-    grid.attrs["grid"] = info
-    return grid
+    return PilotGrid(cells=grid, **info)
 
 
 def _placed_households(households, villages, codes) -> tuple[gpd.GeoSeries | None, np.ndarray]:
@@ -166,14 +191,13 @@ def _placed_households(households, villages, codes) -> tuple[gpd.GeoSeries | Non
     return points, (desil <= POOR_DESIL).fillna(False).astype(bool).to_numpy()
 
 
-def _empty_grid(info: dict) -> gpd.GeoDataFrame:
+def _empty_grid(info: dict) -> PilotGrid:
     empty = gpd.GeoDataFrame({"cell_id": pd.Series(dtype="string"),
                               "cell_m": pd.Series(dtype="float64"),
                               "households": pd.Series(dtype="int64"),
                               "poor_households": pd.Series(dtype="int64")},
                              geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
-    empty.attrs["grid"] = info
-    return empty
+    return PilotGrid(cells=empty, **info)
 
 
 def profile_distance(villages: pd.DataFrame, codes: Sequence[str],
@@ -198,7 +222,7 @@ def profile_distance(villages: pd.DataFrame, codes: Sequence[str],
 
 def expansion_candidates(villages: gpd.GeoDataFrame, codes: Iterable[str],
                          indicators: Sequence[str], *, n_similar: int = 5,
-                         tolerance_m: float = NEIGHBOUR_TOLERANCE_M) -> pd.DataFrame:
+                         graph: NeighbourGraph | None = None) -> pd.DataFrame:
     """Next year's candidates: the pilot's neighbours and the villages most like the pilot.
 
     Returns
@@ -211,7 +235,7 @@ def expansion_candidates(villages: gpd.GeoDataFrame, codes: Iterable[str],
     """
     codes = _pilot_codes(villages, codes)
     distance = profile_distance(villages, codes, indicators)
-    near = neighbours(villages, codes, tolerance_m=tolerance_m)
+    near = neighbours(villages, codes, graph=graph)
     others = ~villages["village_code"].isin(codes).to_numpy()
     closest = distance[others].nsmallest(max(int(n_similar), 0)).index
     table = pd.DataFrame({

@@ -6,12 +6,10 @@ high), ``LL``, ``HL`` (a high outlier among low neighbours), ``LH`` or ``ns`` (n
 significant). Getis-Ord Gi* (binary weights including the village itself) gives ``hot`` /
 ``cold`` spots as a second view. Conventions follow GeoDa.
 
-Contiguity on real layers: the village polygons of public sources were simplified one by one,
-so neighbours' shared edges do not match; they overlap in slivers or leave gaps of a few metres.
-Two villages are therefore neighbours when their polygons come within ``snap_tolerance_m``
-metres (5 m by default; STRtree ``dwithin`` in the layer's UTM zone). Any contact, even at a
-corner, counts, as in queen contiguity. On Jawa Timur (8,494 villages) this leaves exactly the
-16 island villages without a neighbour, as it should; see ``docs/ranking.md`` for the figures.
+Contiguity is the layer's one neighbour graph (:mod:`geo.spatial.neighbours`): polygons within
+``snap_tolerance_m`` metres (5 m by default) in the layer's metric CRS, queen-style. The graph is
+built once per layer and passed in (``graph=``), so the pockets, the pilot page and map clicks
+see the same neighbours.
 
 Villages with no neighbour are labelled ``isolated`` and left out of the statistics
 (``isolated="label"``), or linked to their nearest village (``isolated="knn"``). Villages
@@ -22,6 +20,7 @@ are found.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -29,17 +28,61 @@ import pandas as pd
 import shapely
 
 from geo.config import RankConfig
-from geo.common.crs import metric_crs
 from geo.common.errors import GeoInputError
+from geo.spatial.neighbours import NEIGHBOUR_TOLERANCE_M, NeighbourGraph, graph_for
 
 LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant numbers ``q``
 POCKET_LABELS = ("HH", "LL", "HL", "LH", "ns", "isolated", "no_data")
 HOTSPOT_LABELS = ("hot", "cold", "ns", "isolated", "no_data")
 
 
+@dataclass(frozen=True)
+class PocketSettings:
+    """How the pockets were found (the ``[pockets]`` settings actually used)."""
+
+    variable: str | None
+    permutations: int
+    seed: int
+    alpha: float
+    fdr: bool
+    snap_tolerance_m: float
+    isolated: str
+
+    def to_dict(self) -> dict:
+        return {"variable": self.variable, "permutations": self.permutations, "seed": self.seed,
+                "alpha": self.alpha, "fdr": self.fdr, "snap_tolerance_m": self.snap_tolerance_m,
+                "isolated": self.isolated}
+
+
+@dataclass(frozen=True, eq=False)
+class Pockets:
+    """The result of :func:`find_pockets`.
+
+    Attributes
+    ----------
+    table : one row per village (index of the layer): ``village_code``, ``pocket``,
+        ``lisa_i``, ``lisa_p``, ``lisa_p_adj``, ``lisa_q``, ``gi_z``, ``gi_p``, ``hotspot``,
+        ``neighbours``.
+    settings : the settings used.
+    counts : villages per pocket label (every label of :data:`POCKET_LABELS`).
+    hotspots : villages per hot-spot label (every label of :data:`HOTSPOT_LABELS`).
+    """
+
+    table: pd.DataFrame
+    settings: PocketSettings
+    counts: dict[str, int]
+    hotspots: dict[str, int]
+
+    def to_dict(self) -> dict:
+        """Settings and counts, JSON-ready (the table is not included)."""
+        return {**self.settings.to_dict(), "counts": dict(self.counts),
+                "hotspots": dict(self.hotspots)}
+
+
 def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations: int = 999,
                  seed: int = 12345, alpha: float = 0.05, fdr: bool = False,
-                 snap_tolerance_m: float = 5.0, isolated: str = "label") -> pd.DataFrame:
+                 snap_tolerance_m: float = NEIGHBOUR_TOLERANCE_M, isolated: str = "label",
+                 graph: NeighbourGraph | None = None) -> Pockets:
     """Local Moran's I pockets and Getis-Ord Gi* hot spots of ``values`` over ``villages``.
 
     Parameters
@@ -56,15 +99,17 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         overlapping only.
     isolated : ``"label"`` villages without neighbours as ``isolated``, or ``"knn"``: link
         each to its nearest village (both ways) and test it like the others.
+    graph : the layer's neighbour graph (:func:`geo.spatial.neighbours.build_neighbours`);
+        used when it was built for this layer with ``snap_tolerance_m``, else built here.
 
     Returns
     -------
-    DataFrame
-        Index of ``villages``; ``village_code``, ``pocket`` (HH, LL, HL, LH, ns, isolated,
-        no_data), ``lisa_i``, ``lisa_p`` (pseudo p-value), ``lisa_p_adj`` (BH-adjusted),
-        ``lisa_q`` (esda quadrant 1 HH, 2 LH, 3 LL, 4 HL), ``gi_z``, ``gi_p``, ``hotspot`` (hot,
-        cold, ns, isolated, no_data), ``neighbours`` (count used). Settings and counts are in
-        ``attrs["pockets"]``.
+    Pockets
+        ``table``: index of ``villages``; ``village_code``, ``pocket`` (HH, LL, HL, LH, ns,
+        isolated, no_data), ``lisa_i``, ``lisa_p`` (pseudo p-value), ``lisa_p_adj``
+        (BH-adjusted), ``lisa_q`` (esda quadrant 1 HH, 2 LH, 3 LL, 4 HL), ``gi_z``, ``gi_p``,
+        ``hotspot`` (hot, cold, ns, isolated, no_data), ``neighbours`` (count used); with the
+        ``settings``, ``counts`` and ``hotspots``.
     """
     import esda
     from libpysal.graph import Graph
@@ -86,11 +131,12 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         raise GeoInputError("the values have a village_code more than once", source="values")
     y_all = pd.to_numeric(values, errors="coerce").reindex(codes.to_numpy()).to_numpy(
         dtype=float, na_value=np.nan)
-    metric = villages.geometry.to_crs(_metric_crs(villages)).to_numpy()
+    graph = graph_for(villages, graph, tolerance_m=snap_tolerance_m)
+    metric = graph.geometries
     has_data = np.isfinite(y_all) & ~shapely.is_missing(metric) & ~shapely.is_empty(metric)
     data_pos = np.flatnonzero(has_data)
 
-    focal, neighbour = _contiguity(metric[data_pos], snap_tolerance_m)
+    focal, neighbour = graph.subgraph(has_data)
     connected = np.zeros(len(data_pos), dtype=bool)
     connected[focal] = True
     if isolated == "knn" and (~connected).any() and len(data_pos) > 1:
@@ -160,17 +206,16 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
     out.loc[quadrant == 0, "lisa_q"] = pd.NA
     out.loc[~has_data, "neighbours"] = pd.NA
     out["village_code"] = out["village_code"].astype("string")
-    out.attrs["pockets"] = {
-        "variable": values.name, "permutations": permutations, "seed": seed, "alpha": alpha,
-        "fdr": fdr, "snap_tolerance_m": snap_tolerance_m, "isolated": isolated,
-        "counts": {label: int((pocket == label).sum()) for label in POCKET_LABELS},
-        "hotspots": {label: int((hotspot == label).sum()) for label in HOTSPOT_LABELS},
-    }
-    return out
+    settings = PocketSettings(variable=values.name, permutations=permutations, seed=seed,
+                              alpha=alpha, fdr=fdr, snap_tolerance_m=snap_tolerance_m,
+                              isolated=isolated)
+    return Pockets(table=out, settings=settings,
+                   counts={label: int((pocket == label).sum()) for label in POCKET_LABELS},
+                   hotspots={label: int((hotspot == label).sum()) for label in HOTSPOT_LABELS})
 
 
 def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
-                config: RankConfig) -> pd.DataFrame:
+                config: RankConfig, *, graph: NeighbourGraph | None = None) -> Pockets:
     """:func:`find_pockets` of the ``[pockets]`` variable, with the ``[pockets]`` settings.
 
     Parameters
@@ -179,11 +224,12 @@ def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
     indicators : the village indicators (``village_code`` column or index); may be the
         village layer itself once the indicators are merged into it.
     config : the ranking config; ``config.pockets`` names the variable and the settings.
+    graph : the layer's neighbour graph, reused when it fits (see :func:`find_pockets`).
 
     Returns
     -------
-    DataFrame
-        As :func:`find_pockets`: indexed like ``villages``, with a ``village_code`` column.
+    Pockets
+        As :func:`find_pockets`: ``table`` indexed like ``villages``, with ``village_code``.
 
     Raises
     ------
@@ -205,25 +251,8 @@ def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
                             f"indicators{why}", source="pockets.variable")
     return find_pockets(villages, table[variable], permutations=settings.permutations,
                         seed=settings.seed, alpha=settings.alpha, fdr=settings.fdr,
-                        snap_tolerance_m=settings.snap_tolerance_m, isolated=settings.isolated)
-
-
-def _metric_crs(villages: gpd.GeoDataFrame):
-    """The layer's own CRS when it is projected, else its UTM zone (``geo.common.crs.metric_crs``)."""
-    if not villages.crs.is_geographic:
-        return villages.crs
-    return metric_crs(villages)
-
-
-def _contiguity(geoms: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric neighbour pairs (positions): polygons within ``tolerance`` metres (queen)."""
-    tree = shapely.STRtree(geoms)
-    if tolerance > 0:
-        focal, neighbour = tree.query(geoms, predicate="dwithin", distance=tolerance)
-    else:
-        focal, neighbour = tree.query(geoms, predicate="intersects")
-    keep = focal != neighbour
-    return focal[keep], neighbour[keep]
+                        snap_tolerance_m=settings.snap_tolerance_m, isolated=settings.isolated,
+                        graph=graph)
 
 
 def _link_nearest(geoms, focal, neighbour, lonely) -> tuple[np.ndarray, np.ndarray]:

@@ -10,25 +10,25 @@ def test_cached_layer_equals_a_fresh_read(malang_sql, tmp_path, monkeypatch):
     fresh, fresh_report = read_villages([malang_sql])
     first, first_report = read_villages_cached([malang_sql])
     again, again_report = read_villages_cached([malang_sql])
-    assert first_report["cache"] == "miss" and again_report["cache"] == "hit"
+    assert first_report.cache == "miss" and again_report.cache == "hit"
     assert_geodataframe_equal(fresh, again)
     assert list(fresh.columns) == list(again.columns)
     for key in ("features_in", "features_out", "kelurahan", "desa"):
-        assert again_report[key] == fresh_report[key]
+        assert getattr(again_report, key) == getattr(fresh_report, key)
 
 
 def test_changed_file_or_options_miss_the_cache(bontang_sql, tmp_path, monkeypatch):
     monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
     copy = tmp_path / "bontang.sql"
     copy.write_bytes(bontang_sql.read_bytes())
-    assert read_villages_cached([copy])[1]["cache"] == "miss"
-    assert read_villages_cached([copy], check_quality=False)[1]["cache"] == "miss"
+    assert read_villages_cached([copy])[1].cache == "miss"
+    assert read_villages_cached([copy], check_quality=False)[1].cache == "miss"
     text = copy.read_text(encoding="utf-8")
     start = text.index("('64.74.")
     end = text.index("),", start) + 2   # drop the first village row
     copy.write_text(text[:start] + text[end:], encoding="utf-8")
     villages, report = read_villages_cached([copy])
-    assert report["cache"] == "miss" and len(villages) == 14
+    assert report.cache == "miss" and len(villages) == 14
 
 
 def test_unwritable_cache_only_costs_time(bontang_sql, tmp_path, monkeypatch, caplog):
@@ -37,7 +37,7 @@ def test_unwritable_cache_only_costs_time(bontang_sql, tmp_path, monkeypatch, ca
     monkeypatch.setenv("PPM_CACHE_DIR", str(blocker / "cache"))
     with caplog.at_level("INFO", logger="geo.boundaries.cache"):
         villages, report = read_villages_cached([bontang_sql])
-    assert len(villages) == 15 and report["cache"] == "miss"
+    assert len(villages) == 15 and report.cache == "miss"
     assert any("not written" in r.getMessage() for r in caplog.records)  # said, not raised
 
 
@@ -48,11 +48,11 @@ def test_a_changed_shapefile_dbf_misses_the_cache(malang_sql, tmp_path, monkeypa
     shp = tmp_path / "malang.shp"
     villages.to_file(shp, engine="pyogrio")
     first, report = read_villages_cached([shp])
-    assert report["cache"] == "miss" and read_villages_cached([shp])[1]["cache"] == "hit"
+    assert report.cache == "miss" and read_villages_cached([shp])[1].cache == "hit"
     renamed = villages.assign(village_name=villages["village_name"].str.upper())
     renamed.to_file(shp, engine="pyogrio")  # same geometry, new names in the .dbf
     again, report = read_villages_cached([shp])
-    assert report["cache"] == "miss"
+    assert report.cache == "miss"
     assert again["village_name"].tolist() == first["village_name"].str.upper().tolist()
 
 

@@ -35,8 +35,8 @@ def malang(malang_sql):
 
 
 def _accounted(report: dict) -> bool:
-    return report["features_in"] == (report["features_out"] + len(report["rejected"])
-                                     + report["merged_duplicates"])
+    return report.features_in == (report.features_out + len(report.rejected)
+                                     + report.merged_duplicates)
 
 
 def _same_layer(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, tolerance: float = 1e-7) -> None:
@@ -52,7 +52,7 @@ def test_canonical_layer_of_kota_malang(malang):
     villages, report = malang
     assert list(villages.columns) == CANONICAL_COLUMNS
     assert villages.crs.to_epsg() == 4326
-    assert len(villages) == 57 and report["kelurahan"] == 57 and report["desa"] == 0
+    assert len(villages) == 57 and report.kelurahan == 57 and report.desa == 0
     assert villages["village_code"].is_monotonic_increasing and villages["village_code"].is_unique
     row = villages.set_index("village_code").loc["35.73.01.1001"]
     assert row["village_name"] == "Balearjosari"
@@ -63,7 +63,7 @@ def test_canonical_layer_of_kota_malang(malang):
     exteriors = shapely.get_exterior_ring(shapely.get_parts(villages.geometry.array))
     assert shapely.is_ccw(exteriors).all()
     assert _accounted(report)
-    json.dumps(report)
+    json.dumps(report.to_dict())
 
 
 def test_kota_bontang_pilot_kelurahan(bontang_sql):
@@ -76,26 +76,26 @@ def test_kota_bontang_pilot_kelurahan(bontang_sql):
 
 def test_kabupaten_pekalongan_kelurahan_and_desa(pekalongan_sql):
     villages, report = read_villages(pekalongan_sql, check_quality=False)
-    assert (len(villages), report["kelurahan"], report["desa"]) == (285, 13, 272)
+    assert (len(villages), report.kelurahan, report.desa) == (285, 13, 272)
     assert villages["village_type"].value_counts().to_dict() == {"desa": 272, "kelurahan": 13}
 
 
 @pytest.mark.slow
 def test_jawa_timur_counts(jatim):
     villages, report = jatim
-    assert (report["features_in"], report["features_out"]) == (8494, 8494)
-    assert (report["kelurahan"], report["desa"], report["desa_adat"]) == (773, 7721, 0)
-    assert report["rejected"] == [] and report["duplicates"] == [] and report["empty"] == []
+    assert (report.features_in, report.features_out) == (8494, 8494)
+    assert (report.kelurahan, report.desa, report.desa_adat) == (773, 7721, 0)
+    assert list(report.rejected) == [] and list(report.duplicates) == [] and list(report.empty) == []
     assert villages.is_valid.all()
-    assert len(report["per_source"]) == 38
-    json.dumps(report)
+    assert len(report.per_source) == 38
+    json.dumps(report.to_dict())
 
 
 @pytest.mark.slow
 def test_jawa_timur_six_invalid_geometries_repaired_without_changing_area(jatim):
     _, report = jatim
-    assert {r["village_name"] for r in report["repaired"]} == REPAIRED_IN_JAWA_TIMUR
-    for record in report["repaired"]:
+    assert {r["village_name"] for r in report.repaired} == REPAIRED_IN_JAWA_TIMUR
+    for record in report.repaired:
         assert "Self-intersection" in record["problem"]
         assert record["area_after_m2"] == pytest.approx(record["area_before_m2"], rel=1e-6)
 
@@ -103,19 +103,19 @@ def test_jawa_timur_six_invalid_geometries_repaired_without_changing_area(jatim)
 @pytest.mark.slow
 def test_jawa_timur_worst_overlap_is_ketro_harjo_over_ketro(jatim):
     _, report = jatim
-    top = report["overlaps"][0]
+    top = report.overlaps[0]
     assert set(top["codes"]) == {"35.01.10.2016", "35.01.10.2017"}
     assert set(top["names"]) == {"Ketro", "Ketro Harjo"}
     assert top["share_of_smaller"] == pytest.approx(0.94, abs=0.01)
-    shares = [p["share_of_smaller"] for p in report["overlaps"]]
+    shares = [p["share_of_smaller"] for p in report.overlaps]
     assert shares == sorted(shares, reverse=True)
-    assert report["overlaps_total"]["pairs"] >= len(report["overlaps"])
+    assert report.overlaps_total["pairs"] >= len(report.overlaps)
 
 
 @pytest.mark.slow
 def test_jawa_timur_gaps_match_the_dataset_notes(jatim):
     # data/wilayah_boundaries/README.md: 38,616 gaps, the largest 1.4 ha
-    gaps = jatim[1]["gaps"]
+    gaps = jatim[1].gaps
     assert gaps["count"] == pytest.approx(38616, rel=0.005)
     assert gaps["largest_area_m2"] == pytest.approx(14000, rel=0.05)
     lon, lat = gaps["largest_at"]
@@ -125,22 +125,22 @@ def test_jawa_timur_gaps_match_the_dataset_notes(jatim):
 @pytest.mark.slow
 def test_jawa_timur_randuboto_island_reported_and_valid(jatim):
     villages, report = jatim
-    assert [r["village_code"] for r in report["islands_fixed"]] == ["35.25.09.2021"]
+    assert [r["village_code"] for r in report.islands_fixed] == ["35.25.09.2021"]
     geom = villages.set_index("village_code").geometry["35.25.09.2021"]
     assert geom.geom_type == "MultiPolygon" and geom.is_valid
 
 
 def test_several_files_are_combined(malang_sql, bontang_sql):
     villages, report = read_villages([malang_sql, bontang_sql], check_quality=False)
-    assert len(villages) == 72 and report["features_in"] == 72
+    assert len(villages) == 72 and report.features_in == 72
     assert set(villages["regency_code"]) == {"35.73", "64.74"}
 
 
 def test_the_same_file_twice_gives_identical_copies_dropped(malang_sql):
     villages, report = read_villages([malang_sql, malang_sql], check_quality=False)
     assert len(villages) == 57
-    assert len(report["duplicates"]) == 57
-    assert {d["action"] for d in report["duplicates"]} == {"identical copies dropped"}
+    assert len(report.duplicates) == 57
+    assert {d["action"] for d in report.duplicates} == {"identical copies dropped"}
     assert _accounted(report)
 
 
@@ -174,7 +174,7 @@ def test_every_format_and_engine_gives_the_same_layer(malang, malang_files, name
     villages, report = read_villages(malang_files / name, engine=engine, check_quality=False)
     _same_layer(villages, malang[0])
     assert list(villages.columns) == CANONICAL_COLUMNS
-    assert report["features_out"] == 57
+    assert report.features_out == 57
 
 
 def test_kml_through_both_engines(malang, malang_files):
@@ -201,7 +201,7 @@ def test_geopackage_with_several_layers_needs_a_choice(malang, tmp_path):
     with pytest.raises(GeoInputError, match=r"two\.gpkg: several layers.*desa_2023.*desa_2024"):
         read_villages(path, check_quality=False)
     chosen, report = read_villages(path, layer="desa_2024", check_quality=False)
-    assert len(chosen) == 10 and report["per_source"]["two.gpkg"]["layer"] == "desa_2024"
+    assert len(chosen) == 10 and report.per_source["two.gpkg"]["layer"] == "desa_2024"
     with pytest.raises(GeoInputError, match="no layer 'desa_2030'"):
         read_villages(path, layer="desa_2030", check_quality=False)
 
@@ -251,7 +251,7 @@ def test_swapped_coordinates_are_detected_and_can_be_fixed(malang, tmp_path):
         read_villages(path)
     fixed, report = read_villages(path, swap_xy=True, check_quality=False)
     _same_layer(fixed, villages)
-    assert any("swapped as requested" in w for w in report["warnings"])
+    assert any("swapped as requested" in w for w in report.warnings)
 
 
 def test_projected_crs_with_prj_is_reprojected(malang, tmp_path):
@@ -260,7 +260,7 @@ def test_projected_crs_with_prj_is_reprojected(malang, tmp_path):
     villages.to_crs(32749).to_file(path, engine="pyogrio")
     back, report = read_villages(path, check_quality=False)
     _same_layer(back, villages, tolerance=1e-6)
-    assert report["per_source"]["utm.shp"]["crs_in"] == "EPSG:32749"
+    assert report.per_source["utm.shp"]["crs_in"] == "EPSG:32749"
 
 
 def test_projected_coordinates_without_prj_need_a_crs(malang, tmp_path):
@@ -291,12 +291,12 @@ def test_big_kugi_schema(malang, tmp_path):
     path = tmp_path / "big.shp"
     layer.to_file(path, engine="pyogrio")
     villages, report = read_villages(path, check_quality=False)
-    assert report["per_source"]["big.shp"]["schema"] == "BIG/KUGI"
+    assert report.per_source["big.shp"]["schema"] == "BIG/KUGI"
     assert villages["village_code"].tolist() == ["35.73.01.1001", "35.73.01.1002", "35.73.01.1004"]
     assert villages["district_name"].unique().tolist() == ["Blimbing"]
     assert villages["regency_name"].unique().tolist() == ["Kota Malang"]
     assert villages["village_type"].unique().tolist() == ["kelurahan"]  # from the code
-    assert report["rejected"] == [{"source": "big.shp", "row": 3, "village_code": None,
+    assert list(report.rejected) == [{"source": "big.shp", "row": 3, "village_code": None,
                                    "village_name": "Polowijen",
                                    "reason": "no village code (KDEPUM is empty)"}]
     # the user can map another column, which overrides detection
@@ -305,7 +305,7 @@ def test_big_kugi_schema(malang, tmp_path):
     other.to_file(path2, engine="pyogrio")
     mapped, report2 = read_villages(path2, column_map={"village_code": "KODE_DESA"},
                                     check_quality=False)
-    assert len(mapped) == 4 and report2["rejected"] == []
+    assert len(mapped) == 4 and list(report2.rejected) == []
 
 
 def test_bps_wilkerstat_only_bps_codes_is_refused_with_the_reason(malang, tmp_path):
@@ -374,8 +374,8 @@ def test_empty_and_non_polygon_geometries_are_rejected_and_reported(malang, tmp_
     layer.to_file(path, engine="pyogrio", geometry_type="Unknown")
     villages, report = read_villages(path, check_quality=False)
     assert villages["village_code"].tolist() == ["35.73.01.1001", "35.73.01.1004"]
-    assert [e["village_code"] for e in report["empty"]] == ["35.73.01.1002"]
-    reasons = {r["village_code"]: r["reason"] for r in report["rejected"]}
+    assert [e["village_code"] for e in report.empty] == ["35.73.01.1002"]
+    reasons = {r["village_code"]: r["reason"] for r in report.rejected}
     assert reasons == {"35.73.01.1002": "empty geometry",
                        "35.73.01.1003": "not a polygon (Linestring)"}
     assert _accounted(report)
@@ -394,10 +394,10 @@ def test_parts_of_one_village_are_merged_and_a_reused_code_rejected(malang, tmp_
     merged = villages.geometry.iloc[0]
     assert merged.area == pytest.approx(base.geometry.iloc[0].area + base.geometry.iloc[1].area,
                                         rel=1e-3)
-    assert report["duplicates"][0]["features"] == 3
-    assert report["rejected"][0]["village_name"] == "Arjosari"
-    assert "already used by Balearjosari" in report["rejected"][0]["reason"]
-    assert report["merged_duplicates"] == 1 and _accounted(report)
+    assert report.duplicates[0]["features"] == 3
+    assert report.rejected[0]["village_name"] == "Arjosari"
+    assert "already used by Balearjosari" in report.rejected[0]["reason"]
+    assert report.merged_duplicates == 1 and _accounted(report)
 
 
 def test_written_geopackage_reads_back_identically(malang, tmp_path):
@@ -441,7 +441,7 @@ def test_bad_code_reasons_name_the_column_not_the_value(malang, tmp_path):
     path = tmp_path / "codes.geojson"
     layer.to_file(path, engine="pyogrio")
     _, report = read_villages(path, check_quality=False)
-    reasons = [r["reason"] for r in report["rejected"]]
+    reasons = [r["reason"] for r in report.rejected]
     assert reasons == [
         ("village code in kode is not a Kemendagri code PP.KK.CC.VVVV (a 16-digit number, like a "
          "NIK or No. KK)"),
@@ -449,5 +449,5 @@ def test_bad_code_reasons_name_the_column_not_the_value(malang, tmp_path):
          "column as text and export again"),
         ("village code in kode is not a Kemendagri code PP.KK.CC.VVVV (a 6-digit number with "
          "separators)")]
-    assert [r["village_code"] for r in report["rejected"]] == ["3573014107800002", "3.57301E+09",
+    assert [r["village_code"] for r in report.rejected] == ["3573014107800002", "3.57301E+09",
                                                                "35.73.01"]

@@ -83,9 +83,9 @@ def test_no_kk_becomes_a_salted_household_id(tmp_path, monkeypatch):
     assert ids[0] == ids[1] != ids[2]  # the duplicate family can still be found
     assert ids[0] == salted_hash(pd.Series(["3573010101010001"]), "garam").iloc[0]
     assert ids[3] == "row-4"  # no key: the row number
-    assert report["personal_columns_dropped"] == ["No. KK", "NIK Kepala", "Nama KRT", "Alamat"]
-    assert "salted SHA-256 of 'No. KK'" in report["household_id_from"]
-    assert "garam" not in json.dumps(report)
+    assert list(report.personal_columns_dropped) == ["No. KK", "NIK Kepala", "Nama KRT", "Alamat"]
+    assert "salted SHA-256 of 'No. KK'" in report.household_id_from
+    assert "garam" not in json.dumps(report.to_dict())
     assert read_households(path)[0]["household_id"].iloc[0] == salted_hash(
         pd.Series(["3573010101010001"]), "dari-lingkungan").iloc[0]
 
@@ -141,17 +141,17 @@ def test_no_personal_name_or_value_reaches_the_table_or_the_report(case):
             frame.to_csv(path, index=False, sep=";" if kind == "csv;" else ",")
         table, report = read_households(path, salt="s")
     table_text = table.to_csv(index=False) + str(table.to_dict("list"))
-    report_text = json.dumps(report, ensure_ascii=False)
+    report_text = json.dumps(report.to_dict(), ensure_ascii=False)
     for col in personal:
         assert col not in table.columns
         for value in frame[col].dropna():
             assert value not in table_text and value not in report_text
-    assert sorted(report["personal_columns_dropped"]) == sorted(personal)
+    assert sorted(report.personal_columns_dropped) == sorted(personal)
     names_allowed = {"personal_columns_dropped", "household_id_from"}
-    rest = json.dumps({k: v for k, v in report.items() if k not in names_allowed}, ensure_ascii=False)
+    rest = json.dumps({k: v for k, v in report.to_dict().items() if k not in names_allowed}, ensure_ascii=False)
     for col in personal:
         assert json.dumps(col, ensure_ascii=False) not in rest
-    assert len(table) == report["rows_read"] == len(frame)
+    assert len(table) == report.rows_read == len(frame)
 
 
 def test_values_are_described_never_quoted():
@@ -214,7 +214,7 @@ def test_personal_values_in_mapped_columns_never_reach_what_is_shown(tmp_path):
     assert "16-digit number, like a NIK" in joined["reason"].iloc[0]
     assert "matched by location" in joined["reason"].iloc[0]
     shown = json.dumps(rec.to_dict(), ensure_ascii=False) + rejected_rows(joined).to_csv()
-    shown += json.dumps(report, ensure_ascii=False) + joined["reason"].str.cat(sep="|")
+    shown += json.dumps(report.to_dict(), ensure_ascii=False) + joined["reason"].str.cat(sep="|")
     shown += table["problem"].str.cat(sep="|") + table["code_note"].str.cat(sep="|")
     for secret in (NIK, NAME, "Siti", LON, LAT, "112.61", "7.95", "200.5"):
         assert secret not in shown, secret

@@ -245,7 +245,7 @@ def test_geopackage_has_method_and_fields_tables(exported, result):
     for method in (pyogrio.read_dataframe(gpkg, layer="method"),
                    pd.DataFrame([dict(f.properties) for f in fiona.open(gpkg, layer="method")])):
         rows = dict(zip(method["key"], method["value"]))
-        assert json.loads(rows["config"]) == json.loads(json.dumps(result.method["config"]))
+        assert json.loads(rows["config"]) == json.loads(json.dumps(result.method.config))
         assert rows["sources.0.sha256"] == "a" * 64
         assert rows["sources.1.file"] == "dtsen_malang_2025.csv"
         assert rows["created_at"] == "2025-03-14T09:30:00+07:00"

@@ -37,7 +37,7 @@ def test_canonical_columns_types_and_accounting(tmp_path):
     table, report = table_of(tmp_path, GOOD_ROWS)
     assert tuple(table.columns) == HOUSEHOLD_COLUMNS and HOUSEHOLD_COLUMNS[-1] == "code_note"
     assert table["code_note"].isna().all()
-    assert report["rows_read"] == len(table) == 3
+    assert report.rows_read == len(table) == 3
     assert table["source_row"].tolist() == [1, 2, 3]
     assert table["household_id"].tolist() == ["007", "008", "009"]  # leading zeros kept
     assert table["village_code"].tolist()[:2] == ["35.73.01.1001", "35.73.01.1002"]
@@ -47,8 +47,8 @@ def test_canonical_columns_types_and_accounting(tmp_path):
     assert table["longitude"].iloc[0] == pytest.approx(112.6)
     assert np.isnan(table["latitude"].iloc[1])
     assert table["problem"].isna().all()
-    assert report["columns_mapped"]["members"] == "jumlah_art"
-    assert report["format"] == "csv" and report["delimiter"] == "," and report["encoding"] == "utf-8"
+    assert report.columns_mapped["members"] == "jumlah_art"
+    assert report.format == "csv" and report.delimiter == "," and report.encoding == "utf-8"
 
 
 def test_row_level_problems_keep_the_row_with_a_reason(tmp_path):
@@ -79,10 +79,10 @@ def test_row_level_problems_keep_the_row_with_a_reason(tmp_path):
     assert "not a whole number" in problem[8]
     assert pd.isna(problem[9])
     assert problem[10] == "members is a 16-digit number, like a NIK or No. KK, not in 1–99"
-    assert len(table) == report["rows_read"] == 11
-    assert report["rows_with_problem"] == 9
-    assert report["unreadable_flags"] == {"recv_pkh": 1}
-    assert report["problems"] == {"coordinates": 1, "no_location": 1, "members": 5, "desil": 2}
+    assert len(table) == report.rows_read == 11
+    assert report.rows_with_problem == 9
+    assert report.unreadable_flags == {"recv_pkh": 1}
+    assert report.problems == {"coordinates": 1, "no_location": 1, "members": 5, "desil": 2}
     assert table.loc[0, "desil"] is pd.NA and table.loc[2, "members"] is pd.NA
     assert np.isnan(table.loc[7, "longitude"])
 
@@ -94,7 +94,7 @@ def test_unreadable_deprivation_flag_is_empty_and_counted_per_column(tmp_path):
     assert table["problem"].isna().all()  # no household is thrown away for one answer
     assert table["dep_water"].tolist()[1:] == [1, 0] and pd.isna(table.loc[0, "dep_water"])
     assert pd.isna(table.loc[1, "recv_pkh"])
-    assert report["unreadable_flags"] == {"dep_water": 1, "recv_pkh": 1}
+    assert report.unreadable_flags == {"dep_water": 1, "recv_pkh": 1}
 
 
 def test_spreadsheet_codes_recovered_or_flagged(tmp_path):
@@ -108,7 +108,7 @@ def test_spreadsheet_codes_recovered_or_flagged(tmp_path):
         "text and export again; no coordinates to place the row instead")
     assert "BPS code" in table["problem"].iloc[3]  # village part 0001 is not Kemendagri
     assert "3573010001" not in table["problem"].iloc[3]
-    assert report["problems"] == {"village_code": 2} and report["codes_unusable"] == 2
+    assert report.problems == {"village_code": 2} and report.codes_unusable == 2
 
 
 def test_unusable_code_with_coordinates_is_left_to_the_join(tmp_path):
@@ -124,7 +124,7 @@ def test_unusable_code_with_coordinates_is_left_to_the_join(tmp_path):
     assert note[2] == ("village code is not a Kemendagri code PP.KK.CC.VVVV (a 6-digit number "
                        "with separators)")
     assert "no coordinates to place the row" in table["problem"].iloc[3]  # nothing else to go on
-    assert report["codes_unusable"] == 4 and report["rows_with_problem"] == 1
+    assert report.codes_unusable == 4 and report.rows_with_problem == 1
 def test_mostly_mangled_codes_fail_the_whole_file(tmp_path):
     rows = [f"{i},3.57301E+09,4,1,,,1" for i in range(5)] + ["9,35.73.01.1001,4,1,,,1"]
     with pytest.raises(GeoInputError, match=r"kode_desa.*5 of 6.*format the column as text") as err:
@@ -138,7 +138,7 @@ def test_column_map_overrides_aliases(tmp_path):
                              column_map={"desil": "DESIL_KESEJAHTERAAN", "household_id": "id"})
     assert table["desil"].tolist() == [2]
     assert table["household_id"].tolist() == ["a"]
-    assert report["columns_mapped"]["desil"] == "DESIL_KESEJAHTERAAN"
+    assert report.columns_mapped["desil"] == "DESIL_KESEJAHTERAAN"
     with pytest.raises(GeoInputError, match="no column 'desil_kes'.*DESIL_KESEJAHTERAAN"):
         table_of(tmp_path, ["a,35.73.01.1001,3,9,2"], header=header, column_map={"desil": "desil_kes"})
     with pytest.raises(GeoInputError, match="not a household field"):
@@ -156,24 +156,24 @@ def test_windows_1252_semicolons_and_decimal_comma(tmp_path):
             "1;35.73.01.1001;4;1;-7,9512;112,6345;Rumah di tepi kali – café\n"
             "2;35.73.01.1002;3;2;-7,9;112,61;\n")
     table, report = read_households(write(tmp_path, text, encoding="cp1252"))
-    assert report["encoding"] == "cp1252" and report["delimiter"] == ";"
+    assert report.encoding == "cp1252" and report.delimiter == ";"
     assert table["latitude"].tolist() == pytest.approx([-7.9512, -7.9])
     assert table["longitude"].tolist() == pytest.approx([112.6345, 112.61])
     assert table["problem"].isna().all()
-    assert report["unknown_columns"] == ["Keterangan"]
+    assert list(report.unknown_columns) == ["Keterangan"]
 
 
 def test_utf8_bom_does_not_hide_the_first_column(tmp_path):
     text = "\ufeffkode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n"
     table, report = read_households(write(tmp_path, text))
-    assert report["encoding"] == "utf-8-sig"
-    assert report["columns_mapped"]["village_code"] == "kode_desa"
+    assert report.encoding == "utf-8-sig"
+    assert report.columns_mapped["village_code"] == "kode_desa"
     assert table["village_code"].tolist() == ["35.73.01.1001"]
 
 
 def test_ragged_rows_are_kept_with_a_problem(tmp_path):
     table, report = table_of(tmp_path, [GOOD_ROWS[0], GOOD_ROWS[1] + ",extra,fields", GOOD_ROWS[2]])
-    assert len(table) == report["rows_read"] == 3
+    assert len(table) == report.rows_read == 3
     assert "row has 9 fields, the header has 7" in table["problem"].iloc[1]
     assert table["problem"].iloc[[0, 2]].isna().all()
 
@@ -273,7 +273,7 @@ def test_xlsx_first_sheet_and_named_sheet(tmp_path):
         SAMPLE.to_excel(writer, sheet_name="Data", index=False)
     table, report = read_households(path, sheet="Data")
     expected_sample(table)
-    assert report["format"] == "xlsx" and report["sheet"] == "Data"
+    assert report.format == "xlsx" and report.sheet == "Data"
     with pytest.raises(GeoInputError, match="missing required column"):
         read_households(path)  # the first sheet is the cover
     with pytest.raises(GeoInputError, match="no sheet 'Lampiran'; sheets: Sampul, Data"):
@@ -295,7 +295,7 @@ def test_parquet_round_trip_with_integer_and_float_codes(tmp_path):
     floats = SAMPLE.assign(kode_desa=[3573011001.0, 3573011002.0], id_keluarga=["007", "008"])
     floats.to_parquet(path)
     table, report = read_households(path)
-    assert report["format"] == "parquet"
+    assert report.format == "parquet"
     assert table["village_code"].tolist() == ["35.73.01.1001", "35.73.01.1002"]
 
 
@@ -342,7 +342,7 @@ def test_demo_registry_reads_every_row():
 
     path = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "demo_households.csv"
     table, report = read_households(path)
-    assert report["rows_read"] == len(table) > 3000
+    assert report.rows_read == len(table) > 3000
     assert table["source_row"].tolist() == list(range(1, len(table) + 1))
 
 
@@ -384,20 +384,20 @@ def test_cli_report_paths(tmp_path):
 def test_id_kel_is_not_taken_as_a_household_id(tmp_path):
     table, report = table_of(tmp_path, ["3573010001,35.73.01.1001,2,3"] * 3,
                              header="id_kel,kode_desa,jumlah_art,desil")
-    assert report["household_id_from"] == "row number"
-    assert "id_kel" in report["unknown_columns"]
+    assert report.household_id_from == "row number"
+    assert "id_kel" in report.unknown_columns
     assert table["household_id"].is_unique
 
 
 def test_a_household_id_repeated_in_many_rows_is_warned_about(tmp_path):
     rows = [f"{'D01' if i < 6 else f'H{i}'},35.73.01.1001,2,3" for i in range(40)]
     _, report = table_of(tmp_path, rows, header="id_keluarga,kode_desa,jumlah_art,desil")
-    assert len(report["warnings"]) == 1
-    assert "repeats in 6 of 40 rows" in report["warnings"][0]
-    assert "D01" not in report["warnings"][0]
+    assert len(report.warnings) == 1
+    assert "repeats in 6 of 40 rows" in report.warnings[0]
+    assert "D01" not in report.warnings[0]
     _, clean = table_of(tmp_path, [f"H{i},35.73.01.1001,2,3" for i in range(40)] + ["H1,35.73.01.1001,2,3"],
                         header="id_keluarga,kode_desa,jumlah_art,desil")
-    assert clean["warnings"] == []  # one duplicate family is the join's business
+    assert clean.warnings == ()  # one duplicate family is the join's business
 
 
 def test_columns_of_id_numbers_are_dropped_whatever_their_name(tmp_path):
@@ -405,12 +405,12 @@ def test_columns_of_id_numbers_are_dropped_whatever_their_name(tmp_path):
     header = "id_keluarga,kode_desa,jumlah_art,desil,kis,keterangan,pkh"
     rows = [f"{nik},35.73.01.1001,3,2,{nik},{nik},ya" for nik in niks]
     table, report = table_of(tmp_path, rows, header=header, salt="garam")
-    assert report["id_number_columns_dropped"] == ["id_keluarga", "kis", "keterangan"]
-    assert "recv_pbi" not in report["columns_mapped"] and table["recv_pbi"].isna().all()
+    assert list(report.id_number_columns_dropped) == ["id_keluarga", "kis", "keterangan"]
+    assert "recv_pbi" not in report.columns_mapped and table["recv_pbi"].isna().all()
     assert table["recv_pkh"].tolist() == [1, 1, 1, 1]
-    assert "salted SHA-256 of 'id_keluarga'" in report["household_id_from"]
+    assert "salted SHA-256 of 'id_keluarga'" in report.household_id_from
     assert table["household_id"].is_unique and not table["household_id"].isin(niks).any()
-    text = table.to_csv() + json.dumps(report)
+    text = table.to_csv() + json.dumps(report.to_dict())
     assert not any(nik in text for nik in niks)
     with pytest.raises(GeoInputError, match="'members_x' \\(mapped to members\\) holds mostly "
                                             "16-digit numbers"):
@@ -424,7 +424,7 @@ def test_xlsx_that_is_really_text_says_so(tmp_path):
                                             r"text.*no data rows"):
         read_households(path)
     renamed = write(tmp_path, "kode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n", name="ok.xlsx")
-    assert read_households(renamed)[1]["format"] == "csv"  # a real CSV under an .xlsx name is read
+    assert read_households(renamed)[1].format == "csv"  # a real CSV under an .xlsx name is read
 
 
 def test_utf16_unicode_text_from_excel_is_read(tmp_path):
@@ -432,7 +432,7 @@ def test_utf16_unicode_text_from_excel_is_read(tmp_path):
     path = tmp_path / "unicode.txt"
     path.write_bytes(text.encode("utf-16"))  # with a byte-order mark, as Excel writes it
     table, report = read_households(path)
-    assert report["encoding"] == "utf-16" and report["delimiter"] == "\t"
+    assert report.encoding == "utf-16" and report.delimiter == "\t"
     assert table["village_code"].tolist() == ["35.73.01.1001"] and table["members"].tolist() == [2]
     bare = tmp_path / "bare.csv"
     bare.write_bytes("kode_desa,jumlah_art,desil\n35.73.01.1001,2,3\n".encode("utf-16-le"))
@@ -493,10 +493,10 @@ def test_parquet_numbers_give_the_table_and_report_of_their_text(tmp_path):
     got, got_report = read_households(tmp_path / "typed.parquet", salt="garam")
     want, want_report = read_households(tmp_path / "text.parquet", salt="garam")
     pd.testing.assert_frame_equal(got, want)
-    assert {**got_report, "file": None} == {**want_report, "file": None}
+    assert {**got_report.to_dict(), "file": None} == {**want_report.to_dict(), "file": None}
     # and what that is, independently of the text path
-    assert got_report["id_number_columns_dropped"] == ["nomor_kartu", "catatan"]
-    assert got_report["personal_columns_dropped"] == ["no_kk"]
+    assert list(got_report.id_number_columns_dropped) == ["nomor_kartu", "catatan"]
+    assert list(got_report.personal_columns_dropped) == ["no_kk"]
     assert got["village_code"].tolist()[:2] == ["35.73.01.1001", "35.73.01.1002"]
     notes = got["code_note"].tolist()
     assert "village part must start with 1" in notes[3]
@@ -509,11 +509,11 @@ def test_parquet_numbers_give_the_table_and_report_of_their_text(tmp_path):
     assert problem[4].endswith("; members missing")  # after the unusable code, no coordinates
     assert problem[6] == "members is a 16-digit number, like a NIK or No. KK, not in 1–99"
     assert got["recv_pkh"].tolist()[:2] == [1, 0] and pd.isna(got["recv_pkh"][2])
-    assert got_report["unreadable_flags"] == {"recv_pkh": 1, "recv_bpnt": 1}  # 2 and -0.0
+    assert got_report.unreadable_flags == {"recv_pkh": 1, "recv_bpnt": 1}  # 2 and -0.0
     # earth/bamboo floor, or under 8 m² a person (12/3, 7.5/2, 16/5); members 0 or 150 is no size
     assert got["dep_housing"].tolist() == [1, 0, 1, 0, 1, 1, 1, 1]
     assert got["latitude"][2] == -7.0 and got["longitude"][5] == 112.61234567890123
-    text = got.to_csv() + json.dumps(got_report)
+    text = got.to_csv() + json.dumps(got_report.to_dict())
     assert not any(str(nik) in text for nik in NIKS)
 
 
@@ -532,9 +532,9 @@ def test_same_registry_as_parquet_and_csv(tmp_path):
     from_csv.loc[4, "problem"] = from_parquet["problem"][4]
     pd.testing.assert_frame_equal(from_parquet, from_csv)
     formats = ("file", "format", "encoding", "delimiter")
-    assert ({k: v for k, v in parquet_report.items() if k not in formats}
-            == {k: v for k, v in csv_report.items() if k not in formats})
-    assert parquet_report["problems"]["members"] == 4  # 0, 150, missing/word, a NIK
+    assert ({k: v for k, v in parquet_report.to_dict().items() if k not in formats}
+            == {k: v for k, v in csv_report.to_dict().items() if k not in formats})
+    assert parquet_report.problems["members"] == 4  # 0, 150, missing/word, a NIK
 
 
 def test_parquet_numbers_stay_numbers_until_parsed(tmp_path):
@@ -561,7 +561,7 @@ def test_a_numeric_column_of_id_numbers_is_dropped_coordinates_never(tmp_path, d
     })
     frame.to_parquet(tmp_path / "a.parquet")
     table, report = read_households(tmp_path / "a.parquet")
-    assert report["id_number_columns_dropped"] == ["nomor_urut"]
+    assert list(report.id_number_columns_dropped) == ["nomor_urut"]
     assert table["latitude"].notna().all() and table["problem"].isna().all()
 
 
@@ -587,8 +587,8 @@ def test_xlsx_numeric_cells_give_the_table_of_the_csv(tmp_path):
     from_csv, csv_report = read_households(tmp_path / "a.csv", salt="garam")
     pd.testing.assert_frame_equal(from_xlsx, from_csv)
     formats = ("file", "format", "encoding", "delimiter", "sheet")
-    assert ({k: v for k, v in xlsx_report.items() if k not in formats}
-            == {k: v for k, v in csv_report.items() if k not in formats})
+    assert ({k: v for k, v in xlsx_report.to_dict().items() if k not in formats}
+            == {k: v for k, v in csv_report.to_dict().items() if k not in formats})
     assert from_xlsx["village_code"][0] == "35.73.01.1001"
     assert from_xlsx["code_note"][4].endswith("(a 5-digit number)")  # 12345 as Excel shows it
     raw = read_table(tmp_path / "a.xlsx")[0]
@@ -619,8 +619,8 @@ def test_many_typed_rows_give_the_table_of_their_text(tmp_path):
     got, got_report = read_households(tmp_path / "typed.parquet")
     want, want_report = read_households(tmp_path / "text.parquet")
     pd.testing.assert_frame_equal(got, want)
-    assert {**got_report, "file": None} == {**want_report, "file": None}
-    assert 0 < got_report["rows_with_problem"] < n and got_report["unreadable_flags"]["recv_pkh"]
+    assert {**got_report.to_dict(), "file": None} == {**want_report.to_dict(), "file": None}
+    assert 0 < got_report.rows_with_problem < n and got_report.unreadable_flags["recv_pkh"]
     assert got["household_id"].str.fullmatch(r"1\d{9}").all()  # integer ids as their digits
 
 

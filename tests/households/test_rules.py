@@ -100,9 +100,9 @@ def test_ingest_derives_what_is_missing_and_keeps_flags_the_file_has(tmp_path):
     table, report = read_households(path)
     assert table["dep_water"].tolist() == [0, 1]  # the file's own flag wins over the rule
     assert table["dep_cooking_fuel"].tolist() == [1, 0]
-    assert report["derived_flags"] == {"dep_cooking_fuel": ["bahan_bakar_memasak"]}
-    assert "dep_housing" in report["missing_flags"] and table["dep_housing"].isna().all()
-    assert "sumber_air_minum" in report["unknown_columns"]
+    assert report.derived_flags == {"dep_cooking_fuel": ["bahan_bakar_memasak"]}
+    assert "dep_housing" in report.missing_flags and table["dep_housing"].isna().all()
+    assert "sumber_air_minum" in report.unknown_columns
 
 
 @pytest.mark.parametrize("rules,message", [

@@ -319,3 +319,25 @@ def test_real_boundaries_agree_with_geopandas_sjoin(malang):
     assert rec.outcomes["matched_code"] == len(codes)
     assert rec.outcomes["matched_code_location_disagree"] == len(codes)
     assert joined["village_code"].tolist() == codes + codes  # the location won every time
+
+
+def test_reconciliation_is_frozen_and_round_trips():
+    import dataclasses
+
+    from geo.households.report import IngestReport
+    from geo.join.match import Reconciliation
+
+    households = pd.DataFrame({"household_id": ["a", "b"], "village_code": ["99.71.01.1001", None],
+                               "members": [2, 3], "desil": [1, 2]})
+    villages = gpd.GeoDataFrame({"village_code": ["99.71.01.1001"]},
+                                geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    _, rec = join_households(households, villages, prefer="location")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rec.rows_in = 0
+    assert rec.prefer == "location" and rec.ingest is None and rec.backend is None
+    with_ingest = dataclasses.replace(rec, ingest=IngestReport(rows_read=2))
+    data = with_ingest.to_dict()
+    assert list(data) == ["rows_in", "outcomes", "examples", "ingest", "prefer"]
+    assert json.loads(json.dumps(data)) == data
+    assert Reconciliation.from_dict(data).to_dict() == data
+    assert sum(data["outcomes"].values()) == data["rows_in"] == 2

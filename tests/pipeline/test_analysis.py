@@ -32,7 +32,7 @@ def test_weight_change_reorders_without_touching_indicators(demo_result):
     pd.testing.assert_series_equal(before["mpi_h"], after["mpi_h"].loc[before.index])
     top = after["rank"].idxmin()
     assert after.loc[top, "desil1_households"] == after["desil1_households"].max()
-    assert again.method["config"]["indicator"][2]["weight"] == 1
+    assert again.method.config["indicator"][2]["weight"] == 1
 
 
 def test_changing_k_recomputes_the_mpi(demo_result):
@@ -42,7 +42,7 @@ def test_changing_k_recomputes_the_mpi(demo_result):
     before = demo_result.villages.set_index("village_code")["mpi_h"]
     after = again.villages.set_index("village_code")["mpi_h"].loc[before.index]
     assert (after <= before + 1e-12).all() and (after < before - 1e-12).any()
-    assert again.method["config"]["mpi"]["k"] == "1/2"
+    assert again.method.config["mpi"]["k"] == "1/2"
 
 
 def test_an_indicator_missing_from_the_file_is_reweighted_and_said(tmp_path):
@@ -52,10 +52,10 @@ def test_an_indicator_missing_from_the_file_is_reweighted_and_said(tmp_path):
     path = tmp_path / "no_nutrition.csv"
     table.to_csv(path, index=False)
     result = analyse(boundaries, path)
-    used = result.method["mpi_weights_used"]
+    used = result.method.mpi_weights_used
     assert "dep_nutrition" not in used
     assert Fraction(used["dep_child_mortality"]) == Fraction(1, 3)
-    assert any("dep_nutrition" in note for note in result.method["mpi_notes"])
+    assert any("dep_nutrition" in note for note in result.method.mpi_notes)
 
 
 def test_pocket_variable_that_is_not_computed_is_a_user_error(tmp_path):
@@ -95,8 +95,8 @@ def test_dask_back_end_gives_the_same_ranking_as_in_memory(tmp_path, demo_result
     for column in ("households", "people", "desil1_share", "mpi_h", "mpi_m0", "score", "rank",
                    "in_focus_list", "pocket"):
         pd.testing.assert_series_equal(ours[column], theirs[column], check_dtype=False, obj=column)
-    assert on_dask.reconciliation["outcomes"] == demo_result.reconciliation["outcomes"]
-    assert on_dask.households is None and on_dask.reconciliation["backend"] == "dask"
+    assert on_dask.reconciliation.outcomes == demo_result.reconciliation.outcomes
+    assert on_dask.households is None and on_dask.reconciliation.backend == "dask"
 
 
 def test_boundaries_only_gives_villages_without_ranks(malang_sql):
@@ -106,7 +106,7 @@ def test_boundaries_only_gives_villages_without_ranks(malang_sql):
     assert (villages["households"] == 0).all()
     assert villages["rank"].isna().all() and not villages["in_focus_list"].any()
     assert set(villages["pocket"]) == {"no_data"}
-    assert result.reconciliation == {}
+    assert result.reconciliation is None
 
 
 def test_dask_moves_the_weight_of_a_missing_indicator_like_in_memory(tmp_path):
@@ -119,8 +119,76 @@ def test_dask_moves_the_weight_of_a_missing_indicator_like_in_memory(tmp_path):
     table.to_parquet(folder / "part-0.parquet", index=False)
     in_memory = analyse(boundaries, path)
     on_dask = analyse(boundaries, folder, dask=True)
-    assert on_dask.method["mpi_weights_used"] == in_memory.method["mpi_weights_used"]
-    assert on_dask.method["mpi_notes"] == in_memory.method["mpi_notes"] != []
+    assert on_dask.method.mpi_weights_used == in_memory.method.mpi_weights_used
+    assert on_dask.method.mpi_notes == in_memory.method.mpi_notes != []
     ours = in_memory.villages.set_index("village_code")
     theirs = on_dask.villages.set_index("village_code").loc[ours.index]
     pd.testing.assert_series_equal(ours["mpi_m0"], theirs["mpi_m0"], check_dtype=False)
+
+
+def test_rescore_works_on_a_result_whose_households_table_is_absent(demo_result):
+    """Everything rescore needs is a field of the typed result, not the household table."""
+    config = default_config()
+    dropped = replace(demo_result, households=None)
+    weights = rescore(dropped, config.with_weights({"mpi_m0": 0, "desil1_share": 0,
+                                                    "desil1_households": 1,
+                                                    "mpi_poor_people": 0}))
+    assert weights.villages["rank"].notna().any()
+    top = weights.villages.set_index("village_code")["rank"].idxmin()
+    assert weights.villages.set_index("village_code").loc[top, "desil1_households"] == \
+        weights.villages["desil1_households"].max()
+    # new [pockets] settings: recomputed from the village indicators and the kept graph
+    other_seed = replace(config, pockets=replace(config.pockets, seed=7, permutations=99))
+    again = rescore(dropped, other_seed)
+    assert again.pockets.settings.seed == 7 and again.pockets.settings.permutations == 99
+    assert again.method.config["pockets"]["seed"] == 7
+    assert again.neighbours.codes == tuple(again.villages["village_code"])
+    assert sum(again.pockets.counts.values()) == len(again.villages)
+    # new [mpi] settings do need the households: a user error, not a crash
+    stricter = replace(config, mpi=replace(config.mpi, k=Fraction(1, 2)))
+    with pytest.raises(GeoInputError, match="run the analysis again"):
+        rescore(dropped, stricter)
+
+
+def test_the_result_is_typed_frozen_and_round_trips(demo_result):
+    import dataclasses
+    import json
+
+    from geo.boundaries.report import BoundaryReport
+    from geo.households.report import IngestReport
+    from geo.join.match import Reconciliation
+    from geo.pipeline.results import Method
+    from geo.spatial.neighbours import NeighbourGraph
+    from geo.spatial.pockets import Pockets
+
+    r = demo_result
+    assert isinstance(r.boundary_report, BoundaryReport)
+    assert isinstance(r.reconciliation, Reconciliation)
+    assert isinstance(r.reconciliation.ingest, IngestReport)
+    assert isinstance(r.method, Method) and isinstance(r.pockets, Pockets)
+    assert isinstance(r.neighbours, NeighbourGraph)
+    for part in (r, r.boundary_report, r.reconciliation, r.reconciliation.ingest, r.method,
+                 r.pockets, r.neighbours):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(part, dataclasses.fields(part)[0].name, None)
+    for part, cls in ((r.boundary_report, BoundaryReport), (r.reconciliation, Reconciliation),
+                      (r.reconciliation.ingest, IngestReport), (r.method, Method)):
+        data = part.to_dict()
+        assert json.loads(json.dumps(data)) == data
+        assert cls.from_dict(data).to_dict() == data
+    whole = r.to_dict()
+    assert json.loads(json.dumps(whole, default=str))["reconciliation"]["rows_in"] == \
+        r.reconciliation.rows_in
+    assert set(r.method.to_dict()) == {"sources", "created_at", "software_version", "config",
+                                       "mpi_weights_used", "mpi_notes"}
+    assert r.reconciliation.to_dict()["prefer"] == "code"
+
+
+def test_the_neighbour_graph_is_built_once_and_kept(demo_result):
+    graph = demo_result.neighbours
+    assert graph.codes == tuple(demo_result.villages["village_code"])
+    assert graph.tolerance_m == default_config().pockets.snap_tolerance_m
+    again = rescore(demo_result, default_config().with_weights({"mpi_m0": 2}))
+    assert again.neighbours.codes == tuple(again.villages["village_code"])
+    counts = dict(zip(graph.codes, graph.counts().tolist()))
+    assert again.villages.set_index("village_code")["neighbours"].astype(int).to_dict() == counts

@@ -7,7 +7,9 @@ import pytest
 
 from geo.presentation.overview import (outcome_table, overview_figures, quality_notes, region_label,
                           report_table, target_gap, unused_rows)
-from geo.pipeline.results import AnalysisResult
+from geo.boundaries.report import BoundaryReport
+from geo.join.match import Reconciliation
+from geo.pipeline.results import AnalysisResult, Method
 
 VILLAGES = pd.DataFrame({"households": [10, 20, 0], "people": [40, 60, 0],
                          "desil1_households": [2, 3, 0], "desil1_people": [8, 12, 0],
@@ -42,35 +44,38 @@ def test_region_label_prefers_names_then_codes():
     assert region_label(coded) == "35.73, 35.79"
 
 
-RECON = {"rows_in": 10, "outcomes": {"matched_code": 6, "matched_location": 1,
-                                     "matched_code_location_disagree": 1, "unknown_code": 1,
-                                     "invalid": 1}}
+RECON = Reconciliation(rows_in=10, outcomes={"matched_code": 6, "matched_location": 1,
+                                             "matched_code_location_disagree": 1,
+                                             "unknown_code": 1, "invalid": 1})
 
 
 def test_outcomes_and_unused_rows():
     table = outcome_table(RECON)
     assert table["outcome"].tolist()[:2] == ["matched_code", "matched_location"]
-    assert table["count"].sum() == RECON["rows_in"]
+    assert table["count"].sum() == RECON.rows_in
     assert unused_rows(RECON) == 2  # unknown_code + invalid; the disagreeing row is used
-    assert unused_rows({}) == 0 and outcome_table(None).empty
+    assert unused_rows(None) == 0 and outcome_table(None).empty
 
 
 def test_report_table_shows_scalars_and_list_lengths():
-    report = {"features_in": 5, "rejected": [{"row": 1}, {"row": 2}], "metric_crs": "EPSG:32749",
-              "gaps": {"count": 3, "largest_at": [1, 2]}, "warnings": ["x"], "per_source": {"a": {}}}
+    report = BoundaryReport(features_in=5, rejected=({"row": 1}, {"row": 2}),
+                            metric_crs="EPSG:32749", gaps={"count": 3, "largest_at": [1, 2]},
+                            warnings=("x",), per_source={"a": {}})
     table = dict(report_table(report).itertuples(index=False))
-    assert table == {"features_in": "5", "rejected": "2", "metric_crs": "EPSG:32749",
-                     "gaps": "count: 3"}
+    assert {k: table[k] for k in ("features_in", "rejected", "metric_crs", "gaps")} == {
+        "features_in": "5", "rejected": "2", "metric_crs": "EPSG:32749", "gaps": "count: 3"}
+    assert "warnings" not in table and "per_source" not in table and "cache" not in table
+    assert report_table(None).empty
 
 
 def test_quality_notes_collect_mpi_notes_and_boundary_warnings():
-    result = AnalysisResult(villages=VILLAGES, reconciliation={},
-                            boundary_report={"warnings": ["a.geojson: no CRS declared"]},
-                            method={"mpi_notes": ["dep_nutrition: no data in the household file"]})
+    result = AnalysisResult(villages=VILLAGES,
+                            boundary_report=BoundaryReport(warnings=("a.geojson: no CRS declared",)),
+                            method=Method(mpi_notes=("dep_nutrition: no data in the household file",)))
     notes = quality_notes(result)
     assert notes == {"mpi_notes": ["dep_nutrition: no data in the household file"],
                      "boundary_warnings": ["a.geojson: no CRS declared"]}
-    empty = AnalysisResult(villages=VILLAGES, reconciliation={}, boundary_report={}, method={})
+    empty = AnalysisResult(villages=VILLAGES)
     assert quality_notes(empty) == {"mpi_notes": [], "boundary_warnings": []}
 
 

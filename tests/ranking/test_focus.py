@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from geo.config import FocusRules, Pin, RankConfig
 from geo.common.errors import GeoInputError
-from geo.ranking.focus import compare_lists, focus_codes, select_focus
+from geo.ranking.focus import compare_lists, focus_codes, quadrant_split, select_focus
 from geo.ranking.scoring import score_villages
 
 CONFIG = RankConfig.from_dict({"indicator": [{"column": "desil1_share", "weight": 1}]})
@@ -182,11 +182,11 @@ def test_quadrants_against_medians_and_high_high_first():
     assert out["quadrant"].to_dict() == {
         "35.73.01.1001": "high-high", "35.73.01.1002": "high-low", "35.73.01.1003": "low-high",
         "35.73.01.1004": "low-low", "35.73.01.1005": "low-low"}
-    assert out.attrs["quadrant_split"] == {"by": "median", "desil1_households": 20.0,
-                                           "desil1_share": 0.2}
+    assert quadrant_split(scored) == {"by": "median", "desil1_households": 20.0,
+                                      "desil1_share": 0.2}
     order = select_focus(scored, FocusRules(top_n=5))["quadrant"].tolist()
     assert order == ["high-high", "high-low", "low-high", "low-low", "low-low"]
-    by_mean = select_focus(scored, FocusRules(quadrant_split="mean")).attrs["quadrant_split"]
+    by_mean = quadrant_split(scored, "mean")
     assert by_mean["desil1_households"] == pytest.approx(18.6)
 
 

@@ -35,7 +35,6 @@ def test_same_seed_same_result_other_seed_other_draws(indicators):
     c = focus_stability(indicators, config, draws=200, seed=2)
     pd.testing.assert_frame_equal(a, b)
     assert not a["in_focus_share"].equals(c["in_focus_share"])
-    assert a.attrs["robustness"] == {"draws": 200, "spread": 0.25, "seed": 1}
 
 
 def test_matches_a_loop_of_score_villages_and_select_focus(indicators):

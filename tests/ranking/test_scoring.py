@@ -72,7 +72,7 @@ def test_exclude_shares_the_missing_weight_among_the_other_indicators():
     assert scored["score"].iloc[2] == pytest.approx(100.0)
     assert scored["why_mpi_m0"].iloc[2] == 0.0
     assert scored["score"].iloc[1] == pytest.approx(50 * 1.0 + 50 * 0.5)
-    rows = {c.indicator: c for c in explain(scored, "35.73.01.1003")}
+    rows = {c.indicator: c for c in explain(scored, "35.73.01.1003", cfg)}
     assert rows["desil1_share"].weight == pytest.approx(1.0) and rows["mpi_m0"].weight == 0.0
 
 
@@ -127,7 +127,7 @@ def test_contributions_sum_to_score_and_explain_the_rank():
     assert (scored.sort_values("rank")["score"].diff().dropna() <= 1e-9).all()
     third = scored.loc[scored["rank"] == 3, "village_code"].iloc[0]
     row = scored.loc[scored["rank"] == 3].iloc[0]
-    rows = explain(scored, third)
+    rows = explain(scored, third, default_config())
     assert [r.indicator for r in rows] == sorted((r.indicator for r in rows),
                                                  key=lambda name: -row[f"why_{name}"])
     assert sum(r.points for r in rows) == pytest.approx(row["score"])
@@ -188,6 +188,7 @@ def test_user_errors():
         score_villages(df, config({"column": "desil1_share", "weight": 1}))
     with pytest.raises(GeoInputError, match="village_code"):
         score_villages(df.drop(columns="village_code"), config({"column": "mpi_m0", "weight": 1}))
-    scored = score_villages(df, config({"column": "mpi_m0", "weight": 1}))
+    only_m0 = config({"column": "mpi_m0", "weight": 1})
+    scored = score_villages(df, only_m0)
     with pytest.raises(GeoInputError, match="not in the ranking"):
-        explain(scored, "35.73.99.9999")
+        explain(scored, "35.73.99.9999", only_m0)

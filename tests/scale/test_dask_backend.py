@@ -19,7 +19,7 @@ from geo.scale.dask_backend import registry_files, village_indicators_dask
 from geo.common.errors import GeoInputError
 from geo.households.read import read_households
 from geo.indicators.village import village_indicators
-from geo.join.match import join_households
+from geo.join.match import Reconciliation, join_households
 
 distributed = pytest.importorskip("distributed")
 
@@ -47,6 +47,13 @@ def _split(table: pd.DataFrame, folder: Path, sizes) -> Path:
     return folder
 
 
+def _dask(*args, **kw):
+    """(indicators, reconciliation as JSON) of the Dask path, like :func:`_in_memory`."""
+    out = village_indicators_dask(*args, **kw)
+    assert isinstance(out.reconciliation, Reconciliation) and out.reconciliation.backend == "dask"
+    return out.indicators, out.reconciliation.to_dict()
+
+
 def _in_memory(table: pd.DataFrame, villages, path: Path, **kw):
     table.to_parquet(path, index=False)
     households, _ = read_households(path, salt=kw.pop("salt", None))
@@ -58,7 +65,7 @@ def test_partitioned_registry_matches_in_memory_exactly(malang, cluster, tmp_pat
     table = synthetic_households(malang, 2000, seed=7)
     folder = _split(table, tmp_path / "parts", [700, 500, 800])
     expected, rec = _in_memory(table, malang, tmp_path / "all.parquet")
-    got, got_rec = village_indicators_dask(folder, malang, scheduler=cluster.scheduler_address)
+    got, got_rec = _dask(folder, malang, scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got_rec["rows_in"] == 2000 == sum(got_rec["outcomes"].values())
     assert got_rec["outcomes"] == rec["outcomes"]
@@ -74,7 +81,7 @@ def test_custom_weights_and_location_preference(malang, cluster, tmp_path):
                 "k": "1/2"}
     expected, rec = _in_memory(table, malang, tmp_path / "all.parquet", prefer="location",
                                **settings)
-    got, got_rec = village_indicators_dask(folder, malang, scheduler=cluster.scheduler_address,
+    got, got_rec = _dask(folder, malang, scheduler=cluster.scheduler_address,
                                            prefer="location", **settings)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got_rec["outcomes"] == rec["outcomes"]
@@ -89,7 +96,7 @@ def test_ids_repeated_across_files_follow_the_first_valid_row(malang, cluster, t
         "desil": [1, 0, 2, 3, 1, 1],  # the first "y" is invalid: the later one is kept
     })
     folder = _split(rows, tmp_path / "parts", [2, 2, 2])
-    got, rec = village_indicators_dask(folder, malang, scheduler=cluster.scheduler_address)
+    got, rec = _dask(folder, malang, scheduler=cluster.scheduler_address)
     assert rec["outcomes"]["duplicate_household"] == 2
     assert rec["outcomes"]["invalid"] == 1
     assert rec["outcomes"]["matched_code"] == 3
@@ -104,7 +111,7 @@ def test_row_number_ids_do_not_collide_across_files(malang, cluster, tmp_path):
     table = synthetic_households(malang, 600, seed=3).drop(columns="household_id")
     folder = _split(table, tmp_path / "parts", [200, 200, 200])
     expected, rec = _in_memory(table, malang, tmp_path / "all.parquet")
-    got, got_rec = village_indicators_dask(folder, malang, scheduler=cluster.scheduler_address)
+    got, got_rec = _dask(folder, malang, scheduler=cluster.scheduler_address)
     assert got_rec["outcomes"]["duplicate_household"] == 0
     assert got_rec["outcomes"] == rec["outcomes"]
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
@@ -115,7 +122,7 @@ def test_hashed_personal_ids_find_repeats_across_files(malang, cluster, tmp_path
     rows = pd.DataFrame({"no_kk": ["3573010101010001", "3573010101010002", "3573010101010001"],
                          "village_code": [code] * 3, "members": [1, 2, 3], "desil": [1, 2, 3]})
     folder = _split(rows, tmp_path / "parts", [2, 1])
-    _, rec = village_indicators_dask(folder, malang, scheduler=cluster.scheduler_address,
+    _, rec = _dask(folder, malang, scheduler=cluster.scheduler_address,
                                      salt="test-salt")
     assert rec["outcomes"]["duplicate_household"] == 1
     assert "3573010101010001" not in repr(rec)  # the number itself never comes back
@@ -153,7 +160,7 @@ def test_a_file_level_problem_reaches_the_caller(malang, cluster, tmp_path):
 def test_every_row_is_accounted_for(malang, cluster, tmp_path):
     table = synthetic_households(malang, 1500, seed=5)
     folder = _split(table, tmp_path / "parts", [100, 900, 500])
-    got, rec = village_indicators_dask(folder, malang, scheduler=cluster.scheduler_address)
+    got, rec = _dask(folder, malang, scheduler=cluster.scheduler_address)
     matched = sum(rec["outcomes"][o] for o in ("matched_code", "matched_location",
                                                 "matched_code_location_disagree"))
     assert int(got["households"].sum()) == matched

@@ -39,10 +39,10 @@ def test_neighbours_of_the_centre_are_its_eight_queen_neighbours():
 
 
 def test_small_gaps_still_count_as_neighbours_but_large_ones_do_not():
-    # 0.0002 degrees ~ 22 m: a sliver gap of a real layer
-    assert len(neighbours(_grid_villages(gap=0.0002), [CENTRE])) == 8
-    # 0.002 degrees ~ 220 m apart: not neighbours any more
-    assert len(neighbours(_grid_villages(gap=0.002), [CENTRE])) == 0
+    # 0.00002 degrees ~ 2 m: a sliver gap of a real layer, within the 5 m rule
+    assert len(neighbours(_grid_villages(gap=0.00002), [CENTRE])) == 8
+    # 0.0002 degrees ~ 22 m apart: beyond the one neighbour rule (5 m) the pockets use too
+    assert len(neighbours(_grid_villages(gap=0.0002), [CENTRE])) == 0
 
 
 def test_unknown_or_missing_pilot_is_a_user_error():
@@ -66,11 +66,11 @@ def test_grid_shows_dense_cells_and_hides_single_homes():
     households = _households(cluster + lonely, [1] * 12 + [2])
     grid = household_grid(households, villages, [CENTRE], cell_m=250, min_households=5,
                           merge_levels=0)
-    assert grid["poor_households"].sum() == 12
-    assert (grid["poor_households"] >= 5).all()
-    assert grid.attrs["grid"]["placed"] == 13 and grid.attrs["grid"]["hidden_poor"] == 1
+    assert grid.cells["poor_households"].sum() == 12
+    assert (grid.cells["poor_households"] >= 5).all()
+    assert grid.placed == 13 and grid.hidden_poor == 1
     # cells are ~250 m squares (side checked in metres)
-    side = np.sqrt(grid.to_crs(grid.estimate_utm_crs()).area)
+    side = np.sqrt(grid.cells.to_crs(grid.cells.estimate_utm_crs()).area)
     assert np.allclose(side, 250, rtol=0.01)
 
 
@@ -85,10 +85,10 @@ def test_small_cells_merge_into_parent_squares_without_overlap():
                            merge_levels=0)
     merged = household_grid(households, villages, [CENTRE], cell_m=250, min_households=5,
                             merge_levels=2)
-    assert alone.empty and alone.attrs["grid"]["hidden_poor"] == 16
-    assert merged["poor_households"].sum() == 16
-    assert (merged["poor_households"] >= 5).all() and (merged["cell_m"] > 250).all()
-    metric = merged.to_crs(merged.estimate_utm_crs())
+    assert alone.cells.empty and alone.hidden_poor == 16
+    assert merged.cells["poor_households"].sum() == 16
+    assert (merged.cells["poor_households"] >= 5).all() and (merged.cells["cell_m"] > 250).all()
+    metric = merged.cells.to_crs(merged.cells.estimate_utm_crs())
     assert shapely.union_all(metric.geometry.values).area == pytest.approx(metric.area.sum(), rel=1e-6)
 
 
@@ -103,9 +103,9 @@ def test_grid_ignores_unmatched_rows_missing_coordinates_and_other_villages():
         _households([other_village] * 6, [1] * 6),
     ], ignore_index=True)
     grid = household_grid(households, villages, [CENTRE])
-    assert grid.attrs["grid"]["placed"] == 6
-    assert grid["poor_households"].sum() == 6
-    assert household_grid(None, villages, [CENTRE]).empty
+    assert grid.placed == 6
+    assert grid.cells["poor_households"].sum() == 6
+    assert household_grid(None, villages, [CENTRE]).cells.empty
 
 
 def test_grid_counts_only_desil_1_to_4_as_poor():
@@ -113,7 +113,7 @@ def test_grid_counts_only_desil_1_to_4_as_poor():
     spot = (117.4 + STEP + 0.002, 0.1 + STEP + 0.002)
     households = _households([spot] * 10, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     grid = household_grid(households, villages, [CENTRE], min_households=4)
-    assert grid["households"].tolist() == [10] and grid["poor_households"].tolist() == [4]
+    assert grid.cells["households"].tolist() == [10] and grid.cells["poor_households"].tolist() == [4]
 
 
 def test_expansion_candidates_are_neighbours_and_lookalikes():
@@ -153,6 +153,26 @@ def test_bontang_pilot_neighbours(bontang_sql):
     assert 1 <= len(near) < len(villages) - 1
     assert near["village_code"].str.startswith("64.74.").all()
     assert "64.74.03.1002" not in set(near["village_code"])
+
+
+def test_pilot_neighbours_are_the_pockets_neighbours(bontang_sql):
+    """One rule: the pilot page and the pockets see the same neighbours of a village."""
+    from geo.boundaries.read import read_villages
+    from geo.spatial.neighbours import build_neighbours
+    from geo.spatial.pockets import find_pockets
+
+    villages, _ = read_villages([bontang_sql], check_quality=False)
+    graph = build_neighbours(villages)
+    values = pd.Series(np.linspace(0, 1, len(villages)), index=villages["village_code"].to_numpy())
+    pockets = find_pockets(villages, values, permutations=99, graph=graph).table
+    for code in villages["village_code"]:
+        near = neighbours(villages, [code], graph=graph)
+        counted = pockets.loc[pockets["village_code"] == code, "neighbours"].item()
+        assert len(near) == counted
+        assert tuple(sorted(near["village_code"])) == graph.of(code)
+    # without a graph given, both build the same 5 m rule
+    assert set(neighbours(villages, ["64.74.03.1002"])["village_code"]) == set(
+        graph.of("64.74.03.1002"))
 
 
 def test_default_pilot_is_the_planted_one_else_the_top_ranked():

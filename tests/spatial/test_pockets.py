@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import warnings
 
 import geopandas as gpd
@@ -49,7 +51,7 @@ def planted_values(seed: int = 0) -> pd.Series:
 
 @pytest.fixture(scope="module")
 def planted() -> pd.DataFrame:
-    return find_pockets(grid(), planted_values(), permutations=999, seed=12345)
+    return find_pockets(grid(), planted_values(), permutations=999, seed=12345).table
 
 
 def test_planted_block_is_a_high_high_pocket_and_a_hot_spot(planted):
@@ -92,22 +94,22 @@ def test_planted_villages_top_the_default_ranking():
     scored = score_villages(indicators, default_config())
     top = set(scored.loc[scored["rank"] <= len(BLOCK) + 1, "village_code"])
     assert top == {code(r, c) for r, c in BLOCK + [LONE]}
-    pockets = pockets_for(grid(), indicators, default_config()).set_index("village_code")
+    pockets = pockets_for(grid(), indicators, default_config()).table.set_index("village_code")
     assert (pockets.loc[[code(r, c) for r, c in BLOCK], "pocket"] == "HH").all()
 
 
 def test_same_seed_same_labels_and_p_values(planted):
-    again = find_pockets(grid(), planted_values(), permutations=999, seed=12345)
+    again = find_pockets(grid(), planted_values(), permutations=999, seed=12345).table
     pd.testing.assert_frame_equal(planted, again)
-    other = find_pockets(grid(), planted_values(), permutations=999, seed=7)
+    other = find_pockets(grid(), planted_values(), permutations=999, seed=7).table
     assert not np.allclose(planted["lisa_p"], other["lisa_p"])
 
 
 def test_gaps_between_polygons_are_bridged_by_the_snap_tolerance():
     gappy = grid(shrink=1.0)  # 2 m gaps between every pair of neighbours
-    snapped = find_pockets(gappy, planted_values(), snap_tolerance_m=5.0)
-    strict = find_pockets(gappy, planted_values(), snap_tolerance_m=0.0)
-    touching = find_pockets(grid(), planted_values())
+    snapped = find_pockets(gappy, planted_values(), snap_tolerance_m=5.0).table
+    strict = find_pockets(gappy, planted_values(), snap_tolerance_m=0.0).table
+    touching = find_pockets(grid(), planted_values()).table
     assert snapped["neighbours"].tolist() == touching["neighbours"].tolist()
     assert snapped["pocket"].tolist() == touching["pocket"].tolist()
     assert (strict["pocket"] == "isolated").all()  # never a crash, every village said so
@@ -120,12 +122,12 @@ def test_islands_are_labelled_or_linked_to_their_nearest_village():
                                                      geometry=[island], crs=villages.crs)],
                          ignore_index=True)
     values = pd.concat([planted_values(), pd.Series({"35.29.25.2007": 0.5})])
-    labelled = find_pockets(villages, values).set_index("village_code")
+    labelled = find_pockets(villages, values).table.set_index("village_code")
     assert labelled.loc["35.29.25.2007", "pocket"] == "isolated"
     assert labelled.loc["35.29.25.2007", "hotspot"] == "isolated"
     assert labelled.loc["35.29.25.2007", "neighbours"] == 0
     assert np.isnan(labelled.loc["35.29.25.2007", "lisa_i"])
-    linked = find_pockets(villages, values, isolated="knn").set_index("village_code")
+    linked = find_pockets(villages, values, isolated="knn").table.set_index("village_code")
     assert linked.loc["35.29.25.2007", "pocket"] != "isolated"
     assert linked.loc["35.29.25.2007", "neighbours"] == 1
     assert linked.loc[code(SIZE - 1, SIZE - 1), "neighbours"] == 4  # 3 queen + the island
@@ -134,45 +136,46 @@ def test_islands_are_labelled_or_linked_to_their_nearest_village():
 def test_villages_without_values_are_no_data_and_not_neighbours():
     values = planted_values().drop(code(5, 5))
     values[code(0, 0)] = np.nan
-    out = find_pockets(grid(), values).set_index("village_code")
+    result = find_pockets(grid(), values)
+    out = result.table.set_index("village_code")
     assert out.loc[code(5, 5), "pocket"] == "no_data" and out.loc[code(0, 0), "pocket"] == "no_data"
     assert pd.isna(out.loc[code(5, 5), "neighbours"])
     assert out.loc[code(5, 6), "neighbours"] == 7  # lost its no-data neighbour
-    assert out.attrs["pockets"]["counts"]["no_data"] == 2
+    assert result.counts["no_data"] == 2
 
 
 def test_false_discovery_rate_is_never_more_permissive():
     rng = np.random.default_rng(1)
     noise = pd.Series(rng.uniform(0, 1, SIZE * SIZE), index=grid()["village_code"])
-    raw = find_pockets(grid(), noise)
-    controlled = find_pockets(grid(), noise, fdr=True)
+    raw = find_pockets(grid(), noise).table
+    controlled = find_pockets(grid(), noise, fdr=True).table
     significant = lambda r: r["pocket"].isin(["HH", "LL", "HL", "LH"])  # noqa: E731
     assert significant(controlled).sum() <= significant(raw).sum()
     assert (controlled.loc[significant(controlled), "lisa_p_adj"] <= 0.05).all()
     assert (raw["lisa_p_adj"] >= raw["lisa_p"] - 1e-12).all()
-    planted_fdr = find_pockets(grid(), planted_values(), fdr=True).set_index("village_code")
+    planted_fdr = find_pockets(grid(), planted_values(), fdr=True).table.set_index("village_code")
     assert (planted_fdr.loc[[code(r, c) for r, c in BLOCK[4:5]], "pocket"] == "HH").all()
 
 
 def test_geographic_layers_are_measured_in_metres():
     villages = grid().to_crs("EPSG:4326")
     values = planted_values()
-    assert find_pockets(villages, values)["neighbours"].tolist() == \
-        find_pockets(grid(), values)["neighbours"].tolist()
+    assert find_pockets(villages, values).table["neighbours"].tolist() == \
+        find_pockets(grid(), values).table["neighbours"].tolist()
 
 
 def test_constant_values_give_no_pockets():
     values = pd.Series(0.2, index=grid()["village_code"])
-    assert (find_pockets(grid(), values)["pocket"] == "ns").all()
+    assert (find_pockets(grid(), values).table["pocket"] == "ns").all()
 
 
 def test_user_errors():
     with pytest.raises(GeoInputError, match="coordinate reference system"):
-        find_pockets(grid().set_crs(None, allow_override=True), planted_values())
+        find_pockets(grid().set_crs(None, allow_override=True), planted_values()).table
     with pytest.raises(GeoInputError, match="village_code"):
-        find_pockets(grid().rename(columns={"village_code": "kode"}), planted_values())
+        find_pockets(grid().rename(columns={"village_code": "kode"}), planted_values()).table
     with pytest.raises(GeoInputError, match="'label' or 'knn'"):
-        find_pockets(grid(), planted_values(), isolated="drop")
+        find_pockets(grid(), planted_values(), isolated="drop").table
 
 
 def test_pockets_for_needs_the_configured_variable():
@@ -181,26 +184,26 @@ def test_pockets_for_needs_the_configured_variable():
     config = default_config()
     assets = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "cens_dep_assets"}})
     with pytest.raises(GeoInputError, match="cens_dep_assets") as info:
-        pockets_for(grid(), indicators, assets)  # dep_assets not weighted: no censored rate
+        pockets_for(grid(), indicators, assets).table  # dep_assets not weighted: no censored rate
     assert "[mpi.weights]" in str(info.value) and "[pockets] variable" in str(info.value)
     share14 = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "desil14_share"}})
     with pytest.raises(GeoInputError, match="desil14_share"):
-        pockets_for(grid(), indicators, share14)
+        pockets_for(grid(), indicators, share14).table
 
 
 def test_pockets_for_takes_the_village_layer_with_its_indicators():
     layer = grid()
     layer["desil1_share"] = planted_values().reindex(layer["village_code"]).to_numpy()
     from_layer = pockets_for(layer, layer, default_config())
-    direct = find_pockets(grid(), planted_values())
-    pd.testing.assert_frame_equal(from_layer, direct)
-    assert from_layer.attrs["pockets"]["variable"] == "desil1_share"
+    direct = find_pockets(grid(), planted_values()).table
+    pd.testing.assert_frame_equal(from_layer.table, direct)
+    assert from_layer.settings.variable == "desil1_share"
 
 
 def test_no_warning_escapes():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # esda's DeprecationWarning about ``alternative`` too
-        out = find_pockets(grid(), planted_values(), permutations=99)
+        out = find_pockets(grid(), planted_values(), permutations=99).table
     assert len(out) == SIZE * SIZE
 
 
@@ -218,12 +221,43 @@ def test_jawa_timur_with_household_like_values_runs_through(jatim_sqls):
     desil1 = rng.binomial(households, p)
     share = pd.Series(np.where(households > 0, desil1 / np.maximum(households, 1), np.nan),
                       index=villages["village_code"].to_numpy(), name="desil1_share")
-    out = find_pockets(villages, share)
+    result = find_pockets(villages, share)
+    out = result.table
     assert len(out) == 8494 and set(out["pocket"]) <= set(POCKET_LABELS)
-    counts = out.attrs["pockets"]["counts"]
+    counts = result.counts
     assert counts["no_data"] == 40
     assert 10 <= counts["isolated"] <= 30  # the Sapeken archipelago, Mandangin, Gili Ketapang...
     assert counts["HH"] > 0
     islands = out.set_index("village_code").loc[["35.13.21.2013", "35.27.03.2001"], "pocket"]
     assert set(islands) <= {"isolated", "no_data"}  # Gili Ketapang, Pulau Mandangin
     assert out["neighbours"].dropna().median() >= 4
+
+
+def test_pockets_result_is_frozen_and_round_trips_to_dict():
+    result = find_pockets(grid(), planted_values(), permutations=99, seed=3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.counts = {}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.settings.seed = 4
+    data = result.to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["variable"] == "desil1_share" and data["seed"] == 3
+    assert sum(data["counts"].values()) == SIZE * SIZE
+    assert data["counts"]["HH"] == int((result.table["pocket"] == "HH").sum())
+
+
+def test_a_given_neighbour_graph_is_used_and_a_foreign_one_is_not():
+    from geo.spatial.neighbours import build_neighbours
+
+    layer = grid()
+    graph = build_neighbours(layer)
+    assert find_pockets(layer, planted_values(), graph=graph).table.equals(
+        find_pockets(layer, planted_values()).table)
+    gappy = grid(shrink=1.0)  # 2 m gaps: no neighbour at 0 m, queen neighbours at 5 m
+    strict = build_neighbours(gappy, tolerance_m=0.0)
+    assert strict.counts().sum() == 0
+    rebuilt = find_pockets(gappy, planted_values(), graph=strict).table  # asks 5 m: rebuilt
+    assert rebuilt["neighbours"].tolist() == find_pockets(layer, planted_values()).table[
+        "neighbours"].tolist()
+    used = find_pockets(gappy, planted_values(), snap_tolerance_m=0.0, graph=strict).table
+    assert (used["pocket"] == "isolated").all()
