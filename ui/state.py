@@ -371,7 +371,8 @@ def set_analysis(result: AnalysisResult, token: str, label: str) -> None:
     st.session_state["analysis"] = Analysis(result, token=token, label=label)
     for key in ("config", "selected_village", "export_files"):
         st.session_state.pop(key, None)
-    forget("profile_village")
+    choices = st.session_state.get(CHOICES, {})
+    forget("profile_village", *[k for k in choices if k.startswith(("weight_", "rule_"))])
 
 
 def current_config():
