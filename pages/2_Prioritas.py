@@ -34,7 +34,7 @@ with rules_col:
                                     default=float(focus.score_threshold or 0.0), min_value=0.0,
                                     max_value=100.0, step=5.0)
     cover = ui.state.kept_value(st.number_input, "rule_cover", t("cover_extreme_poor", lang),
-                                default=int(round((focus.cover_extreme_poor or 0) * 100)),
+                                default=round((focus.cover_extreme_poor or 0) * 100),
                                 min_value=0, max_value=100, step=5)
     per_district = ui.state.kept_value(st.checkbox, "rule_per_district",
                                        t("min_per_district", lang),

@@ -169,6 +169,25 @@ def _drop_stale_widget_state(key: str, valid) -> None:
         _forget_widget(key)
 
 
+def _labels(format_func, values) -> tuple:
+    try:
+        return tuple(None if v is None else str(format_func(v)) for v in values)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return ()
+
+
+def _relabelled(key: str, labels: tuple) -> bool:
+    """Whether the widget ``key`` was drawn with other labels for its value (another language).
+
+    The browser keeps showing (and sends back) the label it was given, even when the options
+    are relabelled, so such a widget is given its value again through the session state.
+    """
+    drawn = st.session_state.setdefault("_kept_labels", {})
+    before = drawn.get(key)
+    drawn[key] = labels
+    return key in st.session_state and before is not None and before != labels
+
+
 def _in(value, options: list) -> bool:
     try:
         return value in options
@@ -219,6 +238,9 @@ def kept_choice(widget, key: str, label: str, options, *, default=None, format_f
 
     _drop_stale_widget_state(key, valid)
     index = options.index(stored) if _in(stored, options) else None
+    if _relabelled(key, _labels(format_func, [stored])):
+        st.session_state[key] = stored  # the browser shows the old label: send the new one
+        index = 0 if options else None  # (the value comes from the session state)
     value = widget(label, options, index=index, format_func=format_func, key=key,
                    on_change=keep, **kwargs)
     if not valid(value):  # a label of another language or data set sent back by the browser
@@ -254,7 +276,12 @@ def kept_choices(widget, key: str, label: str, options, *, default=(), format_fu
         return isinstance(value, (list, tuple)) and all(_in(v, options) for v in value)
 
     _drop_stale_widget_state(key, valid)
-    value = widget(label, options, default=stored, format_func=format_func, key=key, **kwargs)
+    widget_default = stored
+    if _relabelled(key, _labels(format_func, stored)):
+        st.session_state[key] = stored  # the browser shows the old labels: send the new ones
+        widget_default = None
+    value = widget(label, options, default=widget_default, format_func=format_func, key=key,
+                   **kwargs)
     if not valid(value):
         value = stored
         _forget_widget(key)
