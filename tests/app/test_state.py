@@ -164,6 +164,29 @@ def test_base_map_survives_a_language_switch_and_a_click_elsewhere():
     assert at.session_state["lang"] == "en"
 
 
+def test_a_language_switch_sends_the_new_labels_of_chosen_options():
+    """The browser keeps the label it was sent; relabelled selects get theirs again.
+
+    Without this, the browser still shows (and later sends back) "Tanpa peta dasar (luring)"
+    after the switch to English.
+    """
+    from geo.i18n import t
+
+    at = start("pages/1_Peta.py")
+    at.selectbox(key="map_scheme").set_value("equal_interval").run()
+    assert not at.selectbox(key="_tiles_widget").proto.set_value  # nothing to resend yet
+    switch_language(at, "en")
+    for key, code, label in (("_tiles_widget", "none", t("tiles_none", "en")),
+                             ("map_scheme", "equal_interval", t("equal_interval", "en")),
+                             ("map_district", "*", t("all_districts", "en"))):
+        widget = at.selectbox(key=key)
+        assert widget.value == code
+        assert widget.proto.set_value and widget.proto.raw_value == label
+    at.number_input(key="map_k").set_value(4).run()  # the next run sends nothing again
+    assert not ok(at).selectbox(key="map_scheme").proto.set_value
+    assert at.selectbox(key="map_scheme").value == "equal_interval"
+
+
 # --- stale values ------------------------------------------------------------------------
 
 def test_stale_stored_values_fall_back_to_the_defaults():
