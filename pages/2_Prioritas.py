@@ -56,8 +56,9 @@ with st.expander(t("pin", lang)):
     with st.form("pin_form", clear_on_submit=True):
         pin_code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
                                 index=None, key="pin_village")
-        action = st.radio(t("pin", lang), ["in", "out"], format_func=lambda a: t(f"pin_{a}", lang),
-                          horizontal=True, key="pin_action")
+        action = ui.state.kept_choice(st.radio, "pin_action", t("pin", lang), ["in", "out"],
+                                      format_func=lambda a: t(f"pin_{a}", lang), horizontal=True,
+                                      in_form=True)
         reason = st.text_input(t("reason", lang), key="pin_reason", max_chars=300)
         by = st.text_input(t("decided_by", lang), key="pin_by", max_chars=100)
         submitted = st.form_submit_button(t("add_pin", lang))

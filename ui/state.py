@@ -196,7 +196,7 @@ def _in(value, options: list) -> bool:
 
 
 def kept_choice(widget, key: str, label: str, options, *, default=None, format_func=str,
-                store_as: str | None = None, **kwargs):
+                store_as: str | None = None, in_form: bool = False, **kwargs):
     """A one-of-many widget (``st.selectbox``, ``st.radio``, ``container.selectbox``...) that keeps its value.
 
     Parameters
@@ -216,6 +216,8 @@ def kept_choice(widget, key: str, label: str, options, *, default=None, format_f
         How an option is shown (the translation).
     store_as
         A top-level session key to store the value under instead (``lang``, ``tiles``).
+    in_form
+        The widget is inside an ``st.form`` (where widgets take no ``on_change``).
 
     Returns
     -------
@@ -241,8 +243,9 @@ def kept_choice(widget, key: str, label: str, options, *, default=None, format_f
     if _relabelled(key, _labels(format_func, [stored])):
         st.session_state[key] = stored  # the browser shows the old label: send the new one
         index = 0 if options else None  # (the value comes from the session state)
-    value = widget(label, options, index=index, format_func=format_func, key=key,
-                   on_change=keep, **kwargs)
+    if not in_form:
+        kwargs["on_change"] = keep
+    value = widget(label, options, index=index, format_func=format_func, key=key, **kwargs)
     if not valid(value):  # a label of another language or data set sent back by the browser
         value = stored
         _forget_widget(key)
