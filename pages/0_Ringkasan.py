@@ -20,14 +20,15 @@ if "environment_error" in st.session_state:
 # --- region and headline counts ----------------------------------------------------------
 st.subheader(f"{t('region', lang)}: {region_label(villages)}")
 left, right = st.columns(2)
-population = left.number_input(t("population", lang), min_value=0, value=0, step=1000,
-                               help=t("population_help", lang), key="population")
-target = right.number_input(t("target", lang), min_value=0.0, max_value=100.0, value=3.77,
-                            step=0.01, format="%.2f", key="target")
+population = ui.state.kept_value(left.number_input, "population", t("population", lang),
+                                 default=0, min_value=0, step=1000,
+                                 help=t("population_help", lang))
+target = ui.state.kept_value(right.number_input, "target", t("target", lang), default=3.77,
+                             min_value=0.0, max_value=100.0, step=0.01, format="%.2f")
 measures = {"desil1_people": t("extreme_poor", lang), "desil14_people": t("poor", lang),
             "mpi_poor_people": t("mpi_poor", lang)}
-measure = st.radio(t("target_measure", lang), list(measures), format_func=measures.get,
-                   horizontal=True, key="target_measure")
+measure = ui.state.kept_choice(st.radio, "target_measure", t("target_measure", lang),
+                               list(measures), format_func=measures.get, horizontal=True)
 figures = overview_figures(villages, population=population or None, poor_column=measure)
 
 cols = st.columns(5)

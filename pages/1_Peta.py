@@ -24,17 +24,21 @@ st.caption(ui.state.data_source_caption(lang))
 indicators = numeric_indicators(pd.DataFrame(villages, copy=False))  # dtypes only: no geo copies
 preferred = [c for c in ("desil1_share", "score", "mpi_m0") if c in indicators]
 c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
-indicator = c1.selectbox(t("indicator", lang), indicators,
-                         index=indicators.index(preferred[0]) if preferred else 0,
-                         format_func=lambda c: indicator_label(c, lang), key="map_indicator")
-scheme = c2.selectbox(t("classification", lang), list(SCHEMES), format_func=lambda s: t(s, lang),
-                      key="map_scheme")
-k = c3.number_input(t("classes", lang), min_value=2, max_value=9, value=5, key="map_k")
-palette = c4.selectbox(t("palette", lang), list(PALETTES), key="map_palette")
+indicator = ui.state.kept_choice(c1.selectbox, "map_indicator", t("indicator", lang), indicators,
+                                 default=(preferred or indicators or [None])[0],
+                                 format_func=lambda c: indicator_label(c, lang))
+scheme = ui.state.kept_choice(c2.selectbox, "map_scheme", t("classification", lang),
+                              list(SCHEMES), default=next(iter(SCHEMES)),
+                              format_func=lambda s: t(s, lang))
+k = ui.state.kept_value(c3.number_input, "map_k", t("classes", lang), default=5, min_value=2,
+                        max_value=9)
+palette = ui.state.kept_choice(c4.selectbox, "map_palette", t("palette", lang), list(PALETTES),
+                               default=next(iter(PALETTES)))
 district_col = district_column(villages)
-district = st.selectbox(t("district", lang), [ALL_DISTRICTS] + districts(villages),
-                        format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d,
-                        key="map_district")
+district = ui.state.kept_choice(
+    st.selectbox, "map_district", t("district", lang), [ALL_DISTRICTS] + districts(villages),
+    default=ALL_DISTRICTS,
+    format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d)
 
 # --- classification and map --------------------------------------------------------------
 shown = in_district(villages, district)
@@ -67,16 +71,14 @@ if point and point != st.session_state.get("_last_map_click"):
     code = village_at(drawn, point.get("lng"), point.get("lat"), graph=result.neighbours)
     if code:
         st.session_state["selected_village"] = code
-        st.session_state["profile_village"] = code
+        ui.state.remember("profile_village", code)
         st.rerun()  # draw the map again with this village outlined (the map is cached)
 
 # --- village profile ---------------------------------------------------------------------
 st.subheader(t("profile", lang))
 choices = village_choices(shown)
-if st.session_state.get("profile_village") not in choices:
-    st.session_state.pop("profile_village", None)
-code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
-                    index=None, key="profile_village")
+code = ui.state.kept_choice(st.selectbox, "profile_village", t("village", lang), list(choices),
+                            format_func=choices.get)
 if code and code != selected:
     st.session_state["selected_village"] = code
     st.rerun()  # outline the chosen village on the map above

@@ -21,20 +21,24 @@ weights_col, rules_col = st.columns(2)
 with weights_col:
     st.subheader(t("weights", lang))
     current = config.weights
-    weights = {spec.column: st.slider(indicator_label(spec.column, lang), 0.0, 1.0,
-                                      float(round(current[spec.column], 2)), 0.05,
-                                      key=f"weight_{spec.column}")
-               for spec in config.indicators}
+    weights = {spec.column: ui.state.kept_value(
+        st.slider, f"weight_{spec.column}", indicator_label(spec.column, lang),
+        default=float(round(current[spec.column], 2)), min_value=0.0, max_value=1.0, step=0.05)
+        for spec in config.indicators}
 with rules_col:
     st.subheader(t("rules", lang))
     focus = config.focus
-    top_n = st.number_input(t("top_n", lang), 0, 500, int(focus.top_n or 0), key="rule_top_n")
-    threshold = st.number_input(t("score_threshold", lang), 0.0, 100.0,
-                                float(focus.score_threshold or 0.0), 5.0, key="rule_threshold")
-    cover = st.number_input(t("cover_extreme_poor", lang), 0, 100,
-                            int(round((focus.cover_extreme_poor or 0) * 100)), 5, key="rule_cover")
-    per_district = st.checkbox(t("min_per_district", lang), focus.min_per_district,
-                               key="rule_per_district")
+    top_n = ui.state.kept_value(st.number_input, "rule_top_n", t("top_n", lang),
+                                default=int(focus.top_n or 0), min_value=0, max_value=500)
+    threshold = ui.state.kept_value(st.number_input, "rule_threshold", t("score_threshold", lang),
+                                    default=float(focus.score_threshold or 0.0), min_value=0.0,
+                                    max_value=100.0, step=5.0)
+    cover = ui.state.kept_value(st.number_input, "rule_cover", t("cover_extreme_poor", lang),
+                                default=round((focus.cover_extreme_poor or 0) * 100),
+                                min_value=0, max_value=100, step=5)
+    per_district = ui.state.kept_value(st.checkbox, "rule_per_district",
+                                       t("min_per_district", lang),
+                                       default=bool(focus.min_per_district))
 
 try:
     config = config.with_weights(weights).with_focus(
@@ -52,8 +56,9 @@ with st.expander(t("pin", lang)):
     with st.form("pin_form", clear_on_submit=True):
         pin_code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
                                 index=None, key="pin_village")
-        action = st.radio(t("pin", lang), ["in", "out"], format_func=lambda a: t(f"pin_{a}", lang),
-                          horizontal=True, key="pin_action")
+        action = ui.state.kept_choice(st.radio, "pin_action", t("pin", lang), ["in", "out"],
+                                      format_func=lambda a: t(f"pin_{a}", lang), horizontal=True,
+                                      in_form=True)
         reason = st.text_input(t("reason", lang), key="pin_reason", max_chars=300)
         by = st.text_input(t("decided_by", lang), key="pin_by", max_chars=100)
         submitted = st.form_submit_button(t("add_pin", lang))

@@ -24,9 +24,10 @@ st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} —
            f"{pocket_method_text(settings, lang)}")
 
 district_col = district_column(villages)
-district = st.selectbox(t("district", lang), [ALL_DISTRICTS] + districts(villages),
-                        format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d,
-                        key="pocket_district")
+district = ui.state.kept_choice(
+    st.selectbox, "pocket_district", t("district", lang), [ALL_DISTRICTS] + districts(villages),
+    default=ALL_DISTRICTS,
+    format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d)
 shown = in_district(villages, district)
 
 drawn = with_values(shapes, shown, ["pocket", "hotspot", variable, district_col])

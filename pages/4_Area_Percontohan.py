@@ -20,13 +20,17 @@ shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
 st.caption(ui.state.data_source_caption(lang))
 
 choices = village_choices(villages)
-codes = st.multiselect(t("pilot_villages", lang), list(choices),
-                       default=default_pilot(villages, ui.state.planted_pilot()),
-                       format_func=choices.get, key="pilot_villages")
+codes = ui.state.kept_choices(st.multiselect, "pilot_villages", t("pilot_villages", lang),
+                              list(choices),
+                              default=default_pilot(villages, ui.state.planted_pilot()),
+                              format_func=choices.get)
 c1, c2, c3 = st.columns(3)
-cell_m = c1.select_slider(t("cell_size", lang), [100, 250, 500, 1000], value=250, key="pilot_cell")
-min_households = c2.number_input(t("min_households", lang), 3, 50, 5, key="pilot_min")
-n_similar = c3.number_input(t("similar_count", lang), 0, 20, 5, key="pilot_similar")
+cell_m = ui.state.kept_value(c1.select_slider, "pilot_cell", t("cell_size", lang), default=250,
+                             options=[100, 250, 500, 1000])
+min_households = ui.state.kept_value(c2.number_input, "pilot_min", t("min_households", lang),
+                                     default=5, min_value=3, max_value=50)
+n_similar = ui.state.kept_value(c3.number_input, "pilot_similar", t("similar_count", lang),
+                                default=5, min_value=0, max_value=20)
 
 if not codes:
     st.info(t("choose_pilot", lang))

@@ -22,15 +22,18 @@ boundary_files = st.file_uploader(t("upload_boundaries", lang),
 household_file = st.file_uploader(t("upload_households", lang), type=list(HOUSEHOLD_TYPES),
                                   key="upload_households", help=f"≤ {MAX_UPLOAD_MB} MB")
 layers = ui.uploads.upload_layers(boundary_files) if boundary_files else []
-layer = (st.selectbox(t("layer", lang), layers, key="upload_layer") if len(layers) > 1 else None)
+layer = (ui.state.kept_choice(st.selectbox, "upload_layer", t("layer", lang), layers,
+                              default=layers[0]) if len(layers) > 1 else None)
 with st.expander(t("column_mapping", lang)):
     st.caption(t("column_mapping_help", lang))
     st.caption(t("canonical_columns", lang, columns=", ".join(MAPPABLE_BOUNDARY_COLUMNS)))
-    boundary_map_text = st.text_area("boundaries", key="boundary_columns", height=80,
-                                     placeholder="village_code = KDEPUM\nvillage_name = WADMKD")
+    boundary_map_text = ui.state.kept_value(
+        st.text_area, "boundary_columns", "boundaries", default="", height=80,
+        placeholder="village_code = KDEPUM\nvillage_name = WADMKD")
     st.caption(t("canonical_columns", lang, columns=", ".join(MAPPABLE_HOUSEHOLD_COLUMNS)))
-    household_map_text = st.text_area("households", key="household_columns", height=80,
-                                      placeholder="village_code = kode_desa\ndesil = desil_kesejahteraan")
+    household_map_text = ui.state.kept_value(
+        st.text_area, "household_columns", "households", default="", height=80,
+        placeholder="village_code = kode_desa\ndesil = desil_kesejahteraan")
 
 run_col, demo_col = st.columns(2)
 if run_col.button(t("run_analysis", lang), disabled=not boundary_files, type="primary",

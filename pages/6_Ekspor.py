@@ -21,10 +21,11 @@ st.caption(ui.state.data_source_caption(lang))
 result = ui.state.current_result()
 analysis = ui.state.current_analysis()
 
-formats = st.multiselect(t("formats", lang), list(FORMATS), default=["geojson", "gpkg", "xlsx"],
-                         key="export_formats")
-min_households = st.number_input(t("min_households_export", lang), 0, 100, 0,
-                                 key="export_min_households")
+formats = ui.state.kept_choices(st.multiselect, "export_formats", t("formats", lang),
+                                list(FORMATS), default=["geojson", "gpkg", "xlsx"])
+min_households = ui.state.kept_value(st.number_input, "export_min_households",
+                                     t("min_households_export", lang), default=0, min_value=0,
+                                     max_value=100)
 # files are offered only for the analysis, config and choices they were made from
 signature = (analysis.token, result.method.config and str(result.method.config),
              tuple(formats), int(min_households))

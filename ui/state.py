@@ -10,7 +10,19 @@ State lives in ``st.session_state`` under a few well-named keys:
   (:mod:`geo.app_inputs`) when set, else on the built-in demo
 - ``environment_error``: why those files could not be read (the demo is used instead)
 - ``config``: the current :class:`geo.config.RankConfig` (weights, rules, pins)
-- ``selected_village``: the village whose profile is shown
+- ``selected_village``: the village outlined on the map
+- ``choices``: every other value the user set on a page, by widget key (RPJMD target and
+  population on the overview, indicator, classes, district and profile village on the map,
+  pilot villages, export formats, ...), written by the ``kept_*`` widgets below
+
+Why ``choices``: Streamlit deletes the state of every widget that is not drawn in a run, so a
+widget's own key forgets its value as soon as the user opens another page. The ``kept_*``
+helpers (:func:`kept_choice`, :func:`kept_choices`, :func:`kept_value`) wrap a Streamlit
+widget: they draw it with the stored value as its default and store what it returns. Options
+are stable codes (never translated labels; labels only through ``format_func``), so a
+language switch changes what is shown, not what is stored. A stored value that is no longer
+valid (another data set loaded, an option gone, a number out of range) falls back to the
+default; it never raises.
 
 Expensive pure steps (analysis, display simplification, rescoring) sit behind Streamlit caches
 keyed by the token, never by hashing GeoDataFrames. Nothing here does analysis itself: it
@@ -94,16 +106,228 @@ def _page_links() -> None:
 
 
 def _persistent_select(key: str, label: str, options: list, format_func):
-    """A sidebar select whose value survives page changes (widget state does not)."""
-    widget_key = f"_{key}_widget"
+    """A sidebar select whose value lives under the top-level session key ``key``."""
+    return kept_choice(st.selectbox, f"_{key}_widget", label, options, default=options[0],
+                       format_func=format_func, store_as=key)
 
-    def keep():
-        st.session_state[key] = st.session_state[widget_key]
 
-    current = st.session_state.get(key, options[0])
-    st.selectbox(label, options, index=options.index(current), format_func=format_func,
-                 key=widget_key, on_change=keep)
-    return st.session_state[key]
+# --- widgets whose values survive page changes and language switches ---------------------
+
+CHOICES = "choices"
+_MISSING = object()
+
+
+def _stored(key: str, store_as: str | None, default):
+    if store_as is not None:
+        return st.session_state.get(store_as, default)
+    return st.session_state.get(CHOICES, {}).get(key, default)
+
+
+def _store(key: str, store_as: str | None, value) -> None:
+    if store_as is not None:
+        st.session_state[store_as] = value
+    else:
+        st.session_state.setdefault(CHOICES, {})[key] = value
+
+
+def remembered(key: str, default=None):
+    """The value a ``kept_*`` widget with this key stored last (``default`` if none yet)."""
+    return _stored(key, None, default)
+
+
+def remember(key: str, value) -> None:
+    """Set what the ``kept_*`` widget ``key`` shows the next time it is drawn (e.g. a map click).
+
+    Call it before the widget is drawn in this run, or rerun after calling it.
+    """
+    _store(key, None, value)
+    _forget_widget(key)
+
+
+def forget(*keys: str) -> None:
+    """Drop stored choices (and widget state) so those widgets start from their defaults."""
+    choices = st.session_state.get(CHOICES, {})
+    for key in keys:
+        choices.pop(key, None)
+        _forget_widget(key)
+
+
+def _forget_widget(key: str) -> None:
+    try:
+        st.session_state.pop(key, None)
+    except StreamlitAPIException:  # the widget is already drawn in this run: next run then
+        pass
+
+
+def _drop_stale_widget_state(key: str, valid) -> None:
+    """Forget the widget's own state when it holds something that is no longer an option."""
+    try:
+        value = st.session_state.get(key, _MISSING)
+    except (KeyError, IndexError, TypeError, ValueError):  # unreadable: start again
+        value = None
+    if value is not _MISSING and not valid(value):
+        _forget_widget(key)
+
+
+def _labels(format_func, values) -> tuple:
+    try:
+        return tuple(None if v is None else str(format_func(v)) for v in values)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return ()
+
+
+def _relabelled(key: str, labels: tuple) -> bool:
+    """Whether the widget ``key`` was drawn with other labels for its value (another language).
+
+    The browser keeps showing (and sends back) the label it was given, even when the options
+    are relabelled, so such a widget is given its value again through the session state.
+    """
+    drawn = st.session_state.setdefault("_kept_labels", {})
+    before = drawn.get(key)
+    drawn[key] = labels
+    return key in st.session_state and before is not None and before != labels
+
+
+def _in(value, options: list) -> bool:
+    try:
+        return value in options
+    except (TypeError, ValueError):  # an incomparable stored value (an array, ...)
+        return False
+
+
+def kept_choice(widget, key: str, label: str, options, *, default=None, format_func=str,
+                store_as: str | None = None, in_form: bool = False, **kwargs):
+    """A one-of-many widget (``st.selectbox``, ``st.radio``, ``container.selectbox``...) that keeps its value.
+
+    Parameters
+    ----------
+    widget
+        The Streamlit function to draw with, e.g. ``st.selectbox`` or ``column.radio``.
+    key
+        The widget key; the value is stored under it in ``st.session_state["choices"]``.
+    label
+        The (translated) label.
+    options
+        Stable codes, never translated labels.
+    default
+        Chosen when nothing valid is stored. ``None`` (or a default that is not an option)
+        means no selection for a selectbox, the first option for a radio.
+    format_func
+        How an option is shown (the translation).
+    store_as
+        A top-level session key to store the value under instead (``lang``, ``tiles``).
+    in_form
+        The widget is inside an ``st.form`` (where widgets take no ``on_change``).
+
+    Returns
+    -------
+    The chosen option (a code), or ``None`` when nothing is chosen.
+    """
+    options = list(options)
+    empty_allowed = widget_allows_none(widget) and not _in(default, options)
+    stored = _stored(key, store_as, default)
+    if not _in(stored, options):
+        stored = default if _in(default, options) else None
+    if stored is None and not empty_allowed and options:
+        stored = options[0]
+
+    def valid(value):
+        return _in(value, options) or (value is None and empty_allowed)
+
+    def keep():  # before the next run starts, so the whole run sees the new value (``lang``)
+        if key in st.session_state and valid(st.session_state[key]):
+            _store(key, store_as, st.session_state[key])
+
+    _drop_stale_widget_state(key, valid)
+    index = options.index(stored) if _in(stored, options) else None
+    if _relabelled(key, _labels(format_func, [stored])):
+        st.session_state[key] = stored  # the browser shows the old label: send the new one
+        index = 0 if options else None  # (the value comes from the session state)
+    if not in_form:
+        kwargs["on_change"] = keep
+    value = widget(label, options, index=index, format_func=format_func, key=key, **kwargs)
+    if not valid(value):  # a label of another language or data set sent back by the browser
+        value = stored
+        _forget_widget(key)
+    _store(key, store_as, value)
+    return value
+
+
+def widget_allows_none(widget) -> bool:
+    """Whether this select-like widget can show "nothing chosen" (a selectbox can, a radio not)."""
+    return getattr(widget, "__name__", "") == "selectbox"
+
+
+def kept_choices(widget, key: str, label: str, options, *, default=(), format_func=str,
+                 **kwargs) -> list:
+    """A many-of-many widget (``st.multiselect``) that keeps its value; see :func:`kept_choice`.
+
+    Stored options that are no longer offered are dropped; when none is left (or nothing was
+    stored yet) ``default`` is used.
+    """
+    options = list(options)
+    stored = _stored(key, None, None)
+    if isinstance(stored, (list, tuple)):
+        kept = [v for v in stored if _in(v, options)]
+        stored = kept if kept or not stored else None  # all gone: another data set
+    else:
+        stored = None
+    if stored is None:
+        stored = [v for v in default if _in(v, options)]
+
+    def valid(value):
+        return isinstance(value, (list, tuple)) and all(_in(v, options) for v in value)
+
+    _drop_stale_widget_state(key, valid)
+    widget_default = stored
+    if _relabelled(key, _labels(format_func, stored)):
+        st.session_state[key] = stored  # the browser shows the old labels: send the new ones
+        widget_default = None
+    value = widget(label, options, default=widget_default, format_func=format_func, key=key,
+                   **kwargs)
+    if not valid(value):
+        value = stored
+        _forget_widget(key)
+    value = list(value)
+    _store(key, None, value)
+    return value
+
+
+def kept_value(widget, key: str, label: str, *, default, min_value=None, max_value=None,
+               options=None, **kwargs):
+    """A widget with a ``value`` (number input, slider, select slider, checkbox, toggle, text).
+
+    The stored value is used when it has the default's type and lies within
+    ``min_value``/``max_value`` (or among ``options`` for ``st.select_slider``); else the
+    default. Bounds and options are passed on to the widget.
+    """
+    def valid(value):
+        if options is not None:
+            return _in(value, list(options))
+        if isinstance(default, bool) or isinstance(value, bool):
+            return isinstance(value, bool) and isinstance(default, bool)
+        if isinstance(default, (int, float)):
+            if not isinstance(value, (int, float)) or (isinstance(default, int)
+                                                        and not isinstance(value, int)):
+                return False
+            return ((min_value is None or value >= min_value)
+                    and (max_value is None or value <= max_value))
+        return isinstance(value, type(default))
+
+    stored = _stored(key, None, default)
+    if not valid(stored):
+        stored = default
+    _drop_stale_widget_state(key, valid)
+    bounds = {name: bound for name, bound in (("min_value", min_value), ("max_value", max_value))
+              if bound is not None}
+    if options is not None:
+        bounds["options"] = list(options)
+    value = widget(label, value=stored, key=key, **bounds, **kwargs)
+    if not valid(value):
+        value = stored
+        _forget_widget(key)
+    _store(key, None, value)
+    return value
 
 
 @st.cache_resource
@@ -175,8 +399,10 @@ def planted_pilot() -> list[str]:
 def set_analysis(result: AnalysisResult, token: str, label: str) -> None:
     """Replace the loaded analysis (e.g. after an upload); resets config and selection."""
     st.session_state["analysis"] = Analysis(result, token=token, label=label)
-    for key in ("config", "selected_village", "profile_village", "export_files"):
+    for key in ("config", "selected_village", "export_files"):
         st.session_state.pop(key, None)
+    choices = st.session_state.get(CHOICES, {})
+    forget("profile_village", *[k for k in choices if k.startswith(("weight_", "rule_"))])
 
 
 def current_config():
