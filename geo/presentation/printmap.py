@@ -19,6 +19,8 @@ from matplotlib.patches import Patch, Rectangle
 
 import geo
 from geo.common.crs import metric_crs
+from geo.i18n import number, t
+from geo.i18n.labels import value_label
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 PNG_DPI = 200
@@ -33,50 +35,11 @@ POCKET_STYLE = {  # class: (fill, edge, hatch)
     "isolated": ("#ffffff", "#404040", "////"),
     "no_data": ("#ffffff", "#9e9e9e", None),
 }
-TEXT = {
-    "id": {
-        "focus_title": "Desa/Kelurahan Lokus Penanggulangan Kemiskinan",
-        "pocket_title": "Kantong Kemiskinan (Local Moran's I)",
-        "focus": "Desa/kelurahan lokus",
-        "other": "Desa/kelurahan lainnya",
-        "north": "U",
-        "date": "Tanggal analisis",
-        "source": "Sumber data",
-        "made": "Dibuat dengan geo",
-        "projection": "Proyeksi",
-        "more": "… dan {n} lainnya (lihat XLSX)",
-        "list": "Peringkat lokus",
-        "HH": "Kantong kemiskinan (Tinggi–Tinggi)",
-        "LL": "Rendah–Rendah",
-        "HL": "Tinggi–Rendah (pencilan)",
-        "LH": "Rendah–Tinggi",
-        "ns": "Tidak signifikan",
-        "isolated": "Tanpa tetangga (terisolasi)",
-        "no_data": "Tidak ada data",
-        "villages": "desa/kelurahan",
-    },
-    "en": {
-        "focus_title": "Focus Villages for Poverty Reduction",
-        "pocket_title": "Poverty Pockets (Local Moran's I)",
-        "focus": "Focus village",
-        "other": "Other village",
-        "north": "N",
-        "date": "Analysis date",
-        "source": "Data source",
-        "made": "Made with geo",
-        "projection": "Projection",
-        "more": "… and {n} more (see the XLSX)",
-        "list": "Focus villages by rank",
-        "HH": "Poverty pocket (High–High)",
-        "LL": "Low–Low",
-        "HL": "High–Low (outlier)",
-        "LH": "Low–High",
-        "ns": "Not significant",
-        "isolated": "No neighbour (isolated)",
-        "no_data": "No data",
-        "villages": "villages",
-    },
-}
+
+
+def print_text(key: str, lang: str, **params) -> str:
+    """A text of the printed maps in ``lang`` (catalogue ids ``print.<key>``)."""
+    return t(f"print.{key}", lang, **params)
 
 
 def _nice_length(span_m: float) -> float:
@@ -128,7 +91,6 @@ def _for_print(villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources) -> tuple:
     """An A4 landscape figure with the map axes (UTM) and a side panel for legend and list."""
-    text = TEXT[lang]
     fig = Figure(figsize=A4_LANDSCAPE)
     ax = fig.add_axes((0.03, 0.09, 0.66, 0.80))
     side = fig.add_axes((0.71, 0.09, 0.27, 0.80))
@@ -144,10 +106,10 @@ def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources)
     metric = _for_print(villages)
     source_line = "; ".join(sources) if sources else "-"
     fig.text(0.03, 0.045,
-             f"{text['date']}: {date or '-'}    {text['source']}: {source_line}", fontsize=8,
+             f"{print_text('date', lang)}: {date or '-'}    {print_text('source', lang)}: {source_line}", fontsize=8,
              parse_math=False)
-    fig.text(0.03, 0.02, f"{text['projection']}: {metric.crs.name if metric.crs else '-'}    "
-             f"{text['made']} {geo.__version__}", fontsize=7, color="#555555", parse_math=False)
+    fig.text(0.03, 0.02, f"{print_text('projection', lang)}: {metric.crs.name if metric.crs else '-'}    "
+             f"{print_text('made', lang)} {geo.__version__}", fontsize=7, color="#555555", parse_math=False)
     return fig, ax, side, metric
 
 
@@ -163,7 +125,7 @@ def _finish_map(ax, side, metric: gpd.GeoDataFrame, lang: str) -> None:
         ax.set_xlim(x0 - pad, x1 + pad)
         ax.set_ylim(y0 - pad - (y1 - y0) * 0.08, y1 + pad)  # room for the scale bar
         _scale_bar(ax)
-    _north_arrow(side, TEXT[lang]["north"])
+    _north_arrow(side, print_text("north", lang))
 
 
 def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None = None,
@@ -186,8 +148,8 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
     -------
     matplotlib.figure.Figure
     """
-    text = TEXT[lang]
-    fig, ax, side, metric = _page(villages, title or text["focus_title"], lang, date, sources)
+    fig, ax, side, metric = _page(villages, title or print_text("focus_title", lang), lang, date,
+                                  sources)
     focus = metric["in_focus_list"].fillna(False).astype(bool).to_numpy() if len(metric) else []
     if len(metric):
         metric[~focus].plot(ax=ax, color=OTHER_COLOUR, edgecolor="white", linewidth=0.2)
@@ -202,9 +164,9 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
                     ha="center", va="center", zorder=6, parse_math=False,
                     path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
     handles = [
-        Patch(facecolor=FOCUS_COLOUR, edgecolor="#67000d", label=f"{text['focus']} ({len(chosen)})"),
+        Patch(facecolor=FOCUS_COLOUR, edgecolor="#67000d", label=f"{print_text('focus', lang)} ({number(len(chosen), lang)})"),
         Patch(facecolor=OTHER_COLOUR, edgecolor="#999999",
-              label=f"{text['other']} ({len(metric) - len(chosen)})"),
+              label=f"{print_text('other', lang)} ({number(len(metric) - len(chosen), lang)})"),
     ]
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
     if len(chosen):
@@ -216,8 +178,8 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
             for r, n, d in zip(chosen["rank"], names, districts)
         ][:max_labels]
         if len(chosen) > max_labels:
-            lines.append(text["more"].format(n=len(chosen) - max_labels))
-        side.text(0, 0.84, text["list"], fontsize=9, fontweight="bold", va="top",
+            lines.append(print_text("more", lang, n=len(chosen) - max_labels))
+        side.text(0, 0.84, print_text("list", lang), fontsize=9, fontweight="bold", va="top",
                   transform=side.transAxes)
         side.text(0, 0.80, "\n".join(lines), fontsize=6.5 if len(lines) > 25 else 8, va="top",
                   transform=side.transAxes, parse_math=False, linespacing=1.3)
@@ -231,8 +193,8 @@ def pocket_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | Non
     HH dark red, LL blue, HL pink, LH light blue, not significant light grey, isolated
     (no neighbour) hatched, no data white; the legend counts the villages in each class.
     """
-    text = TEXT[lang]
-    fig, ax, side, metric = _page(villages, title or text["pocket_title"], lang, date, sources)
+    fig, ax, side, metric = _page(villages, title or print_text("pocket_title", lang), lang, date,
+                                  sources)
     classes = (
         metric["pocket"].astype("string").fillna("no_data") if "pocket" in metric
         else pd.Series("no_data", index=metric.index)
@@ -244,10 +206,10 @@ def pocket_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | Non
         if len(subset):
             subset.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=0.3, hatch=hatch)
         handles.append(Patch(facecolor=fill, edgecolor="#555555" if fill == "#ffffff" else edge,
-                             hatch=hatch, label=f"{text[name]} ({len(subset)})"))
+                             hatch=hatch, label=f"{value_label('pocket', name, lang)} ({number(len(subset), lang)})"))
     _finish_map(ax, side, metric, lang)
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9,
-                title=f"{len(metric)} {text['villages']}", title_fontsize=9)
+                title=f"{number(len(metric), lang)} {print_text('villages', lang)}", title_fontsize=9)
     return fig
 
 
