@@ -6,9 +6,9 @@ import ui.map_widget
 import ui.state
 from geo.presentation.display import POCKET_ORDER, pocket_legend
 from geo.i18n import t
-from geo.i18n.labels import indicator_label, pocket_method_text, translate_values, value_label
+from geo.i18n.labels import indicator_label, pocket_method_text, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
-                       pocket_table, with_values)
+                       pocket_table, screen_headers, screen_table, with_values)
 from geo.presentation.webmap import pocket_map
 
 lang = ui.state.page_setup("pockets")
@@ -53,8 +53,8 @@ with legend_col:
 
 st.subheader(t("pocket_table", lang))
 pockets = pocket_table(shown, variable)
-st.dataframe(translate_values(pockets, lang), hide_index=True, width="stretch", key="pocket_table",
-             column_config=ui.state.column_config(list(pockets.columns), lang))
+st.dataframe(screen_table(pockets, lang), hide_index=True, width="stretch", key="pocket_table",
+             column_config=screen_headers(pockets.columns, lang))
 counts = pocket_counts(shown, POCKET_ORDER)
-st.dataframe(translate_values(counts, lang), hide_index=True, key="pocket_counts",
+st.dataframe(screen_table(counts, lang), hide_index=True, key="pocket_counts",
              column_config={"pocket": t("pockets", lang), "count": t("count", lang)})

@@ -5,10 +5,11 @@ from streamlit_folium import st_folium
 
 import ui.state
 from geo.common.errors import GeoInputError
-from geo.i18n import t
-from geo.i18n.labels import indicator_label, translate_values
+from geo.i18n import number, t
+from geo.i18n.labels import indicator_label
 from geo.spatial.pilot import default_pilot, expansion_candidates, household_grid, neighbours
-from geo.presentation.views import district_column, neighbour_table, village_choices
+from geo.presentation.views import (district_column, neighbour_table, screen_headers, screen_table,
+                                    village_choices)
 from geo.presentation.webmap import pilot_map
 
 lang = ui.state.page_setup("pilot")
@@ -22,9 +23,11 @@ st.caption(ui.state.data_source_caption(lang))
 choices = village_choices(villages)
 codes = st.multiselect(t("pilot_villages", lang), list(choices),
                        default=default_pilot(villages, ui.state.planted_pilot()),
-                       format_func=choices.get, key="pilot_villages")
+                       format_func=choices.get, key="pilot_villages",
+                       placeholder=t("placeholder.choose_villages", lang))
 c1, c2, c3 = st.columns(3)
-cell_m = c1.select_slider(t("cell_size", lang), [100, 250, 500, 1000], value=250, key="pilot_cell")
+cell_m = c1.select_slider(t("cell_size", lang), [100, 250, 500, 1000], value=250, key="pilot_cell",
+                          format_func=lambda m: number(m, lang))
 min_households = c2.number_input(t("min_households", lang), 3, 50, 5, key="pilot_min")
 n_similar = c3.number_input(t("similar_count", lang), 0, 20, 5, key="pilot_similar")
 
@@ -57,17 +60,16 @@ info = grid.attrs.get("grid", {})
 if info.get("placed", 0) == 0:
     st.info(t("no_coordinates", lang))
 else:
-    st.caption(t("grid_note", lang, cell=int(info["cell_m"]), placed=f"{info['placed']:,}",
-                 shown=f"{info['shown_poor']:,}", hidden=f"{info['hidden_poor']:,}"))
+    st.caption(t("grid_note", lang, cell=int(info["cell_m"]), placed=info["placed"],
+                 shown=info["shown_poor"], hidden=info["hidden_poor"]))
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("neighbours", lang))
     near_table = neighbour_table(near)
-    st.dataframe(near_table, hide_index=True, width="stretch", key="pilot_neighbours",
-                 column_config=ui.state.column_config(list(near_table.columns), lang))
+    st.dataframe(screen_table(near_table, lang), hide_index=True, width="stretch",
+                 key="pilot_neighbours", column_config=screen_headers(near_table.columns, lang))
 with right:
     st.subheader(t("candidates", lang))
-    st.dataframe(translate_values(candidates, lang), hide_index=True, width="stretch",
-                 key="pilot_candidates",
-                 column_config=ui.state.column_config(list(candidates.columns), lang))
+    st.dataframe(screen_table(candidates, lang), hide_index=True, width="stretch",
+                 key="pilot_candidates", column_config=screen_headers(candidates.columns, lang))

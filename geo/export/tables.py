@@ -84,7 +84,7 @@ def csv_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` as people read it in ``lang``: headers, codes as text, flags as yes/no words,
     formula-like texts neutralised. Numbers stay numbers (dot decimals)."""
     out = translate_values(pd.DataFrame(frame), lang)
-    yes, no = t("yes", lang), t("no", lang)
+    yes, no = t("flag.yes", lang), t("flag.no", lang)
     for column in out.columns:
         values = out[column]
         if pd.api.types.is_bool_dtype(values):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from babel.numbers import parse_decimal
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,18 @@ def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
 
+def shown_number(text: str) -> float:
+    """A number as an Indonesian screen table shows it (``4.449``, ``12,6 %``, ``–``)."""
+    text = str(text).removesuffix(" %")
+    return float("nan") if text == "–" else float(parse_decimal(text, locale="id_ID"))
+
+
+def shown_flag(text: str) -> bool:
+    """A yes/no cell of an Indonesian screen table."""
+    assert text in ("Ya", "Tidak"), text
+    return text == "Ya"
+
+
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
     """The first table that has all these columns (AppTest does not expose dataframe keys)."""
     return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
@@ -46,7 +59,7 @@ def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
 
 def rate(at: AppTest) -> float:
     metric = next(m for m in at.metric if m.label.startswith("Tingkat kemiskinan"))
-    return float(metric.value.split()[0])
+    return float(parse_decimal(metric.value.split()[0], locale="id_ID"))  # "12,63 %"
 
 
 def test_overview_target_and_measure():
@@ -174,11 +187,11 @@ def test_weights_and_rules_update_the_table():
     at.slider(key="weight_desil1_households").set_value(1.0).run()
     table = ranked(at)
     assert table["village_code"].tolist() != first
-    ranked_rows = table.dropna(subset=["rank"])
-    counts = ranked_rows["desil1_households"].to_numpy()
+    ranked_rows = table[table["rank"] != "–"]
+    counts = ranked_rows["desil1_households"].map(shown_number).to_numpy()
     assert (counts[:-1] >= counts[1:]).all()
     at.number_input(key="rule_top_n").set_value(3).run()
-    assert int(ranked(at)["in_focus_list"].sum()) == 3
+    assert int(ranked(at)["in_focus_list"].map(shown_flag).sum()) == 3
     assert any("Desa lokus: 3" in s.value for s in at.subheader)
 
 
@@ -191,7 +204,7 @@ def test_pin_out_removes_a_village_from_the_focus_list():
     at.text_input(key="pin_by").input("Bappeda")
     at.button[[b.label for b in at.button].index("Tambah sematan")].click().run()
     table = ranked(at)
-    assert not bool(table.loc[table["village_code"] == top, "in_focus_list"].iloc[0])
+    assert not shown_flag(table.loc[table["village_code"] == top, "in_focus_list"].iloc[0])
     # the robustness table and a saved decision follow the pinned config
     at.text_input(key="decision_title").input("Lokus desa miskin 2026")
     at.text_input(key="decision_by").input("Tim TKPK")
@@ -224,7 +237,7 @@ def test_pockets_table_and_district_filter():
     pockets = at.dataframe[0].value
     assert len(pockets) > 0 and set(pockets["pocket"]) == {HH_ID}  # shown translated
     counts = frame_with(at, "pocket", "count")
-    assert counts["pocket"].iloc[0] == HH_ID and counts["count"].iloc[0] == len(pockets)
+    assert counts["pocket"].iloc[0] == HH_ID and shown_number(counts["count"].iloc[0]) == len(pockets)
     legend = next(m.value for m in at.markdown if "<span" in m.value)
     assert f"{HH_ID} ({len(pockets)})" in legend
     district = at.selectbox(key="pocket_district").options[1]
@@ -247,9 +260,10 @@ def test_pilot_candidates_follow_the_pilot():
     at.multiselect(key="pilot_villages").set_value(["99.71.01.1005"]).run()
     candidates = at.dataframe[1].value
     assert "99.71.01.1005" not in set(candidates["village_code"])
-    assert candidates["neighbour"].any() and candidates["similar"].sum() == 5
+    assert candidates["neighbour"].map(shown_flag).any()
+    assert candidates["similar"].map(shown_flag).sum() == 5
     at.number_input(key="pilot_similar").set_value(2).run()
-    assert at.dataframe[1].value["similar"].sum() == 2
+    assert at.dataframe[1].value["similar"].map(shown_flag).sum() == 2
     caption = next(c.value for c in at.caption if "Grid" in c.value)
     at.select_slider(key="pilot_cell").set_value(1000).run()
     assert next(c.value for c in at.caption if "Grid" in c.value) != caption
@@ -350,7 +364,7 @@ def test_data_page_reports_reconciliation_without_personal_data():
     rejected = frame_with(at, "source_row")
     assert list(rejected.columns) == ["source_row", "outcome", "reason"]
     used = {"Cocok lewat kode", "Cocok lewat lokasi", "Kode dan lokasi menunjuk desa berbeda"}
-    assert len(rejected) == sum(n for k, n in zip(outcomes["outcome"], outcomes["count"])
+    assert len(rejected) == sum(shown_number(n) for k, n in zip(outcomes["outcome"], outcomes["count"])
                                 if k not in used)
     assert "Kode desa tidak dikenal" in set(rejected["outcome"])
     report = frame_with(at, "key", "value")
@@ -492,7 +506,7 @@ def test_mpi_notes_and_boundary_warnings_on_data_and_overview(demo_layer):
     assert not at.error, texts(at.error)
     for page in ("pages/5_Data.py", "pages/0_Ringkasan.py"):
         at.switch_page(page).run()
-        warnings = " ".join(texts(at.warning))
+        warnings = " ".join(texts(at.warning)).replace("\\", "")  # Markdown escapes
         assert "Indikator IKM yang tidak ada di file rumah tangga" in warnings, page
         assert "dep_nutrition" in warnings and "dep_child_mortality" in warnings, page
         assert "Peringatan batas wilayah" in warnings and "jauh.geojson" in warnings, page

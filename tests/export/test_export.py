@@ -366,7 +366,7 @@ def test_csv_speaks_the_language(result, source, tmp_path, lang):
         expected = {value_label(column, v, lang) for v in source[column].dropna()}
         assert set(table[column]) - {""} == expected, column
         assert not set(table[column]) & set(source[column].dropna()) - expected, column
-    assert set(table["in_focus_list"]) == {t("yes", lang), t("no", lang)}
+    assert set(table["in_focus_list"]) == {t("flag.yes", lang), t("flag.no", lang)}
     other = "en" if lang == "id" else "id"
     assert indicator_label("village_name", other) not in raw.columns
 
