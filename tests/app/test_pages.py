@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -544,3 +545,99 @@ def test_bad_environment_falls_back_to_the_demo(tmp_path, monkeypatch):
     assert any("PPM_BOUNDARIES" in w and "tidak_ada.sql" in w for w in texts(at.warning))
     assert any("contoh bawaan" in c.value for c in at.caption)
     assert at.metric[0].value == "48"
+
+
+# --- every screen in the chosen language (issue 11) ----------------------------------------
+
+PAGES = ("app.py", "pages/1_Peta.py", "pages/2_Prioritas.py", "pages/3_Kantong_Kemiskinan.py",
+         "pages/4_Area_Percontohan.py", "pages/5_Data.py", "pages/6_Ekspor.py")
+RAW_TEXTS = ("None", "nan", "NaN", "<NA>", "NaT", "empty", "Choose an option", "Choose options")
+
+
+def run_in(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def screen_words(at: AppTest) -> list[str]:
+    """Every text a reader sees: prose, metrics, table cells and headers, widget placeholders."""
+    words = [str(e.value) for kind in ("title", "subheader", "markdown", "caption", "info",
+                                       "warning", "success", "error") for e in getattr(at, kind)]
+    words += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
+    for frame in at.dataframe:
+        words += [str(c) for c in frame.value.columns]
+        words += [str(v) for column in frame.value.columns for v in frame.value[column]]
+    for widget in (*at.selectbox, *at.multiselect):
+        words += [str(widget.proto.placeholder), widget.label, *map(str, widget.options)]
+    return words
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_no_raw_values_on_any_page(page, lang):
+    """No "None"/"nan"/"empty", no Streamlit "Choose an option", no JSON blocks, in either language."""
+    at = run_in(page, lang)
+    words = screen_words(at)
+    assert len(words) > 5
+    for word in words:
+        for raw in RAW_TEXTS:
+            assert not re.search(rf"(?<![\w]){re.escape(raw)}(?![\w])", word), (raw, word)
+    assert not at.get("json"), "quality details are tables, not JSON"
+    for widget in (*[w for w in at.selectbox if w.value is None], *at.multiselect):
+        # an empty placeholder makes the browser show Streamlit's English "Choose an option"
+        assert widget.proto.placeholder.strip(), widget.label
+    if lang == "id":  # and no English number formats (a grouping comma) on the Indonesian screen
+        assert not [w for w in words if re.search(r"\d,\d{3}(?!\d)", w) and "." not in w], words
+
+
+def test_indonesian_overview_numbers_follow_the_locale():
+    from geo.i18n import number, percent
+    from geo.pipeline.analysis import analyse, demo_sources
+    from geo.presentation.overview import overview_figures
+
+    figures = overview_figures(analyse(*demo_sources()).villages)
+    assert figures["households"] >= 1000 and 0 < figures["desil1_rate"] < 1
+    at = run_in("app.py", "id")
+    metric = {m.label: m for m in at.metric}
+    households = metric["Rumah tangga"].value
+    assert households == number(figures["households"], "id")
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", households), households  # 4.449, not 4,449
+    share = metric["Miskin ekstrem (desil 1)"].proto.delta
+    assert share == percent(figures["desil1_rate"], "id")
+    assert re.fullmatch(r"\d+,\d %", share), share  # 12,6 %, not 12.6 %
+    rate_metric = next(m for m in at.metric if m.label.startswith("Tingkat kemiskinan"))
+    assert re.fullmatch(r"\d+,\d\d %", rate_metric.value)
+    outcomes = frame_with(at, "outcome", "count")
+    assert number(int(outcomes["count"].map(shown_number).max()), "id") in set(outcomes["count"])
+
+    english = run_in("app.py", "en")
+    assert {m.label: m for m in english.metric}["Households"].value == number(figures["households"], "en")
+
+
+def test_empty_selects_have_translated_placeholders():
+    for lang, expected in (("id", "Pilih desa/kelurahan…"), ("en", "Choose a village…")):
+        at = run_in("pages/1_Peta.py", lang)
+        assert at.selectbox(key="profile_village").proto.placeholder == expected
+        at = run_in("pages/2_Prioritas.py", lang)
+        assert at.selectbox(key="pin_village").proto.placeholder == expected
+
+
+def test_export_formats_have_names_not_keys():
+    at = run_in("pages/6_Ekspor.py", "id")
+    options = at.multiselect(key="export_formats").options
+    assert "GeoPackage (QGIS)" in options and not {"gpkg", "geojson", "shp"} & set(options)
+    assert at.multiselect(key="export_formats").value == ["geojson", "gpkg", "xlsx"]  # codes kept
+
+
+def test_data_page_details_are_readable_tables():
+    at = run_in("pages/5_Data.py", "id")
+    files = frame_with(at, "Berkas", "Format", "CRS berkas")  # per_source, was JSON
+    assert list(files["Berkas"]) == ["demo_villages.geojson"]
+    examples = frame_with(at, "Hasil", "Baris di berkas", "Alasan")  # reconciliation examples
+    assert "Kode desa tidak dikenal" in set(examples["Hasil"])
+    assert not {"unknown_code", "invalid"} & set(examples["Hasil"])
+    report = frame_with(at, "key", "value")
+    assert "Ya" in set(report["value"]) and "True" not in set(report["value"])

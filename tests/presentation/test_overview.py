@@ -58,9 +58,13 @@ def test_outcomes_and_unused_rows():
 def test_report_table_shows_scalars_and_list_lengths():
     report = {"features_in": 5, "rejected": [{"row": 1}, {"row": 2}], "metric_crs": "EPSG:32749",
               "gaps": {"count": 3, "largest_at": [1, 2]}, "warnings": ["x"], "per_source": {"a": {}}}
-    table = dict(report_table(report).itertuples(index=False))
-    assert table == {"features_in": "5", "rejected": "2", "metric_crs": "EPSG:32749",
-                     "gaps": "count: 3"}
+    table = dict(report_table(report, "en").itertuples(index=False))
+    assert table == {"Features in": "5", "Features rejected": "2",
+                     "Metric CRS for areas and distances": "EPSG:32749", "Gaps between villages": "Count: 3"}
+    big = dict(report_table({"features_in": 4449, "quality_checked": True, "gaps": None}, "id")
+               .itertuples(index=False))
+    assert big == {"Fitur masuk": "4.449", "Kualitas topologi diperiksa": "Ya",
+                   "Celah antar desa": "–"}  # never "None"
 
 
 def test_quality_notes_collect_mpi_notes_and_boundary_warnings():
