@@ -621,3 +621,22 @@ def test_cli_exports_the_demo(tmp_path, capsys):
     demo = pyogrio.read_dataframe(boundaries)
     assert len(villages) == len(demo)
     assert villages["village_code"].str.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}").all()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_download_csv_of_a_screen_table(source, lang):
+    """The Prioritas page's focus-list download: headers and codes in the language, no formula."""
+    import io
+
+    from geo.export.tables import csv_bytes
+
+    frame = pd.DataFrame({"village_code": ["35.73.01.1001"], "village_name": ["=SUM(1,2) Tlogomas"],
+                          "quadrant": ["high-high"], "in_focus_list": [True], "score": [87.5]})
+    data = csv_bytes(frame, lang)
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig")
+    assert list(table.columns) == [indicator_label(c, lang) for c in frame.columns]
+    row = table.iloc[0].tolist()
+    assert row == ["35.73.01.1001", "'=SUM(1,2) Tlogomas", value_label("quadrant", "high-high", lang),
+                   t("flag.yes", lang), "87.5"]
+    assert value_label("quadrant", "high-high", "id") != value_label("quadrant", "high-high", "en")

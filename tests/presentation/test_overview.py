@@ -85,3 +85,36 @@ def test_no_rate_to_compare_is_neither_met_nor_missed():
     assert gap["met"] is None and gap["people_to_lift"] == 0.0
     assert target_gap(0.05, 3.77, 1000)["met"] is False
     assert target_gap(0.03, 3.77, 1000)["met"] is True
+
+
+def test_detail_tables_are_readable_not_json():
+    from geo.presentation.overview import detail_table, examples_table
+
+    per_source = {"a.geojson": {"format": "GeoJSON", "features": 1234, "crs_in": None,
+                                "columns": {"village_code": "KDEPUM"}}}
+    table = detail_table(per_source, "id")
+    assert list(table.columns) == ["Berkas", "Format", "Fitur", "CRS berkas", "Kolom yang dipakai"]
+    assert table.iloc[0].tolist() == ["a.geojson", "GeoJSON", "1.234", "–", "village_code = KDEPUM"]
+    repaired = detail_table([{"village_code": "35.73.01.1001", "area_before_m2": 1500.5}], "en")
+    from geo.presentation.views import number_text
+
+    area = repaired.iloc[0].tolist()[1]
+    assert area == number_text("area_before_m2", 1500.5, "en") and area.startswith("1,500.5")
+    examples = examples_table({"unknown_code": [{"source_row": 2264, "reason": "not in the layer",
+                                                 "village_code": "99.71.04.1001"}],
+                               "no_code_no_location": []}, "id")
+    assert examples.iloc[0].tolist() == ["Kode desa tidak dikenal", "2264", "99.71.04.1001",
+                                         "not in the layer"]  # a row number is not grouped
+    assert examples_table({}, "en").empty
+
+
+def test_quality_notes_render_messages_in_the_language():
+    from geo.i18n import Message
+
+    note = Message("value.pocket.HH")  # any catalogue entry stands for a note's code
+    result = AnalysisResult(villages=VILLAGES, reconciliation={}, boundary_report={"warnings": [note]},
+                            method={"mpi_notes": ["plain text stays"]})
+    assert quality_notes(result, "id") == {"mpi_notes": ["plain text stays"],
+                                           "boundary_warnings": [note.render("id")]}
+    assert quality_notes(result, "en")["boundary_warnings"] == [note.render("en")]
+    assert note.render("id") != note.render("en")
