@@ -19,7 +19,7 @@ from matplotlib.patches import Patch, Rectangle
 
 import geo
 from geo.common.crs import metric_crs
-from geo.i18n import number, t
+from geo.i18n import date_text, number, t
 from geo.i18n.labels import value_label
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
@@ -89,6 +89,14 @@ def _for_print(villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return metric
 
 
+def _date(value: str, lang: str) -> str:
+    """The analysis date written for the language (``14 Mar 2025``); ``-`` when unknown."""
+    try:
+        return date_text(value, lang) if value else "-"
+    except ValueError:  # not an ISO date: shown as given
+        return str(value)
+
+
 def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources) -> tuple:
     """An A4 landscape figure with the map axes (UTM) and a side panel for legend and list."""
     fig = Figure(figsize=A4_LANDSCAPE)
@@ -106,7 +114,7 @@ def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources)
     metric = _for_print(villages)
     source_line = "; ".join(sources) if sources else "-"
     fig.text(0.03, 0.045,
-             f"{print_text('date', lang)}: {date or '-'}    {print_text('source', lang)}: {source_line}", fontsize=8,
+             f"{print_text('date', lang)}: {_date(date, lang)}    {print_text('source', lang)}: {source_line}", fontsize=8,
              parse_math=False)
     fig.text(0.03, 0.02, f"{print_text('projection', lang)}: {metric.crs.name if metric.crs else '-'}    "
              f"{print_text('made', lang)} {geo.__version__}", fontsize=7, color="#555555", parse_math=False)

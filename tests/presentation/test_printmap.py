@@ -15,6 +15,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from geo.export import build_layers, write_print_maps
+from geo.i18n import date_text
 from geo.i18n.labels import value_label
 from geo.presentation.printmap import PNG_DPI, POCKET_STYLE, _nice_length, print_text, focus_map, pocket_map, save_map
 from synthetic_result import NCOL, analysis_result
@@ -76,7 +77,7 @@ def test_focus_map_has_title_legend_north_arrow_date_and_source(layers):
     assert f"{print_text('other', 'id')} (17)" in texts
     assert print_text('north', 'id') in texts
     footer = " ".join(texts)
-    assert "2025-03-14" in footer and "kel_35.73.sql; dtsen.csv" in footer
+    assert date_text("2025-03-14", "id") in footer and "kel_35.73.sql; dtsen.csv" in footer
     ranks = sorted(layers.focus_list["rank"])
     map_ax = fig.axes[0]
     assert sorted(int(t.get_text()) for t in map_ax.texts if t.get_gid() == "rank") == ranks
