@@ -28,7 +28,7 @@ from geo.common.errors import GeoInputError
 from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe
 from geo.export.layers import ExportLayers
 from geo.export.method import method_rows
-from geo.i18n import LANGUAGES, t
+from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from geo.i18n.labels import indicator_label, translate_values
 
 RANKED_CSV_NAME = "ranked_villages.csv"
@@ -100,6 +100,15 @@ def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
     return csv_table(frame, lang).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
+def _machine_csv(frame: pd.DataFrame) -> bytes:
+    """The table with field names and stored codes, for software (formula-like texts neutralised)."""
+    out = pd.DataFrame(frame).copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
 def _cell(value):
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -131,7 +140,8 @@ def _write_sheet(sheet, frame: pd.DataFrame, headers: list[str]) -> None:
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
 
 
-def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx"), lang="id") -> list[Path]:
+def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx"),
+                       lang: str | None = None) -> list[Path]:
     """Write the ranked list of villages as CSV and/or XLSX.
 
     Parameters
@@ -147,13 +157,16 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
         "Metode"/"Method" (method rows, then a field dictionary).
     lang
         ``"id"`` or ``"en"``: headers and stored codes of the CSV and XLSX, sheet names and
-        the method sheet of the XLSX.
+        the method sheet of the XLSX (what :func:`geo.export.export_result` and the app
+        write). None (the default here, used by ``python -m geo rank``): a CSV for software,
+        with the stable field names and stored codes as the header and cells (formula-like
+        texts still neutralised), and an Indonesian XLSX.
 
     Returns
     -------
     list of Path
     """
-    if lang not in LANGUAGES:
+    if lang is not None and lang not in LANGUAGES:
         raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(LANGUAGES)}", source="lang")
     out_dir = Path(out_dir)
     columns = ranked_columns(layers)
@@ -163,9 +176,10 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
     if "csv" in formats:
         for name, frame in ((RANKED_CSV_NAME, ranked), (FOCUS_CSV_NAME, focus)):
             path = out_dir / name
-            path.write_bytes(csv_bytes(frame, lang))
+            path.write_bytes(csv_bytes(frame, lang) if lang else _machine_csv(frame))
             written.append(path)
     if "xlsx" in formats:
+        lang = lang or DEFAULT_LANGUAGE
         names = {sheet: t(f"sheet.{sheet}", lang) for sheet in SHEETS}
         header_row = headers(columns, lang)
         focus, ranked = translate_values(focus, lang), translate_values(ranked, lang)

@@ -640,3 +640,15 @@ def test_download_csv_of_a_screen_table(source, lang):
     assert row == ["35.73.01.1001", "'=SUM(1,2) Tlogomas", value_label("quadrant", "high-high", lang),
                    t("flag.yes", lang), "87.5"]
     assert value_label("quadrant", "high-high", "id") != value_label("quadrant", "high-high", "en")
+
+
+def test_csv_for_software_keeps_field_names_and_codes(result, source, tmp_path):
+    """``python -m geo rank`` writes the CSV without a language: stable names and codes."""
+    from geo.export.tables import write_ranked_table
+
+    paths = write_ranked_table(build_layers(result), tmp_path, formats=("csv",))
+    table = pd.read_csv(_one({"csv": paths}, "csv", "ranked_villages.csv"), dtype=str,
+                        encoding="utf-8-sig", keep_default_na=False)
+    assert list(table.columns[:3]) == list(RANKED_ORDER)
+    assert set(table["pocket"]) - {""} <= {"HH", "LL", "HL", "LH", "ns", "isolated", "no_data"}
+    assert "'=SUM(1,2) Tlogomas" in set(table["village_name"])  # still never a formula
