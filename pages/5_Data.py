@@ -11,7 +11,7 @@ from geo.export.tables import csv_bytes
 from geo.i18n import number, t
 from geo.i18n.labels import report_label
 from geo.presentation.overview import (detail_table, examples_table, outcome_table, quality_notes,
-                                       report_table)
+                                       report_details, report_table)
 from geo.presentation.views import markdown_text, public_rejected, screen_headers, screen_table
 
 lang = ui.state.page_setup("data")
@@ -62,10 +62,9 @@ summary = report_table(report, lang)
 if len(summary):
     st.dataframe(summary, hide_index=True, width="stretch", key="boundary_report_table",
                  column_config={"key": t("boundary_items", lang), "value": t("value", lang)})
-for key, value in report.items():
-    if isinstance(value, (list, dict)) and value and key != "warnings":
-        with st.expander(f"{report_label(key, lang)} ({number(len(value), lang)})"):
-            st.dataframe(detail_table(value, lang), hide_index=True, width="stretch")
+for key, value in report_details(report):
+    with st.expander(f"{report_label(key, lang)} ({number(len(value), lang)})"):
+        st.dataframe(detail_table(value, lang), hide_index=True, width="stretch")
 
 st.subheader(t("reconciliation", lang))
 recon = result.reconciliation or {}

@@ -146,7 +146,7 @@ def detail_table(value, lang: str = DEFAULT_LANGUAGE, *, key_field: str = "sourc
         if all(isinstance(v, dict) for v in value.values()):
             entries = [{key_field: k, **v} for k, v in value.items()]
         else:
-            entries = [{"item": k, "value": v} for k, v in value.items()]
+            entries = [{"item": field_label(k, lang), "value": v} for k, v in value.items()]
     elif isinstance(value, (list, tuple)):
         entries = [v if isinstance(v, dict) else {"value": v} for v in value]
     else:
@@ -169,6 +169,16 @@ def _detail_cell(column: str, value, lang: str) -> str:
     if column == "source_row" and isinstance(value, (int, np.integer)):
         return str(value)  # a row number, not a quantity: no grouping
     return _report_value(column, value, lang)
+
+
+def report_details(report: dict | None) -> list[tuple[str, list | dict]]:
+    """The report items that deserve their own table (:func:`detail_table`): non-empty lists
+    (rejected features, repairs, overlaps...) and entries per file. Small dicts of numbers are
+    already written out in :func:`report_table`; ``warnings`` are shown as warnings."""
+    return [(key, value) for key, value in (report or {}).items()
+            if key != "warnings" and value
+            and (isinstance(value, list)
+                 or (isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())))]
 
 
 def examples_table(examples: dict | None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:

@@ -118,3 +118,13 @@ def test_quality_notes_render_messages_in_the_language():
                                            "boundary_warnings": [note.render("id")]}
     assert quality_notes(result, "en")["boundary_warnings"] == [note.render("en")]
     assert note.render("id") != note.render("en")
+
+
+def test_report_details_are_lists_and_per_file_entries_only():
+    from geo.presentation.overview import detail_table, report_details
+
+    report = {"features_in": 5, "rejected": [{"row": 1}], "repaired": [], "warnings": ["w"],
+              "gaps": {"count": 0, "total_area_m2": 0.0}, "per_source": {"a.sql": {"features": 5}}}
+    assert [key for key, _ in report_details(report)] == ["rejected", "per_source"]
+    small = detail_table({"pairs": 2, "area_m2": 12.5}, "id")
+    assert small.iloc[:, 0].tolist() == ["Pasangan", "Luas (m²)"]  # labels, not raw keys
