@@ -70,8 +70,7 @@ def number_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
         return percent(value, lang)
     if column == "score" or column.startswith("why_"):
         return number(value, lang, 1)
-    value = float(value)
-    return number(value, lang, 0 if value.is_integer() else 2)
+    return number(float(value), lang)  # integers plain, others up to 3 decimals (p-values)
 
 
 def cell_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
