@@ -29,7 +29,8 @@ from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe
 from geo.export.layers import ExportLayers
 from geo.export.method import method_rows
 from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from geo.i18n.labels import indicator_label, translate_values
+from geo.i18n.labels import translate_values
+from geo.presentation.views import column_header
 
 RANKED_CSV_NAME = "ranked_villages.csv"
 FOCUS_CSV_NAME = "focus_list.csv"
@@ -69,7 +70,7 @@ def ranked_columns(layers: ExportLayers) -> list[str]:
 
 def headers(columns, lang: str) -> list[str]:
     """Column headers in ``lang``; a label shared by two columns gets the field name added."""
-    labels = [indicator_label(c, lang) for c in columns]
+    labels = [column_header(c, lang) for c in columns]
     return [f"{text} ({c})" if labels.count(text) > 1 else text for c, text in zip(columns, labels)]
 
 

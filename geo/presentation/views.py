@@ -23,7 +23,7 @@ import numbers
 import pandas as pd
 
 from geo.households.schema import DEPRIVATIONS, PROGRAMMES
-from geo.i18n import DEFAULT_LANGUAGE, number, percent, t
+from geo.i18n import DEFAULT_LANGUAGE, has_text, number, percent, t
 from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.display import format_value, is_percent
 
@@ -66,7 +66,7 @@ def number_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
         return MISSING
     if _FORMAT_TAKES_LANG:  # the column registry's formats
         return format_value(column, value, lang=lang)
-    if is_percent(column):
+    if is_percent(column) or column == "in_focus_share":
         return percent(value, lang)
     if column == "score" or column.startswith("why_"):
         return number(value, lang, 1)
@@ -107,10 +107,18 @@ def screen_table(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE,
     return out
 
 
+def column_header(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The readable name of a table column: its label, else a screen text, else the name."""
+    label = indicator_label(column, lang)
+    if label == column and has_text(f"screen.column.{column}"):
+        return t(f"screen.column.{column}", lang)
+    return label
+
+
 def screen_headers(columns, lang: str = DEFAULT_LANGUAGE, extra: dict | None = None) -> dict:
     """``{column: header}`` for ``st.dataframe(column_config=...)``: the readable labels."""
     extra = extra or {}
-    return {c: extra.get(c) or indicator_label(c, lang) for c in columns}
+    return {c: extra.get(c) or column_header(c, lang) for c in columns}
 
 
 def numeric_indicators(villages: pd.DataFrame) -> list[str]:

@@ -149,3 +149,12 @@ def test_every_stored_value_has_both_languages():
             assert value_label(column, code, "en") == entry["en"]
     assert value_label("pocket", "not-a-code", "id") == "not-a-code"
     assert value_label("pocket", None, "id") is None
+
+
+def test_robustness_columns_have_headers_not_raw_keys():
+    from geo.presentation.views import column_header
+
+    for lang in ("id", "en"):
+        for column in ("rank_p5", "rank_median", "rank_p95", "in_focus_share", "stability"):
+            assert column_header(column, lang) != column, (column, lang)
+    assert column_header("rank_p5", "id") != column_header("rank_p5", "en")
