@@ -641,3 +641,22 @@ def test_data_page_details_are_readable_tables():
     assert not {"unknown_code", "invalid"} & set(examples["Hasil"])
     report = frame_with(at, "key", "value")
     assert "Ya" in set(report["value"]) and "True" not in set(report["value"])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_real_boundaries_without_households_show_no_raw_values(malang_sql, lang):
+    """Kota Malang without households: many figures are missing, and every one shows as –."""
+    at = run_in("app.py", lang)
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").upload(malang_sql.name, malang_sql.read_bytes(),
+                                                     "application/sql")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for word in screen_words(at):
+            for raw in RAW_TEXTS:
+                assert not re.search(rf"(?<![\w]){re.escape(raw)}(?![\w])", word), (page, raw, word)
+        assert not at.get("json"), page
