@@ -652,3 +652,18 @@ def test_csv_for_software_keeps_field_names_and_codes(result, source, tmp_path):
     assert list(table.columns[:3]) == list(RANKED_ORDER)
     assert set(table["pocket"]) - {""} <= {"HH", "LL", "HL", "LH", "ns", "isolated", "no_data"}
     assert "'=SUM(1,2) Tlogomas" in set(table["village_name"])  # still never a formula
+
+
+def test_cli_export_speaks_the_chosen_language(tmp_path):
+    """``python -m geo export --lang en`` writes English CSV headers; the default is Indonesian."""
+    from geo.pipeline import analysis as pipeline
+
+    boundaries, households = pipeline.demo_sources()
+    if not boundaries.exists():
+        pytest.skip(f"demo data not built yet: {boundaries} is absent")
+    for lang, flags in (("id", []), ("en", ["--lang", "en"])):
+        out = tmp_path / lang
+        assert cli_main(["export", "--boundaries", str(boundaries), "--households", str(households),
+                         "--out", str(out), "--formats", "csv", *flags]) == 0
+        header = pd.read_csv(out / "focus_list.csv", encoding="utf-8-sig", nrows=0).columns
+        assert list(header[:2]) == [indicator_label(c, lang) for c in ("rank", "village_code")]
