@@ -41,9 +41,10 @@ district = st.selectbox(t("district", lang), [ALL_DISTRICTS] + districts(village
 shown = in_district(villages, district)
 drawn = with_values(shapes, shown, [indicator, district_col])
 classes = classify(drawn[indicator], scheme, int(k), palette, indicator=indicator)
+drawn["value_text"] = [number_text(indicator, v, lang) for v in drawn[indicator]]  # per locale
 tooltip = {t("village", lang): "village_name",
            t("district", lang): district_col,
-           indicator_label(indicator, lang): indicator}
+           indicator_label(indicator, lang): "value_text"}
 selected = st.session_state.get("selected_village")
 
 map_col, legend_col = st.columns([4, 1])
