@@ -63,7 +63,10 @@ with map_col:
         "simplified_note", lang,
         method=t(f"simplify.{method}", lang) if has_text(f"simplify.{method}") else method))
 with legend_col:
-    ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
+    legend = [{**entry, "label": f"{number_text(indicator, entry['lower'], lang)} – "
+                                 f"{number_text(indicator, entry['upper'], lang)}"}
+              if entry.get("lower") is not None else entry for entry in classes.legend]
+    ui.map_widget.draw_legend(legend, indicator_label(indicator, lang), lang)
 
 point = (clicked or {}).get("last_object_clicked")
 if point and point != st.session_state.get("_last_map_click"):
