@@ -3,11 +3,10 @@
 import streamlit as st
 
 import ui.state
-from geo.presentation.display import format_value
-from geo.i18n import t
-from geo.i18n.labels import translate_values
+from geo.i18n import number, t
 from geo.presentation.overview import (outcome_table, overview_figures, quality_notes, region_label,
                           target_gap, unused_rows)
+from geo.presentation.views import markdown_text, number_text, screen_headers, screen_table
 
 lang = ui.state.page_setup("overview")
 st.title(t("app_title", lang))
@@ -18,7 +17,8 @@ if "environment_error" in st.session_state:
     st.warning(t("environment_failed", lang, message=st.session_state["environment_error"]))
 
 # --- region and headline counts ----------------------------------------------------------
-st.subheader(f"{t('region', lang)}: {region_label(villages)}")
+st.subheader(f"{t('region', lang)}: {region_label(villages) or t('region_unknown', lang)}",
+             anchor=False)
 left, right = st.columns(2)
 population = ui.state.kept_value(left.number_input, "population", t("population", lang),
                                  default=0, min_value=0, step=1000,
@@ -32,14 +32,14 @@ measure = ui.state.kept_choice(st.radio, "target_measure", t("target_measure", l
 figures = overview_figures(villages, population=population or None, poor_column=measure)
 
 cols = st.columns(5)
-cols[0].metric(t("villages", lang), f"{figures['villages']:,}")
-cols[1].metric(t("households", lang), format_value("households", figures["households"]))
-cols[2].metric(t("people", lang), format_value("people", figures["people"]))
-cols[3].metric(t("extreme_poor", lang), format_value("people", figures["desil1_people"]),
-               format_value("desil1_share", figures["desil1_rate"]), delta_color="off",
+cols[0].metric(t("villages", lang), number(figures["villages"], lang))
+cols[1].metric(t("households", lang), number_text("households", figures["households"], lang))
+cols[2].metric(t("people", lang), number_text("people", figures["people"], lang))
+cols[3].metric(t("extreme_poor", lang), number_text("people", figures["desil1_people"], lang),
+               number_text("desil1_share", figures["desil1_rate"], lang), delta_color="off",
                delta_arrow="off")
-cols[4].metric(t("poor", lang), format_value("people", figures["desil14_people"]),
-               format_value("desil14_share", figures["desil14_rate"]), delta_color="off",
+cols[4].metric(t("poor", lang), number_text("people", figures["desil14_people"], lang),
+               number_text("desil14_share", figures["desil14_rate"], lang), delta_color="off",
                delta_arrow="off")
 
 gap = target_gap(figures["poverty_rate"], target, figures["denominator"])
@@ -47,30 +47,34 @@ basis = "rate_of_population" if figures["denominator_is_population"] else "rate_
 if gap["met"] is None:
     st.info(t("no_rate_yet", lang))
 else:
+    sign = "+" if gap["gap_pp"] > 0 else ("-" if gap["gap_pp"] < 0 else "")
     st.metric(f"{t('poverty_rate', lang)} — {measures[measure]} ({t(basis, lang)})",
-              f"{gap['rate_pct']:.2f} %", f"{gap['gap_pp']:+.2f} pp vs {target:.2f} %",
+              f"{number(gap['rate_pct'], lang, 2)} %",
+              t("target_delta", lang, gap=sign + number(abs(gap["gap_pp"]), lang, 2),
+                target=number(target, lang, 2)),
               delta_color="inverse")
 if gap["met"]:
     st.success(t("target_met", lang))
 elif gap["met"] is False:
-    st.warning(t("target_not_met", lang, gap=f"{gap['gap_pp']:.2f}",
-                 people=f"{gap['people_to_lift']:,.0f}"))
+    st.warning(t("target_not_met", lang, gap=number(gap["gap_pp"], lang, 2),
+                 people=number(gap["people_to_lift"], lang, 0)))
 
 # --- data quality and reconciliation -----------------------------------------------------
 st.subheader(t("data_quality", lang))
 outcomes = outcome_table(result.reconciliation)
 if len(outcomes):
     q1, q2 = st.columns([1, 2])
-    q1.metric(t("rows_in", lang), f"{result.reconciliation.rows_in:,}")
-    q2.dataframe(translate_values(outcomes, lang), hide_index=True, width="stretch",
-                 column_config={"outcome": t("outcome", lang), "count": t("count", lang)},
+    q1.metric(t("rows_in", lang), number(result.reconciliation.rows_in if result.reconciliation else 0, lang))
+    q2.dataframe(screen_table(outcomes, lang), hide_index=True, width="stretch",
+                 column_config=screen_headers(outcomes.columns, lang,
+                                              {"outcome": t("outcome", lang), "count": t("count", lang)}),
                  key="overview_outcomes")
     if unused := unused_rows(result.reconciliation):
-        st.info(t("unmatched_warning", lang, n=f"{unused:,}"))
-notes = quality_notes(result)
+        st.info(t("unmatched_warning", lang, n=unused))
+notes = quality_notes(result, lang)
 for key in ("mpi_notes", "boundary_warnings"):
     if notes[key]:
-        st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {note}" for note in notes[key]))
+        st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {markdown_text(note)}" for note in notes[key]))
 
 st.subheader(t("next_steps", lang))
 st.markdown(t("next_steps_text", lang))

@@ -5,11 +5,12 @@ import streamlit as st
 
 import ui.map_widget
 import ui.state
-from geo.presentation.display import PALETTES, SCHEMES, classify, format_value
-from geo.i18n import t
+from geo.presentation.display import PALETTES, SCHEMES, classify
+from geo.i18n import has_text, number, t
 from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district,
-                       numeric_indicators, profile_rows, village_choices, with_values)
+                       markdown_text, number_text, numeric_indicators, profile_rows, village_choices,
+                       with_values)
 from geo.presentation.webmap import choropleth_map, village_at
 
 lang = ui.state.page_setup("map")
@@ -44,9 +45,10 @@ district = ui.state.kept_choice(
 shown = in_district(villages, district)
 drawn = with_values(shapes, shown, [indicator, district_col])
 classes = classify(drawn[indicator], scheme, int(k), palette, indicator=indicator, lang=lang)
+drawn["value_text"] = [number_text(indicator, v, lang) for v in drawn[indicator]]  # per locale
 tooltip = {t("village", lang): "village_name",
            t("district", lang): district_col,
-           indicator_label(indicator, lang): indicator}
+           indicator_label(indicator, lang): "value_text"}
 selected = st.session_state.get("selected_village")
 
 map_col, legend_col = st.columns([4, 1])
@@ -60,8 +62,10 @@ with map_col:
     clicked = ui.map_widget.folium_map(
         lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles, selected=selected),
         map_key, key="village_map", height=560, returned_objects=["last_object_clicked"])
+    method = shapes.attrs.get("display", {}).get("method", "")
     st.caption(t("click_hint", lang) + " " + t(
-        "simplified_note", lang, method=shapes.attrs.get("display", {}).get("method", "")))
+        "simplified_note", lang,
+        method=t(f"simplify.{method}", lang) if has_text(f"simplify.{method}") else method))
 with legend_col:
     ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
 
@@ -78,25 +82,27 @@ if point and point != st.session_state.get("_last_map_click"):
 st.subheader(t("profile", lang))
 choices = village_choices(shown)
 code = ui.state.kept_choice(st.selectbox, "profile_village", t("village", lang), list(choices),
-                            format_func=choices.get)
+                            format_func=choices.get,
+                            placeholder=t("placeholder.choose_village", lang))
 if code and code != selected:
     st.session_state["selected_village"] = code
     st.rerun()  # outline the chosen village on the map above
 if code:
     row = villages.loc[villages["village_code"] == code].iloc[0]
-    st.markdown(f"#### {row['village_name']} ({code})", help=None)
+    st.markdown(f"#### {markdown_text(row['village_name'])} ({markdown_text(code)})")
     p1, p2, p3, p4 = st.columns(4)
-    p1.metric(t("rank", lang), "–" if pd.isna(row.get("rank")) else f"{int(row['rank'])}")
-    p2.metric(t("score", lang), format_value("score", row.get("score")))
-    p3.metric(t("households", lang), format_value("households", row.get("households")))
-    p4.metric(t("in_focus", lang), t("yes" if bool(row.get("in_focus_list")) else "no", lang))
+    p1.metric(t("rank", lang), "–" if pd.isna(row.get("rank")) else number(int(row["rank"]), lang))
+    p2.metric(t("score", lang), number_text("score", row.get("score"), lang))
+    p3.metric(t("households", lang), number_text("households", row.get("households"), lang))
+    p4.metric(t("in_focus", lang), t("flag.yes" if bool(row.get("in_focus_list")) else "flag.no", lang))
     for column in ("focus_reason", "quadrant", "pocket"):
         if isinstance(row.get(column), str) and row.get(column):
-            st.caption(f"{indicator_label(column, lang)}: {value_label(column, row[column], lang)}")
+            st.caption(f"{indicator_label(column, lang)}: "
+                       f"{markdown_text(value_label(column, row[column], lang))}")
 
-    def table(columns, value_name="value", fmt=format_value):
+    def table(columns, value_name="value", fmt=number_text):
         return pd.DataFrame({t("indicator", lang): [indicator_label(c, lang) for c in columns],
-                             t(value_name, lang): [fmt(c, row[c]) for c in columns]})
+                             t(value_name, lang): [fmt(c, row[c], lang) for c in columns]})
 
     left, mid, right = st.columns(3)
     with left:
@@ -110,5 +116,5 @@ if code:
     with right:
         st.markdown(f"**{t('why', lang)}**")
         st.dataframe(table(profile_rows(row, "why"), "score",
-                           lambda c, v: format_value("score", v)),
+                           lambda c, v, lang: number_text("score", v, lang)),
                      hide_index=True, width="stretch")

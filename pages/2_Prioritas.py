@@ -5,10 +5,11 @@ import streamlit as st
 import ui.state
 from geo.config import Pin
 from geo.common.errors import GeoInputError
-from geo.i18n import t
-from geo.i18n.labels import indicator_label, translate_values
-from geo.presentation.views import (focus_table, pin_table, ranked_table, robustness_table, stability_counts,
-                       village_choices)
+from geo.export.tables import csv_bytes
+from geo.i18n import number, t
+from geo.i18n.labels import indicator_label
+from geo.presentation.views import (focus_table, pin_table, ranked_table, robustness_table,
+                       screen_headers, screen_table, stability_counts, village_choices)
 
 lang = ui.state.page_setup("priority")
 st.title(t("priority", lang))
@@ -55,7 +56,8 @@ with st.expander(t("pin", lang)):
     choices = village_choices(villages)
     with st.form("pin_form", clear_on_submit=True):
         pin_code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
-                                index=None, key="pin_village")
+                                index=None, key="pin_village",
+                                placeholder=t("placeholder.choose_village", lang))
         action = ui.state.kept_choice(st.radio, "pin_action", t("pin", lang), ["in", "out"],
                                       format_func=lambda a: t(f"pin_{a}", lang), horizontal=True,
                                       in_form=True)
@@ -72,8 +74,8 @@ with st.expander(t("pin", lang)):
             st.rerun()
     if config.focus.pins:
         pins = pin_table(config.focus.pins)
-        st.dataframe(translate_values(pins, lang), hide_index=True, width="stretch",
-                     column_config=ui.state.column_config(list(pins.columns), lang))
+        st.dataframe(screen_table(pins, lang), hide_index=True, width="stretch",
+                     column_config=screen_headers(pins.columns, lang))
         if st.button(t("clear_pins", lang), key="clear_pins"):
             ui.state.set_config(config.with_focus(pins=()))
             st.rerun()
@@ -81,10 +83,10 @@ with st.expander(t("pin", lang)):
 # --- ranked table ------------------------------------------------------------------------
 table = ranked_table(villages, [spec.column for spec in config.indicators])
 chosen = focus_table(table)
-st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {len(chosen)}")
-st.dataframe(translate_values(table, lang), hide_index=True, width="stretch", height=420,
-             column_config=ui.state.column_config(list(table.columns), lang), key="ranked_table")
-st.download_button(t("download_list", lang), chosen.to_csv(index=False).encode("utf-8"),
+st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {number(len(chosen), lang)}")
+st.dataframe(screen_table(table, lang), hide_index=True, width="stretch", height=420,
+             column_config=screen_headers(table.columns, lang), key="ranked_table")
+st.download_button(t("download_list", lang), csv_bytes(chosen, lang),
                    file_name="focus_list.csv", mime="text/csv", key="download_focus")
 
 # --- robustness --------------------------------------------------------------------------
@@ -94,15 +96,15 @@ if stability is not None:
     counts = stability_counts(stability)
     settings = config.robustness  # focus_stability uses the config's [robustness] settings
     r1, r2, r3, r4 = st.columns(4)
-    r1.metric(t("solid_in", lang), counts["solid in"])
-    r2.metric(t("depends_on_weights", lang), counts["depends on weights"])
-    r3.metric(t("solid_out", lang), counts["solid out"])
-    r4.metric(t("draws", lang), settings.draws)
+    r1.metric(t("solid_in", lang), number(counts["solid in"], lang))
+    r2.metric(t("depends_on_weights", lang), number(counts["depends on weights"], lang))
+    r3.metric(t("solid_out", lang), number(counts["solid out"], lang))
+    r4.metric(t("draws", lang), number(settings.draws, lang))
     st.caption(t("robustness_help", lang, spread=round(100 * settings.spread),
                  draws=settings.draws))
     shown = robustness_table(villages, stability)
-    st.dataframe(translate_values(shown, lang), hide_index=True, width="stretch",
-                 key="robustness_table", column_config=ui.state.column_config(list(shown.columns), lang))
+    st.dataframe(screen_table(shown, lang), hide_index=True, width="stretch",
+                 key="robustness_table", column_config=screen_headers(shown.columns, lang))
 
 # --- save the decision -------------------------------------------------------------------
 st.subheader(t("save_decision", lang))

@@ -6,9 +6,9 @@ import ui.map_widget
 import ui.state
 from geo.presentation.display import POCKET_ORDER, pocket_legend
 from geo.i18n import t
-from geo.i18n.labels import indicator_label, pocket_method_text, translate_values, value_label
+from geo.i18n.labels import indicator_label, pocket_method_text, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
-                       pocket_table, with_values)
+                       number_text, pocket_table, screen_headers, screen_table, with_values)
 from geo.presentation.webmap import pocket_map
 
 lang = ui.state.page_setup("pockets")
@@ -33,10 +33,12 @@ shown = in_district(villages, district)
 drawn = with_values(shapes, shown, ["pocket", "hotspot", variable, district_col])
 drawn["pocket_label"] = drawn["pocket"].astype("string").fillna("no_data").map(
     lambda p: value_label("pocket", p, lang))
+drawn["value_text"] = [number_text(variable, v, lang)  # per locale
+                       for v in (drawn[variable] if variable in drawn else [None] * len(drawn))]
 tooltip = {t("village", lang): "village_name",
            t("district", lang): district_col if district_col in drawn else "village_code",
            t("pockets", lang): "pocket_label",
-           indicator_label(variable, lang): variable}
+           indicator_label(variable, lang): "value_text"}
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
@@ -54,8 +56,8 @@ with legend_col:
 
 st.subheader(t("pocket_table", lang))
 pockets = pocket_table(shown, variable)
-st.dataframe(translate_values(pockets, lang), hide_index=True, width="stretch", key="pocket_table",
-             column_config=ui.state.column_config(list(pockets.columns), lang))
+st.dataframe(screen_table(pockets, lang), hide_index=True, width="stretch", key="pocket_table",
+             column_config=screen_headers(pockets.columns, lang))
 counts = pocket_counts(shown, POCKET_ORDER)
-st.dataframe(translate_values(counts, lang), hide_index=True, key="pocket_counts",
+st.dataframe(screen_table(counts, lang), hide_index=True, key="pocket_counts",
              column_config={"pocket": t("pockets", lang), "count": t("count", lang)})

@@ -5,10 +5,11 @@ from streamlit_folium import st_folium
 
 import ui.state
 from geo.common.errors import GeoInputError
-from geo.i18n import t
-from geo.i18n.labels import indicator_label, translate_values
+from geo.i18n import number, t
+from geo.i18n.labels import indicator_label
 from geo.spatial.pilot import default_pilot, expansion_candidates, household_grid, neighbours
-from geo.presentation.views import district_column, neighbour_table, village_choices
+from geo.presentation.views import (district_column, neighbour_table, screen_headers, screen_table,
+                                    village_choices)
 from geo.presentation.webmap import pilot_map
 
 lang = ui.state.page_setup("pilot")
@@ -23,10 +24,11 @@ choices = village_choices(villages)
 codes = ui.state.kept_choices(st.multiselect, "pilot_villages", t("pilot_villages", lang),
                               list(choices),
                               default=default_pilot(villages, ui.state.planted_pilot()),
-                              format_func=choices.get)
+                              format_func=choices.get,
+                              placeholder=t("placeholder.choose_villages", lang))
 c1, c2, c3 = st.columns(3)
 cell_m = ui.state.kept_value(c1.select_slider, "pilot_cell", t("cell_size", lang), default=250,
-                             options=[100, 250, 500, 1000])
+                             options=[100, 250, 500, 1000], format_func=lambda m: number(m, lang))
 min_households = ui.state.kept_value(c2.number_input, "pilot_min", t("min_households", lang),
                                      default=5, min_value=3, max_value=50)
 n_similar = ui.state.kept_value(c3.number_input, "pilot_similar", t("similar_count", lang),
@@ -61,17 +63,16 @@ st_folium(m, key="pilot_map", height=520, use_container_width=True, returned_obj
 if grid.placed == 0:
     st.info(t("no_coordinates", lang))
 else:
-    st.caption(t("grid_note", lang, cell=int(grid.cell_m), placed=f"{grid.placed:,}",
-                 shown=f"{grid.shown_poor:,}", hidden=f"{grid.hidden_poor:,}"))
+    st.caption(t("grid_note", lang, cell=int(grid.cell_m), placed=grid.placed,
+                 shown=grid.shown_poor, hidden=grid.hidden_poor))
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("neighbours", lang))
     near_table = neighbour_table(near)
-    st.dataframe(near_table, hide_index=True, width="stretch", key="pilot_neighbours",
-                 column_config=ui.state.column_config(list(near_table.columns), lang))
+    st.dataframe(screen_table(near_table, lang), hide_index=True, width="stretch",
+                 key="pilot_neighbours", column_config=screen_headers(near_table.columns, lang))
 with right:
     st.subheader(t("candidates", lang))
-    st.dataframe(translate_values(candidates, lang), hide_index=True, width="stretch",
-                 key="pilot_candidates",
-                 column_config=ui.state.column_config(list(candidates.columns), lang))
+    st.dataframe(screen_table(candidates, lang), hide_index=True, width="stretch",
+                 key="pilot_candidates", column_config=screen_headers(candidates.columns, lang))

@@ -7,10 +7,12 @@ import ui.uploads
 from geo.pipeline.sources import (BOUNDARY_TYPES, HOUSEHOLD_TYPES, MAPPABLE_BOUNDARY_COLUMNS,
                             MAPPABLE_HOUSEHOLD_COLUMNS, MAX_UPLOAD_MB, SHAPEFILE_SIDECARS)
 from geo.common.errors import GeoInputError
-from geo.i18n import t
-from geo.i18n.labels import report_label, translate_values
-from geo.presentation.overview import outcome_table, quality_notes, report_table
-from geo.presentation.views import public_rejected
+from geo.export.tables import csv_bytes
+from geo.i18n import number, t
+from geo.i18n.labels import report_label
+from geo.presentation.overview import (detail_table, examples_table, outcome_table, quality_notes,
+                                       report_details, report_table)
+from geo.presentation.views import markdown_text, public_rejected, screen_headers, screen_table
 
 lang = ui.state.page_setup("data")
 st.title(t("data", lang))
@@ -18,9 +20,9 @@ st.title(t("data", lang))
 boundary_files = st.file_uploader(t("upload_boundaries", lang),
                                   type=list(BOUNDARY_TYPES + SHAPEFILE_SIDECARS),
                                   accept_multiple_files=True, key="upload_boundaries",
-                                  help=f"≤ {MAX_UPLOAD_MB} MB")
+                                  help=f"≤ {number(MAX_UPLOAD_MB, lang)} MB")
 household_file = st.file_uploader(t("upload_households", lang), type=list(HOUSEHOLD_TYPES),
-                                  key="upload_households", help=f"≤ {MAX_UPLOAD_MB} MB")
+                                  key="upload_households", help=f"≤ {number(MAX_UPLOAD_MB, lang)} MB")
 layers = ui.uploads.upload_layers(boundary_files) if boundary_files else []
 layer = (ui.state.kept_choice(st.selectbox, "upload_layer", t("layer", lang), layers,
                               default=layers[0]) if len(layers) > 1 else None)
@@ -28,11 +30,11 @@ with st.expander(t("column_mapping", lang)):
     st.caption(t("column_mapping_help", lang))
     st.caption(t("canonical_columns", lang, columns=", ".join(MAPPABLE_BOUNDARY_COLUMNS)))
     boundary_map_text = ui.state.kept_value(
-        st.text_area, "boundary_columns", "boundaries", default="", height=80,
+        st.text_area, "boundary_columns", t("mapping.boundaries", lang), default="", height=80,
         placeholder="village_code = KDEPUM\nvillage_name = WADMKD")
     st.caption(t("canonical_columns", lang, columns=", ".join(MAPPABLE_HOUSEHOLD_COLUMNS)))
     household_map_text = ui.state.kept_value(
-        st.text_area, "household_columns", "households", default="", height=80,
+        st.text_area, "household_columns", t("mapping.households", lang), default="", height=80,
         placeholder="village_code = kode_desa\ndesil = desil_kesejahteraan")
 
 run_col, demo_col = st.columns(2)
@@ -42,7 +44,7 @@ if run_col.button(t("run_analysis", lang), disabled=not boundary_files, type="pr
         with st.spinner(t("run_analysis", lang)):
             ui.uploads.analyse_uploads(boundary_files, household_file, boundary_map_text,
                                      household_map_text, layer=layer)
-        st.success(t("analysis_done", lang, n=f"{len(ui.state.current_analysis().result.villages):,}"))
+        st.success(t("analysis_done", lang, n=len(ui.state.current_analysis().result.villages)))
     except GeoInputError as exc:
         ui.state.show_input_error(exc)
 if demo_col.button(t("use_demo", lang), key="use_demo"):
@@ -52,39 +54,38 @@ if demo_col.button(t("use_demo", lang), key="use_demo"):
 result = ui.state.current_analysis().result
 st.caption(ui.state.data_source_caption(lang))
 
-notes = quality_notes(result)
+notes = quality_notes(result, lang)
 for key in ("mpi_notes", "boundary_warnings"):
     if notes[key]:
-        st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {note}" for note in notes[key]))
+        st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {markdown_text(note)}" for note in notes[key]))
 
 st.subheader(t("boundary_report", lang))
 report = result.boundary_report
-summary = report_table(report)
+summary = report_table(report, lang)
 if len(summary):
-    summary["key"] = summary["key"].map(lambda k: report_label(k, lang))
     st.dataframe(summary, hide_index=True, width="stretch", key="boundary_report_table",
                  column_config={"key": t("boundary_items", lang), "value": t("value", lang)})
-for key, value in report.to_dict().items():
-    if isinstance(value, (list, dict)) and value and key != "warnings":
-        with st.expander(f"{report_label(key, lang)} ({len(value)})"):
-            st.json(value, expanded=False)
+for key, value in report_details(report):
+    with st.expander(f"{report_label(key, lang)} ({number(len(value), lang)})"):
+        st.dataframe(detail_table(value, lang), hide_index=True, width="stretch")
 
 st.subheader(t("reconciliation", lang))
 recon = result.reconciliation
 outcomes = outcome_table(recon)
 if recon is not None and len(outcomes):
-    st.metric(t("rows_in", lang), f"{recon.rows_in:,}")
-    st.dataframe(translate_values(outcomes, lang), hide_index=True, width="stretch",
+    st.metric(t("rows_in", lang), number(recon.rows_in, lang))
+    st.dataframe(screen_table(outcomes, lang), hide_index=True, width="stretch",
                  key="outcomes_table",
                  column_config={"outcome": t("outcome", lang), "count": t("count", lang)})
     if recon.examples:
         with st.expander(t("examples", lang)):
-            st.json(recon.to_dict()["examples"], expanded=False)
+            st.dataframe(examples_table(recon.examples, lang), hide_index=True, width="stretch")
 
 rejected = public_rejected(result.rejected)
 if rejected is not None and len(rejected):
     st.subheader(t("rejected_rows", lang))
-    st.dataframe(translate_values(rejected.head(500), lang), hide_index=True, width="stretch",
-                 key="rejected_table", column_config=ui.state.column_config(list(rejected.columns), lang))
-    st.download_button(t("download_rejected", lang), rejected.to_csv(index=False).encode("utf-8"),
+    st.dataframe(screen_table(rejected.head(500), lang, numeric=("source_row",)), hide_index=True,
+                 width="stretch", key="rejected_table",
+                 column_config=screen_headers(rejected.columns, lang))
+    st.download_button(t("download_rejected", lang), csv_bytes(rejected, lang),
                        file_name="rejected_rows.csv", mime="text/csv", key="download_rejected")

@@ -8,7 +8,7 @@ import streamlit as st
 import ui.state
 from geo.common.errors import GeoInputError
 from geo.export import FORMATS, export_result
-from geo.i18n import t
+from geo.i18n import number, t
 
 MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3",
         "zip": "application/zip", "csv": "text/csv", "png": "image/png", "pdf": "application/pdf",
@@ -22,7 +22,9 @@ result = ui.state.current_result()
 analysis = ui.state.current_analysis()
 
 formats = ui.state.kept_choices(st.multiselect, "export_formats", t("formats", lang),
-                                list(FORMATS), default=["geojson", "gpkg", "xlsx"])
+                                list(FORMATS), default=["geojson", "gpkg", "xlsx"],
+                                format_func=lambda f: t(f"format.{f}", lang),
+                                placeholder=t("placeholder.choose_formats", lang))
 min_households = ui.state.kept_value(st.number_input, "export_min_households",
                                      t("min_households_export", lang), default=0, min_value=0,
                                      max_value=100)
@@ -42,7 +44,7 @@ if st.button(t("prepare_export", lang), disabled=not formats, key="prepare_expor
 
 made_for, files = st.session_state.get("export_files", (None, []))
 for i, (name, data) in enumerate(files if made_for == signature else []):
-    st.download_button(f"{t('download', lang)} {name} ({len(data) / 1024:,.0f} KB)", data,
+    st.download_button(t("export_file", lang, name=name, size=number(len(data) / 1024, lang, 0)), data,
                        file_name=name, mime=MIME.get(Path(name).suffix.lstrip("."),
                                                      "application/octet-stream"),
                        key=f"download_export_{i}")

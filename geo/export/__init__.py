@@ -14,8 +14,9 @@ from pathlib import Path
 from geo.common.errors import GeoInputError
 from geo.export.gis import write_geojson, write_geopackage, write_shapefile_zip
 from geo.export.layers import ExportLayers, build_layers, suppress_small_villages
-from geo.export.tables import SHEETS, write_ranked_table
-from geo.presentation.printmap import TEXT, focus_map, pocket_map, save_map
+from geo.export.tables import write_ranked_table
+from geo.i18n import LANGUAGES
+from geo.presentation.printmap import focus_map, pocket_map, print_text, save_map
 from geo.pipeline.results import AnalysisResult
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf")
@@ -37,14 +38,14 @@ __all__ = [
 
 def write_print_maps(layers: ExportLayers, out_dir, *, formats=("png", "pdf"), lang="id") -> list[Path]:
     """Write ``map_focus_list`` and ``map_pockets`` as PNG (200 dpi) and/or PDF (A4 landscape)."""
-    if lang not in TEXT:
-        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(TEXT)}", source="lang")
+    if lang not in LANGUAGES:
+        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(LANGUAGES)}", source="lang")
     out_dir = Path(out_dir)
     date = layers.created_at[:10]
     written = []
     maps = {
-        "map_focus_list": (focus_map, TEXT[lang]["focus_title"]),
-        "map_pockets": (pocket_map, TEXT[lang]["pocket_title"]),
+        "map_focus_list": (focus_map, print_text("focus_title", lang)),
+        "map_pockets": (pocket_map, print_text("pocket_title", lang)),
     }
     for name, (draw, title) in maps.items():
         fig = draw(layers.villages, lang=lang, date=date, sources=layers.sources)
@@ -90,7 +91,8 @@ def export_result(
         Minimum cell size: household-derived figures of villages with fewer households
         are left empty (see :func:`~geo.export.layers.suppress_small_villages`).
     lang
-        ``"id"`` (default) or ``"en"`` for the XLSX and the printed maps.
+        ``"id"`` (default) or ``"en"``: headers and stored codes of the CSV and XLSX, the
+        XLSX sheets, and the printed maps. GIS layers keep their English field names.
 
     Returns
     -------
@@ -103,8 +105,8 @@ def export_result(
     {'gpkg': [PosixPath('out/poverty_map.gpkg')], 'xlsx': [PosixPath('out/focus_list.xlsx')]}
     """
     chosen = parse_formats(formats)
-    if lang not in SHEETS:
-        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(SHEETS)}", source="--lang")
+    if lang not in LANGUAGES:
+        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(LANGUAGES)}", source="--lang")
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise GeoInputError("is a file, not a folder; give a folder for the exports", source=str(out_dir))

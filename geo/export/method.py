@@ -17,12 +17,14 @@ import pandas as pd
 
 import geo
 from geo.households.report import IngestReport
+from geo.i18n import t
 from geo.pipeline.results import AnalysisResult
 
-SUPPRESSION_RULE = (
-    "villages with fewer households than the minimum keep code, name, geometry, rank, score, "
-    "focus and pocket class; every household-derived count and rate is left empty"
-)
+#: Rows of the method table whose value is prose: written in English in the GIS tables (a
+#: stable record) and in the reader's language on the XLSX "Metode" sheet (:func:`method_rows`).
+PROSE_ROWS = {"title": "method.title", "description": "method.description",
+              "crs": "method.crs", "suppression_rule": "method.suppression_rule"}
+SUPPRESSION_RULE = t("method.suppression_rule", "en")
 
 
 _MAX_TEXT = 10_000  # an XLSX cell holds 32,767 characters; a reader needs far fewer
@@ -109,13 +111,13 @@ def method_table(
     """
     method = result.method
     rows: list[tuple[str, str]] = [
-        ("title", "Peta kantong kemiskinan / poverty-pocket map: village ranking (lokus) and pockets"),
-        ("description", "Village aggregates only; no household row or personal data is exported."),
+        ("title", t(PROSE_ROWS["title"], "en")),
+        ("description", t(PROSE_ROWS["description"], "en")),
         ("created_at", _text(method.created_at)),
         ("software_version", _text(method.software_version or geo.__version__)),
         ("exported_at", datetime.now(timezone.utc).replace(microsecond=0).isoformat()),
         ("export_software_version", geo.__version__),
-        ("crs", "EPSG:4326 (WGS 84 longitude/latitude)"),
+        ("crs", t(PROSE_ROWS["crs"], "en")),
     ]
     rows += [(f"count.{name}", str(value)) for name, value in counts.items()]
     rows.append(("min_households", "" if min_households is None else str(min_households)))
@@ -139,3 +141,35 @@ def method_table(
         rows += _ingest_rows(reconciliation.ingest)
     _flatten("boundary_report", result.boundary_report.to_dict(), rows, max_list=0)
     return pd.DataFrame(rows, columns=["key", "value"]).astype("string")
+
+
+def method_rows(method: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
+    """The method table for people: ``(key, value, meaning)`` rows in ``lang``.
+
+    Keys stay the stable English keys of the GIS ``method`` tables (an auditor can match the
+    files); the prose rows (title, description, CRS, suppression rule) are written in ``lang``
+    and known keys get a readable meaning (``count.villages`` -> "Jumlah fitur: villages").
+    """
+    from geo.i18n import has_text
+    from geo.i18n.labels import indicator_label, value_label
+
+    rows = []
+    for key, value in method.itertuples(index=False, name=None):
+        key, value = str(key), "" if value is None or value is pd.NA else str(value)
+        if key in PROSE_ROWS and value and value != "none":
+            value = t(PROSE_ROWS[key], lang)
+        elif key == "suppression_rule":
+            value = t("method.none", lang)
+        head, _, rest = key.partition(".")
+        if has_text(f"method.key.{key}"):
+            meaning = t(f"method.key.{key}", lang)
+        elif head == "count" and rest:
+            meaning = t("method.key.count", lang, layer=rest)
+        elif head == "weight" and rest:
+            meaning = t("method.key.weight", lang, indicator=indicator_label(rest, lang))
+        elif key.startswith("reconciliation.outcomes."):
+            meaning = value_label("outcome", key.rsplit(".", 1)[1], lang)
+        else:
+            meaning = ""
+        rows.append((key, value, meaning))
+    return rows

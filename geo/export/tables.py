@@ -1,9 +1,17 @@
-"""The ranked list as CSV (for machines) and XLSX (for the decree annex and for Excel users).
+"""The ranked list as CSV and XLSX (for the decree annex, for Excel users and for other tools).
 
-CSV: UTF-8 with a byte-order mark, comma-separated, dot decimals, stable field names as the
-header. The BOM makes Excel read names like "Kauman Ngadirejo — Ñ" correctly; but Excel in an
-Indonesian locale expects ``;`` between fields, so people should open the XLSX, which keeps
-codes as text cells and states the method on its own sheet.
+Both are written for people in their language (``lang``): column headers are the readable
+labels (:func:`geo.i18n.labels.indicator_label`) and stored codes (``high-high``, ``HH``,
+``solid in``...) their readable text (:func:`geo.i18n.labels.value_label`); the XLSX field
+dictionary on the "Metode"/"Method" sheet maps every header back to its stable field name,
+which the GIS layers keep.
+
+CSV: UTF-8 with a byte-order mark, comma-separated, dot decimals (a number a program can read
+in any locale), yes/no words for flags. The BOM makes Excel read names like "Kauman Ngadirejo
+— Ñ" correctly; but Excel in an Indonesian locale expects ``;`` between fields, so people should
+open the XLSX, which keeps codes as text cells and states the method on its own sheet. A text
+cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) gets a leading ``'``
+so that no spreadsheet runs it as a formula.
 """
 
 from __future__ import annotations
@@ -18,16 +26,19 @@ from openpyxl.utils import get_column_letter
 
 from geo.common.columns import find_column
 from geo.common.errors import GeoInputError
-from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe, label
+from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe
 from geo.export.layers import ExportLayers
+from geo.export.method import method_rows
+from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from geo.i18n.labels import translate_values
+from geo.presentation.views import column_header
 
 RANKED_CSV_NAME = "ranked_villages.csv"
 FOCUS_CSV_NAME = "focus_list.csv"
 XLSX_NAME = "focus_list.xlsx"
-SHEETS = {
-    "id": {"focus": "Daftar Lokus", "ranking": "Peringkat Desa", "method": "Metode"},
-    "en": {"focus": "Focus list", "ranking": "Village ranking", "method": "Method"},
-}
+SHEETS = ("focus", "ranking", "method")  # catalogue ids sheet.<name>
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_COLUMNS = {"village_code", "district_code", "regency_code", "province_code"}
 
 
 def _number_format(field: str) -> str | None:
@@ -53,6 +64,48 @@ def ranked_columns(layers: ExportLayers) -> list[str]:
         if isinstance(column, str) and column in villages.columns and column not in seen:
             seen.append(column)
     return seen
+
+
+def headers(columns, lang: str) -> list[str]:
+    """Column headers in ``lang``; a label shared by two columns gets the field name added."""
+    labels = [column_header(c, lang) for c in columns]
+    return [f"{text} ({c})" if labels.count(text) > 1 else text for c, text in zip(columns, labels)]
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula, with a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` as people read it in ``lang``: headers, codes as text, flags as yes/no words,
+    formula-like texts neutralised. Numbers stay numbers (dot decimals)."""
+    out = translate_values(pd.DataFrame(frame), lang)
+    yes, no = t("flag.yes", lang), t("flag.no", lang)
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.map(lambda v: v if pd.isna(v) else (yes if v else no)).astype(object)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(neutralise)
+    out.columns = headers(list(frame.columns), lang)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
+    """A table as CSV for a download button: UTF-8 with BOM, headers and codes in ``lang``."""
+    return csv_table(frame, lang).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _machine_csv(frame: pd.DataFrame) -> bytes:
+    """The table with field names and stored codes, for software (formula-like texts neutralised)."""
+    out = pd.DataFrame(frame).copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def _cell(value):
@@ -86,7 +139,8 @@ def _write_sheet(sheet, frame: pd.DataFrame, headers: list[str]) -> None:
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
 
 
-def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx"), lang="id") -> list[Path]:
+def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx"),
+                       lang: str | None = None) -> list[Path]:
     """Write the ranked list of villages as CSV and/or XLSX.
 
     Parameters
@@ -101,14 +155,18 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
         the sheets "Daftar Lokus"/"Focus list", "Peringkat Desa"/"Village ranking" and
         "Metode"/"Method" (method rows, then a field dictionary).
     lang
-        ``"id"`` or ``"en"``: sheet names and column headers of the XLSX.
+        ``"id"`` or ``"en"``: headers and stored codes of the CSV and XLSX, sheet names and
+        the method sheet of the XLSX (what :func:`geo.export.export_result` and the app
+        write). None (the default here, used by ``python -m geo rank``): a CSV for software,
+        with the stable field names and stored codes as the header and cells (formula-like
+        texts still neutralised), and an Indonesian XLSX.
 
     Returns
     -------
     list of Path
     """
-    if lang not in SHEETS:
-        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(SHEETS)}", source="lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(LANGUAGES)}", source="lang")
     out_dir = Path(out_dir)
     columns = ranked_columns(layers)
     ranked = pd.DataFrame(layers.villages[columns])
@@ -117,15 +175,17 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
     if "csv" in formats:
         for name, frame in ((RANKED_CSV_NAME, ranked), (FOCUS_CSV_NAME, focus)):
             path = out_dir / name
-            frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+            path.write_bytes(csv_bytes(frame, lang) if lang else _machine_csv(frame))
             written.append(path)
     if "xlsx" in formats:
-        names = SHEETS[lang]
-        headers = [label(c, lang) for c in columns]
+        lang = lang or DEFAULT_LANGUAGE
+        names = {sheet: t(f"sheet.{sheet}", lang) for sheet in SHEETS}
+        header_row = headers(columns, lang)
+        focus, ranked = translate_values(focus, lang), translate_values(ranked, lang)
         book = Workbook()
-        _write_sheet(book.active, focus, headers)
+        _write_sheet(book.active, focus, header_row)
         book.active.title = names["focus"]
-        _write_sheet(book.create_sheet(names["ranking"]), ranked, headers)
+        _write_sheet(book.create_sheet(names["ranking"]), ranked, header_row)
         _write_method_sheet(book.create_sheet(names["method"]), layers, columns, lang)
         book.properties.title = names["focus"]
         book.properties.creator = "geo (poverty-pocket map)"
@@ -136,16 +196,14 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
 
 
 def _write_method_sheet(sheet, layers: ExportLayers, columns: list[str], lang: str) -> None:
-    heading = ("Kunci", "Nilai") if lang == "id" else ("Key", "Value")
-    sheet.append(list(heading))
-    for key, value in layers.method.itertuples(index=False, name=None):
-        sheet.append([key, value])
+    sheet.append([t(f"method.heading.{h}", lang) for h in ("key", "value", "meaning")])
+    for row in method_rows(layers.method, lang):
+        sheet.append(list(row))
     sheet.append([])
-    dictionary = ("Kolom", "Nama field", "Keterangan") if lang == "id" else ("Column", "Field", "Description")
-    sheet.append(list(dictionary))
+    sheet.append([t(f"method.heading.{h}", lang) for h in ("column", "field", "description")])
     header_rows = (1, len(layers.method) + 3)
-    for column in columns:
-        sheet.append([label(column, lang), column, describe(column)])
+    for header, column in zip(headers(columns, lang), columns):
+        sheet.append([header, column, describe(column, lang)])
     for row in header_rows:
         for cell in sheet[row]:
             cell.font = Font(bold=True)

@@ -36,81 +36,38 @@ def indicator_label(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 # --- stored values shown to people ------------------------------------------------------------
-# The library stores short English codes (``matched_code``, ``HH``, ``solid in``...); pages show
-# them through these tables at display time only, so stored results and exports never change.
+# The library stores short English codes (``matched_code``, ``HH``, ``solid in``...); screens and
+# downloads show them through the catalogue (``geo/i18n/catalogue/values.toml``, ids
+# ``value.<column>.<code>``) at display time only, so stored results never change.
 
-VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {  # column: {stored value: (id, en)}
-    "outcome": {
-        "matched_code": ("Cocok lewat kode", "Matched by code"),
-        "matched_location": ("Cocok lewat lokasi", "Matched by location"),
-        "matched_code_location_disagree": ("Kode dan lokasi menunjuk desa berbeda",
-                                           "Code and location point to different villages"),
-        "unknown_code": ("Kode desa tidak dikenal", "Unknown village code"),
-        "outside_villages": ("Koordinat di luar semua desa", "Location outside every village"),
-        "no_code_no_location": ("Tanpa kode desa dan koordinat", "No village code and no location"),
-        "invalid": ("Baris tidak valid", "Invalid row"),
-        "duplicate_household": ("Rumah tangga ganda", "Duplicate household"),
-    },
-    "stability": {
-        "solid in": ("Pasti masuk", "Solid in"),
-        "depends on weights": ("Tergantung bobot", "Depends on the weights"),
-        "solid out": ("Pasti keluar", "Solid out"),
-    },
-    "quadrant": {  # desil-1 household count – desil-1 share
-        "high-high": ("Jumlah tinggi, persentase tinggi", "High count, high share"),
-        "high-low": ("Jumlah tinggi, persentase rendah", "High count, low share"),
-        "low-high": ("Jumlah rendah, persentase tinggi", "Low count, high share"),
-        "low-low": ("Jumlah rendah, persentase rendah", "Low count, low share"),
-    },
-    "pocket": {
-        "HH": ("Kantong kemiskinan (Tinggi–Tinggi)", "Poverty pocket (High–High)"),
-        "LL": ("Klaster rendah (Rendah–Rendah)", "Low cluster (Low–Low)"),
-        "HL": ("Pencilan tinggi (Tinggi–Rendah)", "High outlier (High–Low)"),
-        "LH": ("Pencilan rendah (Rendah–Tinggi)", "Low outlier (Low–High)"),
-        "ns": ("Tidak signifikan", "Not significant"),
-        "isolated": ("Terisolasi (tanpa tetangga)", "Isolated (no neighbour)"),
-        "no_data": ("Tidak ada data", "No data"),
-    },
-    "hotspot": {
-        "hot": ("Titik panas (Gi*)", "Hot spot (Gi*)"),
-        "cold": ("Titik dingin (Gi*)", "Cold spot (Gi*)"),
-        "ns": ("Tidak signifikan", "Not significant"),
-        "isolated": ("Terisolasi (tanpa tetangga)", "Isolated (no neighbour)"),
-        "no_data": ("Tidak ada data", "No data"),
-    },
-    "vs_previous": {
-        "stayed": ("Tetap", "Stayed"), "entered": ("Baru masuk", "Entered"),
-        "left": ("Keluar", "Left"),
-    },
-    "village_type": {
-        "kelurahan": ("kelurahan", "kelurahan (urban)"), "desa": ("desa", "desa (village)"),
-        "desa adat": ("desa adat", "desa adat (customary village)"),
-    },
-    "action": {"in": ("masuk", "in"), "out": ("keluar", "out")},
+#: The stored codes of each column that has translated values (column: codes).
+VALUE_CODES: dict[str, tuple[str, ...]] = {
+    "outcome": ("matched_code", "matched_location", "matched_code_location_disagree",
+                "unknown_code", "outside_villages", "no_code_no_location", "invalid",
+                "duplicate_household"),
+    "stability": ("solid in", "depends on weights", "solid out"),
+    "quadrant": ("high-high", "high-low", "low-high", "low-low"),  # desil-1 count – share
+    "pocket": ("HH", "LL", "HL", "LH", "ns", "isolated", "no_data"),
+    "hotspot": ("hot", "cold", "ns", "isolated", "no_data"),
+    "vs_previous": ("stayed", "entered", "left"),
+    "village_type": ("kelurahan", "desa", "desa adat"),
+    "action": ("in", "out"),
 }
+VALUE_LABELS = VALUE_CODES  # the former name (codes only; texts are in the catalogue)
 
-#: Keys of the boundary quality report (:func:`geo.boundaries.read.read_villages`).
-REPORT_LABELS: dict[str, tuple[str, str]] = {
-    "sources": ("Berkas", "Files"),
-    "features_in": ("Fitur masuk", "Features in"),
-    "features_out": ("Desa dalam lapisan", "Villages in the layer"),
-    "rejected": ("Fitur ditolak", "Features rejected"),
-    "empty": ("Geometri kosong", "Empty geometries"),
-    "repaired": ("Geometri diperbaiki", "Geometries repaired"),
-    "islands_fixed": ("Pulau yang digabung", "Islands merged"),
-    "duplicates": ("Kode ganda", "Duplicate codes"),
-    "merged_duplicates": ("Kode ganda digabung", "Duplicate codes merged"),
-    "kelurahan": ("Kelurahan", "Kelurahan"),
-    "desa": ("Desa", "Desa"),
-    "desa_adat": ("Desa adat", "Desa adat"),
-    "metric_crs": ("CRS metrik untuk luas dan jarak", "Metric CRS for areas and distances"),
-    "overlaps": ("Pasangan desa yang tumpang tindih", "Overlapping village pairs"),
-    "overlaps_total": ("Total tumpang tindih", "Total overlap"),
-    "gaps": ("Celah antar desa", "Gaps between villages"),
-    "quality_checked": ("Kualitas topologi diperiksa", "Topology checked"),
-    "warnings": ("Peringatan", "Warnings"),
-    "per_source": ("Rincian per berkas", "Per file"),
-}
+#: Keys of the boundary quality report (:func:`geo.boundaries.read.read_villages`); texts are
+#: the catalogue's ``report.<key>`` entries.
+REPORT_KEYS: tuple[str, ...] = (
+    "sources", "features_in", "features_out", "rejected", "empty", "repaired", "islands_fixed",
+    "duplicates", "merged_duplicates", "kelurahan", "desa", "desa_adat", "metric_crs", "overlaps",
+    "overlaps_total", "gaps", "quality_checked", "warnings", "per_source",
+)
+
+
+def value_id(column: str, code: str) -> str:
+    """The catalogue id of a stored value: ``value.stability.solid_in``."""
+    return f"value.{column}.{code.replace(' ', '_')}"
+
 
 _REASON_PATTERNS: tuple[tuple[str, tuple[str, str]], ...] = (  # regex on one part, (id, en)
     (r"top (?P<n>\d+)", ("{n} teratas", "top {n}")),
@@ -133,10 +90,10 @@ def value_label(column: str, value, lang: str = DEFAULT_LANGUAGE):
     """
     if not isinstance(value, str):
         return value
-    which = 1 if lang == "en" else 0
     if column == "focus_reason":
         return focus_reason_text(value, lang)
-    return VALUE_LABELS.get(column, {}).get(value, (value, value))[which]
+    key = value_id(column, value)
+    return t(key, lang) if column in VALUE_CODES and has_text(key) else value
 
 
 def focus_reason_text(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -162,19 +119,18 @@ def translate_values(frame, lang: str = DEFAULT_LANGUAGE):
     """A copy of ``frame`` with the stored codes of known columns as readable text (display only)."""
     out = frame.copy()
     for column in out.columns:
-        if column in VALUE_LABELS or column == "focus_reason":
+        if column in VALUE_CODES or column == "focus_reason":
             out[column] = out[column].map(lambda v, c=column: value_label(c, v, lang))
     return out
 
 
 def report_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A readable name for a boundary-report key (``features_in`` -> ``Fitur masuk``)."""
-    return REPORT_LABELS.get(key, (key, key))[1 if lang == "en" else 0]
+    return t(f"report.{key}", lang) if has_text(f"report.{key}") else key
 
 
 def pocket_method_text(settings: dict, lang: str = DEFAULT_LANGUAGE) -> str:
     """How the pockets were found, from the config's ``[pockets]`` settings."""
-    alpha = settings.get("alpha", 0.05)
     return t("pocket_method", lang, permutations=settings.get("permutations", 999),
-             alpha=str(alpha).replace(".", ",") if lang == "id" else alpha,
+             alpha=float(settings.get("alpha", 0.05)),
              fdr=", FDR" if settings.get("fdr") else "")

@@ -14,8 +14,11 @@ import numpy as np
 import pandas as pd
 
 from geo.boundaries.report import BoundaryReport
+from geo.i18n import DEFAULT_LANGUAGE, has_text, render, t
+from geo.i18n.labels import indicator_label, report_label, value_label
 from geo.join.match import MATCHED as USED_OUTCOMES  # outcomes that put a row into the analysis
 from geo.join.match import Reconciliation
+from geo.presentation.views import MISSING, cell_text
 
 
 def overview_figures(villages: pd.DataFrame, *, population: float | None = None,
@@ -97,26 +100,108 @@ def unused_rows(reconciliation: Reconciliation | None) -> int:
     return int(sum(n for outcome, n in outcomes.items() if outcome not in USED_OUTCOMES))
 
 
-def report_table(report: BoundaryReport | None) -> pd.DataFrame:
-    """The boundary report as ``key``, ``value`` rows for a table.
+def field_label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A readable name for a field inside a quality report (``crs_in`` -> ``CRS berkas``)."""
+    if has_text(f"report.field.{name}"):
+        return t(f"report.field.{name}", lang)
+    label = indicator_label(name, lang)
+    return label if label != name else report_label(name, lang)
 
-    Numbers and texts are shown as they are; lists (rejected features, repairs, overlaps...)
-    by their length, so the table stays short; ``per_source`` and ``warnings`` are left out
-    (shown on their own).
+
+def _report_value(key: str, value, lang: str) -> str:
+    if isinstance(value, str) and has_text(f"report.value.{value}"):
+        return t(f"report.value.{value}", lang)
+    return cell_text(key, value, lang)
+
+
+def report_table(report: BoundaryReport | None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The boundary report as ``key``, ``value`` rows for a table, in ``lang``.
+
+    ``key`` is the readable name of the item, ``value`` its text: numbers per locale, yes/no,
+    ``–`` when missing; lists (rejected features, repairs, overlaps...) by their length, so the
+    table stays short (their rows are in :func:`detail_table`); a small dict as ``name: value``
+    parts; ``per_source`` and ``warnings`` are left out (shown on their own).
     """
     rows = []
     for key, value in (report.to_dict() if report is not None else {}).items():
         if key in ("per_source", "warnings"):
             continue
         if isinstance(value, list):
-            value = len(value)
+            text = cell_text("count", len(value), lang)
         elif isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, (list, dict)))
-        rows.append((key, str(value)))
+            text = "; ".join(f"{field_label(k, lang)}: {_report_value(k, v, lang)}"
+                             for k, v in value.items() if not isinstance(v, (list, dict))) or MISSING
+        else:
+            text = _report_value(key, value, lang)
+        rows.append((report_label(key, lang), text))
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
-def quality_notes(result) -> dict[str, list[str]]:
+def detail_table(value, lang: str = DEFAULT_LANGUAGE, *, key_field: str = "source") -> pd.DataFrame:
+    """One detail of a quality report (a list of entries, or entries per file) as a table.
+
+    Column headers are readable names in ``lang`` and every cell is text as the reader reads
+    it (nested lists joined with commas, nested dicts as ``a = b`` parts), never JSON.
+    ``key_field`` names the column that holds the keys of a dict of entries (file names).
+    """
+    if isinstance(value, dict):
+        if all(isinstance(v, dict) for v in value.values()):
+            entries = [{key_field: k, **v} for k, v in value.items()]
+        else:
+            entries = [{"item": field_label(k, lang), "value": v} for k, v in value.items()]
+    elif isinstance(value, (list, tuple)):
+        entries = [v if isinstance(v, dict) else {"value": v} for v in value]
+    else:
+        entries = [{"value": value}]
+    frame = pd.DataFrame(entries)
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        header = t(f"detail.{column}", lang) if has_text(f"detail.{column}") else field_label(column, lang)
+        out[header] = [_detail_cell(column, v, lang) for v in frame[column]]
+    return out.reset_index(drop=True)
+
+
+def _detail_cell(column: str, value, lang: str) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k} = {_detail_cell(k, v, lang)}" for k, v in value.items()) or MISSING
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_detail_cell(column, v, lang) for v in value) or MISSING
+    if column == "reason" or hasattr(value, "render"):
+        return render(value, lang) or MISSING
+    if column == "source_row" and isinstance(value, (int, np.integer)):
+        return str(value)  # a row number, not a quantity: no grouping
+    return _report_value(column, value, lang)
+
+
+def report_details(report: BoundaryReport | None) -> list[tuple[str, list | dict]]:
+    """The report items that deserve their own table (:func:`detail_table`): non-empty lists
+    (rejected features, repairs, overlaps...) and entries per file. Small dicts of numbers are
+    already written out in :func:`report_table`; ``warnings`` are shown as warnings."""
+    return [(key, value) for key, value in (report.to_dict() if report is not None else {}).items()
+            if key != "warnings" and value
+            and (isinstance(value, list)
+                 or (isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())))]
+
+
+def examples_table(examples: dict | None, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The reconciliation's example rows (per outcome) as one readable table.
+
+    Columns: outcome, row in the file, village code, reason; the reconciliation keeps no
+    personal value in its examples, and only these columns are shown.
+    """
+    rows = []
+    for outcome, entries in (examples or {}).items():
+        for entry in entries or []:
+            rows.append({"outcome": value_label("outcome", outcome, lang),
+                         "source_row": entry.get("source_row"),
+                         "village_code": entry.get("village_code"),
+                         "reason": entry.get("reason")})
+    if not rows:
+        return pd.DataFrame(columns=[t("detail.outcome", lang)])
+    return detail_table(rows, lang)
+
+
+def quality_notes(result, lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:
     """Notes a reader must see before trusting the figures.
 
     Returns
@@ -125,6 +210,7 @@ def quality_notes(result) -> dict[str, list[str]]:
         ``mpi_notes``: MPI indicators the household file lacks and where their weight went
         (``result.method.mpi_notes``); ``boundary_warnings``: the boundary report's
         warnings (CRS assumed, features outside Indonesia, ...). Empty lists when all is well.
+        A note that is a :class:`geo.i18n.Message` is written in ``lang``.
     """
-    return {"mpi_notes": [str(n) for n in result.method.mpi_notes],
-            "boundary_warnings": [str(w) for w in result.boundary_report.warnings]}
+    return {"mpi_notes": [render(n, lang) for n in result.method.mpi_notes],
+            "boundary_warnings": [render(w, lang) for w in result.boundary_report.warnings]}

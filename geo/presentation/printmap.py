@@ -19,6 +19,8 @@ from matplotlib.patches import Patch, Rectangle
 
 import geo
 from geo.common.crs import metric_crs
+from geo.i18n import date_text, number, t
+from geo.i18n.labels import value_label
 from geo.presentation.styles import (FOCUS_COLOUR, FOCUS_OUTLINE, OTHER_COLOUR, OTHER_OUTLINE,
                                      POCKET_CLASSES, print_style)
 
@@ -26,50 +28,11 @@ A4_LANDSCAPE = (11.69, 8.27)  # inches
 PNG_DPI = 200
 #: class: (fill, edge, hatch), from the table the web map uses too (geo.presentation.styles)
 POCKET_STYLE = {name: print_style(style) for name, style in POCKET_CLASSES.items()}
-TEXT = {
-    "id": {
-        "focus_title": "Desa/Kelurahan Lokus Penanggulangan Kemiskinan",
-        "pocket_title": "Kantong Kemiskinan (Local Moran's I)",
-        "focus": "Desa/kelurahan lokus",
-        "other": "Desa/kelurahan lainnya",
-        "north": "U",
-        "date": "Tanggal analisis",
-        "source": "Sumber data",
-        "made": "Dibuat dengan geo",
-        "projection": "Proyeksi",
-        "more": "… dan {n} lainnya (lihat XLSX)",
-        "list": "Peringkat lokus",
-        "HH": "Kantong kemiskinan (Tinggi–Tinggi)",
-        "LL": "Rendah–Rendah",
-        "HL": "Tinggi–Rendah (pencilan)",
-        "LH": "Rendah–Tinggi",
-        "ns": "Tidak signifikan",
-        "isolated": "Tanpa tetangga (terisolasi)",
-        "no_data": "Tidak ada data",
-        "villages": "desa/kelurahan",
-    },
-    "en": {
-        "focus_title": "Focus Villages for Poverty Reduction",
-        "pocket_title": "Poverty Pockets (Local Moran's I)",
-        "focus": "Focus village",
-        "other": "Other village",
-        "north": "N",
-        "date": "Analysis date",
-        "source": "Data source",
-        "made": "Made with geo",
-        "projection": "Projection",
-        "more": "… and {n} more (see the XLSX)",
-        "list": "Focus villages by rank",
-        "HH": "Poverty pocket (High–High)",
-        "LL": "Low–Low",
-        "HL": "High–Low (outlier)",
-        "LH": "Low–High",
-        "ns": "Not significant",
-        "isolated": "No neighbour (isolated)",
-        "no_data": "No data",
-        "villages": "villages",
-    },
-}
+
+
+def print_text(key: str, lang: str, **params) -> str:
+    """A text of the printed maps in ``lang`` (catalogue ids ``print.<key>``)."""
+    return t(f"print.{key}", lang, **params)
 
 
 def _nice_length(span_m: float) -> float:
@@ -119,9 +82,16 @@ def _for_print(villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return metric
 
 
+def _date(value: str, lang: str) -> str:
+    """The analysis date written for the language (``14 Mar 2025``); ``-`` when unknown."""
+    try:
+        return date_text(value, lang) if value else "-"
+    except ValueError:  # not an ISO date: shown as given
+        return str(value)
+
+
 def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources) -> tuple:
     """An A4 landscape figure with the map axes (UTM) and a side panel for legend and list."""
-    text = TEXT[lang]
     fig = Figure(figsize=A4_LANDSCAPE)
     ax = fig.add_axes((0.03, 0.09, 0.66, 0.80))
     side = fig.add_axes((0.71, 0.09, 0.27, 0.80))
@@ -137,10 +107,10 @@ def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources)
     metric = _for_print(villages)
     source_line = "; ".join(sources) if sources else "-"
     fig.text(0.03, 0.045,
-             f"{text['date']}: {date or '-'}    {text['source']}: {source_line}", fontsize=8,
+             f"{print_text('date', lang)}: {_date(date, lang)}    {print_text('source', lang)}: {source_line}", fontsize=8,
              parse_math=False)
-    fig.text(0.03, 0.02, f"{text['projection']}: {metric.crs.name if metric.crs else '-'}    "
-             f"{text['made']} {geo.__version__}", fontsize=7, color="#555555", parse_math=False)
+    fig.text(0.03, 0.02, f"{print_text('projection', lang)}: {metric.crs.name if metric.crs else '-'}    "
+             f"{print_text('made', lang)} {geo.__version__}", fontsize=7, color="#555555", parse_math=False)
     return fig, ax, side, metric
 
 
@@ -156,7 +126,7 @@ def _finish_map(ax, side, metric: gpd.GeoDataFrame, lang: str) -> None:
         ax.set_xlim(x0 - pad, x1 + pad)
         ax.set_ylim(y0 - pad - (y1 - y0) * 0.08, y1 + pad)  # room for the scale bar
         _scale_bar(ax)
-    _north_arrow(side, TEXT[lang]["north"])
+    _north_arrow(side, print_text("north", lang))
 
 
 def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None = None,
@@ -179,8 +149,8 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
     -------
     matplotlib.figure.Figure
     """
-    text = TEXT[lang]
-    fig, ax, side, metric = _page(villages, title or text["focus_title"], lang, date, sources)
+    fig, ax, side, metric = _page(villages, title or print_text("focus_title", lang), lang, date,
+                                  sources)
     focus = metric["in_focus_list"].fillna(False).astype(bool).to_numpy() if len(metric) else []
     if len(metric):
         metric[~focus].plot(ax=ax, color=OTHER_COLOUR, edgecolor="white", linewidth=0.2)
@@ -195,9 +165,10 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
                     ha="center", va="center", zorder=6, parse_math=False,
                     path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
     handles = [
-        Patch(facecolor=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE, label=f"{text['focus']} ({len(chosen)})"),
+        Patch(facecolor=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE,
+              label=f"{print_text('focus', lang)} ({number(len(chosen), lang)})"),
         Patch(facecolor=OTHER_COLOUR, edgecolor=OTHER_OUTLINE,
-              label=f"{text['other']} ({len(metric) - len(chosen)})"),
+              label=f"{print_text('other', lang)} ({number(len(metric) - len(chosen), lang)})"),
     ]
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
     if len(chosen):
@@ -209,8 +180,8 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
             for r, n, d in zip(chosen["rank"], names, districts)
         ][:max_labels]
         if len(chosen) > max_labels:
-            lines.append(text["more"].format(n=len(chosen) - max_labels))
-        side.text(0, 0.84, text["list"], fontsize=9, fontweight="bold", va="top",
+            lines.append(print_text("more", lang, n=len(chosen) - max_labels))
+        side.text(0, 0.84, print_text("list", lang), fontsize=9, fontweight="bold", va="top",
                   transform=side.transAxes)
         side.text(0, 0.80, "\n".join(lines), fontsize=6.5 if len(lines) > 25 else 8, va="top",
                   transform=side.transAxes, parse_math=False, linespacing=1.3)
@@ -224,8 +195,8 @@ def pocket_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | Non
     HH dark red, LL blue, HL pink, LH light blue, not significant light grey, isolated
     (no neighbour) hatched, no data white; the legend counts the villages in each class.
     """
-    text = TEXT[lang]
-    fig, ax, side, metric = _page(villages, title or text["pocket_title"], lang, date, sources)
+    fig, ax, side, metric = _page(villages, title or print_text("pocket_title", lang), lang, date,
+                                  sources)
     classes = (
         metric["pocket"].astype("string").fillna("no_data") if "pocket" in metric
         else pd.Series("no_data", index=metric.index)
@@ -237,10 +208,10 @@ def pocket_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | Non
         if len(subset):
             subset.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=0.3, hatch=hatch)
         handles.append(Patch(facecolor=fill, edgecolor="#555555" if fill == "#ffffff" else edge,
-                             hatch=hatch, label=f"{text[name]} ({len(subset)})"))
+                             hatch=hatch, label=f"{value_label('pocket', name, lang)} ({number(len(subset), lang)})"))
     _finish_map(ax, side, metric, lang)
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9,
-                title=f"{len(metric)} {text['villages']}", title_fontsize=9)
+                title=f"{number(len(metric), lang)} {print_text('villages', lang)}", title_fontsize=9)
     return fig
 
 

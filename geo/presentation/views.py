@@ -4,14 +4,28 @@ Which villages a district filter keeps, which columns the ranked table has and i
 which villages are in a pocket, how the robustness figures line up with the ranking: these are
 decisions about the data, so they live here (tested without a browser) and the pages only draw
 what these functions return. Stored values stay as they are; translating them for the screen
-is :func:`geo.i18n.labels.translate_values`'s job.
+is :func:`geo.i18n.labels.translate_values`'s job, and :func:`screen_table` writes a whole
+table as the reader reads it.
+
+Why tables are shown as text: ``st.column_config`` number formats are printf patterns (dot
+decimals, no grouping) or follow the *browser's* locale, never the language chosen in the app;
+so :func:`screen_table` formats every cell with Babel (``4.449``, ``12,6 %`` in Indonesian).
+The tables come sorted the meaningful way (by rank, by value); the price is that clicking a
+header sorts the texts, not the numbers. (A number column would also show an empty cell as
+"None".)
 """
 
 from __future__ import annotations
 
+import inspect
+import numbers
+
 import pandas as pd
 
 from geo.households.schema import DEPRIVATIONS, PROGRAMMES
+from geo.i18n import DEFAULT_LANGUAGE, has_text, number, percent, t
+from geo.i18n.labels import indicator_label, value_label
+from geo.presentation.display import format_value, is_percent
 
 ALL_DISTRICTS = "*"
 RANKED_COLUMNS = ("rank", "village_code", "village_name", "district_name", "score",
@@ -24,6 +38,87 @@ PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
     + ("exclusion_rate", "inclusion_error"),
 }
 _NOT_MAPPABLE = {"geometry", "source_row", "neighbours", "index"}
+MISSING = "–"  # what an empty cell shows, in both languages
+NUMERIC_ON_SCREEN: tuple[str, ...] = ()  # columns left as numbers (a missing one shows "None")
+_FORMAT_TAKES_LANG = "lang" in inspect.signature(format_value).parameters
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array
+        return False
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]<>#|~$"
+
+
+def markdown_text(text) -> str:
+    """``text`` (a name from a file, a note) safe inside Streamlit Markdown: every character
+    Markdown or Streamlit would interpret (emphasis, links, headings, ``:colour[...]``,
+    ``$maths$``) is backslash-escaped, so it shows as typed."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def number_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A number of ``column`` as the reader reads it: ``12,6 %``, ``4.449``, ``87,3``."""
+    if _missing(value):
+        return MISSING
+    if _FORMAT_TAKES_LANG:  # the column registry's formats
+        return format_value(column, value, lang=lang)
+    if is_percent(column) or column == "in_focus_share":
+        return percent(value, lang)
+    if column == "score" or column.startswith("why_"):
+        return number(value, lang, 1)
+    return number(float(value), lang)  # integers plain, others up to 3 decimals (p-values)
+
+
+def cell_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One table cell as text in ``lang``: numbers per locale, flags as yes/no, stored codes
+    as their readable text, missing values as ``–`` (never "None", "nan" or "<NA>")."""
+    if _missing(value):
+        return MISSING
+    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+        return t("flag.yes" if value else "flag.no", lang)
+    if isinstance(value, numbers.Number):
+        return number_text(column, value, lang)
+    if isinstance(value, str):
+        return value_label(column, value, lang) if value else MISSING
+    if hasattr(value, "render"):  # a geo.i18n.Message
+        return value.render(lang)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell_text(column, v, lang) for v in value) or MISSING
+    return str(value)
+
+
+def screen_table(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE,
+                 numeric=NUMERIC_ON_SCREEN) -> pd.DataFrame:
+    """A copy of ``frame`` with every cell as the reader reads it (:func:`cell_text`).
+
+    Columns in ``numeric`` stay numbers (missing as empty), so they sort as numbers; the
+    column names stay the field names (give the headers with :func:`screen_headers`).
+    """
+    out = pd.DataFrame(frame).copy()
+    for column in out.columns:
+        if column in numeric and pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
+        else:
+            out[column] = out[column].map(lambda v, c=column: cell_text(c, v, lang)).astype(object)
+    return out
+
+
+def column_header(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The readable name of a table column: its label, else a screen text, else the name."""
+    label = indicator_label(column, lang)
+    if label == column and has_text(f"screen.column.{column}"):
+        return t(f"screen.column.{column}", lang)
+    return label
+
+
+def screen_headers(columns, lang: str = DEFAULT_LANGUAGE, extra: dict | None = None) -> dict:
+    """``{column: header}`` for ``st.dataframe(column_config=...)``: the readable labels."""
+    extra = extra or {}
+    return {c: extra.get(c) or column_header(c, lang) for c in columns}
 
 
 def numeric_indicators(villages: pd.DataFrame) -> list[str]:

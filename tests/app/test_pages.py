@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from babel.numbers import parse_decimal
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +38,18 @@ def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
 
+def shown_number(text: str) -> float:
+    """A number as an Indonesian screen table shows it (``4.449``, ``12,6 %``, ``–``)."""
+    text = str(text).removesuffix(" %")
+    return float("nan") if text == "–" else float(parse_decimal(text, locale="id_ID"))
+
+
+def shown_flag(text: str) -> bool:
+    """A yes/no cell of an Indonesian screen table."""
+    assert text in ("Ya", "Tidak"), text
+    return text == "Ya"
+
+
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
     """The first table that has all these columns (AppTest does not expose dataframe keys)."""
     return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
@@ -46,7 +60,7 @@ def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
 
 def rate(at: AppTest) -> float:
     metric = next(m for m in at.metric if m.label.startswith("Tingkat kemiskinan"))
-    return float(metric.value.split()[0])
+    return float(parse_decimal(metric.value.split()[0], locale="id_ID"))  # "12,63 %"
 
 
 def test_overview_target_and_measure():
@@ -174,11 +188,11 @@ def test_weights_and_rules_update_the_table():
     at.slider(key="weight_desil1_households").set_value(1.0).run()
     table = ranked(at)
     assert table["village_code"].tolist() != first
-    ranked_rows = table.dropna(subset=["rank"])
-    counts = ranked_rows["desil1_households"].to_numpy()
+    ranked_rows = table[table["rank"] != "–"]
+    counts = ranked_rows["desil1_households"].map(shown_number).to_numpy()
     assert (counts[:-1] >= counts[1:]).all()
     at.number_input(key="rule_top_n").set_value(3).run()
-    assert int(ranked(at)["in_focus_list"].sum()) == 3
+    assert int(ranked(at)["in_focus_list"].map(shown_flag).sum()) == 3
     assert any("Desa lokus: 3" in s.value for s in at.subheader)
 
 
@@ -191,7 +205,7 @@ def test_pin_out_removes_a_village_from_the_focus_list():
     at.text_input(key="pin_by").input("Bappeda")
     at.button[[b.label for b in at.button].index("Tambah sematan")].click().run()
     table = ranked(at)
-    assert not bool(table.loc[table["village_code"] == top, "in_focus_list"].iloc[0])
+    assert not shown_flag(table.loc[table["village_code"] == top, "in_focus_list"].iloc[0])
     # the robustness table and a saved decision follow the pinned config
     at.text_input(key="decision_title").input("Lokus desa miskin 2026")
     at.text_input(key="decision_by").input("Tim TKPK")
@@ -224,7 +238,7 @@ def test_pockets_table_and_district_filter():
     pockets = at.dataframe[0].value
     assert len(pockets) > 0 and set(pockets["pocket"]) == {HH_ID}  # shown translated
     counts = frame_with(at, "pocket", "count")
-    assert counts["pocket"].iloc[0] == HH_ID and counts["count"].iloc[0] == len(pockets)
+    assert counts["pocket"].iloc[0] == HH_ID and shown_number(counts["count"].iloc[0]) == len(pockets)
     legend = next(m.value for m in at.markdown if "<span" in m.value)
     assert f"{HH_ID} ({len(pockets)})" in legend
     district = at.selectbox(key="pocket_district").options[1]
@@ -247,9 +261,10 @@ def test_pilot_candidates_follow_the_pilot():
     at.multiselect(key="pilot_villages").set_value(["99.71.01.1005"]).run()
     candidates = at.dataframe[1].value
     assert "99.71.01.1005" not in set(candidates["village_code"])
-    assert candidates["neighbour"].any() and candidates["similar"].sum() == 5
+    assert candidates["neighbour"].map(shown_flag).any()
+    assert candidates["similar"].map(shown_flag).sum() == 5
     at.number_input(key="pilot_similar").set_value(2).run()
-    assert at.dataframe[1].value["similar"].sum() == 2
+    assert at.dataframe[1].value["similar"].map(shown_flag).sum() == 2
     caption = next(c.value for c in at.caption if "Grid" in c.value)
     at.select_slider(key="pilot_cell").set_value(1000).run()
     assert next(c.value for c in at.caption if "Grid" in c.value) != caption
@@ -350,7 +365,7 @@ def test_data_page_reports_reconciliation_without_personal_data():
     rejected = frame_with(at, "source_row")
     assert list(rejected.columns) == ["source_row", "outcome", "reason"]
     used = {"Cocok lewat kode", "Cocok lewat lokasi", "Kode dan lokasi menunjuk desa berbeda"}
-    assert len(rejected) == sum(n for k, n in zip(outcomes["outcome"], outcomes["count"])
+    assert len(rejected) == sum(shown_number(n) for k, n in zip(outcomes["outcome"], outcomes["count"])
                                 if k not in used)
     assert "Kode desa tidak dikenal" in set(rejected["outcome"])
     report = frame_with(at, "key", "value")
@@ -492,7 +507,7 @@ def test_mpi_notes_and_boundary_warnings_on_data_and_overview(demo_layer):
     assert not at.error, texts(at.error)
     for page in ("pages/5_Data.py", "pages/0_Ringkasan.py"):
         at.switch_page(page).run()
-        warnings = " ".join(texts(at.warning))
+        warnings = " ".join(texts(at.warning)).replace("\\", "")  # Markdown escapes
         assert "Indikator IKM yang tidak ada di file rumah tangga" in warnings, page
         assert "dep_nutrition" in warnings and "dep_child_mortality" in warnings, page
         assert "Peringatan batas wilayah" in warnings and "jauh.geojson" in warnings, page
@@ -530,3 +545,125 @@ def test_bad_environment_falls_back_to_the_demo(tmp_path, monkeypatch):
     assert any("PPM_BOUNDARIES" in w and "tidak_ada.sql" in w for w in texts(at.warning))
     assert any("contoh bawaan" in c.value for c in at.caption)
     assert at.metric[0].value == "48"
+
+
+# --- every screen in the chosen language (issue 11) ----------------------------------------
+
+PAGES = ("app.py", "pages/1_Peta.py", "pages/2_Prioritas.py", "pages/3_Kantong_Kemiskinan.py",
+         "pages/4_Area_Percontohan.py", "pages/5_Data.py", "pages/6_Ekspor.py")
+RAW_TEXTS = ("None", "nan", "NaN", "<NA>", "NaT", "empty", "Choose an option", "Choose options")
+
+
+def english_decimal(text: str) -> bool:
+    """``12.6 %`` or ``87.35``: a dot before 1–2 digits is a decimal point, never an Indonesian
+    thousands sign (always 3 digits). Codes (``99.71.01.1005``, ``EPSG:4326``) are left out."""
+    text = re.sub(r"\d+(\.\d+){2,}", "", str(text))
+    return bool(re.search(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])", text))
+
+
+def run_in(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def screen_words(at: AppTest) -> list[str]:
+    """Every text a reader sees: prose, metrics, table cells and headers, widget placeholders."""
+    words = [str(e.value) for kind in ("title", "subheader", "markdown", "caption", "info",
+                                       "warning", "success", "error") for e in getattr(at, kind)]
+    words += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
+    for frame in at.dataframe:
+        words += [str(c) for c in frame.value.columns]
+        words += [str(v) for column in frame.value.columns for v in frame.value[column]]
+    for widget in (*at.selectbox, *at.multiselect):
+        words += [str(widget.proto.placeholder), widget.label, *map(str, widget.options)]
+    return words
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_no_raw_values_on_any_page(page, lang):
+    """No "None"/"nan"/"empty", no Streamlit "Choose an option", no JSON blocks, in either language."""
+    at = run_in(page, lang)
+    words = screen_words(at)
+    assert len(words) > 5
+    for word in words:
+        for raw in RAW_TEXTS:
+            assert not re.search(rf"(?<![\w]){re.escape(raw)}(?![\w])", word), (raw, word)
+    assert not at.get("json"), "quality details are tables, not JSON"
+    for widget in (*[w for w in at.selectbox if w.value is None], *at.multiselect):
+        # an empty placeholder makes the browser show Streamlit's English "Choose an option"
+        assert widget.proto.placeholder.strip(), widget.label
+    if lang == "id":  # and no English decimal point (12.6 %, 87.3) on the Indonesian screen
+        assert not [w for w in words if english_decimal(w)], [w for w in words if english_decimal(w)]
+
+
+def test_indonesian_overview_numbers_follow_the_locale():
+    from geo.i18n import number, percent
+    from geo.pipeline.analysis import analyse, demo_sources
+    from geo.presentation.overview import overview_figures
+
+    figures = overview_figures(analyse(*demo_sources()).villages)
+    assert figures["households"] >= 1000 and 0 < figures["desil1_rate"] < 1
+    at = run_in("app.py", "id")
+    metric = {m.label: m for m in at.metric}
+    households = metric["Rumah tangga"].value
+    assert households == number(figures["households"], "id")
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", households), households  # 4.449, not 4,449
+    share = metric["Miskin ekstrem (desil 1)"].proto.delta
+    assert share == percent(figures["desil1_rate"], "id")
+    assert re.fullmatch(r"\d+,\d %", share), share  # 12,6 %, not 12.6 %
+    rate_metric = next(m for m in at.metric if m.label.startswith("Tingkat kemiskinan"))
+    assert re.fullmatch(r"\d+,\d\d %", rate_metric.value)
+    outcomes = frame_with(at, "outcome", "count")
+    assert number(int(outcomes["count"].map(shown_number).max()), "id") in set(outcomes["count"])
+
+    english = run_in("app.py", "en")
+    assert {m.label: m for m in english.metric}["Households"].value == number(figures["households"], "en")
+
+
+def test_empty_selects_have_translated_placeholders():
+    for lang, expected in (("id", "Pilih desa/kelurahan…"), ("en", "Choose a village…")):
+        at = run_in("pages/1_Peta.py", lang)
+        assert at.selectbox(key="profile_village").proto.placeholder == expected
+        at = run_in("pages/2_Prioritas.py", lang)
+        assert at.selectbox(key="pin_village").proto.placeholder == expected
+
+
+def test_export_formats_have_names_not_keys():
+    at = run_in("pages/6_Ekspor.py", "id")
+    options = at.multiselect(key="export_formats").options
+    assert "GeoPackage (QGIS)" in options and not {"gpkg", "geojson", "shp"} & set(options)
+    assert at.multiselect(key="export_formats").value == ["geojson", "gpkg", "xlsx"]  # codes kept
+
+
+def test_data_page_details_are_readable_tables():
+    at = run_in("pages/5_Data.py", "id")
+    files = frame_with(at, "Berkas", "Format", "CRS berkas")  # per_source, was JSON
+    assert list(files["Berkas"]) == ["demo_villages.geojson"]
+    examples = frame_with(at, "Hasil", "Baris di berkas", "Alasan")  # reconciliation examples
+    assert "Kode desa tidak dikenal" in set(examples["Hasil"])
+    assert not {"unknown_code", "invalid"} & set(examples["Hasil"])
+    report = frame_with(at, "key", "value")
+    assert "Ya" in set(report["value"]) and "True" not in set(report["value"])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_real_boundaries_without_households_show_no_raw_values(malang_sql, lang):
+    """Kota Malang without households: many figures are missing, and every one shows as –."""
+    at = run_in("app.py", lang)
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").upload(malang_sql.name, malang_sql.read_bytes(),
+                                                     "application/sql")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for word in screen_words(at):
+            for raw in RAW_TEXTS:
+                assert not re.search(rf"(?<![\w]){re.escape(raw)}(?![\w])", word), (page, raw, word)
+        assert not at.get("json"), page

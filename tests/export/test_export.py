@@ -32,10 +32,14 @@ from shapely.geometry import shape
 from geo.__main__ import main as cli_main
 from geo.common.errors import GeoInputError
 from geo.export import FORMATS, build_layers, export_result, parse_formats, write_geojson
-from geo.export.fields import label, shapefile_field_names
+from geo.export.fields import shapefile_field_names
+from geo.export.tables import headers
+from geo.i18n import t
+from geo.i18n.labels import indicator_label, value_label
 from geo.pipeline.results import AnalysisResult
 
 ROOT = Path(__file__).resolve().parents[2]
+RANKED_ORDER = ("rank", "village_code", "village_name")
 
 from synthetic_result import (  # noqa: E402
     PERSONAL_COLUMNS, PERSONAL_VALUES, analysis_result,
@@ -68,6 +72,15 @@ def exported_small(result, tmp_path_factory) -> dict[str, list[Path]]:
 
 def _one(written: dict, fmt: str, name: str) -> Path:
     return next(p for p in written[fmt] if p.name == name)
+
+
+def _csv(path: Path, lang: str = "id", **kwargs) -> pd.DataFrame:
+    """A CSV download read back with field names as columns (its headers are labels in ``lang``)."""
+    table = pd.read_csv(path, dtype=str, encoding="utf-8-sig", **kwargs)
+    fields = list(dict.fromkeys((*RANKED_ORDER, *analysis_result().villages.columns, "suppressed")))
+    back = {header: field for header, field in zip(headers(fields, lang), fields)}
+    assert set(table.columns) <= set(back), set(table.columns) - set(back)
+    return table.rename(columns=back)
 
 
 def _shp_zip(written) -> Path:
@@ -326,7 +339,7 @@ def test_docs_mapping_table_matches_the_code(exported):
 def test_csv_ranked_list(exported, source):
     path = _one(exported, "csv", "ranked_villages.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM for Excel"
-    table = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    table = _csv(path, keep_default_na=False)
     assert list(table.columns[:3]) == ["rank", "village_code", "village_name"]
     for column in ("district_name", "score", "desil1_share", "in_focus_list", "focus_reason",
                    "quadrant", "pocket", "mpi_poor_people"):
@@ -334,9 +347,28 @@ def test_csv_ranked_list(exported, source):
     ranked = source.dropna(subset=["rank"]).sort_values("rank")
     assert list(table["village_code"][: len(ranked)]) == list(ranked.index)
     assert table["rank"].iloc[-1] == "" and table["village_code"].iloc[-1] == "35.73.01.1018"
-    assert set(table["village_name"]) == set(source["village_name"])
-    focus = pd.read_csv(_one(exported, "csv", "focus_list.csv"), dtype=str, encoding="utf-8-sig")
+    neutralised = {("'" + n) if n.startswith("=") else n for n in source["village_name"]}
+    assert set(table["village_name"]) == neutralised, "a formula-like name gets a leading '"
+    focus = _csv(_one(exported, "csv", "focus_list.csv"))
     assert list(focus["village_code"]) == list(ranked[ranked["in_focus_list"]].index)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_csv_speaks_the_language(result, source, tmp_path, lang):
+    """Headers are the labels in the language, stored codes their readable text, flags words."""
+    written = export_result(result, tmp_path, formats=["csv"], lang=lang)["csv"]
+    path = _one({"csv": written}, "csv", "ranked_villages.csv")
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    assert list(raw.columns[:3]) == [indicator_label(c, lang) for c in RANKED_ORDER]
+    assert "pocket" not in raw.columns and "village_code" not in raw.columns
+    table = _csv(path, lang, keep_default_na=False).set_index("village_code")
+    for column in ("pocket", "quadrant"):
+        expected = {value_label(column, v, lang) for v in source[column].dropna()}
+        assert set(table[column]) - {""} == expected, column
+        assert not set(table[column]) & set(source[column].dropna()) - expected, column
+    assert set(table["in_focus_list"]) == {t("flag.yes", lang), t("flag.no", lang)}
+    other = "en" if lang == "id" else "id"
+    assert indicator_label("village_name", other) not in raw.columns
 
 
 def test_xlsx_has_focus_ranking_and_method_sheets(exported, source):
@@ -344,22 +376,22 @@ def test_xlsx_has_focus_ranking_and_method_sheets(exported, source):
     assert book.sheetnames == ["Daftar Lokus", "Peringkat Desa", "Metode"]
     focus = book["Daftar Lokus"]
     header = [c.value for c in focus[1]]
-    code_col = header.index(label("village_code", "id"))
+    code_col = header.index(indicator_label("village_code", "id"))
     codes = [row[code_col] for row in focus.iter_rows(min_row=2, values_only=True)]
     assert codes == list(source[source["in_focus_list"]].sort_values("rank").index)
     ranking = book["Peringkat Desa"]
     assert ranking.max_row == len(source) + 1
     for row in ranking.iter_rows(min_row=2):
         assert row[code_col].data_type == "s" and row[code_col].number_format == "@"
-    share = header.index(label("desil1_share", "id"))
+    share = header.index(indicator_label("desil1_share", "id"))
     assert all(row[share].number_format == "0.0%" for row in ranking.iter_rows(min_row=2))
     # M0 is a share of people (H x A): a percentage like the other shares, not 0.000
-    m0 = header.index(label("mpi_m0", "id"))
+    m0 = header.index(indicator_label("mpi_m0", "id"))
     assert all(row[m0].number_format == "0.0%" for row in ranking.iter_rows(min_row=2))
     # counts are whole numbers with grouping, never percentages
-    households = header.index(label("households", "id"))
+    households = header.index(indicator_label("households", "id"))
     assert all(row[households].number_format == "#,##0" for row in ranking.iter_rows(min_row=2))
-    name_col = header.index(label("village_name", "id"))
+    name_col = header.index(indicator_label("village_name", "id"))
     names = {row[name_col].value: row[name_col]
              for row in ranking.iter_rows(min_row=2)}
     assert names["=SUM(1,2) Tlogomas"].data_type == "s", "a name is never a formula"
@@ -370,14 +402,25 @@ def test_xlsx_has_focus_ranking_and_method_sheets(exported, source):
     assert method["created_at"].startswith("2025-03-14")
     assert method["reconciliation.rows_in"] == "12"
     assert "software_version" in method and "weight.desil1_share" in method
-    assert method[label("score", "id")] == "score"  # the field dictionary maps headers back to field names
+    assert method["title"] == t("method.title", "id") != t("method.title", "en")
+    assert method[indicator_label("score", "id")] == "score"  # headers back to field names
 
 
 def test_xlsx_in_english(result, tmp_path):
     (path,) = export_result(result, tmp_path, formats=["xlsx"], lang="en")["xlsx"]
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Focus list", "Village ranking", "Method"]
-    assert [c.value for c in book["Focus list"][1]][:3] == ["Rank", "Village code", "Village"]
+    ranking = book["Village ranking"]
+    header = [c.value for c in ranking[1]]
+    pockets = {row[header.index(indicator_label("pocket", "en"))]
+               for row in ranking.iter_rows(min_row=2, values_only=True)}
+    assert value_label("pocket", "HH", "en") in pockets and "HH" not in pockets
+    method = {r[0]: r[1:] for r in book["Method"].iter_rows(values_only=True) if r and r[0]}
+    assert list(method["Key"]) == ["Value", "Meaning"]
+    assert method["title"][0] == t("method.title", "en")
+    assert method["count.villages"][1] == t("method.key.count", "en", layer="villages")
+    assert [c.value for c in book["Focus list"][1]][:3] == [
+        indicator_label(c, "en") for c in ("rank", "village_code", "village_name")]
 
 
 # --------------------------------------------------------------------------- suppression
@@ -399,8 +442,8 @@ def test_min_households_suppresses_household_figures(exported_small, source):
         assert list(frame.loc[kept, "village_name"]) == list(source.loc[kept, "village_name"])
         np.testing.assert_allclose(frame.loc[kept, "score"].astype(float),
                                    source.loc[kept, "score"].astype(float))
-    table = pd.read_csv(_one(exported_small, "csv", "ranked_villages.csv"), dtype=str,
-                        keep_default_na=False).set_index("village_code")
+    table = _csv(_one(exported_small, "csv", "ranked_villages.csv"),
+                 keep_default_na=False).set_index("village_code")
     assert (table.loc[sorted(small), "households"] == "").all()
     assert (table.loc[sorted(small), "desil1_share"] == "").all()
     assert table.loc["35.73.02.1010", "rank"] == "1"
@@ -584,3 +627,49 @@ def test_cli_exports_the_demo(tmp_path, capsys):
     demo = pyogrio.read_dataframe(boundaries)
     assert len(villages) == len(demo)
     assert villages["village_code"].str.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}").all()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_download_csv_of_a_screen_table(source, lang):
+    """The Prioritas page's focus-list download: headers and codes in the language, no formula."""
+    import io
+
+    from geo.export.tables import csv_bytes
+
+    frame = pd.DataFrame({"village_code": ["35.73.01.1001"], "village_name": ["=SUM(1,2) Tlogomas"],
+                          "quadrant": ["high-high"], "in_focus_list": [True], "score": [87.5]})
+    data = csv_bytes(frame, lang)
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig")
+    assert list(table.columns) == [indicator_label(c, lang) for c in frame.columns]
+    row = table.iloc[0].tolist()
+    assert row == ["35.73.01.1001", "'=SUM(1,2) Tlogomas", value_label("quadrant", "high-high", lang),
+                   t("flag.yes", lang), "87.5"]
+    assert value_label("quadrant", "high-high", "id") != value_label("quadrant", "high-high", "en")
+
+
+def test_csv_for_software_keeps_field_names_and_codes(result, source, tmp_path):
+    """``python -m geo rank`` writes the CSV without a language: stable names and codes."""
+    from geo.export.tables import write_ranked_table
+
+    paths = write_ranked_table(build_layers(result), tmp_path, formats=("csv",))
+    table = pd.read_csv(_one({"csv": paths}, "csv", "ranked_villages.csv"), dtype=str,
+                        encoding="utf-8-sig", keep_default_na=False)
+    assert list(table.columns[:3]) == list(RANKED_ORDER)
+    assert set(table["pocket"]) - {""} <= {"HH", "LL", "HL", "LH", "ns", "isolated", "no_data"}
+    assert "'=SUM(1,2) Tlogomas" in set(table["village_name"])  # still never a formula
+
+
+def test_cli_export_speaks_the_chosen_language(tmp_path):
+    """``python -m geo export --lang en`` writes English CSV headers; the default is Indonesian."""
+    from geo.pipeline import analysis as pipeline
+
+    boundaries, households = pipeline.demo_sources()
+    if not boundaries.exists():
+        pytest.skip(f"demo data not built yet: {boundaries} is absent")
+    for lang, flags in (("id", []), ("en", ["--lang", "en"])):
+        out = tmp_path / lang
+        assert cli_main(["export", "--boundaries", str(boundaries), "--households", str(households),
+                         "--out", str(out), "--formats", "csv", *flags]) == 0
+        header = pd.read_csv(out / "focus_list.csv", encoding="utf-8-sig", nrows=0).columns
+        assert list(header[:2]) == [indicator_label(c, lang) for c in ("rank", "village_code")]

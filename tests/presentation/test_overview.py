@@ -61,11 +61,19 @@ def test_report_table_shows_scalars_and_list_lengths():
     report = BoundaryReport(features_in=5, rejected=({"row": 1}, {"row": 2}),
                             metric_crs="EPSG:32749", gaps={"count": 3, "largest_at": [1, 2]},
                             warnings=("x",), per_source={"a": {}})
-    table = dict(report_table(report).itertuples(index=False))
-    assert {k: table[k] for k in ("features_in", "rejected", "metric_crs", "gaps")} == {
-        "features_in": "5", "rejected": "2", "metric_crs": "EPSG:32749", "gaps": "count: 3"}
-    assert "warnings" not in table and "per_source" not in table and "cache" not in table
+    table = dict(report_table(report, "en").itertuples(index=False))
+    shown = ("Features in", "Features rejected", "Metric CRS for areas and distances",
+             "Gaps between villages")
+    assert {k: table[k] for k in shown} == {
+        "Features in": "5", "Features rejected": "2",
+        "Metric CRS for areas and distances": "EPSG:32749", "Gaps between villages": "Count: 3"}
+    assert not any(k in table for k in ("warnings", "per_source", "cache", "Warnings"))
     assert report_table(None).empty
+    big = dict(report_table(BoundaryReport(features_in=4449, quality_checked=True, gaps=None), "id")
+               .itertuples(index=False))
+    assert {k: big[k] for k in ("Fitur masuk", "Kualitas topologi diperiksa", "Celah antar desa")} == {
+        "Fitur masuk": "4.449", "Kualitas topologi diperiksa": "Ya", "Celah antar desa": "–"}
+    assert "None" not in big.values()
 
 
 def test_quality_notes_collect_mpi_notes_and_boundary_warnings():
@@ -86,3 +94,46 @@ def test_no_rate_to_compare_is_neither_met_nor_missed():
     assert gap["met"] is None and gap["people_to_lift"] == 0.0
     assert target_gap(0.05, 3.77, 1000)["met"] is False
     assert target_gap(0.03, 3.77, 1000)["met"] is True
+
+
+def test_detail_tables_are_readable_not_json():
+    from geo.presentation.overview import detail_table, examples_table
+
+    per_source = {"a.geojson": {"format": "GeoJSON", "features": 1234, "crs_in": None,
+                                "columns": {"village_code": "KDEPUM"}}}
+    table = detail_table(per_source, "id")
+    assert list(table.columns) == ["Berkas", "Format", "Fitur", "CRS berkas", "Kolom yang dipakai"]
+    assert table.iloc[0].tolist() == ["a.geojson", "GeoJSON", "1.234", "–", "village_code = KDEPUM"]
+    repaired = detail_table([{"village_code": "35.73.01.1001", "area_before_m2": 1500.5}], "en")
+    from geo.presentation.views import number_text
+
+    area = repaired.iloc[0].tolist()[1]
+    assert area == number_text("area_before_m2", 1500.5, "en") and area.startswith("1,500.5")
+    examples = examples_table({"unknown_code": [{"source_row": 2264, "reason": "not in the layer",
+                                                 "village_code": "99.71.04.1001"}],
+                               "no_code_no_location": []}, "id")
+    assert examples.iloc[0].tolist() == ["Kode desa tidak dikenal", "2264", "99.71.04.1001",
+                                         "not in the layer"]  # a row number is not grouped
+    assert examples_table({}, "en").empty
+
+
+def test_quality_notes_render_messages_in_the_language():
+    from geo.i18n import Message
+
+    note = Message("value.pocket.HH")  # any catalogue entry stands for a note's code
+    result = AnalysisResult(villages=VILLAGES, reconciliation={}, boundary_report={"warnings": [note]},
+                            method={"mpi_notes": ["plain text stays"]})
+    assert quality_notes(result, "id") == {"mpi_notes": ["plain text stays"],
+                                           "boundary_warnings": [note.render("id")]}
+    assert quality_notes(result, "en")["boundary_warnings"] == [note.render("en")]
+    assert note.render("id") != note.render("en")
+
+
+def test_report_details_are_lists_and_per_file_entries_only():
+    from geo.presentation.overview import detail_table, report_details
+
+    report = {"features_in": 5, "rejected": [{"row": 1}], "repaired": [], "warnings": ["w"],
+              "gaps": {"count": 0, "total_area_m2": 0.0}, "per_source": {"a.sql": {"features": 5}}}
+    assert [key for key, _ in report_details(report)] == ["rejected", "per_source"]
+    small = detail_table({"pairs": 2, "area_m2": 12.5}, "id")
+    assert small.iloc[:, 0].tolist() == ["Pasangan", "Luas (m²)"]  # labels, not raw keys

@@ -15,7 +15,9 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from geo.export import build_layers, write_print_maps
-from geo.presentation.printmap import PNG_DPI, POCKET_STYLE, TEXT, _nice_length, focus_map, pocket_map, save_map
+from geo.i18n import date_text
+from geo.i18n.labels import value_label
+from geo.presentation.printmap import PNG_DPI, POCKET_STYLE, _nice_length, print_text, focus_map, pocket_map, save_map
 from synthetic_result import NCOL, analysis_result
 
 
@@ -70,12 +72,12 @@ def test_pdf_is_one_a4_landscape_page(maps):
 def test_focus_map_has_title_legend_north_arrow_date_and_source(layers):
     fig = focus_map(layers.villages, date="2025-03-14", sources=("kel_35.73.sql", "dtsen.csv"))
     texts = _texts(fig)
-    assert TEXT["id"]["focus_title"] in texts
-    assert f"{TEXT['id']['focus']} (4)" in texts
-    assert f"{TEXT['id']['other']} (17)" in texts
-    assert TEXT["id"]["north"] in texts
+    assert print_text('focus_title', 'id') in texts
+    assert f"{print_text('focus', 'id')} (4)" in texts
+    assert f"{print_text('other', 'id')} (17)" in texts
+    assert print_text('north', 'id') in texts
     footer = " ".join(texts)
-    assert "2025-03-14" in footer and "kel_35.73.sql; dtsen.csv" in footer
+    assert date_text("2025-03-14", "id") in footer and "kel_35.73.sql; dtsen.csv" in footer
     ranks = sorted(layers.focus_list["rank"])
     map_ax = fig.axes[0]
     assert sorted(int(t.get_text()) for t in map_ax.texts if t.get_gid() == "rank") == ranks
@@ -104,10 +106,10 @@ def test_nice_scale_bar_length(span, expected):
 
 def test_pocket_legend_counts_every_class(layers):
     texts = _texts(pocket_map(layers.villages, lang="en"))
-    assert TEXT["en"]["pocket_title"] in texts
-    assert f"{TEXT['en']['HH']} (5)" in texts
-    assert f"{TEXT['en']['isolated']} (1)" in texts
-    assert f"{TEXT['en']['no_data']} (1)" in texts
+    assert print_text('pocket_title', 'en') in texts
+    assert f"{value_label('pocket', 'HH', 'en')} (5)" in texts
+    assert f"{value_label('pocket', 'isolated', 'en')} (1)" in texts
+    assert f"{value_label('pocket', 'no_data', 'en')} (1)" in texts
     assert "N" in texts
 
 
@@ -129,4 +131,4 @@ def test_hostile_names_render(layers, tmp_path):
 def test_villages_without_pocket_column_are_no_data(layers):
     villages = layers.villages.drop(columns=["pocket"])
     texts = _texts(pocket_map(villages))
-    assert f"{TEXT['id']['no_data']} ({len(villages)})" in texts
+    assert f"{value_label('pocket', 'no_data', 'id')} ({len(villages)})" in texts

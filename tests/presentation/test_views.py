@@ -101,3 +101,60 @@ def test_public_rejected_rows_carry_no_personal_data():
     public = public_rejected(rejected)
     assert list(public.columns) == ["source_row", "outcome", "reason"]
     assert public_rejected(None) is None
+
+
+# --- tables as the reader reads them ---------------------------------------------------------
+
+def test_screen_table_formats_per_language_and_hides_missing_values():
+    from geo.presentation.views import MISSING, screen_table
+
+    frame = pd.DataFrame({"households": [4449, None], "desil1_share": [0.1263, float("nan")],
+                          "score": [87.34, None], "pocket": ["HH", None],
+                          "in_focus_list": [True, False], "village_name": ["Sukun", ""]})
+    indonesian = screen_table(frame, "id")
+    assert indonesian.iloc[0].tolist() == ["4.449", "12,6 %", "87,3",
+                                           "Kantong kemiskinan (Tinggi–Tinggi)", "Ya", "Sukun"]
+    assert indonesian.iloc[1].tolist() == [MISSING, MISSING, MISSING, MISSING, "Tidak", MISSING]
+    english = screen_table(frame, "en")
+    assert english.iloc[0].tolist()[:4] == ["4,449", "12.6 %", "87.3", "Poverty pocket (High–High)"]
+    assert list(indonesian.columns) == list(frame.columns)  # headers come from screen_headers
+    assert frame["pocket"].iloc[0] == "HH"  # the stored values are untouched
+
+
+def test_screen_headers_are_labels_with_overrides():
+    from geo.i18n.labels import indicator_label
+    from geo.presentation.views import screen_headers
+
+    headers = screen_headers(["village_code", "count"], "id", {"count": "Jumlah"})
+    assert headers == {"village_code": indicator_label("village_code", "id"), "count": "Jumlah"}
+
+
+def test_markdown_text_shows_names_as_typed():
+    from geo.presentation.views import markdown_text
+
+    assert markdown_text("Sukun") == "Sukun"
+    escaped = markdown_text("**Kauman** [x](javascript:1) $a$ <b>")
+    assert "**" not in escaped.replace("\\*", "") and "\\[" in escaped and "\\$" in escaped
+    assert escaped.replace("\\", "") == "**Kauman** [x](javascript:1) $a$ <b>"
+
+
+def test_every_stored_value_has_both_languages():
+    from geo.i18n import catalogue
+    from geo.i18n.labels import VALUE_CODES, value_id, value_label
+
+    for column, codes in VALUE_CODES.items():
+        for code in codes:
+            entry = catalogue()[value_id(column, code)]
+            assert entry["id"] and entry["en"], (column, code)
+            assert value_label(column, code, "en") == entry["en"]
+    assert value_label("pocket", "not-a-code", "id") == "not-a-code"
+    assert value_label("pocket", None, "id") is None
+
+
+def test_robustness_columns_have_headers_not_raw_keys():
+    from geo.presentation.views import column_header
+
+    for lang in ("id", "en"):
+        for column in ("rank_p5", "rank_median", "rank_p95", "in_focus_share", "stability"):
+            assert column_header(column, lang) != column, (column, lang)
+    assert column_header("rank_p5", "id") != column_header("rank_p5", "en")
