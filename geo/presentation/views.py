@@ -17,15 +17,14 @@ header sorts the texts, not the numbers. (A number column would also show an emp
 
 from __future__ import annotations
 
-import inspect
 import numbers
 
 import pandas as pd
 
 from geo.households.schema import DEPRIVATIONS, PROGRAMMES
-from geo.i18n import DEFAULT_LANGUAGE, has_text, number, percent, t
+from geo.i18n import DEFAULT_LANGUAGE, has_text, t
 from geo.i18n.labels import indicator_label, value_label
-from geo.presentation.display import format_value, is_percent
+from geo.presentation.display import format_value
 
 ALL_DISTRICTS = "*"
 RANKED_COLUMNS = ("rank", "village_code", "village_name", "district_name", "score",
@@ -40,7 +39,6 @@ PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
 _NOT_MAPPABLE = {"geometry", "source_row", "neighbours", "index"}
 MISSING = "–"  # what an empty cell shows, in both languages
 NUMERIC_ON_SCREEN: tuple[str, ...] = ()  # columns left as numbers (a missing one shows "None")
-_FORMAT_TAKES_LANG = "lang" in inspect.signature(format_value).parameters
 
 
 def _missing(value) -> bool:
@@ -64,13 +62,7 @@ def number_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
     """A number of ``column`` as the reader reads it: ``12,6 %``, ``4.449``, ``87,3``."""
     if _missing(value):
         return MISSING
-    if _FORMAT_TAKES_LANG:  # the column registry's formats
-        return format_value(column, value, lang=lang)
-    if is_percent(column) or column == "in_focus_share":
-        return percent(value, lang)
-    if column == "score" or column.startswith("why_"):
-        return number(value, lang, 1)
-    return number(float(value), lang)  # integers plain, others up to 3 decimals (p-values)
+    return format_value(column, value, lang=lang)  # the column registry's formats
 
 
 def cell_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -121,8 +121,9 @@ def test_quality_notes_render_messages_in_the_language():
     from geo.i18n import Message
 
     note = Message("value.pocket.HH")  # any catalogue entry stands for a note's code
-    result = AnalysisResult(villages=VILLAGES, reconciliation={}, boundary_report={"warnings": [note]},
-                            method={"mpi_notes": ["plain text stays"]})
+    result = AnalysisResult(villages=VILLAGES, reconciliation=None,
+                            boundary_report=BoundaryReport(warnings=(note,)),
+                            method=Method(mpi_notes=("plain text stays",)))
     assert quality_notes(result, "id") == {"mpi_notes": ["plain text stays"],
                                            "boundary_warnings": [note.render("id")]}
     assert quality_notes(result, "en")["boundary_warnings"] == [note.render("en")]
@@ -132,8 +133,9 @@ def test_quality_notes_render_messages_in_the_language():
 def test_report_details_are_lists_and_per_file_entries_only():
     from geo.presentation.overview import detail_table, report_details
 
-    report = {"features_in": 5, "rejected": [{"row": 1}], "repaired": [], "warnings": ["w"],
-              "gaps": {"count": 0, "total_area_m2": 0.0}, "per_source": {"a.sql": {"features": 5}}}
+    report = BoundaryReport(features_in=5, rejected=({"row": 1},), repaired=(), warnings=("w",),
+                            gaps={"count": 0, "total_area_m2": 0.0},
+                            per_source={"a.sql": {"features": 5}})
     assert [key for key, _ in report_details(report)] == ["rejected", "per_source"]
     small = detail_table({"pairs": 2, "area_m2": 12.5}, "id")
     assert small.iloc[:, 0].tolist() == ["Pasangan", "Luas (m²)"]  # labels, not raw keys

@@ -112,11 +112,11 @@ def test_screen_table_formats_per_language_and_hides_missing_values():
                           "score": [87.34, None], "pocket": ["HH", None],
                           "in_focus_list": [True, False], "village_name": ["Sukun", ""]})
     indonesian = screen_table(frame, "id")
-    assert indonesian.iloc[0].tolist() == ["4.449", "12,6 %", "87,3",
+    assert indonesian.iloc[0].tolist() == ["4.449", "12,6 %", "87,34",
                                            "Kantong kemiskinan (Tinggi–Tinggi)", "Ya", "Sukun"]
     assert indonesian.iloc[1].tolist() == [MISSING, MISSING, MISSING, MISSING, "Tidak", MISSING]
     english = screen_table(frame, "en")
-    assert english.iloc[0].tolist()[:4] == ["4,449", "12.6 %", "87.3", "Poverty pocket (High–High)"]
+    assert english.iloc[0].tolist()[:4] == ["4,449", "12.6 %", "87.34", "Poverty pocket (High–High)"]
     assert list(indonesian.columns) == list(frame.columns)  # headers come from screen_headers
     assert frame["pocket"].iloc[0] == "HH"  # the stored values are untouched
 
