@@ -46,7 +46,7 @@ import bench_map  # noqa: E402
 from bench_map import CHROMIUM, CHROMIUM_ARGS, PAINT_TARGET_S, PAYLOAD_TARGET_MB  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-MAP_FRAME = "streamlit_folium.st_folium"
+MAP_FRAME = "ui.map_widget.village_map"  # ui.map_widget.COMPONENT_NAME
 _PAINTED_JS = """() => {
   if (document.querySelector('path.leaflet-interactive')) return true;
   for (const c of document.querySelectorAll('canvas.leaflet-zoom-animated')) {

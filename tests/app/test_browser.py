@@ -1,7 +1,7 @@
 """The real app in headless Chromium: maps draw, clicks work, weights reorder, nothing leaves localhost.
 
 Starts ``streamlit run app.py`` on a free port and drives it with Playwright (Debian's
-``/usr/bin/chromium``). Every request of every frame (the map lives in streamlit-folium's
+``/usr/bin/chromium``). Every request of every frame (the map lives in the app's
 iframe) is recorded; only localhost, ``data:`` and ``blob:`` are allowed. Screenshots go to
 ``tests/screenshots/`` (gitignored).
 """
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "screenshots"
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "iframe[title='ui.map_widget.village_map']"
 DEMO_VILLAGES = 48  # data/boundaries/demo_README.md
 XSS = "<img src=x onerror=alert(1)>"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
