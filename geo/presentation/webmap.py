@@ -122,7 +122,8 @@ _PAGE = """<!DOCTYPE html>
 <link rel="stylesheet" href="{css}">
 <script src="{js}"></script>
 <script src="{renderer}"></script>
-<style>html, body {{margin: 0; padding: 0}} #map {{width: 100%; height: {height}}}</style>
+<style>html, body {{margin: 0; padding: 0}} #map {{width: 100%; height: {height}}}
+path.leaflet-interactive:focus {{outline: none}}</style>
 </head><body><div id="map"></div>
 <script>VillageMap.draw(document.getElementById("map"), {data});</script>
 </body></html>

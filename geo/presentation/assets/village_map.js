@@ -53,6 +53,10 @@
   function draw(element, data, options) {
     options = options || {};
     var map = L.map(element, {preferCanvas: !!data.canvas});
+    // Leaflet focuses the map on mousedown (keyboard panning); in an iframe that scrolls the
+    // page holding it when the map is not wholly in view, and the click then lands elsewhere.
+    var container = map.getContainer(), focus = container.focus;
+    container.focus = function () { focus.call(container, {preventScroll: true}); };
     L.control.scale().addTo(map);
     if (data.tiles) {
       L.tileLayer(data.tiles.url, {attribution: data.tiles.attribution,
@@ -68,7 +72,6 @@
       if (id === hovered) style = merge(style, entry.highlight);
       if (id === selected) style = merge(style, data.selected_style);
       entry.path.setStyle(style);
-      if (id === selected || id === hovered) entry.path.bringToFront();
     }
 
     data.layers.forEach(function (spec) {
@@ -110,6 +113,9 @@
         selected = id;
         restyle(old);
         restyle(id);
+        // on top, so that its outline is not hidden by its neighbours' (not on hover: moving
+        // the element under the pointer would swallow the click)
+        if (id !== null && shapes[id]) shapes[id].path.bringToFront();
       },
       remove: function () { map.remove(); }
     };
