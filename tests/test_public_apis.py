@@ -67,6 +67,12 @@ def private_uses(source: str) -> list[str]:
                     found.append(dotted)
             if node.attr in KNOWN_PRIVATE:
                 found.append("." + node.attr)
+        elif isinstance(node, ast.Call) and len(node.args) >= 2:  # (monkeypatch.)setattr(sf, "_x")
+            target, name = node.args[0], node.args[1]
+            if (isinstance(target, ast.Name) and target.id in aliases
+                    and isinstance(name, ast.Constant) and isinstance(name.value, str)
+                    and _private(name.value)):
+                found.append(f"{target.id}.{name.value}")
     return sorted(set(found))
 
 
@@ -74,10 +80,12 @@ def test_the_detector_finds_what_it_must():
     sample = ("import streamlit_folium as sf\nimport folium\nfrom fiona._err import CPLE_BaseError\n"
               "from folium.utilities import _parse_size\nimport fiona.errors\n"
               "sf._component_func(x)\nfolium.GeoJson._template\nlayer._get_self_bounds()\n"
-              "fiona.errors.DriverError\nfolium.Map(location=None)\nself._private_of_ours = 1\n")
+              "fiona.errors.DriverError\nfolium.Map(location=None)\nself._private_of_ours = 1\n"
+              "monkeypatch.setattr(sf, '_get_html', None)\ngetattr(folium, 'Map')\n")
     assert private_uses(sample) == sorted([
         "._component_func", "._get_self_bounds", "._template", "fiona._err",
-        "folium.GeoJson._template", "folium.utilities._parse_size", "sf._component_func"])
+        "folium.GeoJson._template", "folium.utilities._parse_size", "sf._component_func",
+        "sf._get_html"])
 
 
 def test_no_private_names_of_map_and_gis_packages():
