@@ -126,8 +126,13 @@ def test_map_draws_villages_and_a_click_shows_the_profile(app_url, session):
     hovered_name = tooltip.locator("td").first.inner_text().strip()
     assert hovered_name
     village.click()
+    outlined = frame.locator("path.leaflet-interactive[stroke-width='3']")
+    assert outlined.count() == 1  # outlined at once, before the server answers
     heading = page.locator("h4").filter(has_text=hovered_name).first
     heading.wait_for(timeout=30_000)
+    assert outlined.count() == 1 and paths.count() == DEMO_VILLAGES  # the same map, restyled
+    # the village layer came once, as one file; the click's script run did not send it again
+    assert sum("/app/static/maps/" in u for u in requests) == 1
     page.get_by_text("Mengapa (kontribusi skor)").wait_for(timeout=30_000)
     _settle(page)
     heading.scroll_into_view_if_needed()

@@ -13,11 +13,23 @@ import pytest
 import shapely
 
 from geo.presentation.display import simplify_for_display
-from geo.presentation.offline import (LEAFLET_CSS_URL, LEAFLET_JS_URL, VILLAGE_MAP_JS_URL,
-                                      ensure_leaflet_assets, publish_map_data)
-from geo.presentation.webmap import (CANVAS_FROM, SELECTED_STYLE, choropleth_map,
-                                     map_payload_bytes, pilot_map, pocket_map, village_at,
-                                     village_features)
+from geo.presentation.offline import (
+    LEAFLET_CSS_URL,
+    LEAFLET_JS_URL,
+    VILLAGE_MAP_JS_URL,
+    ensure_leaflet_assets,
+    publish_map_data,
+)
+from geo.presentation.webmap import (
+    CANVAS_FROM,
+    SELECTED_STYLE,
+    choropleth_map,
+    map_payload_bytes,
+    pilot_map,
+    pocket_map,
+    village_at,
+    village_features,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
