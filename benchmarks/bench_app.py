@@ -12,8 +12,8 @@ Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-hou
    analysis is cached, the page script still classifies, builds and sends the map). First
    paint = time from navigation until the map iframe shows a drawn ``path.leaflet-interactive``
    or a canvas with painted pixels. The map payload = bytes the browser received over the
-   app's websocket until then plus the map's data file (``/app/static/maps/...``, decoded
-   size; the bytes on the wire, compressed or not, are reported beside it).
+   app's websocket until then plus the map's data file (``/app/static/maps/...``; the bytes
+   received, which are gzip when the browser unpacks it itself).
 4. Measures the standalone map (``benchmarks/bench_map.py``: the same villages as one static
    HTML page) in the same run, and prints the ratio.
 
@@ -115,7 +115,7 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
             received["http"] += int(response.headers.get("content-length", 0))
         except ValueError:
             pass
-        if "/app/static/maps/" in response.url:  # the map's data, fetched once by the widget
+        if "/app/static/maps/" in response.url:  # the map's data (its .gz), fetched once
             map_data.append(response)
 
     page = context.new_page()
@@ -132,7 +132,7 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
     frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=50)
     seconds = time.perf_counter() - start
     received["map_data"] = sum(len(r.body()) for r in map_data)
-    received["map_data_wire"] = sum(int(r.headers.get("content-length") or 0) for r in map_data)
+    received["map_data_wire"] = sum(r.request.sizes()["responseBodySize"] for r in map_data)
     figures = {"first_paint_s": round(seconds, 2), "title_s": round(title_s, 2),
                "map_frame_s": round(frame_s, 2), "ws_mb": round(received["ws"] / 1e6, 2),
                "map_data_mb": round(received.get("map_data", 0) / 1e6, 2),

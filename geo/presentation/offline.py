@@ -16,6 +16,7 @@ are therefore relative to that page (``../../app/static/...``), which also works
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -75,7 +76,11 @@ def publish_map_data(text: str, static_dir: Path | str = STATIC_DIR, *,
 
     The file is named by a hash of its content, so one map is one file whatever the session,
     a URL cannot be guessed without the data, and a changed map is a new URL (no stale copy
-    in a browser cache). Only the ``keep`` most recently written files stay.
+    in a browser cache). A gzip twin (``<hash>.json.gz``) is written once beside it: the
+    widget fetches that and unpacks it in the browser (``DecompressionStream``), so the
+    server neither sends the full size nor compresses the same megabytes again for every
+    visitor (Streamlit's gzip middleware leaves ``application/gzip`` alone). Only the
+    ``keep`` most recently written maps stay.
 
     Parameters
     ----------
@@ -92,14 +97,20 @@ def publish_map_data(text: str, static_dir: Path | str = STATIC_DIR, *,
     data = text.encode("utf-8")
     name = hashlib.sha256(data).hexdigest()[:32] + ".json"
     folder = Path(static_dir) / MAPS_SUBDIR
-    path = folder / name
-    if not path.exists():
+    path, packed = folder / name, folder / (name + ".gz")
+    if not (path.exists() and packed.exists()):
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{name}.{os.getpid()}.part"
-        partial.write_bytes(data)
-        os.replace(partial, path)  # never a half-written file at the URL
+        # the compressed twin first: whoever sees the .json finds the .json.gz beside it
+        _write(packed, gzip.compress(data, compresslevel=6, mtime=0))
+        _write(path, data)
         _prune(folder, keep, path)
     return f"{MAPS_BASE_URL}/{name}"
+
+
+def _write(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)  # never a half-written file at the URL
 
 
 def _prune(folder: Path, keep: int, newest: Path) -> None:
@@ -113,3 +124,4 @@ def _prune(folder: Path, keep: int, newest: Path) -> None:
     for old in files[keep:]:
         if old != newest:
             old.unlink(missing_ok=True)
+            old.with_name(old.name + ".gz").unlink(missing_ok=True)

@@ -132,7 +132,8 @@ def test_map_draws_villages_and_a_click_shows_the_profile(app_url, session):
     heading.wait_for(timeout=30_000)
     assert outlined.count() == 1 and paths.count() == DEMO_VILLAGES  # the same map, restyled
     # the village layer came once, as one file; the click's script run did not send it again
-    assert sum("/app/static/maps/" in u for u in requests) == 1
+    fetched = [u for u in requests if "/app/static/maps/" in u]
+    assert len(fetched) == 1, fetched
     page.get_by_text("Mengapa (kontribusi skor)").wait_for(timeout=30_000)
     _settle(page)
     heading.scroll_into_view_if_needed()

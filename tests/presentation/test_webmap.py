@@ -96,14 +96,21 @@ def test_map_data_is_published_once_by_content(tmp_path, villages):
     url = publish_map_data(text, tmp_path, keep=2)
     assert publish_map_data(text, tmp_path, keep=2) == url
     assert url.startswith("../../app/static/maps/") and url.endswith(".json")
-    files = list((tmp_path / "maps").iterdir())
-    assert [f.name for f in files] == [url.rsplit("/", 1)[1]]
-    assert files[0].read_text() == text
+    import gzip
+
+    name = url.rsplit("/", 1)[1]
+    assert sorted(f.name for f in (tmp_path / "maps").iterdir()) == [name, name + ".gz"]
+    assert (tmp_path / "maps" / name).read_text() == text
+    assert gzip.decompress((tmp_path / "maps" / (name + ".gz")).read_bytes()).decode() == text
+    (tmp_path / "maps" / (name + ".gz")).unlink()  # e.g. written by an older version
+    assert publish_map_data(text, tmp_path, keep=2) == url
+    assert (tmp_path / "maps" / (name + ".gz")).exists()
     others = [publish_map_data(text.replace("#ffffcc", f"#00000{i}"), tmp_path, keep=2)
               for i in range(3)]
     assert len(set(others + [url])) == 4
-    assert sorted(f.name for f in (tmp_path / "maps").glob("*.json")) == \
-        sorted(u.rsplit("/", 1)[1] for u in others[-2:])  # only the newest two are kept
+    kept = sorted(u.rsplit("/", 1)[1] for u in others[-2:])  # only the newest two are kept
+    assert sorted(f.name for f in (tmp_path / "maps").iterdir()) == \
+        sorted(kept + [k + ".gz" for k in kept])
 
 
 def test_text_is_escaped_in_properties(villages):

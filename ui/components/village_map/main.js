@@ -20,13 +20,25 @@
                                                         dataType: "json"});
   }
 
-  function load(url) {
-    wantedUrl = url;
-    fetch(url, {credentials: "same-origin"})
-      .then(function (response) {
+  /* The map data: its gzip twin unpacked here where the browser can (a third of the bytes,
+     compressed once on the server), else the plain JSON. */
+  function fetchData(url) {
+    function plain() {
+      return fetch(url, {credentials: "same-origin"}).then(function (response) {
         if (!response.ok) throw new Error("map data " + response.status);
         return response.json();
-      })
+      });
+    }
+    if (typeof DecompressionStream === "undefined") return plain();
+    return fetch(url + ".gz", {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok || !response.body) return plain();
+      return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
+    }, plain);
+  }
+
+  function load(url) {
+    wantedUrl = url;
+    fetchData(url)
       .then(function (data) {
         if (url !== wantedUrl) return;  // a newer map was asked for meanwhile
         if (handle) handle.remove();
