@@ -12,7 +12,8 @@ Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-hou
    analysis is cached, the page script still classifies, builds and sends the map). First
    paint = time from navigation until the map iframe shows a drawn ``path.leaflet-interactive``
    or a canvas with painted pixels. The map payload = bytes the browser received over the
-   app's websocket until then (the map is sent inside Streamlit's messages).
+   app's websocket until then plus the map's data file (``/app/static/maps/...``; the bytes
+   received, which are gzip when the browser unpacks it itself).
 4. Measures the standalone map (``benchmarks/bench_map.py``: the same villages as one static
    HTML page) in the same run, and prints the ratio.
 
@@ -45,7 +46,7 @@ from ui.launch import start_app  # noqa: E402
 from bench_map import CHROMIUM, CHROMIUM_ARGS, PAINT_TARGET_S, PAYLOAD_TARGET_MB  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-MAP_FRAME = "streamlit_folium.st_folium"
+MAP_FRAME = "ui.map_widget.village_map"  # ui.map_widget.COMPONENT_NAME
 _PAINTED_JS = """() => {
   if (document.querySelector('path.leaflet-interactive')) return true;
   for (const c of document.querySelectorAll('canvas.leaflet-zoom-animated')) {
@@ -74,6 +75,7 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
     """One fresh session: seconds from navigation to the painted map, and bytes received."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     received = {"ws": 0, "http": 0}
+    map_data: list = []  # responses of the map's data file (sizes read after the paint)
     outside: list[str] = []
 
     def on_websocket(ws):
@@ -85,6 +87,8 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
             received["http"] += int(response.headers.get("content-length", 0))
         except ValueError:
             pass
+        if "/app/static/maps/" in response.url:  # the map's data (its .gz), fetched once
+            map_data.append(response)
 
     page = context.new_page()
     page.on("websocket", on_websocket)
@@ -99,8 +103,13 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
     frame_s = time.perf_counter() - start
     frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=50)
     seconds = time.perf_counter() - start
+    received["map_data"] = sum(len(r.body()) for r in map_data)
+    received["map_data_wire"] = sum(r.request.sizes()["responseBodySize"] for r in map_data)
     figures = {"first_paint_s": round(seconds, 2), "title_s": round(title_s, 2),
                "map_frame_s": round(frame_s, 2), "ws_mb": round(received["ws"] / 1e6, 2),
+               "map_data_mb": round(received.get("map_data", 0) / 1e6, 2),
+               "map_data_wire_mb": round(received.get("map_data_wire", 0) / 1e6, 2),
+               "payload_mb": round((received["ws"] + received.get("map_data", 0)) / 1e6, 2),
                "http_mb": round(received["http"] / 1e6, 2),
                "svg_paths": frame.locator("path.leaflet-interactive").count(),
                "canvases": frame.locator("canvas.leaflet-zoom-animated").count(),
@@ -121,7 +130,7 @@ def standalone(paths: list[Path], runs: int = 3) -> dict:
     m = choropleth_map(shown, classes.colours, {"Desa": "village_name",
                                                 "Kecamatan": "district_name",
                                                 "Desil 1": "desil1_share"})
-    html = m.get_root().render()
+    html = m.to_html()
     paint_s, _, _, outside = bench_map.first_paint(html, runs=runs)
     return {"villages": len(villages), "payload_mb": round(len(html.encode()) / 1e6, 2),
             "first_paint_s": round(paint_s, 2), "outside_requests": outside}
@@ -185,17 +194,19 @@ def main(argv=None) -> int:
             server.wait(timeout=30)
     warm = {"first_paint_s": float(np.median([w["first_paint_s"] for w in warm_runs])),
             "ws_mb": float(np.median([w["ws_mb"] for w in warm_runs])),
+            "payload_mb": float(np.median([w["payload_mb"] for w in warm_runs])),
             "runs": warm_runs}
     alone = standalone(paths, runs=args.warm_runs)
     ratio = warm["first_paint_s"] / alone["first_paint_s"] if alone["first_paint_s"] else float("nan")
     figures.update({"app_cold": cold, "app_warm": warm, "standalone": alone,
                     "paint_ratio_app_warm_vs_standalone": round(ratio, 2),
-                    "payload_ratio_app_vs_standalone": round(warm["ws_mb"] / alone["payload_mb"], 2)})
+                    "payload_ratio_app_vs_standalone": round(warm["payload_mb"] / alone["payload_mb"], 2)})
     outside = cold["outside_requests"] + [u for w in warm_runs for u in w["outside_requests"]]
     print(f"{'app /Peta, warm (median of %d)' % len(warm_runs):<44} "
           f"{warm['first_paint_s']:7.2f} s   (target < {PAINT_TARGET_S} s)")
-    print(f"{'app payload (websocket bytes to first paint)':<44} {warm['ws_mb']:7.2f} MB  "
+    print(f"{'app payload (websocket + map data to paint)':<44} {warm['payload_mb']:7.2f} MB  "
           f"(target < {PAYLOAD_TARGET_MB} MB)")
+    print(f"{'  of which websocket bytes':<44} {warm['ws_mb']:7.2f} MB")
     label = f"standalone map first paint (median of {args.warm_runs})"
     print(f"{label:<44} {alone['first_paint_s']:7.2f} s")
     print(f"{'standalone map payload':<44} {alone['payload_mb']:7.2f} MB")
@@ -203,7 +214,7 @@ def main(argv=None) -> int:
     print(f"{'requests outside localhost':<44} {len(outside)}")
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "bench_app.json").write_text(json.dumps(figures, indent=2))
-    ok = warm["ws_mb"] < PAYLOAD_TARGET_MB and warm["first_paint_s"] < PAINT_TARGET_S and not outside
+    ok = warm["payload_mb"] < PAYLOAD_TARGET_MB and warm["first_paint_s"] < PAINT_TARGET_S and not outside
     return 0 if ok else 1
 
 

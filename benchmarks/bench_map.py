@@ -2,11 +2,11 @@
 
 Run: ``python benchmarks/bench_map.py [KEL_DIR] [--any-count] [--results DIR]``. Targets
 (issue 5): payload under 5 MB and first paint under 3 s. Steps timed separately: reading the 38
-dumps, display simplification, classification, building the folium map; then the rendered map
+dumps, display simplification, classification, building the map (``VillageMap``); then the map page
 is served from a local HTTP server laid out like the app (``/component/<name>/index.html``
 beside ``/app/static/leaflet``, so the map's relative Leaflet URLs resolve the same way) and
 opened in Debian's Chromium. First paint = time from navigation to two animation frames after
-the load event (the map script is inline, so by then Leaflet has drawn every village on its
+the load event (the map data is inline, so by then Leaflet has drawn every village on its
 canvas). The indicator values are synthetic (seeded); results (``bench_map.json`` and a
 screenshot) go to ``benchmarks/results/`` (gitignored) or ``--results DIR``. ``--any-count``
 runs on however many ``wilayah_boundaries_kel_35.*.sql`` dumps KEL_DIR holds (small runs, e.g.
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "natural_breaks", 5, indicator="desil1_share")
     tooltip = {"Desa": "village_name", "Kecamatan": "district_name", "Desil 1": "desil1_share"}
     m, t_build = timed("choropleth_map", choropleth_map, shown, classes.colours, tooltip)
-    html, t_render = timed("render HTML", lambda: m.get_root().render())
+    html, t_render = timed("render HTML", m.to_html)
     payload_mb = len(html.encode("utf-8")) / 1e6
     shot = args.results / "bench_map_jatim.png"
     paint_s, canvases, svg_paths, outside = first_paint(html, screenshot=shot)

@@ -11,7 +11,7 @@ from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district,
                        markdown_text, number_text, numeric_indicators, profile_rows, village_choices,
                        with_values)
-from geo.presentation.webmap import choropleth_map, village_at
+from geo.presentation.webmap import choropleth_map
 
 lang = ui.state.page_setup("map")
 st.title(t("map", lang))
@@ -58,25 +58,23 @@ with map_col:
     map_key = ui.state.content_token(
         "choropleth", analysis.token,
         drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))],
-        classes.colours, tuple(tooltip), tiles, selected)
-    clicked = ui.map_widget.folium_map(
-        lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles, selected=selected),
-        map_key, key="village_map", height=560, returned_objects=["last_object_clicked"])
+        classes.colours, tuple(tooltip), tiles)
+    known = set(drawn["village_code"].astype("string").dropna())
+
+    def choose(code: str) -> None:  # a click: outline it and show its profile in this run
+        if code in known:
+            st.session_state["selected_village"] = code
+            ui.state.remember("profile_village", code)
+
+    ui.map_widget.show_map(
+        lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
+        map_key, key="village_map", height=560, selected=selected, on_click=choose)
     method = shapes.attrs.get("display", {}).get("method", "")
     st.caption(t("click_hint", lang) + " " + t(
         "simplified_note", lang,
         method=t(f"simplify.{method}", lang) if has_text(f"simplify.{method}") else method))
 with legend_col:
     ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
-
-point = (clicked or {}).get("last_object_clicked")
-if point and point != st.session_state.get("_last_map_click"):
-    st.session_state["_last_map_click"] = point
-    code = village_at(drawn, point.get("lng"), point.get("lat"), graph=result.neighbours)
-    if code:
-        st.session_state["selected_village"] = code
-        ui.state.remember("profile_village", code)
-        st.rerun()  # draw the map again with this village outlined (the map is cached)
 
 # --- village profile ---------------------------------------------------------------------
 st.subheader(t("profile", lang))

@@ -47,8 +47,8 @@ with map_col:
         "pockets", analysis.token, drawn[list(dict.fromkeys(["village_code", "pocket",
                                                               *tooltip.values()]))],
         tuple(tooltip), tiles)
-    ui.map_widget.folium_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
-                        key="pocket_map", height=520)
+    ui.map_widget.show_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
+                           key="pocket_map", height=520)
 with legend_col:
     entries = [{**entry, "label": value_label("pocket", entry["pocket"], lang)}
                for entry in pocket_legend(drawn["pocket"])]

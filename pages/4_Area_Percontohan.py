@@ -1,8 +1,8 @@
 """Pilot area: the pilot villages, their neighbours, a household grid and next year's candidates."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
+import ui.map_widget
 import ui.state
 from geo.common.errors import GeoInputError
 from geo.i18n import number, t
@@ -52,13 +52,18 @@ except GeoInputError as exc:
 
 tooltip = {t("village", lang): "village_name", t("district", lang): district_column(shapes)}
 similar_only = candidates.loc[~candidates["neighbour"], "village_code"]
-m = pilot_map(shapes[shapes["village_code"].isin(codes)],
-              shapes[shapes["village_code"].isin(near["village_code"])],
-              shapes[shapes["village_code"].isin(similar_only)], grid.cells, tooltip,
-              tiles=st.session_state["tiles"],
-              grid_tooltip={t("households", lang): "households",
-                            indicator_label("poor_households", lang): "poor_households"})
-st_folium(m, key="pilot_map", height=520, use_container_width=True, returned_objects=[])
+grid_tooltip = {t("households", lang): "households",
+                indicator_label("poor_households", lang): "poor_households"}
+pilot_key = ui.state.content_token(
+    "pilot", analysis.token, tuple(codes), tuple(near["village_code"]), tuple(similar_only),
+    float(cell_m), int(min_households), tuple(tooltip.items()), tuple(grid_tooltip.items()),
+    st.session_state["tiles"])  # the grid follows from the households, codes and cell settings
+ui.map_widget.show_map(
+    lambda: pilot_map(shapes[shapes["village_code"].isin(codes)],
+                      shapes[shapes["village_code"].isin(near["village_code"])],
+                      shapes[shapes["village_code"].isin(similar_only)], grid.cells, tooltip,
+                      tiles=st.session_state["tiles"], grid_tooltip=grid_tooltip),
+    pilot_key, key="pilot_map", height=520)
 
 if grid.placed == 0:
     st.info(t("no_coordinates", lang))

@@ -1,110 +1,75 @@
-"""The map widget: a folium map rendered once per server and shown with streamlit-folium,
-and the legend drawn beside it."""
+"""The map widget: a village map drawn by our own small Streamlit component (local Leaflet),
+and the legend drawn beside it.
+
+The component (``ui/components/village_map``: plain HTML and JavaScript, no build step) gets
+only a URL, the selected village and its height. The map's data is made once per server and
+cache key and written into ``./static/maps`` (:func:`geo.presentation.offline.publish_map_data`);
+the browser fetches it once per map. A click or another selection reruns the script and sends
+the same few bytes again, never the village layer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from geo.i18n import t
+from geo.presentation.offline import publish_map_data
 
-
-@dataclass(frozen=True)
-class RenderedMap:
-    """What ``st_folium`` sends to its frontend for one map, rendered once (immutable strings).
-
-    Shared by every session through :func:`_rendered_map`: nothing per session is in here
-    (the selected village is part of the cache key, the clicks live in each session's state).
-    """
-
-    script: str
-    header: str
-    html: str
-    map_id: str
-    hash_key: str
-    bounds: dict
-    zoom: object
-    css_links: tuple[str, ...]
-    js_links: tuple[str, ...]
-
-
-#: st_folium's initial return value, before the user touches the map
-_MAP_DEFAULTS = ("last_clicked", "last_object_clicked", "last_object_clicked_count",
-                 "last_object_clicked_tooltip", "last_object_clicked_popup", "all_drawings",
-                 "last_active_drawing", "bounds", "zoom", "last_circle_radius",
-                 "last_circle_polygon", "selected_layers", "selected_tags",
-                 "last_geocoder_result")
+COMPONENT_DIR = Path(__file__).resolve().parent / "components" / "village_map"
+#: the component's name in the page (its iframe's title): ``ui.map_widget.village_map``
+_village_map_component = components.declare_component("village_map", path=str(COMPONENT_DIR))
+COMPONENT_NAME = _village_map_component.name
 
 
 @st.cache_resource(show_spinner=False, max_entries=12)
-def _rendered_map(cache_key: str, widget_key: str, _build: Callable) -> RenderedMap:
-    """Render a folium map exactly as ``st_folium`` does, once per server and cache key.
+def map_data(cache_key: str, _build: Callable) -> str:
+    """The map's JSON, built once per server and cache key by ``_build()``
+    (a :class:`geo.presentation.webmap.VillageMap`); shared by every session."""
+    return _build().to_json()
 
-    ``st_folium`` renders the whole map three times and runs regular expressions over the
-    megabytes of script on every call; for all of Jawa Timur that is most of the page's time.
-    Here it happens on a fresh map built by ``_build`` (never shared, so no session sees
-    another's half-rendered folium objects) and only the resulting strings are kept.
+
+def show_map(build: Callable, cache_key: str, *, key: str, height: int,
+             selected: str | None = None,
+             on_click: Callable[[str], None] | None = None) -> str | None:
+    """Draw the map ``build()`` returns (built only when no session has drawn it yet).
+
+    Parameters
+    ----------
+    build
+        Returns a :class:`geo.presentation.webmap.VillageMap`.
+    cache_key
+        Identifies everything the map is drawn from (see :func:`ui.state.content_token`),
+        except the selection.
+    key
+        The widget's key (one per map on a page).
+    selected
+        The village outlined (changing it sends no village data again).
+    on_click
+        Called with the clicked feature's id (a village code as the browser sent it: check
+        it before use) before the script reruns; None: the map takes no clicks.
+
+    Returns
+    -------
+    str or None
+        The id of the last clicked feature of this session's map, or None.
     """
-    import folium.elements
-    import streamlit_folium as sf
+    url = publish_map_data(map_data(cache_key, build))
 
-    m = _build()
-    m.get_root().render()
-    m.render()
-    html = sf._get_html(m)
-    header = sf._get_header(m)
-    script = sf._get_map_string(m)
-    map_id = sf.get_full_id(m)
-    southwest, northeast = m.get_bounds()
-    bounds = {"_southWest": {"lat": southwest[0], "lng": southwest[1]},
-              "_northEast": {"lat": northeast[0], "lng": northeast[1]}}
-    css_links: list[str] = []
-    js_links: list[str] = []
-    stack = [m]
-    while stack:  # depth-first, children in order: st_folium's walk
-        element = stack.pop()
-        if isinstance(element, folium.elements.JSCSSMixin):
-            css_links.extend(href for _, href in getattr(element, "default_css", []))
-            js_links.extend(src for _, src in getattr(element, "default_js", []))
-        stack.extend(reversed(list(getattr(element, "_children", {}).values())))
-    return RenderedMap(script=script, header=header, html=html, map_id=map_id,
-                       hash_key=sf.generate_js_hash(script, widget_key, False), bounds=bounds,
-                       zoom=m.options.get("zoom"),
-                       css_links=tuple(dict.fromkeys(css_links)),
-                       js_links=tuple(dict.fromkeys(js_links)))
+    def clicked():
+        value = st.session_state.get(key)
+        if on_click is not None and isinstance(value, dict) and value.get("code"):
+            on_click(str(value["code"]))
 
-
-def folium_map(build: Callable, cache_key: str, *, key: str, height: int,
-               returned_objects: Iterable[str] = ()):
-    """``st_folium(build(), key=key, height=height, use_container_width=True, ...)``, cached.
-
-    The map is built and rendered only when no session has drawn the same map yet;
-    ``cache_key`` must identify everything it is drawn from (see :func:`content_token`).
-    Returns what ``st_folium`` returns (the clicked object etc.).
-    """
-    import streamlit_folium as sf
-
-    rendered = _rendered_map(cache_key, key, build)
-    returned_objects = list(returned_objects)
-    defaults = {name: None for name in _MAP_DEFAULTS if name in returned_objects}
-    if "bounds" in defaults:  # a copy: the returned value belongs to this session
-        defaults["bounds"] = {corner: dict(point) for corner, point in rendered.bounds.items()}
-    if "zoom" in defaults:
-        defaults["zoom"] = rendered.zoom
-    hash_key = rendered.hash_key
-
-    def on_change():
-        st.session_state[key] = st.session_state.get(hash_key, {})
-
-    return sf._component_func(
-        script=rendered.script, header=rendered.header, html=rendered.html,
-        id=rendered.map_id, key=hash_key, height=height, width=None,
-        returned_objects=returned_objects, default=defaults, zoom=None, center=None,
-        feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
-        css_links=list(rendered.css_links), js_links=list(rendered.js_links),
-        on_change=on_change, wrap_longitude=False)
+    value = _village_map_component(data_url=url, selected=selected, height=int(height),
+                                   clickable=on_click is not None, key=key, default=None,
+                                   on_change=clicked)
+    if isinstance(value, dict) and value.get("code"):
+        return str(value["code"])
+    return None
 
 
 def draw_legend(entries: list[dict], title: str, lang: str) -> None:

@@ -213,9 +213,9 @@ def _engine_errors(engine: str) -> tuple[type[BaseException], ...]:
     errors: tuple[type[BaseException], ...] = (OSError, RuntimeError, ValueError)
     if engine == "fiona":
         import fiona.errors
-        from fiona._err import CPLE_BaseError
 
-        errors += (fiona.errors.FionaError, CPLE_BaseError)
+        # fiona's public errors: GDAL's open failures come as DriverError (a FionaError)
+        errors += (fiona.errors.FionaError, fiona.errors.DriverError)
     return errors
 
 

@@ -1,27 +1,38 @@
-"""Serve Leaflet from the app itself so that maps work without any outside network.
+"""Serve Leaflet, the map renderer and the map data from the app itself (no outside network).
 
 Town-hall networks are often offline or filtered, and one script that fails to load kills the
 whole map. Leaflet's JS, CSS and images ship in the ``xstatic-leaflet`` package; at start-up
-they are copied into ``./static/leaflet/``, which Streamlit serves at ``/app/static/leaflet/``
-(``server.enableStaticServing`` in ``.streamlit/config.toml``).
+they are copied into ``./static/leaflet/`` with our renderer (``assets/village_map.js``), which
+Streamlit serves at ``/app/static/leaflet/`` (``server.enableStaticServing`` in
+``.streamlit/config.toml``). The data of each map is written once into ``./static/maps/``
+(:func:`publish_map_data`) and fetched by the browser once per map, not sent again with every
+script run.
 
-The map itself runs inside streamlit-folium's component iframe at
-``<base>/component/streamlit_folium.st_folium/index.html``; the asset URLs are therefore
-relative to that page (``../../app/static/...``), which also works behind a
+The map itself runs inside the app's component iframe at
+``<base>/component/<component name>/index.html`` (``ui/components/village_map``); the URLs
+are therefore relative to that page (``../../app/static/...``), which also works behind a
 ``server.baseUrlPath``.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 LEAFLET_SUBDIR = "leaflet"
+MAPS_SUBDIR = "maps"
 ASSET_BASE_URL = "../../app/static/" + LEAFLET_SUBDIR
 LEAFLET_JS_URL = f"{ASSET_BASE_URL}/leaflet.js"
 LEAFLET_CSS_URL = f"{ASSET_BASE_URL}/leaflet.css"
+VILLAGE_MAP_JS_URL = f"{ASSET_BASE_URL}/village_map.js"
+MAPS_BASE_URL = "../../app/static/" + MAPS_SUBDIR
+KEEP_MAPS = 40  # map data files kept in static/maps (the oldest go first)
 _FILES = ("leaflet.js", "leaflet.css")
+_RENDERER = Path(__file__).resolve().parent / "assets" / "village_map.js"
 
 
 def leaflet_source_dir() -> Path:
@@ -51,9 +62,66 @@ def ensure_leaflet_assets(static_dir: Path | str = STATIC_DIR) -> Path:
     source = leaflet_source_dir()
     target = Path(static_dir) / LEAFLET_SUBDIR
     (target / "images").mkdir(parents=True, exist_ok=True)
-    pairs = [(source / name, target / name) for name in _FILES]
+    pairs = [(source / name, target / name) for name in _FILES] + [(_RENDERER, target / _RENDERER.name)]
     pairs += [(image, target / "images" / image.name) for image in (source / "images").glob("*.png")]
     for src, dst in pairs:
-        if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
             shutil.copyfile(src, dst)
     return target
+
+
+def publish_map_data(text: str, static_dir: Path | str = STATIC_DIR, *,
+                     keep: int = KEEP_MAPS) -> str:
+    """Write a map's JSON into ``static_dir/maps`` (if not there yet) and return its URL.
+
+    The file is named by a hash of its content, so one map is one file whatever the session,
+    a URL cannot be guessed without the data, and a changed map is a new URL (no stale copy
+    in a browser cache). A gzip twin (``<hash>.json.gz``) is written once beside it: the
+    widget fetches that and unpacks it in the browser (``DecompressionStream``), so the
+    server neither sends the full size nor compresses the same megabytes again for every
+    visitor (Streamlit's gzip middleware leaves ``application/gzip`` alone). Only the
+    ``keep`` most recently written maps stay.
+
+    Parameters
+    ----------
+    text
+        The map as JSON (:meth:`geo.presentation.webmap.VillageMap.to_json`).
+    static_dir
+        The folder Streamlit serves at ``/app/static``.
+
+    Returns
+    -------
+    str
+        The URL relative to the map widget's page (``../../app/static/maps/<hash>.json``).
+    """
+    data = text.encode("utf-8")
+    name = hashlib.sha256(data).hexdigest()[:32] + ".json"
+    folder = Path(static_dir) / MAPS_SUBDIR
+    path, packed = folder / name, folder / (name + ".gz")
+    if not (path.exists() and packed.exists()):
+        folder.mkdir(parents=True, exist_ok=True)
+        # the compressed twin first: whoever sees the .json finds the .json.gz beside it
+        _write(packed, gzip.compress(data, compresslevel=6, mtime=0))
+        _write(path, data)
+        _prune(folder, keep, path)
+    return f"{MAPS_BASE_URL}/{name}"
+
+
+def _write(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)  # never a half-written file at the URL
+
+
+def _prune(folder: Path, keep: int, newest: Path) -> None:
+    def written(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # pruned by another session meanwhile
+            return 0.0
+
+    files = sorted(folder.glob("*.json"), key=written, reverse=True)
+    for old in files[keep:]:
+        if old != newest:
+            old.unlink(missing_ok=True)
+            old.with_name(old.name + ".gz").unlink(missing_ok=True)

@@ -1,17 +1,22 @@
-"""Folium maps of villages that work offline and show user text as text.
+"""Web maps of villages that work offline and show user text as text.
+
+A map is data, :class:`VillageMap`: its layers as compact columns (ids, escaped tooltip texts,
+integer coordinate steps), one small table of Leaflet styles, the bounds and the base map. The
+browser draws it with Leaflet and ``assets/village_map.js`` (copied beside Leaflet into the
+app's ``./static`` by :mod:`geo.presentation.offline`); :meth:`VillageMap.to_html` gives a
+standalone page, the app's map widget (``ui/map_widget.py``) a JSON file it serves once.
 
 Rules that keep a map alive in a town-hall browser with no internet:
 
-- Leaflet is the only script and stylesheet, served by the app (:mod:`geo.offline`); folium's
-  defaults (jQuery, Bootstrap, awesome-markers, Font Awesome from CDNs) are dropped. One asset
-  that fails to load kills the whole map.
-- Polygons are ``folium.GeoJson`` + ``style_function`` (not ``folium.Choropleth`` and no branca
-  colormap: streamlit-folium pulls d3 from a CDN for those); points are ``CircleMarker``; no
-  ``folium.Icon``. The legend is data (:mod:`geo.display`) drawn beside the map.
+- Leaflet and our own renderer are the only scripts, served by the app; nothing comes from a
+  CDN (one asset that fails to load kills the whole map).
 - Base-map tiles are optional: none by default, OpenStreetMap or CartoDB when the user is
   online and asks for them. The map is readable without them.
-- Every text property that reaches a tooltip or popup is HTML-escaped: Leaflet inserts tooltip
-  content as HTML, so a village called ``<img src=x onerror=alert(1)>`` would otherwise run.
+- Every text that reaches a tooltip is HTML-escaped here: Leaflet inserts tooltip content as
+  HTML, so a village called ``<img src=x onerror=alert(1)>`` would otherwise run. No template
+  engine sees the data (a name ``{{ 7*7 }}`` stays text).
+- The selection is not part of the data: the widget outlines the selected village in the
+  browser, so choosing another village sends a few bytes, not the layer again.
 """
 
 from __future__ import annotations
@@ -20,61 +25,117 @@ import html
 import json
 import math
 from collections.abc import Mapping
-from types import SimpleNamespace
+from dataclasses import dataclass, field
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import jinja2.runtime
 import shapely
-from branca.element import Element
-from folium.elements import ElementAddToElement
-from folium.utilities import get_obj_in_upper_tree
 
 from geo.presentation.display import POCKET_STYLES, format_value
+from geo.presentation.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL, VILLAGE_MAP_JS_URL
 from geo.presentation.styles import NO_DATA_COLOUR
-from geo.presentation.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL
 
 TILES: dict[str, dict | None] = {
     "none": None,
-    "openstreetmap": {"tiles": "OpenStreetMap", "attr": None},
-    "cartodb": {"tiles": "CartoDB positron", "attr": None},
+    "openstreetmap": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                      "attribution": "&copy; OpenStreetMap contributors", "max_zoom": 19},
+    "cartodb": {"url": "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+                "attribution": "&copy; OpenStreetMap contributors &copy; CARTO", "max_zoom": 20},
 }
 CANVAS_FROM = 3000  # features; above this the map draws on a canvas (faster than SVG)
 BASE_STYLE = {"color": "#4d4d4d", "weight": 0.5, "fillOpacity": 0.8}
 HIGHLIGHT_STYLE = {"weight": 2.5, "color": "#000000"}
+SELECTED_STYLE = {"weight": 3, "color": "#000000"}
 
 
-def base_map(bounds=None, *, tiles: str = "none", prefer_canvas: bool = False,
-             height: int | str = "100%") -> folium.Map:
-    """An empty Leaflet map that loads only the app's own Leaflet files.
+@dataclass(frozen=True)
+class MapLayer:
+    """One layer of polygons as the browser receives it.
+
+    ``columns`` are the features as columns (see :func:`_feature_columns`); ``styles`` the
+    distinct Leaflet styles and ``style_of`` the index of each feature's style; ``tooltip``
+    the escaped labels of the tooltip rows (properties ``f0``, ``f1``, ... hold the values).
+    """
+
+    name: str
+    columns: dict
+    styles: list[dict]
+    style_of: list[int]
+    tooltip: list[str]
+    highlight: dict = field(default_factory=lambda: dict(HIGHLIGHT_STYLE))
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "columns": self.columns, "styles": self.styles,
+                "style_of": self.style_of, "tooltip": self.tooltip, "highlight": self.highlight}
+
+    def style(self, feature_id: str) -> dict:
+        """The style the village with this id is drawn with (not counting the selection)."""
+        return self.styles[self.style_of[self.columns["ids"].index(feature_id)]]
+
+
+@dataclass(frozen=True)
+class VillageMap:
+    """A web map of village layers: what the browser needs to draw it, nothing per session.
 
     Parameters
     ----------
+    layers
+        Drawn in order (the last on top).
     bounds
-        ``(minx, miny, maxx, maxy)`` in degrees to fit the view to, or None.
+        ``(minx, miny, maxx, maxy)`` in degrees the view is fitted to, or None.
     tiles
-        A key of :data:`TILES`: ``none`` (offline, default), ``openstreetmap`` or ``cartodb``.
+        A key of :data:`TILES`.
     prefer_canvas
-        Draw vectors on one canvas instead of one SVG path each (needed above a few thousand
-        villages to stay responsive).
+        Draw on one canvas instead of one SVG path per village (above :data:`CANVAS_FROM`).
+    selected
+        The village outlined when the map opens (the app's widget passes its own).
     """
-    if tiles not in TILES:
-        raise ValueError(f"unknown tiles {tiles!r}; choose one of {', '.join(TILES)}")
-    m = folium.Map(location=None, tiles=None, prefer_canvas=prefer_canvas, height=height,
-                   control_scale=True)
-    # instance attributes: folium's class-level lists (CDN links) stay untouched
-    m.default_js = [("leaflet", LEAFLET_JS_URL)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS_URL)]
-    choice = TILES[tiles]
-    if choice:
-        folium.TileLayer(tiles=choice["tiles"], attr=choice["attr"]).add_to(m)
-    if bounds is not None and all(np.isfinite(bounds)):
-        minx, miny, maxx, maxy = bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-        m.location = [(miny + maxy) / 2, (minx + maxx) / 2]
-    return m
+
+    layers: tuple[MapLayer, ...]
+    bounds: tuple[float, float, float, float] | None = None
+    tiles: str = "none"
+    prefer_canvas: bool = False
+    selected: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"layers": [layer.to_dict() for layer in self.layers],
+                "bounds": list(self.bounds) if self.bounds is not None else None,
+                "tiles": TILES[self.tiles], "canvas": self.prefer_canvas,
+                "selected": self.selected, "selected_style": SELECTED_STYLE}
+
+    def to_json(self) -> str:
+        """Compact JSON, safe inside a ``<script>`` (``<``, ``>``, ``&``, ``'`` escaped)."""
+        return _json(self.to_dict())
+
+    def to_html(self, height: str = "100vh") -> str:
+        """A standalone page drawing the map; its asset URLs are those of the app's widget
+        (``../../app/static/leaflet/...``), so it must be served from a folder two levels
+        below a folder holding ``app/static`` (see ``benchmarks/bench_map.py``)."""
+        return _PAGE.format(css=html.escape(LEAFLET_CSS_URL), js=html.escape(LEAFLET_JS_URL),
+                            renderer=html.escape(VILLAGE_MAP_JS_URL),
+                            height=html.escape(height), data=self.to_json())
+
+
+_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="{css}">
+<script src="{js}"></script>
+<script src="{renderer}"></script>
+<style>html, body {{margin: 0; padding: 0}} #map {{width: 100%; height: {height}}}
+path.leaflet-interactive:focus {{outline: none}}</style>
+</head><body><div id="map"></div>
+<script>VillageMap.draw(document.getElementById("map"), {data});</script>
+</body></html>
+"""
+
+
+def _bounds(bounds) -> tuple[float, float, float, float] | None:
+    if bounds is None:
+        return None
+    values = tuple(float(b) for b in bounds)
+    return values if all(np.isfinite(values)) else None
 
 
 def _text(indicator: str, value) -> str:
@@ -113,81 +174,6 @@ def village_features(gdf: gpd.GeoDataFrame, fields: Mapping[str, str],
     return {"type": "FeatureCollection", "features": features}
 
 
-class _VillageLayer(folium.GeoJson):
-    """``folium.GeoJson`` that knows its bounds and styles without walking every feature again.
-
-    streamlit-folium renders a map three times per script run and asks for its bounds; stock
-    GeoJson recomputes the bounds from every coordinate in Python and the style of every
-    feature (one ``json.dumps`` each) on each render — seconds for all of Jawa Timur. Here the
-    bounds come from shapely once, and the style and highlight maps (``{style json: [ids]}``,
-    the largest group as ``default``, exactly folium's format) are built once, serialising
-    each distinct style only once.
-    """
-
-    def __init__(self, data: dict, *, bounds, styles: dict, highlight: dict, **kwargs):
-        super().__init__(data, style_function=lambda feature: {},
-                         highlight_function=lambda feature: {}, **kwargs)
-        self._template = _COMPACT_TEMPLATE
-        minx, miny, maxx, maxy = (float(b) for b in bounds)
-        self._bounds = [[miny, minx], [maxy, maxx]]
-        ids = [feature["id"] for feature in data["features"]]
-        self._maps = (_style_mapping(ids, styles), _style_mapping(ids, {}, default=highlight))
-
-    def _get_self_bounds(self):
-        return self._bounds
-
-    def render(self, **kwargs):
-        self.parent_map = get_obj_in_upper_tree(self, folium.Map)
-        if self.data["features"]:
-            self.style_map, self.highlight_map = self._maps
-        if getattr(self, "includes", None):  # folium's class includes: the stock path
-            return super(folium.GeoJson, self).render(**kwargs)
-        # folium's MacroElement.render wraps the rendered script (megabytes of GeoJSON) in
-        # a new jinja Template, i.e. lexes it again, and would evaluate "{{ }}" in names;
-        # the rendered text is added as it is instead.
-        if self.show:
-            self.add_child(ElementAddToElement(element_name=self.get_name(),
-                                               element_parent_name=self._parent.get_name()),
-                           name=self.get_name() + "_add")
-        figure = self.get_root()
-        module = self._template.module.__dict__
-        for part, target in (("header", figure.header), ("html", figure.html),
-                             ("script", figure.script)):
-            if module.get(part) is not None:
-                target.add_child(_RenderedText(module[part](self, kwargs)), name=self.get_name())
-        for element in self._children.values():
-            element.render(**kwargs)
-
-
-class _CompactData:
-    """The layer as its template sees it, with the GeoJSON written without blanks.
-
-    jinja's ``tojson`` puts a blank after every ``,`` and ``:`` — about 9 % of a big map's
-    bytes, which the browser has to receive, decode and parse. The template gets a short
-    placeholder for ``this.data`` instead, replaced by the same JSON (sorted keys and the
-    same HTML-safe escapes as ``tojson``) without the blanks. Nothing in the result is parsed
-    as a template again (names with ``{{ }}`` stay text).
-    """
-
-    _MARK = "__village_layer_data__"
-
-    def __init__(self, layer: folium.GeoJson):
-        self._layer = layer
-        self.data = self._MARK
-
-    def __getattr__(self, name):
-        return getattr(self._layer, name)
-
-    def fill(self, text: str) -> str:
-        placeholder = json.dumps(self._MARK)
-        if placeholder not in text:
-            return text
-        columns = _feature_columns(self._layer.data)
-        data = (_EXPAND_JS + "(" + _json(columns) + ")" if columns is not None
-                else _json(self._layer.data))
-        return text.replace(placeholder, data, 1)
-
-
 def _json(value) -> str:
     """Compact JSON with the HTML-safe escapes of jinja's ``tojson`` (no ``</script>``)."""
     return (json.dumps(value, sort_keys=True, separators=(",", ":"))
@@ -195,21 +181,11 @@ def _json(value) -> str:
             .replace("'", "\\u0027"))
 
 
-# Rebuilds the FeatureCollection of :func:`_feature_columns` in the browser: the same
-# features, ids, properties and geometries Leaflet would get from the plain GeoJSON, without
-# sending '"type":"Feature","properties":{"f0":' ... once per village (a fifth of the bytes).
-# Polygon rings may come as whole multiples of 1/scale, each vertex as the step from the
-# previous one (d.ints): x = sum / scale gives exactly the double the decimal text would.
-_EXPAND_JS = ("(function(d){var n=d.ids.length,f=new Array(n),i,k,p,s=d.scale;"
-              "function ring(a){var o=new Array(a.length/2),x=0,y=0,j;"
-              "for(j=0;j<a.length;j+=2){x+=a[j];y+=a[j+1];o[j/2]=[x/s,y/s];}return o;}"
-              "function nest(c,depth){return depth?c.map(function(e){return nest(e,depth-1);})"
-              ":ring(c);}"
-              "for(i=0;i<n;i++){p={};for(k in d.props)p[k]=d.props[k][i];"
-              "f[i]={type:\"Feature\",id:d.ids[i],properties:p,"
-              "geometry:{type:d.types[d.kinds[i]],coordinates:d.ints?"
-              "nest(d.coords[i],d.depths[d.kinds[i]]):d.coords[i]}};}"
-              "return {type:\"FeatureCollection\",features:f};})")
+# Features go to the browser as columns (assets/village_map.js rebuilds the same
+# FeatureCollection), without sending '"type":"Feature","properties":{"f0":' ... once per
+# village (a fifth of the bytes). Polygon rings may come as whole multiples of 1/scale, each
+# vertex as the step from the previous one (ints): x = sum / scale gives exactly the double
+# the decimal text would.
 _RING_DEPTH = {"Polygon": 1, "MultiPolygon": 2}  # list levels above a ring's [x, y] pairs
 _SCALE = 10 ** 5  # geo.presentation.display.COORDINATE_DECIMALS
 
@@ -230,8 +206,11 @@ def _ring_steps(coordinates, depth: int):
 
 
 def _feature_columns(data) -> dict | None:
-    """A FeatureCollection of :func:`village_features` as columns, or None if it is not one
-    (other members, geometry collections...): then the plain GeoJSON is sent."""
+    """A FeatureCollection of :func:`village_features` as columns, or None if it has no
+    features or is not one (other members, features with other keys).
+
+    ``ints`` is true when every ring is a whole multiple of 1/_SCALE degrees (the display
+    layer is rounded so): then ``coords`` are integer steps, else GeoJSON coordinates."""
     if not isinstance(data, dict) or set(data) != {"type", "features"} or \
             data["type"] != "FeatureCollection":
         return None
@@ -265,64 +244,27 @@ def _feature_columns(data) -> dict | None:
     return columns
 
 
-class _CompactTemplate:
-    """folium's GeoJson template whose macros write the layer's data through
-    :class:`_CompactData`: both our own render and streamlit-folium (which calls
-    ``layer._template.module.script(layer)`` directly) get the compact text."""
-
-    def __init__(self, template):
-        self._template = template
-        macros = {name: macro for name, macro in template.module.__dict__.items()
-                  if isinstance(macro, jinja2.runtime.Macro)}
-        self.module = SimpleNamespace(**{name: self._compact(macro)
-                                         for name, macro in macros.items()})
-
-    @staticmethod
-    def _compact(macro):
-        def call(this, kwargs=None):
-            view = _CompactData(this)
-            return view.fill(str(macro(view, kwargs or {})))
-        return call
-
-    def render(self, **kwargs) -> str:  # the stock path (streamlit-folium's fallback)
-        return self._template.render(**kwargs)
-
-
-class _RenderedText(Element):
-    """Already rendered HTML/JS, added to a figure without being parsed as a template."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._text = str(text)
-
-    def render(self, **kwargs) -> str:
-        return self._text
-
-
-_COMPACT_TEMPLATE = _CompactTemplate(folium.GeoJson._template)
-
-
-def _style_mapping(ids: list[str], styles: Mapping[str, dict], default: dict | None = None) -> dict:
-    """folium's style map: ``{style as JSON: [feature ids]}`` with the largest group ``default``."""
-    keys: dict[tuple, str] = {}
-    mapping: dict[str, list[str]] = {}
+def _style_table(ids: list[str], styles: Mapping[str, dict]) -> tuple[list[dict], list[int]]:
+    """The distinct styles and, per feature, the index of its style (each style sent once)."""
+    table: list[dict] = []
+    index: dict[tuple, int] = {}
+    style_of = []
     for feature_id in ids:
-        style = styles.get(feature_id, default or {})
+        style = styles.get(feature_id, {})
         frozen = tuple(sorted(style.items()))
-        key = keys.get(frozen)
-        if key is None:
-            key = keys[frozen] = json.dumps(style, sort_keys=True)
-        mapping.setdefault(key, []).append(feature_id)
-    largest = max(mapping, key=lambda k: len(mapping[k]))
-    del mapping[largest]
-    mapping["default"] = largest
-    return mapping
+        position = index.get(frozen)
+        if position is None:
+            position = index[frozen] = len(table)
+            table.append(dict(style))
+        style_of.append(position)
+    return table, style_of
 
 
-def add_villages(m: folium.Map, gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = None,
-                 styles: Mapping[str, dict] | None = None, tooltip: Mapping[str, str] | None = None,
-                 name: str = "villages", id_column: str = "village_code") -> folium.GeoJson | None:
-    """Draw villages as one GeoJson layer (nothing, and None, for an empty layer).
+def village_layer(gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = None,
+                  styles: Mapping[str, dict] | None = None,
+                  tooltip: Mapping[str, str] | None = None, name: str = "villages",
+                  id_column: str = "village_code") -> MapLayer | None:
+    """One layer of villages (None for an empty frame).
 
     Parameters
     ----------
@@ -338,79 +280,78 @@ def add_villages(m: folium.Map, gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str
     tooltip = dict(tooltip or {})
     props = {f"f{i}": col for i, col in enumerate(tooltip.values())}
     data = village_features(gdf, props, id_column=id_column)
+    ids = [feature["id"] for feature in data["features"]]
+    columns = _feature_columns(data)
+    if columns is None:  # every geometry was empty
+        return None
     fill = dict(fill or {})
     own = dict(styles or {})
-    per_feature = {feature["id"]: ({**BASE_STYLE, **own[feature["id"]]} if feature["id"] in own
-                                   else {**BASE_STYLE,
-                                         "fillColor": fill.get(feature["id"], NO_DATA_COLOUR)})
-                   for feature in data["features"]}
-    layer = _VillageLayer(
-        data,
-        bounds=gdf.total_bounds,
-        styles=per_feature,
-        highlight=HIGHLIGHT_STYLE,
-        name=name,
-        tooltip=folium.GeoJsonTooltip(
-            fields=list(props), aliases=[html.escape(str(label)) for label in tooltip],
-            sticky=False,
-        ) if props else None,
-    )
-    layer.add_to(m)
-    return layer
+    per_feature = {code: ({**BASE_STYLE, **own[code]} if code in own
+                          else {**BASE_STYLE, "fillColor": fill.get(code, NO_DATA_COLOUR)})
+                   for code in ids}
+    table, style_of = _style_table(ids, per_feature)
+    return MapLayer(name=name, columns=columns, styles=table, style_of=style_of,
+                    tooltip=[html.escape(str(label)) for label in tooltip])
+
+
+def _village_map(layers, bounds, *, tiles: str, prefer_canvas: bool = False,
+                 selected: str | None = None) -> VillageMap:
+    if tiles not in TILES:
+        raise ValueError(f"unknown tiles {tiles!r}; choose one of {', '.join(TILES)}")
+    return VillageMap(layers=tuple(layer for layer in layers if layer is not None),
+                      bounds=_bounds(bounds), tiles=tiles, prefer_canvas=prefer_canvas,
+                      selected=selected)
 
 
 def choropleth_map(gdf: gpd.GeoDataFrame, colours: pd.Series, tooltip: Mapping[str, str], *,
                    tiles: str = "none", selected: str | None = None,
-                   bounds=None) -> folium.Map:
-    """Villages filled by class colour, with a tooltip and the selected village outlined.
+                   bounds=None) -> VillageMap:
+    """Villages filled by class colour, with a tooltip; ``selected`` is outlined on opening.
 
     ``colours`` is aligned with ``gdf`` (e.g. :attr:`geo.presentation.display.Classification.colours`).
     """
-    m = base_map(gdf.total_bounds if bounds is None else bounds, tiles=tiles,
-                 prefer_canvas=len(gdf) > CANVAS_FROM)
     codes = gdf["village_code"].astype("string").fillna("")
     fill = dict(zip(codes, pd.Series(colours, copy=False).reindex(gdf.index).fillna(NO_DATA_COLOUR)))
-    styles = {}
-    if selected:
-        styles[selected] = {"fillColor": fill.get(selected, NO_DATA_COLOUR), "weight": 3,
-                            "color": "#000000"}
-    add_villages(m, gdf, fill=fill, styles=styles, tooltip=tooltip)
-    return m
+    layer = village_layer(gdf, fill=fill, tooltip=tooltip)
+    return _village_map([layer], gdf.total_bounds if bounds is None else bounds, tiles=tiles,
+                        prefer_canvas=len(gdf) > CANVAS_FROM, selected=selected)
 
 
 def pocket_map(gdf: gpd.GeoDataFrame, tooltip: Mapping[str, str], *, tiles: str = "none",
-               pocket_column: str = "pocket") -> folium.Map:
+               pocket_column: str = "pocket") -> VillageMap:
     """LISA cluster map: HH dark red, LL blue, HL pink, LH light blue, ns grey, isolated outlined."""
-    m = base_map(gdf.total_bounds, tiles=tiles, prefer_canvas=len(gdf) > CANVAS_FROM)
     codes = gdf["village_code"].astype("string").fillna("")
     pockets = gdf[pocket_column].astype("string").fillna("no_data")
     styles = {code: POCKET_STYLES.get(p, POCKET_STYLES["no_data"]) for code, p in zip(codes, pockets)}
-    add_villages(m, gdf, styles=styles, tooltip=tooltip)
-    return m
+    layer = village_layer(gdf, styles=styles, tooltip=tooltip)
+    return _village_map([layer], gdf.total_bounds, tiles=tiles,
+                        prefer_canvas=len(gdf) > CANVAS_FROM)
 
 
 def pilot_map(pilot: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame, candidates: gpd.GeoDataFrame,
               grid: gpd.GeoDataFrame | None, tooltip: Mapping[str, str], *,
-              tiles: str = "none", grid_tooltip: Mapping[str, str] | None = None) -> folium.Map:
+              tiles: str = "none", grid_tooltip: Mapping[str, str] | None = None) -> VillageMap:
     """Pilot villages (thick outline), neighbours, expansion candidates and the household grid.
 
     The grid cells are aggregates (``households`` per cell, small cells already merged or
     hidden by :func:`geo.spatial.pilot.household_grid`): never single homes.
     """
     everything = pd.concat([pilot.geometry, neighbours.geometry, candidates.geometry])
-    m = base_map(gpd.GeoSeries(everything, crs=pilot.crs).total_bounds, tiles=tiles)
-    add_villages(m, candidates, styles={c: {"fillColor": "#fdd49e", "fillOpacity": 0.6,
-                                            "color": "#b35806", "weight": 1.5, "dashArray": "5 3"}
-                                        for c in candidates["village_code"]},
-                 tooltip=tooltip, name="candidates")
-    add_villages(m, neighbours, styles={c: {"fillColor": "#f0f0f0", "fillOpacity": 0.5,
-                                            "color": "#636363", "weight": 1}
-                                        for c in neighbours["village_code"]},
-                 tooltip=tooltip, name="neighbours")
-    add_villages(m, pilot, styles={c: {"fillColor": "#ffffff", "fillOpacity": 0.1,
-                                       "color": "#000000", "weight": 3}
-                                   for c in pilot["village_code"]},
-                 tooltip=tooltip, name="pilot")
+    layers = [
+        village_layer(candidates, styles={c: {"fillColor": "#fdd49e", "fillOpacity": 0.6,
+                                              "color": "#b35806", "weight": 1.5,
+                                              "dashArray": "5 3"}
+                                          for c in candidates["village_code"]},
+                      tooltip=tooltip, name="candidates"),
+        village_layer(neighbours, styles={c: {"fillColor": "#f0f0f0", "fillOpacity": 0.5,
+                                              "color": "#636363", "weight": 1}
+                                          for c in neighbours["village_code"]},
+                      tooltip=tooltip, name="neighbours"),
+        village_layer(pilot, styles={c: {"fillColor": "#ffffff", "fillOpacity": 0.1,
+                                         "color": "#000000", "weight": 3}
+                                     for c in pilot["village_code"]},
+                      tooltip=tooltip, name="pilot"),
+    ]
     if grid is not None and len(grid):
         top = max(float(grid["poor_households"].max()), 1.0)
         cell_styles = {
@@ -418,25 +359,10 @@ def pilot_map(pilot: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame, candidates:
                        "fillOpacity": round(0.15 + 0.7 * float(n) / top, 3)}
             for cid, n in zip(grid["cell_id"], grid["poor_households"])
         }
-        add_villages(m, grid, styles=cell_styles, id_column="cell_id", name="grid",
-                     tooltip=grid_tooltip or {"households": "households",
-                                              "desil 1–4": "poor_households"})
-    return m
-
-
-def add_points(m: folium.Map, lon, lat, labels, *, colour: str = "#08519c",
-               radius: float = 5) -> None:
-    """Circle markers with escaped tooltips (e.g. village centroids); no icon fonts needed."""
-    for x, y, label in zip(lon, lat, labels):
-        folium.CircleMarker(location=[float(y), float(x)], radius=radius, color=colour,
-                            fill=True, fill_opacity=0.9,
-                            tooltip=_no_template(html.escape(str(label)))).add_to(m)
-
-
-def _no_template(text: str) -> str:
-    """Braces as HTML entities: folium passes marker scripts through jinja, where ``{{ }}``
-    in a label would be evaluated on the server."""
-    return text.replace("{", "&#123;").replace("}", "&#125;")
+        layers.append(village_layer(grid, styles=cell_styles, id_column="cell_id", name="grid",
+                                    tooltip=grid_tooltip or {"households": "households",
+                                                             "desil 1–4": "poor_households"}))
+    return _village_map(layers, gpd.GeoSeries(everything, crs=pilot.crs).total_bounds, tiles=tiles)
 
 
 def village_at(gdf: gpd.GeoDataFrame, lon: float, lat: float, *, graph=None) -> str | None:
@@ -456,6 +382,6 @@ def village_at(gdf: gpd.GeoDataFrame, lon: float, lat: float, *, graph=None) -> 
     return _village_at(gdf, lon, lat)
 
 
-def map_payload_bytes(m: folium.Map) -> int:
-    """Size in bytes of the map's rendered HTML/JS (what the browser has to receive and parse)."""
-    return len(m.get_root().render().encode("utf-8"))
+def map_payload_bytes(m: VillageMap) -> int:
+    """Size in bytes of the map's data (what the browser has to receive and parse)."""
+    return len(m.to_json().encode("utf-8"))

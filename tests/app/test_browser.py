@@ -1,7 +1,7 @@
 """The real app in headless Chromium: maps draw, clicks work, weights reorder, nothing leaves localhost.
 
 Starts ``streamlit run app.py`` on a free port and drives it with Playwright (Debian's
-``/usr/bin/chromium``). Every request of every frame (the map lives in streamlit-folium's
+``/usr/bin/chromium``). Every request of every frame (the map lives in the app's
 iframe) is recorded; only localhost, ``data:`` and ``blob:`` are allowed. Screenshots go to
 ``tests/screenshots/`` (gitignored).
 """
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "screenshots"
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "iframe[title='ui.map_widget.village_map']"
 DEMO_VILLAGES = 48  # data/boundaries/demo_README.md
 XSS = "<img src=x onerror=alert(1)>"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -124,8 +124,14 @@ def test_map_draws_villages_and_a_click_shows_the_profile(app_url, session):
     hovered_name = tooltip.locator("td").first.inner_text().strip()
     assert hovered_name
     village.click()
+    outlined = frame.locator("path.leaflet-interactive[stroke-width='3']")
+    assert outlined.count() == 1  # outlined at once, before the server answers
     heading = page.locator("h4").filter(has_text=hovered_name).first
     heading.wait_for(timeout=30_000)
+    assert outlined.count() == 1 and paths.count() == DEMO_VILLAGES  # the same map, restyled
+    # the village layer came once, as one file; the click's script run did not send it again
+    fetched = [u for u in requests if "/app/static/maps/" in u]
+    assert len(fetched) == 1, fetched
     page.get_by_text("Mengapa (kontribusi skor)").wait_for(timeout=30_000)
     _settle(page)
     heading.scroll_into_view_if_needed()

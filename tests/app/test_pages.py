@@ -121,15 +121,19 @@ def test_map_profile_of_a_chosen_village():
 
 
 
-def test_map_is_rendered_once_per_server_and_sent_as_st_folium_would(monkeypatch):
-    """The cached map reaches the component exactly as st_folium would send it; a second
-    session with the same map gets the same strings without building it again, and a
-    different selection (per session) is a different map."""
+def test_map_data_is_made_once_per_server_and_a_selection_resends_no_layer(monkeypatch, tmp_path):
+    """The map's data is built once per server and cache key and served as one static file;
+    the component gets only its URL, the selection and the height, so a second session, a
+    click or another selection sends a few bytes, never the layer. Names stay escaped text.
+    The click lands in this session's state only (the shared cache holds one JSON string)."""
+    import functools
+
     import geopandas as gpd
     import shapely
-    import streamlit_folium
+    import streamlit as st
 
     import ui.map_widget
+    from geo.presentation.offline import publish_map_data
     from geo.presentation.webmap import choropleth_map
 
     boxes = [shapely.box(117.40 + 0.01 * i, 0.10, 117.41 + 0.01 * i, 0.11) for i in range(3)]
@@ -139,38 +143,48 @@ def test_map_is_rendered_once_per_server_and_sent_as_st_folium_would(monkeypatch
     colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=gdf.index)
     builds = []
 
-    def build(selected=None):
-        builds.append(selected)
-        return choropleth_map(gdf, colours, {"Desa": "village_name"}, selected=selected)
+    def build(colours=colours):
+        builds.append(1)
+        return choropleth_map(gdf, colours, {"Desa": "village_name"})
 
     sent = []
-    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
-    streamlit_folium.st_folium(build(), key="village_map", height=560, use_container_width=True,
-                               returned_objects=["last_object_clicked"])
-    token = ui.state.content_token("test", gdf[["village_code", "village_name"]], colours, None)
+    monkeypatch.setattr(ui.map_widget, "_village_map_component",
+                        lambda **kwargs: sent.append(kwargs) or None)
+    monkeypatch.setattr(ui.map_widget, "publish_map_data",
+                        functools.partial(publish_map_data, static_dir=tmp_path))
+    token = ui.state.content_token("test", gdf[["village_code", "village_name"]], colours)
     assert token == ui.state.content_token("test", gdf[["village_code", "village_name"]].copy(),
-                                           colours.copy(), None)
-    for _ in range(2):
-        ui.map_widget.folium_map(build, token, key="village_map", height=560,
-                            returned_objects=["last_object_clicked"])
-    assert len(builds) == 2  # st_folium's own map, then ours once
-    expected, first, second = sent
-    for kwargs in (first, second):
-        assert kwargs.keys() == expected.keys()
-        assert {k: v for k, v in kwargs.items() if k not in ("on_change", "id")} == \
-            {k: v for k, v in expected.items() if k not in ("on_change", "id")}
-        assert kwargs["id"].startswith("map_")
-    assert first["script"] is second["script"]
-    assert "\\u0026lt;img src=x" in first["script"] and "<img" not in first["script"]
-    assert "{{ 7*7 }}" in first["script"]
+                                           colours.copy())
+    for selected in (None, None, "99.71.01.1002"):
+        ui.map_widget.show_map(build, token, key="village_map", height=560, selected=selected)
+    assert len(builds) == 1  # once for the server, whatever the selection
+    first, second, third = ({k: v for k, v in kwargs.items() if k != "on_change"} for kwargs in sent)
+    assert first == second
+    assert {k: v for k, v in third.items() if k != "selected"} == \
+        {k: v for k, v in first.items() if k != "selected"}
+    assert third["selected"] == "99.71.01.1002" and first["selected"] is None
+    assert len(repr(third)) < 300  # no village data in what each script run sends
+    files = list((tmp_path / "maps").glob("*.json"))
+    assert len(files) == 1 and first["data_url"].endswith("/maps/" + files[0].name)
+    data = files[0].read_text()
+    assert "\\u0026lt;img src=x" in data and "<img" not in data
+    assert "{{ 7*7 }}" in data
+    assert json.loads(data)["layers"][0]["columns"]["ids"] == gdf["village_code"].tolist()
 
-    selected = ui.state.content_token("test", gdf[["village_code", "village_name"]], colours,
-                                      "99.71.01.1002")
-    assert selected != token
-    ui.map_widget.folium_map(lambda: build("99.71.01.1002"), selected, key="village_map", height=560,
-                        returned_objects=["last_object_clicked"])
-    assert builds[-1] == "99.71.01.1002" and sent[-1]["script"] != first["script"]
-    assert sent[-1]["key"] != first["key"]  # another map: the component is mounted afresh
+    other = colours.copy()
+    other.iloc[0] = "#000000"
+    changed = ui.state.content_token("test", gdf[["village_code", "village_name"]], other)
+    assert changed != token
+    ui.map_widget.show_map(lambda: build(other), changed, key="village_map", height=560)
+    assert len(builds) == 2 and sent[-1]["data_url"] != first["data_url"]
+
+    chosen = []
+    ui.map_widget.show_map(build, token, key="village_map", height=560, on_click=chosen.append)
+    assert sent[-1]["clickable"] is True and sent[0]["clickable"] is False
+    st.session_state["village_map"] = {"code": "99.71.01.1003", "at": 1}  # the browser's click
+    sent[-1]["on_change"]()
+    assert chosen == ["99.71.01.1003"]
+    assert isinstance(ui.map_widget.map_data(token, build), str)  # nothing per session cached
 
 
 # --- priority ----------------------------------------------------------------------------

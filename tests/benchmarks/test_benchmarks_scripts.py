@@ -156,9 +156,11 @@ def test_bench_app_small(malang_kel, tmp_path, capsys):
         assert _positive(visit["first_paint_s"])
         # every village drawn (one SVG path each below geo.presentation.webmap.CANVAS_FROM villages)
         assert visit["svg_paths"] >= MALANG_VILLAGES or visit["canvases"] > 0
-        assert visit["ws_mb"] > 0  # the map arrived over the websocket
+        assert visit["ws_mb"] > 0  # the page arrived over the websocket
+        assert visit["map_data_mb"] > 0  # and the map's data as one file
         assert visit["outside_requests"] == []
-    assert 0 < figures["app_warm"]["ws_mb"] < bench_app.PAYLOAD_TARGET_MB
+    assert 0 < figures["app_warm"]["ws_mb"] < figures["app_warm"]["payload_mb"] < \
+        bench_app.PAYLOAD_TARGET_MB
     alone = figures["standalone"]
     assert alone["villages"] == MALANG_VILLAGES
     assert _positive(alone["payload_mb"]) and _positive(alone["first_paint_s"])
@@ -167,7 +169,7 @@ def test_bench_app_small(malang_kel, tmp_path, capsys):
     assert _positive(figures["payload_ratio_app_vs_standalone"])
     assert (tmp_path / "bench_app_jatim.png").stat().st_size > 0
     assert _positive(_number(out, rf"^ratio app warm / standalone \(paint\)\s+{NUMBER}$"))
-    assert _number(out, rf"^app payload \(websocket bytes to first paint\)\s+{NUMBER} MB") > 0
+    assert _number(out, rf"^app payload \(websocket \+ map data to paint\)\s+{NUMBER} MB") > 0
     assert _number(out, rf"^requests outside localhost\s+{NUMBER}$") == 0
     assert _unchanged_results(["bench_app.json", "bench_app_jatim.png",
                                "bench_map_jatim.png"]) == before

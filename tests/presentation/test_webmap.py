@@ -1,19 +1,35 @@
-"""Folium maps: only the app's own Leaflet, escaped text, no CDN-pulling elements, click lookup."""
+"""Web maps: only the app's own Leaflet and renderer, escaped text, compact data, click lookup."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
 from geo.presentation.display import simplify_for_display
-from geo.presentation.offline import LEAFLET_CSS_URL, LEAFLET_JS_URL, ensure_leaflet_assets
-from geo.presentation.webmap import (CANVAS_FROM, base_map, choropleth_map, map_payload_bytes, pilot_map,
-                        pocket_map, village_at, village_features)
+from geo.presentation.offline import (
+    LEAFLET_CSS_URL,
+    LEAFLET_JS_URL,
+    VILLAGE_MAP_JS_URL,
+    ensure_leaflet_assets,
+    publish_map_data,
+)
+from geo.presentation.webmap import (
+    CANVAS_FROM,
+    SELECTED_STYLE,
+    choropleth_map,
+    map_payload_bytes,
+    pilot_map,
+    pocket_map,
+    village_at,
+    village_features,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -35,38 +51,24 @@ def _external_links(html: str) -> list[str]:
     return [u for u in links if not u.startswith("../../app/static/")]
 
 
-def _all_assets(m: folium.Map) -> list[str]:
-    """What streamlit-folium would load: default_js/css of every element, d3 for colormaps."""
-    import branca
-
-    found = []
-
-    def walk(element):
-        if isinstance(element, branca.colormap.ColorMap):
-            found.append("d3 (branca colormap)")
-        found.extend(url for _, url in getattr(element, "default_js", []))
-        found.extend(url for _, url in getattr(element, "default_css", []))
-        for child in getattr(element, "_children", {}).values():
-            walk(child)
-
-    walk(m)
-    return found
-
-
-def test_maps_load_only_the_local_leaflet(villages):
+def _maps(villages):
     colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=villages.index)
-    maps = [choropleth_map(villages, colours, {"Desa": "village_name"}),
+    return [choropleth_map(villages, colours, {"Desa": "village_name"}),
             pocket_map(villages, {"Desa": "village_name"}),
             pilot_map(villages.iloc[[0]], villages.iloc[[1]], villages.iloc[[2]], None,
                       {"Desa": "village_name"})]
-    for m in maps:
-        assert sorted(set(_all_assets(m))) == sorted({LEAFLET_JS_URL, LEAFLET_CSS_URL})
-        html = m.get_root().render()
+
+
+def test_maps_load_only_the_local_leaflet(villages):
+    for m in _maps(villages):
+        html = m.to_html()
+        assert sorted(re.findall(r'<script[^>]+src="([^"]+)"', html)) == \
+            sorted([LEAFLET_JS_URL, VILLAGE_MAP_JS_URL])
+        assert re.findall(r'<link[^>]+href="([^"]+)"', html) == [LEAFLET_CSS_URL]
         assert _external_links(html) == []
-        assert "cdn" not in html.lower() and "jquery" not in html.lower()
-        assert "awesome" not in html.lower() and "d3" not in re.findall(r"\bd3\b", html)
-    # folium's own class-level defaults are untouched (other code may still use folium)
-    assert any("cdn.jsdelivr" in url for _, url in folium.Map.default_js)
+        assert "http" not in html.lower() and "cdn" not in html.lower()
+        assert "jquery" not in html.lower() and "awesome" not in html.lower()
+        assert m.to_dict()["tiles"] is None
 
 
 def test_leaflet_assets_are_copied(tmp_path):
@@ -74,8 +76,41 @@ def test_leaflet_assets_are_copied(tmp_path):
     assert (target / "leaflet.js").stat().st_size > 100_000
     assert "leaflet" in (target / "leaflet.css").read_text()[:2000].lower()
     assert (target / "images" / "layers.png").exists()
-    # the URLs resolve from streamlit-folium's iframe (/component/<name>/index.html) to /app/static
+    assert "VillageMap" in (target / "village_map.js").read_text()
+    # the URLs resolve from the component's iframe (/component/<name>/index.html) to /app/static
     assert LEAFLET_JS_URL == "../../app/static/leaflet/leaflet.js"
+    assert VILLAGE_MAP_JS_URL == "../../app/static/leaflet/village_map.js"
+    # the component's page loads exactly these files and nothing from elsewhere
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "ui" / "components" / "village_map" /
+            "index.html").read_text()
+    assert sorted(re.findall(r'src="([^"]+)"', page)) == \
+        sorted([LEAFLET_JS_URL, VILLAGE_MAP_JS_URL, "main.js"])
+    assert re.findall(r'href="([^"]+)"', page) == [LEAFLET_CSS_URL]
+
+
+def test_map_data_is_published_once_by_content(tmp_path, villages):
+    text = choropleth_map(villages, pd.Series("#ffffcc", index=villages.index),
+                          {"Desa": "village_name"}).to_json()
+    url = publish_map_data(text, tmp_path, keep=2)
+    assert publish_map_data(text, tmp_path, keep=2) == url
+    assert url.startswith("../../app/static/maps/") and url.endswith(".json")
+    import gzip
+
+    name = url.rsplit("/", 1)[1]
+    assert sorted(f.name for f in (tmp_path / "maps").iterdir()) == [name, name + ".gz"]
+    assert (tmp_path / "maps" / name).read_text() == text
+    assert gzip.decompress((tmp_path / "maps" / (name + ".gz")).read_bytes()).decode() == text
+    (tmp_path / "maps" / (name + ".gz")).unlink()  # e.g. written by an older version
+    assert publish_map_data(text, tmp_path, keep=2) == url
+    assert (tmp_path / "maps" / (name + ".gz")).exists()
+    others = [publish_map_data(text.replace("#ffffcc", f"#00000{i}"), tmp_path, keep=2)
+              for i in range(3)]
+    assert len(set(others + [url])) == 4
+    kept = sorted(u.rsplit("/", 1)[1] for u in others[-2:])  # only the newest two are kept
+    assert sorted(f.name for f in (tmp_path / "maps").iterdir()) == \
+        sorted(kept + [k + ".gz" for k in kept])
 
 
 def test_text_is_escaped_in_properties(villages):
@@ -89,39 +124,47 @@ def test_text_is_escaped_in_properties(villages):
 
 def test_rendered_map_has_no_live_markup_from_data(villages):
     colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=villages.index)
-    html = choropleth_map(villages, colours, {"<i>Desa</i>": "village_name",
-                                              "Kecamatan": "district_name"}).get_root().render()
+    m = choropleth_map(villages, colours, {"<i>Desa</i>": "village_name",
+                                           "Kecamatan": "district_name"})
+    html = m.to_html()
     assert "<img src=x" not in html and "alert(2)</script>" not in html
     assert "<i>Desa</i>" not in html  # labels are escaped too
+    layer = m.to_dict()["layers"][0]
+    assert layer["tooltip"] == ["&lt;i&gt;Desa&lt;/i&gt;", "Kecamatan"]
+    assert layer["columns"]["props"]["f0"][0] == "&lt;img src=x onerror=alert(1)&gt;"
 
 
 def test_style_follows_colours_and_selection(villages):
     colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=villages.index)
-    html = choropleth_map(villages, colours, {"Desa": "village_name"},
-                          selected="99.71.01.1002").get_root().render()
-    for colour in ("#ffffcc", "#bd0026", "#d9d9d9"):
-        assert colour in html
-    assert '"weight": 3' in html  # the selected village is outlined
-    pockets = pocket_map(villages, {"Desa": "village_name"}).get_root().render()
-    assert "#b2182b" in pockets            # HH dark red
-    assert '"dashArray": "4 3"' in pockets  # isolated: dashed outline
+    m = choropleth_map(villages, colours, {"Desa": "village_name"}, selected="99.71.01.1002")
+    layer = m.layers[0]
+    codes = villages["village_code"].tolist()
+    assert [layer.style(code)["fillColor"] for code in codes] == colours.tolist()
+    assert m.to_dict()["selected"] == "99.71.01.1002"
+    assert m.to_dict()["selected_style"] == SELECTED_STYLE and SELECTED_STYLE["weight"] == 3
+    pockets = pocket_map(villages, {"Desa": "village_name"}).layers[0]
+    assert pockets.style("99.71.01.1001")["fillColor"] == "#b2182b"  # HH dark red
+    assert pockets.style("99.71.01.1002")["dashArray"] == "4 3"      # isolated: dashed outline
+    assert len(pockets.styles) == 3  # each distinct style is sent once
 
 
 def test_tiles_are_off_by_default_and_optional(villages):
-    offline = base_map(villages.total_bounds).get_root().render()
-    assert "tileLayer" not in offline
-    online = base_map(villages.total_bounds, tiles="openstreetmap").get_root().render()
+    colours = pd.Series("#ffffcc", index=villages.index)
+    offline = choropleth_map(villages, colours, {})
+    assert offline.to_dict()["tiles"] is None and "tile." not in offline.to_html()
+    online = choropleth_map(villages, colours, {}, tiles="openstreetmap").to_html()
     assert "tile.openstreetmap.org" in online
     with pytest.raises(ValueError):
-        base_map(tiles="google")
+        choropleth_map(villages, colours, {}, tiles="google")
 
 
-def test_large_layers_draw_on_canvas():
+def test_large_layers_draw_on_canvas(villages):
     boxes = [shapely.box(i * 0.001, 0, i * 0.001 + 0.001, 0.001) for i in range(CANVAS_FROM + 1)]
     big = gpd.GeoDataFrame({"village_code": [f"99.71.01.{1000 + i}" for i in range(len(boxes))],
                             "village_name": "x"}, geometry=boxes, crs="EPSG:4326")
-    html = choropleth_map(big, pd.Series("#ffffcc", index=big.index), {}).get_root().render()
-    assert '"preferCanvas": true' in html
+    assert choropleth_map(big, pd.Series("#ffffcc", index=big.index), {}).to_dict()["canvas"]
+    assert not choropleth_map(villages, pd.Series("#ffffcc", index=villages.index),
+                              {}).to_dict()["canvas"]
 
 
 def test_village_at_finds_the_clicked_village(villages):
@@ -132,18 +175,20 @@ def test_village_at_finds_the_clicked_village(villages):
 
 
 def test_empty_layers_are_skipped(villages):
-    html = pilot_map(villages.iloc[[0]], villages.iloc[[1]], villages.iloc[0:0], None,
-                     {"Desa": "village_name"}).get_root().render()
-    assert html.count("L.geoJson(") == 2
+    m = pilot_map(villages.iloc[[0]], villages.iloc[[1]], villages.iloc[0:0], None,
+                  {"Desa": "village_name"})
+    assert [layer.name for layer in m.layers] == ["neighbours", "pilot"]
 
 
 def test_grid_cells_on_the_pilot_map(villages):
     cells = gpd.GeoDataFrame({"cell_id": ["0_1_1"], "cell_m": [250.0], "households": [12],
                               "poor_households": [7]},
                              geometry=[shapely.box(117.401, 0.101, 117.403, 0.103)], crs="EPSG:4326")
-    html = pilot_map(villages.iloc[[0]], villages.iloc[[1]], villages.iloc[[2]], cells,
-                     {"Desa": "village_name"}).get_root().render()
-    assert '"0_1_1"' in html and "#e31a1c" in html
+    m = pilot_map(villages.iloc[[0]], villages.iloc[[1]], villages.iloc[[2]], cells,
+                  {"Desa": "village_name"})
+    grid = m.layers[-1]
+    assert grid.name == "grid" and grid.columns["ids"] == ["0_1_1"]
+    assert grid.style("0_1_1")["fillColor"] == "#e31a1c"
 
 
 def test_malang_payload_is_small(malang_sql):
@@ -159,7 +204,7 @@ def test_malang_payload_is_small(malang_sql):
 
 
 def test_template_syntax_in_names_stays_text(villages):
-    """folium re-parses rendered scripts as jinja templates; names must not be evaluated."""
+    """No template engine sees the data: names are not evaluated."""
     import numpy as np
 
     from geo.presentation.display import classify
@@ -168,33 +213,24 @@ def test_template_syntax_in_names_stays_text(villages):
     named.loc[named.index[0], "village_name"] = "{{ 7*7 }} {% if true %}x{% endif %}"
     m = choropleth_map(named, classify(np.arange(len(named)), "quantiles", 3).colours,
                        {"Desa": "village_name"})
-    html = m.get_root().render()
-    assert "{{ 7*7 }} {% if true %}x{% endif %}" in html
+    assert "{{ 7*7 }} {% if true %}x{% endif %}" in m.to_html()
+    assert "{{ 7*7 }} {% if true %}x{% endif %}" in m.to_json()
 
 
 def test_style_and_bounds_come_from_the_layer(villages):
-    """Each village keeps its own fill; the map's bounds are the layer's (no per-vertex walk)."""
-    import json
-
+    """Each village keeps its own fill; the map's bounds are the layer's."""
     colours = pd.Series(["#111111"] * len(villages), index=villages.index)
     colours.iloc[0] = "#222222"
     m = choropleth_map(villages, colours, {"Desa": "village_name"})
-    layer = next(c for c in m._children.values() if isinstance(c, folium.GeoJson))
-    style_map = layer._maps[0]
-    assert json.loads(style_map["default"])["fillColor"] == "#111111"
-    odd = [ids for key, ids in style_map.items() if key != "default"]
-    assert odd == [[str(villages["village_code"].iloc[0])]]
-    minx, miny, maxx, maxy = villages.total_bounds
-    assert m.get_bounds() == [[miny, minx], [maxy, maxx]]
+    layer = m.layers[0]
+    assert [s["fillColor"] for s in layer.styles] == ["#222222", "#111111"]
+    assert layer.style_of == [0, 1, 1]
+    assert m.bounds == tuple(villages.total_bounds)
 
 
-def _sent_features(script: str) -> list[dict]:
-    """The features the browser builds from a rendered layer script (the columns the layer
-    sends, expanded the way its JavaScript does)."""
-    import json
-
-    start = script.index("_add(") + len("_add(")
-    columns = json.JSONDecoder().raw_decode(script, script.index("})(", start) + 3)[0]
+def _sent_features(columns: dict) -> list[dict]:
+    """The features the browser builds from a layer's columns, expanded the way
+    assets/village_map.js does."""
 
     def ring(steps):
         x = y = 0
@@ -221,8 +257,6 @@ def _sent_features(script: str) -> list[dict]:
 
 def test_layer_data_is_sent_compactly_and_complete(villages):
     """The GeoJSON goes out as columns without blanks; the browser rebuilds the same features."""
-    import streamlit_folium
-
     from geo.presentation.display import round_coordinates
 
     multi = villages.copy()
@@ -233,25 +267,36 @@ def test_layer_data_is_sent_compactly_and_complete(villages):
     props = {f"f{i}": column for i, column in enumerate(tooltip.values())}
     for gdf, whole in ((shown, True), (multi, False)):  # unrounded: coordinates sent as text
         m = choropleth_map(gdf, pd.Series("#ffffcc", index=gdf.index), tooltip)
-        html = m.get_root().render()
+        text = m.to_json()
+        columns = json.loads(text)["layers"][0]["columns"]
         expected = village_features(gdf, props)["features"]
-        assert _sent_features(html) == expected
-        assert ('"ints":true' in html) is whole
-        m.render()  # streamlit-folium renders the layer's template itself: the same text
-        script = streamlit_folium._get_map_string(m)
-        assert _sent_features(script) == expected
-        assert '"type": "Feature"' not in script and '"coordinates"' not in script
-        assert "<img src=x" not in script and "alert(2)</script>" not in script
+        assert _sent_features(columns) == expected
+        assert columns["ints"] is whole
+        assert '"type":"Feature"' not in text and '"coordinates"' not in text
+        assert ", " not in text.replace("Desa ", "")  # no blanks between items
+        assert "<img src=x" not in text and "alert(2)</script>" not in text
+        if shutil.which("node"):  # the renderer's own expansion gives the same features
+            assert _node_expand(columns) == expected
 
 
-def test_other_data_falls_back_to_plain_compact_geojson(villages):
-    from geo.presentation.webmap import _CompactData, _feature_columns
+def _node_expand(columns: dict) -> list[dict]:
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "geo" / "presentation" / "assets" / "village_map.js"
+    program = ("const vm=require('vm'),fs=require('fs');const ctx={};vm.createContext(ctx);"
+               f"vm.runInContext(fs.readFileSync({json.dumps(str(script))},'utf8'),ctx);"
+               "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>"
+               "process.stdout.write(JSON.stringify(ctx.VillageMap.expand(JSON.parse(s)).features)));")
+    done = subprocess.run(["node", "-e", program], input=json.dumps(columns), text=True,
+                          capture_output=True, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+def test_other_data_is_not_taken_for_village_columns(villages):
+    from geo.presentation.webmap import _feature_columns
 
     data = village_features(villages, {"name": "village_name"})
+    assert _feature_columns(data)["ids"] == villages["village_code"].tolist()
     data["features"][0]["properties"]["extra"] = 1  # not one column per property any more
     assert _feature_columns(data) is None
     assert _feature_columns({"type": "FeatureCollection", "features": []}) is None
-    layer = folium.GeoJson(data)
-    text = _CompactData(layer).fill('f("__village_layer_data__")')
-    assert text.startswith('f({"features":[{"geometry":') and "&lt;img" not in text
-    assert "\\u0026lt;img" in text  # the same HTML-safe escapes as jinja's tojson

@@ -1,0 +1,127 @@
+/* Draws the village layers of geo.presentation.webmap.VillageMap with Leaflet (no other script).
+
+   VillageMap.draw(element, data, options) -> handle
+     data     what VillageMap.to_json() writes: bounds, canvas, tiles, layers (compact columns)
+     options  {selected: "<village code>" | null, onClick: function(id) | null}
+   handle.select(code) outlines that village (null: none); handle.remove() drops the map.
+
+   Every text in a tooltip arrives HTML-escaped from Python; nothing here builds markup from
+   anything else. Polygon rings come as integer steps of 1/scale degrees (see _ring_steps in
+   webmap.py): x = running sum / scale gives the same double as the decimal text. */
+(function (root) {
+  "use strict";
+
+  function ring(a, s) {
+    var o = new Array(a.length / 2), x = 0, y = 0, j;
+    for (j = 0; j < a.length; j += 2) { x += a[j]; y += a[j + 1]; o[j / 2] = [x / s, y / s]; }
+    return o;
+  }
+
+  function nest(c, depth, s) {
+    return depth ? c.map(function (e) { return nest(e, depth - 1, s); }) : ring(c, s);
+  }
+
+  /* The FeatureCollection of one layer, rebuilt from its columns. */
+  function expand(d) {
+    var n = d.ids.length, f = new Array(n), i, k, p;
+    for (i = 0; i < n; i++) {
+      p = {};
+      for (k in d.props) p[k] = d.props[k][i];
+      f[i] = {type: "Feature", id: d.ids[i], properties: p,
+              geometry: {type: d.types[d.kinds[i]],
+                         coordinates: d.ints ? nest(d.coords[i], d.depths[d.kinds[i]], d.scale)
+                                             : d.coords[i]}};
+    }
+    return {type: "FeatureCollection", features: f};
+  }
+
+  function tooltipHtml(labels, props) {
+    var rows = "", i;
+    for (i = 0; i < labels.length; i++) {
+      rows += "<tr><th>" + labels[i] + "</th><td>" + props["f" + i] + "</td></tr>";
+    }
+    return "<table>" + rows + "</table>";
+  }
+
+  function merge(a, b) {
+    var o = {}, k;
+    for (k in a) o[k] = a[k];
+    for (k in b) o[k] = b[k];
+    return o;
+  }
+
+  function draw(element, data, options) {
+    options = options || {};
+    var map = L.map(element, {preferCanvas: !!data.canvas});
+    // Leaflet focuses the map on mousedown (keyboard panning); in an iframe that scrolls the
+    // page holding it when the map is not wholly in view, and the click then lands elsewhere.
+    var container = map.getContainer(), focus = container.focus;
+    container.focus = function () { focus.call(container, {preventScroll: true}); };
+    L.control.scale().addTo(map);
+    if (data.tiles) {
+      L.tileLayer(data.tiles.url, {attribution: data.tiles.attribution,
+                                   maxZoom: data.tiles.max_zoom || 19}).addTo(map);
+    }
+    var shapes = {};  // feature id -> {path, style} (the first layer that has the id wins)
+    var selected = null, hovered = null;
+
+    function restyle(id) {
+      var entry = shapes[id];
+      if (!entry) return;
+      var style = entry.style;
+      if (id === hovered) style = merge(style, entry.highlight);
+      if (id === selected) style = merge(style, data.selected_style);
+      entry.path.setStyle(style);
+    }
+
+    data.layers.forEach(function (spec) {
+      var collection = expand(spec.columns);
+      collection.features.forEach(function (f, i) { f.styleIndex = spec.style_of[i]; });
+      L.geoJSON(collection, {
+        style: function (feature) { return spec.styles[feature.styleIndex]; },
+        onEachFeature: function (feature, path) {
+          var id = feature.id;
+          if (!(id in shapes)) {
+            shapes[id] = {path: path, style: spec.styles[feature.styleIndex],
+                          highlight: spec.highlight || {}};
+          }
+          if (spec.tooltip && spec.tooltip.length) {
+            path.bindTooltip(tooltipHtml(spec.tooltip, feature.properties), {sticky: false});
+          }
+          path.on("mouseover", function () { var old = hovered; hovered = id; restyle(old); restyle(id); });
+          path.on("mouseout", function () { if (hovered === id) { hovered = null; restyle(id); } });
+          path.on("click", function () {
+            if (!options.onClick) return;
+            handle.select(id);  // outlined at once, before the server answers
+            options.onClick(id);
+          });
+        }
+      }).addTo(map);
+    });
+    if (data.bounds) {
+      map.fitBounds([[data.bounds[1], data.bounds[0]], [data.bounds[3], data.bounds[2]]]);
+    } else {
+      map.setView([-2.5, 118], 5);
+    }
+
+    var handle = {
+      map: map,
+      select: function (id) {
+        if (id === undefined) id = null;
+        if (id === selected) return;
+        var old = selected;
+        selected = id;
+        restyle(old);
+        restyle(id);
+        // on top, so that its outline is not hidden by its neighbours' (not on hover: moving
+        // the element under the pointer would swallow the click)
+        if (id !== null && shapes[id]) shapes[id].path.bringToFront();
+      },
+      remove: function () { map.remove(); }
+    };
+    handle.select(options.selected === undefined ? data.selected : options.selected);
+    return handle;
+  }
+
+  root.VillageMap = {draw: draw, expand: expand};
+})(this);
