@@ -1,4 +1,4 @@
-"""The colours of every map, in one table: the web map (folium) and the printed map (matplotlib).
+"""The colours of every map, in one table: the web map (Leaflet) and the printed map (matplotlib).
 
 A poverty pocket is the same red on the screen, in the PDF of the decree annex and in the
 legend beside either; the classes of the Local Moran's I (GeoDa conventions: High–High red,

@@ -38,12 +38,12 @@ def test_web_and_print_tables_use_the_same_fill_for_every_pocket_class():
 
 
 def test_drawn_web_and_print_maps_share_each_pocket_colour():
-    """The colour really drawn: in the folium HTML, and in the matplotlib legend patches."""
+    """The colour really drawn: in the web map data, and in the matplotlib legend patches."""
     filled = ("HH", "LL", "HL", "LH", "ns")  # isolated and no_data are white
     villages = _villages(filled)
     for name in filled:
         one = villages[villages["pocket"] == name]
-        html = webmap.pocket_map(one, {"Desa": "village_name"}).get_root().render()
+        html = webmap.pocket_map(one, {"Desa": "village_name"}).to_json()
         assert POCKET_CLASSES[name].fill in html, name
         others = [POCKET_CLASSES[o].fill for o in filled if o != name]
         assert not any(colour in html for colour in others), name
