@@ -209,11 +209,17 @@ def test_personal_values_in_mapped_columns_never_reach_what_is_shown(tmp_path):
     joined, rec = join_households(table, villages)
     outcome = joined["outcome"].astype(str).tolist()
     assert outcome[:5] == ["matched_location", "invalid", "invalid", "matched_code", "invalid"]
-    assert "16-digit number, like a NIK" in joined["reason"].iloc[0]
-    assert "matched by location" in joined["reason"].iloc[0]
+    from geo.common.messages import render_column
+
+    english = render_column(joined["reason"], "en")
+    assert "16-digit number, like a NIK" in english.iloc[0]
+    assert "matched by location" in english.iloc[0]
     shown = json.dumps(rec.to_dict(), ensure_ascii=False) + rejected_rows(joined).to_csv()
     shown += json.dumps(report, ensure_ascii=False) + joined["reason"].str.cat(sep="|")
     shown += table["problem"].str.cat(sep="|") + table["code_note"].str.cat(sep="|")
+    for lang in ("id", "en"):  # and as every reader sees them
+        for cells in (joined["reason"], table["problem"], table["code_note"]):
+            shown += render_column(cells, lang).str.cat(sep="|")
     for secret in (NIK, NAME, "Siti", LON, LAT, "112.61", "7.95", "200.5"):
         assert secret not in shown, secret
     assert rec.outcomes["invalid"] == 5 and sum(rec.outcomes.values()) == len(rows)
