@@ -47,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         out = write_villages(villages, out)
     except OSError as exc:
-        raise GeoInputError(f"--out: cannot write the GeoPackage ({exc.strerror or exc})",
-                            source=str(out)) from exc
+        raise GeoInputError("err.cli_write_gpkg", source=str(out),
+                            detail=str(exc.strerror or exc)) from exc
     if report_path is not None:
         write_text(report_path, json.dumps(report, indent=2, ensure_ascii=False), option="--report")
     print(summary(report, out))

@@ -27,7 +27,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     config = as_config(args.config)
     if args.top is not None and args.top < 1:
-        raise GeoInputError(f"--top must be 1 or more (got {args.top})", source="--top")
+        raise GeoInputError("err.cli_top", source="--top", given=str(args.top))
     if args.top is not None:
         config = config.with_focus(top_n=args.top)
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,

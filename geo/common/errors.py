@@ -58,3 +58,14 @@ def _is_code(text: str) -> bool:
     from geo.i18n import has_text
 
     return isinstance(text, str) and " " not in text and has_text(text)
+
+
+def joined(parts) -> Message | str:
+    """Several messages (or texts) as one, joined by ``"; "``, still rendered per language."""
+    parts = list(parts)
+    if not parts:
+        return ""
+    out = parts[-1]
+    for part in reversed(parts[:-1]):
+        out = Message("err.list_pair", {"first": part, "rest": out})
+    return out

@@ -111,7 +111,8 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
     list of Path
     """
     if lang not in SHEETS:
-        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(SHEETS)}", source="lang")
+        raise GeoInputError("err.unknown_language", source="lang", given=repr(lang),
+                            languages=", ".join(sorted(SHEETS)))
     out_dir = Path(out_dir)
     columns = ranked_columns(layers)
     ranked = pd.DataFrame(layers.villages[columns])

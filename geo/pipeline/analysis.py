@@ -187,9 +187,7 @@ def rescore(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
     if "mpi_weights_used" not in method or _data_settings(new_config) != _data_settings(
             result.method.get("config", {})):
         if result.households is None and result.reconciliation:
-            raise GeoInputError("the MPI or pocket settings changed and the households were "
-                                "processed on Dask: run the analysis again with the new config",
-                                source="config")
+            raise GeoInputError("err.rescore_dask", source="config")
         villages, used = _village_table(villages[CANONICAL_COLUMNS], result.households, config)
         method.update(used)
     villages = villages.drop(
