@@ -144,3 +144,22 @@ def encode_rows(code: str, /, **params):
             text = json.dumps(_plain(value), ensure_ascii=False)
         out = out + ("" if k == 0 else ", ") + json.dumps(name) + ": " + text
     return (out + "}").astype("string")
+
+
+#: Columns whose cells are encoded messages (row problems, join reasons, focus reasons).
+MESSAGE_COLUMNS = ("problem", "code_note", "reason", "focus_reason")
+
+
+def render_columns(frame, lang: str = DEFAULT_LANGUAGE):
+    """A copy of ``frame`` with every :data:`MESSAGE_COLUMNS` column rendered in ``lang``.
+
+    For what leaves the program: CSV/XLSX downloads in the reader's language, GIS layers in
+    English (see ``docs/exports.md``). A frame without such columns is returned as it is.
+    """
+    present = [c for c in MESSAGE_COLUMNS if c in getattr(frame, "columns", ())]
+    if not present:
+        return frame
+    out = frame.copy()
+    for column in present:
+        out[column] = render_column(out[column], lang)
+    return out

@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_columns
 from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe, label
 from geo.export.layers import ExportLayers
 
@@ -115,8 +116,8 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
                             languages=", ".join(sorted(SHEETS)))
     out_dir = Path(out_dir)
     columns = ranked_columns(layers)
-    ranked = pd.DataFrame(layers.villages[columns])
-    focus = pd.DataFrame(layers.focus_list[columns])
+    ranked = render_columns(pd.DataFrame(layers.villages[columns]), lang)  # reasons in lang
+    focus = render_columns(pd.DataFrame(layers.focus_list[columns]), lang)
     written = []
     if "csv" in formats:
         for name, frame in ((RANKED_CSV_NAME, ranked), (FOCUS_CSV_NAME, focus)):
