@@ -66,7 +66,7 @@ if len(outcomes):
                  key="overview_outcomes")
     if unused := unused_rows(result.reconciliation):
         st.info(t("unmatched_warning", lang, n=f"{unused:,}"))
-notes = quality_notes(result)
+notes = quality_notes(result, lang)
 for key in ("mpi_notes", "boundary_warnings"):
     if notes[key]:
         st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {note}" for note in notes[key]))

@@ -142,7 +142,8 @@ def _initial_analysis() -> Analysis:
             result = _environment_analysis(fingerprint, sources)
             return Analysis(result, token="env-" + token_of(fingerprint), label=sources.label())
     except (GeoInputError, OSError) as exc:  # the app still opens, on the demo
-        st.session_state["environment_error"] = str(exc)
+        st.session_state["environment_error"] = (
+            exc.render(st.session_state.get("lang", "id")) if hasattr(exc, "render") else str(exc))
     return Analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
 
 
@@ -256,9 +257,19 @@ def content_token(*parts) -> str:
     return digest.hexdigest()[:24]
 
 
-def show_input_error(exc: Exception) -> None:
-    """Show a user's input problem as one message, never a traceback."""
-    st.error(str(exc))
+def show_input_error(exc: Exception, lang: str | None = None) -> None:
+    """Show a user's input problem as one message in ``lang`` (default: the session's), never
+    a traceback. The text is escaped: file and column names are the user's, not Markdown."""
+    lang = lang or st.session_state.get("lang", "id")
+    text = exc.render(lang) if hasattr(exc, "render") else str(exc)
+    st.error(_escape_markdown(text))
+
+
+def _escape_markdown(text: str) -> str:
+    """Backslash every character Markdown (and Streamlit's ``:colour[...]``) would act on."""
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>:$~])", r"\\\1", text)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -10,6 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_cell
+from geo.i18n import DEFAULT_LANGUAGE, render
+
+
+def message_lang(args) -> str:
+    """The language of messages for this run (``--lang`` / ``PPM_LANG``, see ``geo.__main__``)."""
+    return getattr(args, "message_lang", None) or DEFAULT_LANGUAGE
+
+
+def shown(text, lang: str) -> str:
+    """A warning or note as the reader sees it: a :class:`~geo.i18n.Message` or an encoded
+    message cell (:mod:`geo.common.messages`) rendered in ``lang``, plain text as it is."""
+    return render_cell(render(text, lang), lang)
 
 
 def parse_column_map(items: list[str] | None) -> dict[str, str]:

@@ -114,7 +114,7 @@ def report_table(report: dict | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
-def quality_notes(result) -> dict[str, list[str]]:
+def quality_notes(result, lang: str = "en") -> dict[str, list[str]]:
     """Notes a reader must see before trusting the figures.
 
     Returns
@@ -123,8 +123,12 @@ def quality_notes(result) -> dict[str, list[str]]:
         ``mpi_notes``: MPI indicators the household file lacks and where their weight went
         (``result.method["mpi_notes"]``); ``boundary_warnings``: the boundary report's
         warnings (CRS assumed, features outside Indonesia, ...). Empty lists when all is well.
+        Notes stored as message codes are rendered in ``lang``.
     """
+    from geo.common.messages import render_cell
+
     method = result.method or {}
     report = result.boundary_report or {}
-    return {"mpi_notes": [str(n) for n in method.get("mpi_notes", []) or []],
-            "boundary_warnings": [str(w) for w in report.get("warnings", []) or []]}
+    return {"mpi_notes": [render_cell(str(n), lang) for n in method.get("mpi_notes", []) or []],
+            "boundary_warnings": [render_cell(str(w), lang)
+                                  for w in report.get("warnings", []) or []]}

@@ -366,13 +366,21 @@ def test_every_alias_and_rule_column_is_documented():
     assert [n for n in names if f"`{n}`" not in doc] == []
 
 
-def test_cli_turns_a_bad_file_into_one_line_and_exit_2(tmp_path, capsys):
+def test_cli_turns_a_bad_file_into_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
     from geo.__main__ import main
 
+    monkeypatch.delenv("PPM_LANG", raising=False)
     path = write(tmp_path, "kode_desa\tjumlah_art\tdesil\n35.73.01.1001\t2\t3\n")
-    assert main(["households", str(path)]) == 2
+    assert main(["--lang", "en", "households", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "tab-separated" in err and "Traceback" not in err
+    assert err.startswith("error: ")
+    assert main(["households", str(path)]) == 2  # Bahasa Indonesia by default
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("galat: ") and "dipisahkan dengan tab" in err
+    monkeypatch.setenv("PPM_LANG", "en")
+    assert main(["households", str(path)]) == 2
+    assert "tab-separated" in capsys.readouterr().err
 
 
 def test_cli_report_paths(tmp_path):
