@@ -3,7 +3,7 @@
 The CLI prints its message and exits 2; the app shows it with ``st.error``. Anything else
 that escapes is a bug in this project, not the user's fault.
 
-The message is data: a :class:`geo.i18n.Message` (a catalogue code such as ``err.desil_range``
+The message is data: a :class:`geo.i18n.Message` (a catalogue code such as ``err.decision_title``
 and its parameters), rendered late in the reader's language with :meth:`GeoInputError.render`.
 ``str(exc)`` is the English text, so logs and tests read as before. A plain string is still
 accepted (it is shown as written in every language) while the last raise sites move over.
@@ -19,7 +19,7 @@ class GeoInputError(Exception):
 
     Parameters
     ----------
-    message : a catalogue code (``"err.desil_range"``), a :class:`~geo.i18n.Message`, or (during
+    message : a catalogue code (``"err.decision_title"``), a :class:`~geo.i18n.Message`, or (during
         the migration) an English sentence. A code takes its parameters from ``params``.
     source : the file, column or key the problem is in; shown before the message.
     **params : the message's parameters (numbers, codes, file and column names; never a
@@ -27,9 +27,11 @@ class GeoInputError(Exception):
 
     Examples
     --------
-    >>> exc = GeoInputError("err.desil_range", source="DESIL", value=0)
-    >>> exc.render("en")  # doctest: +SKIP
-    'DESIL: desil 0 is not in 1–10'
+    >>> exc = GeoInputError("err.hh_desil_empty", source="hh.csv", column="DESIL")
+    >>> exc.render("id")
+    "hh.csv: kolom 'DESIL' (desil) kosong di semua baris"
+    >>> str(exc)
+    "hh.csv: column 'DESIL' (desil) is empty in every row"
     """
 
     def __init__(self, message: str | Message, /, *, source: str | None = None, **params):
