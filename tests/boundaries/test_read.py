@@ -16,6 +16,7 @@ import shapely
 
 from geo.boundaries.read import CANONICAL_COLUMNS, read_villages, write_villages
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_cell
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*(truncated when saved|Normalized/laundered).*")
@@ -251,7 +252,8 @@ def test_swapped_coordinates_are_detected_and_can_be_fixed(malang, tmp_path):
         read_villages(path)
     fixed, report = read_villages(path, swap_xy=True, check_quality=False)
     _same_layer(fixed, villages)
-    assert any("swapped as requested" in w for w in report["warnings"])
+    assert any("swapped as requested" in render_cell(w, "en") for w in report["warnings"])
+    assert any("ditukar sesuai permintaan" in render_cell(w, "id") for w in report["warnings"])
 
 
 def test_projected_crs_with_prj_is_reprojected(malang, tmp_path):
