@@ -11,6 +11,7 @@ from geo.i18n import t
 from geo.i18n.labels import report_label, translate_values
 from geo.presentation.overview import outcome_table, quality_notes, report_table
 from geo.presentation.views import public_rejected
+from geo.common.messages import render_columns
 
 lang = ui.state.page_setup("data")
 st.title(t("data", lang))
@@ -49,7 +50,7 @@ if demo_col.button(t("use_demo", lang), key="use_demo"):
 result = ui.state.current_analysis().result
 st.caption(ui.state.data_source_caption(lang))
 
-notes = quality_notes(result)
+notes = quality_notes(result, lang)
 for key in ("mpi_notes", "boundary_warnings"):
     if notes[key]:
         st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {note}" for note in notes[key]))
@@ -83,5 +84,5 @@ if rejected is not None and len(rejected):
     st.subheader(t("rejected_rows", lang))
     st.dataframe(translate_values(rejected.head(500), lang), hide_index=True, width="stretch",
                  key="rejected_table", column_config=ui.state.column_config(list(rejected.columns), lang))
-    st.download_button(t("download_rejected", lang), rejected.to_csv(index=False).encode("utf-8"),
+    st.download_button(t("download_rejected", lang), render_columns(rejected, lang).to_csv(index=False).encode("utf-8"),
                        file_name="rejected_rows.csv", mime="text/csv", key="download_rejected")

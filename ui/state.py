@@ -266,10 +266,12 @@ def show_input_error(exc: Exception, lang: str | None = None) -> None:
 
 
 def _escape_markdown(text: str) -> str:
-    """Backslash every character Markdown (and Streamlit's ``:colour[...]``) would act on."""
+    """Backslash the characters that would turn a one-line message into Markdown formatting,
+    links, HTML, maths or Streamlit's ``:colour[...]`` (an underscore inside a word, a dot or a
+    colon in a file name stay as they are)."""
     import re
 
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>:$~])", r"\\\1", text)
+    return re.sub(r"([\\`*\[\]<>#|~$])", r"\\\1", text)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -11,7 +11,7 @@ accepted (it is shown as written in every language) while the last raise sites m
 
 from __future__ import annotations
 
-from geo.i18n import DEFAULT_LANGUAGE, Message, t
+from geo.i18n import DEFAULT_LANGUAGE, Message, render, t
 
 
 class GeoInputError(Exception):
@@ -21,7 +21,8 @@ class GeoInputError(Exception):
     ----------
     message : a catalogue code (``"err.decision_title"``), a :class:`~geo.i18n.Message`, or (during
         the migration) an English sentence. A code takes its parameters from ``params``.
-    source : the file, column or key the problem is in; shown before the message.
+    source : the file, column or key the problem is in (or a :class:`~geo.i18n.Message` naming
+        it, e.g. "the boundary column mapping"); shown before the message.
     **params : the message's parameters (numbers, codes, file and column names; never a
         personal value).
 
@@ -34,7 +35,8 @@ class GeoInputError(Exception):
     "hh.csv: column 'DESIL' (desil) is empty in every row"
     """
 
-    def __init__(self, message: str | Message, /, *, source: str | None = None, **params):
+    def __init__(self, message: str | Message, /, *, source: str | Message | None = None,
+                 **params):
         if isinstance(message, Message):
             if params:
                 message = Message(message.code, {**message.params, **params})
@@ -52,7 +54,9 @@ class GeoInputError(Exception):
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The whole message (``source: text``) in ``lang``."""
         text = self.message.render(lang) if isinstance(self.message, Message) else str(self.message)
-        return t("err.with_source", lang, source=self.source, text=text) if self.source else text
+        if not self.source:
+            return text
+        return t("err.with_source", lang, source=render(self.source, lang), text=text)
 
 
 def _is_code(text: str) -> bool:

@@ -210,9 +210,13 @@ def focus_reason_text(reason, lang: str = DEFAULT_LANGUAGE):
 
 def translate_values(frame, lang: str = DEFAULT_LANGUAGE):
     """A copy of ``frame`` with the stored codes of known columns as readable text (display only)."""
+    from geo.common.messages import MESSAGE_COLUMNS, render_column
+
     out = frame.copy()
     for column in out.columns:
-        if column in VALUE_LABELS or column == "focus_reason":
+        if column in MESSAGE_COLUMNS:  # reasons and problems stored as message codes
+            out[column] = render_column(out[column], lang)
+        elif column in VALUE_LABELS:
             out[column] = out[column].map(lambda v, c=column: value_label(c, v, lang))
     return out
 

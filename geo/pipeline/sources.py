@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.i18n import Message
 
 MAX_UPLOAD_MB = 200  # also server.maxUploadSize in .streamlit/config.toml
 BOUNDARY_TYPES = ("sql", "geojson", "json", "gpkg", "fgb", "kml", "kmz", "parquet", "geoparquet",
@@ -76,7 +77,7 @@ def parse_column_map(text: str | None, what: str) -> dict[str, str] | None:
             continue
         canonical, sep, source = line.partition("=")
         if not sep or not canonical.strip() or not source.strip():
-            raise GeoInputError("err.upload_map_line", source=f"{what} column mapping",
+            raise GeoInputError("err.upload_map_line", source=Message(f"err.src_{what}_mapping"),
                                 number=number, line=repr(line))
         mapping[canonical.strip()] = source.strip()
     return mapping or None

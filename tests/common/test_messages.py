@@ -55,6 +55,7 @@ def test_codes_built_from_names_are_in_the_catalogue():
     built = [f"kind.{kind}" for kind in (*_MAGIC.values(), "word", "zip", "sep_tab", "sep_pipe")]
     built += [f"focus.pinned_{action}" for action in ("in", "out")]
     built += [f"join.used_{prefer}" for prefer in ("code", "location")]
+    built += [f"err.src_{what}_mapping" for what in ("boundary", "household")]
     built += [f"kind.{k}" for k in ("text", "bool", "number", "list", "mapping")]
     from geo.indicators.weights import DIMENSIONS
 
