@@ -11,7 +11,7 @@ from geo.i18n import t
 from geo.i18n.labels import report_label, translate_values
 from geo.presentation.overview import outcome_table, quality_notes, report_table
 from geo.presentation.views import public_rejected
-from geo.common.messages import render_columns
+from geo.common.messages import render_columns, render_nested
 
 lang = ui.state.page_setup("data")
 st.title(t("data", lang))
@@ -65,7 +65,7 @@ if len(summary):
 for key, value in report.items():
     if isinstance(value, (list, dict)) and value and key != "warnings":
         with st.expander(f"{report_label(key, lang)} ({len(value)})"):
-            st.json(value, expanded=False)
+            st.json(render_nested(value, lang), expanded=False)
 
 st.subheader(t("reconciliation", lang))
 recon = result.reconciliation or {}
@@ -77,7 +77,7 @@ if len(outcomes):
                  column_config={"outcome": t("outcome", lang), "count": t("count", lang)})
     if recon.get("examples"):
         with st.expander(t("examples", lang)):
-            st.json(recon["examples"], expanded=False)
+            st.json(render_nested(recon["examples"], lang), expanded=False)
 
 rejected = public_rejected(result.rejected)
 if rejected is not None and len(rejected):

@@ -25,6 +25,7 @@ from geo.boundaries.schema import canonical_attributes, recognise_columns, selec
 from geo.common.codes import parent_codes, village_type
 from geo.common.crs import metric_crs, to_wgs84
 from geo.common.errors import GeoInputError, joined
+from geo.common.messages import decode, encode, encode_rows
 from geo.i18n import Message
 from geo.boundaries.sqldump import read_sql_dump
 
@@ -112,7 +113,8 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
         frames.append(_tagged(frame, select_columns(frame, match), path))
     villages = _finish(pd.concat(frames, ignore_index=True), report)
     if report["features_out"] == 0:
-        reasons = sorted({r["reason"] for r in report["rejected"]})[:3]
+        reasons = [part for r in sorted({r["reason"] for r in report["rejected"]})[:3]
+                   for part in decode(r)]
         raise GeoInputError("err.bnd_no_village", source=", ".join(report["sources"]),
                             features=report["features_in"],
                             reasons=joined(reasons) or Message("err.bnd_files_empty"))
@@ -358,11 +360,12 @@ def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
         .itertuples(index=False)
     ]
     problem = combined["_problem"].copy()
-    problem[missing & problem.isna().to_numpy()] = "empty geometry"
+    problem[missing & problem.isna().to_numpy()] = encode("row.bnd_empty_geometry")
     polygonal = quality.polygonal_part(geoms)
     lost = ~missing & shapely.is_missing(polygonal)
-    problem[lost & problem.isna().to_numpy()] = ("not a polygon ("
-        + pd.Series(shapely.get_type_id(geoms)).map(_type_name).astype("string")[lost] + ")")
+    problem[lost & problem.isna().to_numpy()] = encode_rows(
+        "row.bnd_not_polygon",
+        kind=pd.Series(shapely.get_type_id(geoms)).map(_type_name).astype("string")[lost])
     combined = combined.set_geometry(polygonal)
     bad = problem.notna().to_numpy()
     _reject(report, combined[bad], problem[bad])
@@ -382,7 +385,7 @@ def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
                 "area_after_m2": round(float(rec.area_after_m2), 1)})
         still = shapely.is_missing(np.asarray(villages.geometry.array)) | villages.geometry.is_empty
         if still.any():
-            _reject(report, villages[still.to_numpy()], "geometry collapsed when repaired")
+            _reject(report, villages[still.to_numpy()], encode("row.bnd_collapsed"))
             villages = villages[~still.to_numpy()].reset_index(drop=True)
 
     villages, report["duplicates"], merged_away = _resolve_duplicates(villages, report)
@@ -433,8 +436,8 @@ def _resolve_duplicates(villages: gpd.GeoDataFrame, report: dict):
             if merge.size else "kept the first"
         if foreign.size:
             _reject(report, villages.loc[foreign],
-                    f"village code {code} already used by {group['village_name'].iloc[0]} "
-                    f"({group['_source'].iloc[0]} row {int(group['_row'].iloc[0])})")
+                    encode("row.bnd_code_taken", code=code, name=str(group["village_name"].iloc[0]),
+                           source=str(group["_source"].iloc[0]), row=int(group["_row"].iloc[0])))
         merged_away += int(merge.size)
         drop.extend(others.tolist())
         records.append({

@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import encode
 
 TABLE = "wilayah_boundaries"
 DEFAULT_COLUMNS = ("kode", "nama", "lat", "lng", "path")
@@ -260,7 +261,7 @@ def _build(records: list[tuple[int, list]], columns: tuple[str, ...], source: st
             kode.append(values[0] if values else None)
             nama.append(None)
             paths.append(None)
-            problems.append(f"{len(values)} values for {width} columns")
+            problems.append(encode("row.sql_width", values=len(values), width=width))
             continue
         kode.append(values[pos["kode"]])
         nama.append(values[pos["nama"]] if "nama" in pos else None)
@@ -297,7 +298,7 @@ def paths_to_geometries(paths: list[str | None]) -> tuple[np.ndarray, list[str |
     problems: list[str | None] = [None] * len(paths)
     for k, text in enumerate(paths):
         if text is None:
-            problems[k] = "no path"
+            problems[k] = encode("row.sql_no_path")
             continue
         text = text.strip()
         lead = _LEADING_BRACKETS.match(text)
@@ -307,14 +308,13 @@ def paths_to_geometries(paths: list[str | None]) -> tuple[np.ndarray, list[str |
         elif depth == 4:
             docs[k] = '{"type":"MultiPolygon","coordinates":' + text + "}"
         else:
-            problems[k] = (f"path nesting depth {depth}; expected 3 ([[[lat,lng],...]] polygon) "
-                           "or 4 (multipolygon)")
+            problems[k] = encode("row.sql_depth", depth=depth)
     geoms = shapely.from_geojson(docs, on_invalid="ignore")
     for k in np.flatnonzero(pd.isna(geoms) & pd.notna(docs)):
         try:
             shapely.from_geojson(docs[k])
         except shapely.errors.GEOSException as exc:
-            problems[k] = f"path is not valid coordinate JSON ({str(exc)[:120]})"
+            problems[k] = encode("row.sql_bad_json", detail=str(exc)[:120])
         else:  # pragma: no cover - GEOS accepted it on its own
             geoms[k] = shapely.from_geojson(docs[k])
     geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1])

@@ -163,3 +163,15 @@ def render_columns(frame, lang: str = DEFAULT_LANGUAGE):
     for column in present:
         out[column] = render_column(out[column], lang)
     return out
+
+
+def render_nested(value, lang: str = DEFAULT_LANGUAGE):
+    """Lists and dicts (a boundary report, reconciliation examples) with every encoded
+    message among their strings rendered in ``lang``; other values unchanged."""
+    if isinstance(value, str):
+        return render_cell(value, lang)
+    if isinstance(value, dict):
+        return {key: render_nested(item, lang) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [render_nested(item, lang) for item in value]
+    return value
