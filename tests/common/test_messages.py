@@ -7,17 +7,23 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from geo.common.errors import GeoInputError, joined
-from geo.common.messages import decode, encode, encode_rows, join, render_cell, render_column
+from geo.common.messages import (
+    decode,
+    encode,
+    encode_rows,
+    join,
+    render_cell,
+    render_column,
+)
 from geo.i18n import Message, catalogue
 
 GEO = Path(__file__).resolve().parents[2] / "geo"
 PREFIXES = ("err", "row", "join", "focus", "note", "warn", "kind", "dim", "cli")
-_LITERAL = re.compile(r"""["'](?P<code>(?:%s)\.[a-z0-9_]+)["']""" % "|".join(PREFIXES))
+_LITERAL = re.compile(r"""["'](?P<code>(?:{})\.[a-z0-9_]+)["']""".format("|".join(PREFIXES)))
 #: modules that still raise English sentences: geo/config.py moves to pydantic separately
 NOT_CONVERTED = ("config.py",)
 
