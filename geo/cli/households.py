@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     for kind, count in report["problems"].items():
         print(f"    {kind}: {count:,}")
     print("  columns: " + ", ".join(f"{k} <- {v}" for k, v in report["columns_mapped"].items()))
-    print(f"  household id: {report['household_id_from']}")
+    print(f"  household id: {shown(report['household_id_from'], message_lang(args))}")
     dropped = report["personal_columns_dropped"]
     print(f"  personal columns dropped: {', '.join(dropped) if dropped else 'none'}")
     if report["id_number_columns_dropped"]:

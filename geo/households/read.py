@@ -48,7 +48,7 @@ from geo.households.rules import (
     to_number,
 )
 from geo.common.errors import GeoInputError
-from geo.common.messages import SEPARATOR, encode, encode_rows
+from geo.common.messages import SEPARATOR, decode, encode, encode_rows
 from geo.i18n import Message
 from geo.households.aliases import match_columns, require_columns
 from geo.households.schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
@@ -67,6 +67,7 @@ __all__ = ["DEPRIVATIONS", "HOUSEHOLD_COLUMNS", "OUTPUT_COLUMNS", "PROGRAMMES", 
 #: What :func:`read_households` returns: the canonical columns plus ``code_note`` (why the
 #: row's village code could not be used, or ``<NA>``), which the join reads.
 OUTPUT_COLUMNS: tuple[str, ...] = HOUSEHOLD_COLUMNS
+ROW_NUMBER_ID = "note.id_from_row"  # household_id_from when ids are row numbers (a message code)
 MEMBERS_MAX = 99  # a larger "household size" is an id or an amount in the wrong column
 REPEATED_ID_SHARE = 0.03  # one household_id in more rows than this: probably not an id
 
@@ -356,6 +357,12 @@ class _Problems:
         return {kind: int(rows.sum()) for kind, rows in self.rows.items()}
 
 
+def _message(cell: str):
+    """An encoded single message as a :class:`Message` (to nest it in another one)."""
+    parts = decode(cell)
+    return parts[0] if len(parts) == 1 else cell
+
+
 def mask_text(text: str) -> str:
     """A library's error text without long digit runs (a cell may be quoted in it)."""
     return str(mask_id_numbers(pd.Series([text[:200]])).iloc[0])
@@ -497,7 +504,7 @@ def _repeated_id_warning(ids: pd.Series, id_from: str) -> list[str]:
     top = int(np.bincount(codes).max()) if len(codes) else 0
     if top <= max(2, REPEATED_ID_SHARE * n):
         return []
-    return [encode("warn.hh_repeated_id", source=id_from, top=top, rows=n,
+    return [encode("warn.hh_repeated_id", source=_message(id_from), top=top, rows=n,
                    share=round(100 * top / n))]
 
 
@@ -572,20 +579,20 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
 
     if "household_id" in mapping:
         table["household_id"] = _as_text(raw[mapping["household_id"]]).fillna(row_id)
-        id_from = f"column '{mapping['household_id']}'"
+        id_from = encode("note.id_from_column", column=mapping["household_id"])
     elif id_key is not None:
         table["household_id"] = salted_hash(id_key, salt_used).fillna(row_id)
-        id_from = (f"salted SHA-256 of '{id_column}', whose values look like NIK/No. KK "
-                   f"(salt: {salt_source})")
+        id_from = encode("note.id_from_hashed_id", column=id_column, salt=salt_source)
     elif hashed is not None:
         table["household_id"] = hashed.fillna(row_id)
-        id_from = f"salted SHA-256 of '{key_column}' (salt: {salt_source})"
+        id_from = encode("note.id_from_hash", column=key_column, salt=salt_source)
     else:
         table["household_id"] = row_id
-        id_from = "row number"
+        id_from = ROW_NUMBER_ID
     table["household_id"] = table["household_id"].astype("string")
     table["source_row"] = source_row
-    warnings = [] if id_from == "row number" else _repeated_id_warning(table["household_id"], id_from)
+    warnings = ([] if id_from == ROW_NUMBER_ID
+                else _repeated_id_warning(table["household_id"], id_from))
 
     no_text = pd.Series(pd.NA, index=raw.index, dtype="string")
     code, code_note = no_text, no_text

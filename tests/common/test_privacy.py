@@ -84,7 +84,9 @@ def test_no_kk_becomes_a_salted_household_id(tmp_path, monkeypatch):
     assert ids[0] == salted_hash(pd.Series(["3573010101010001"]), "garam").iloc[0]
     assert ids[3] == "row-4"  # no key: the row number
     assert report["personal_columns_dropped"] == ["No. KK", "NIK Kepala", "Nama KRT", "Alamat"]
-    assert "salted SHA-256 of 'No. KK'" in report["household_id_from"]
+    from geo.common.messages import render_cell
+
+    assert "salted SHA-256 of 'No. KK'" in render_cell(report["household_id_from"], "en")
     assert "garam" not in json.dumps(report)
     assert read_households(path)[0]["household_id"].iloc[0] == salted_hash(
         pd.Series(["3573010101010001"]), "dari-lingkungan").iloc[0]
