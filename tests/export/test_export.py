@@ -395,6 +395,19 @@ def test_focus_reasons_are_english_in_gis_layers_and_in_the_language_of_tables(r
     assert sheet.cell(row=2, column=column + 1).value == "4 teratas; terbaik di kecamatan Klojen"
 
 
+def test_method_notes_stored_as_codes_are_written_as_text(result):
+    import dataclasses
+
+    from geo.common.messages import encode
+
+    note = encode("note.weight_moved_across", indicator="dep_nutrition")
+    noted = dataclasses.replace(result, method={**result.method, "mpi_notes": [note]})
+    method = build_layers(noted).method
+    text = " ".join(method["value"].astype(str))
+    assert "dep_nutrition: no data in the household file and none for its dimension" in text
+    assert "note.weight_moved_across" not in text
+
+
 # --------------------------------------------------------------------------- suppression
 
 def test_min_households_suppresses_household_figures(exported_small, source):
