@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui.state
+from geo.common.messages import render_columns
 from geo.config import Pin
 from geo.common.errors import GeoInputError
 from geo.i18n import t
@@ -79,7 +80,8 @@ chosen = focus_table(table)
 st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {len(chosen)}")
 st.dataframe(translate_values(table, lang), hide_index=True, width="stretch", height=420,
              column_config=ui.state.column_config(list(table.columns), lang), key="ranked_table")
-st.download_button(t("download_list", lang), chosen.to_csv(index=False).encode("utf-8"),
+st.download_button(t("download_list", lang),
+                   render_columns(chosen, lang).to_csv(index=False).encode("utf-8"),
                    file_name="focus_list.csv", mime="text/csv", key="download_focus")
 
 # --- robustness --------------------------------------------------------------------------

@@ -165,6 +165,14 @@ def ranked(at: AppTest) -> pd.DataFrame:
     return at.dataframe[[i for i, d in enumerate(at.dataframe) if "rank" in d.value.columns][0]].value
 
 
+def test_focus_reasons_on_screen_are_in_the_chosen_language():
+    at = run("pages/2_Prioritas.py")
+    reasons = ranked(at)["focus_reason"].dropna().tolist()
+    assert reasons and all("teratas" in r or "kecamatan" in r or "disematkan" in r
+                           or "miskin ekstrem" in r or "skor minimal" in r for r in reasons)
+    assert not [r for r in reasons if "focus." in r or "top " in r]
+
+
 def test_weights_and_rules_update_the_table():
     at = run("pages/2_Prioritas.py")
     first = ranked(at)["village_code"].tolist()
