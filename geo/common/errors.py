@@ -46,6 +46,9 @@ class GeoInputError(Exception):
         self.source = source
         super().__init__(self.render("en"))
 
+    def __reduce__(self):  # pickled across processes (Dask workers) with its code and source
+        return _rebuild, (self.message, self.source)
+
     @property
     def code(self) -> str | None:
         """The catalogue code of the message, ``None`` for a plain-text message."""
@@ -57,6 +60,10 @@ class GeoInputError(Exception):
         if not self.source:
             return text
         return t("err.with_source", lang, source=render(self.source, lang), text=text)
+
+
+def _rebuild(message, source) -> GeoInputError:
+    return GeoInputError(message, source=source)
 
 
 def _is_code(text: str) -> bool:

@@ -86,6 +86,15 @@ def test_error_renders_per_language_and_str_stays_english():
     assert "1.200 dari 1.500" in numbers.render("id") and "1,200 of 1,500" in str(numbers)
 
 
+def test_an_error_pickled_across_processes_keeps_its_code_and_source():
+    import pickle
+
+    exc = GeoInputError("err.hh_desil_empty", source="hh.csv", column="DESIL")
+    back = pickle.loads(pickle.dumps(exc))
+    assert isinstance(back, GeoInputError) and back.code == exc.code and back.source == "hh.csv"
+    assert back.render("id") == exc.render("id") and str(back) == str(exc)
+
+
 def test_plain_text_and_message_objects_are_accepted_during_the_migration():
     plain = GeoInputError("something went wrong here", source="x.csv")
     assert str(plain) == plain.render("id") == "x.csv: something went wrong here"
