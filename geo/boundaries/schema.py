@@ -23,7 +23,7 @@ import pandas as pd
 
 from geo.common.codes import normalise_village_code, village_code_problems, village_type
 from geo.common.errors import GeoInputError
-from geo.common.messages import encode, encode_rows
+from geo.common.messages import Nested, encode, encode_rows
 
 MAPPABLE = ("village_code", "village_name", "district_name", "regency_name", "province_name")
 
@@ -185,7 +185,7 @@ def canonical_attributes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         column = frame["_code_column"].astype("string")[failed]
         value = text[failed]
         empty = (value.isna() | (value == "")).fillna(True).astype(bool)
-        reason = encode_rows("row.bnd_code", column=column, detail=village_code_problems(value))
+        reason = encode_rows("row.bnd_code", column=column, detail=Nested(village_code_problems(value, coded=True)))
         reason[empty] = encode_rows("row.bnd_code_empty", column=column)[empty]
         problem[failed] = reason.to_numpy()
         out.loc[failed, "village_code"] = pd.NA

@@ -118,26 +118,41 @@ def _nested(value):
     return value
 
 
+class Nested:
+    """A Series of encoded messages passed to :func:`encode_rows` as one parameter: each row's
+    message is rendered inside the outer one, in the same language."""
+
+    def __init__(self, cells):
+        self.cells = cells
+
+
 def encode_rows(code: str, /, **params):
     """One encoded message per row, vectorised: ``params`` are scalars or pandas Series.
 
-    Series parameters are stored as text; a row where any of them is missing gives ``<NA>``.
+    Series parameters are stored as text (a :class:`Nested` Series as messages); a row where
+    any of them is missing gives ``<NA>``.
     For the row-level columns of large tables (a million households), where building one
     :class:`Message` per row would cost more than the check itself.
     """
     import pandas as pd
 
-    series = {name: value for name, value in params.items() if isinstance(value, pd.Series)}
+    series = {name: (value.cells if isinstance(value, Nested) else value)
+              for name, value in params.items() if isinstance(value, (pd.Series, Nested))}
     if not series:
         raise ValueError("encode_rows needs at least one Series parameter")
     index = next(iter(series.values())).index
     out = pd.Series(code + "{", index=index, dtype="string")
     for k, (name, value) in enumerate(params.items()):
-        if name in series:
+        nested = isinstance(value, Nested)
+        if nested:
+            value = value.cells
+        if name in series or nested:
             text = value.astype("string")
             text = ('"' + text.str.replace("\\", "\\\\", regex=False)
                     .str.replace('"', '\\"', regex=False)
                     .str.replace(r"[\x00-\x1f]", " ", regex=True) + '"')
+            if nested:
+                text = '{"msg": ' + text + "}"
         elif isinstance(value, Message):
             text = json.dumps({"msg": encode(value)}, ensure_ascii=False)
         else:

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.common.codes import LOST_DIGITS, normalise_village_code, village_code_problems
+from geo.common.codes import LOST_DIGITS_CODE, normalise_village_code, village_code_problems
 from geo.households.rules import (
     derive_deprivations,
     factorize_values,
@@ -48,7 +48,7 @@ from geo.households.rules import (
     to_number,
 )
 from geo.common.errors import GeoInputError
-from geo.common.messages import SEPARATOR, decode, encode, encode_rows
+from geo.common.messages import SEPARATOR, Nested, decode, encode, encode_rows
 from geo.i18n import Message
 from geo.households.aliases import match_columns, require_columns
 from geo.households.schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
@@ -387,7 +387,7 @@ def _parse_whole(raw: pd.Series, name: str, low: int, high: int, problems: _Prob
     given = raw.notna()
     problems.add(name, given & number.isna(),
                  lambda i: encode_rows("row.not_a_number", field=name,
-                                        described=describe_values(raw[i])))
+                                        described=Nested(describe_values(raw[i], coded=True))))
     problems.add(name, ~given, encode("row.missing", field=name))
     fraction = number.notna() & (number != np.floor(number))
     problems.add(name, fraction, encode("row.not_whole", field=name))
@@ -396,7 +396,7 @@ def _parse_whole(raw: pd.Series, name: str, low: int, high: int, problems: _Prob
     def text(i):
         shown = _shown(number[i])
         described = encode_rows("row.out_of_range_described", field=name, low=low, high=high,
-                                 described=describe_values(raw[i]))
+                                 described=Nested(describe_values(raw[i], coded=True)))
         quoted = encode_rows("row.out_of_range", field=name, low=low, high=high, value=shown)
         return quoted.where(shown.notna(), described)
 
@@ -439,17 +439,17 @@ def _parse_codes(raw: pd.Series, source: str, column: str) -> tuple[pd.Series, p
     values, as a text column would be."""
     codes, uniques = factorize_values(raw)  # the work is done per distinct value
     text = _as_text(pd.Series(uniques, dtype=raw.dtype))
-    unique_note = village_code_problems(text)
+    unique_note = village_code_problems(text, coded=True)
     unique_code = normalise_village_code(text).astype("string").where(unique_note.isna())
     note = spread_back(unique_note.astype("string"), codes, raw.index)
     given = raw.notna()
-    mangled = (note == LOST_DIGITS).fillna(False).astype(bool)
+    mangled = (note == LOST_DIGITS_CODE).fillna(False).astype(bool)
     if given.sum() and mangled.sum() > 0.5 * given.sum():
         raise GeoInputError(
             "err.hh_codes_lost_digits", source=source, column=column,
             lost=int(mangled.sum()), given=int(given.sum()))
     code = spread_back(unique_code.astype("string"), codes, raw.index)
-    return code.astype("string"), encode_rows("row.village_code", detail=note)
+    return code.astype("string"), encode_rows("row.village_code", detail=Nested(note))
 
 
 def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
@@ -458,7 +458,7 @@ def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
     for raw, number, name in ((lon_raw, lon, "longitude"), (lat_raw, lat, "latitude")):
         problems.add("coordinates", raw.notna() & number.isna(),
                      lambda i, raw=raw, name=name: encode_rows(
-                         "row.not_a_number", field=name, described=describe_values(raw[i])))
+                         "row.not_a_number", field=name, described=Nested(describe_values(raw[i], coded=True))))
     both = lon.notna() & lat.notna() & ~((lon == 0) & (lat == 0))
     outside = both & ((lon.abs() > 180) | (lat.abs() > 90))
     swapped = outside & (lat.abs() <= 180) & (lon.abs() <= 90)

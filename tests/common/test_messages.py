@@ -22,7 +22,7 @@ from geo.common.messages import (
 from geo.i18n import Message, catalogue
 
 GEO = Path(__file__).resolve().parents[2] / "geo"
-PREFIXES = ("err", "row", "join", "focus", "note", "warn", "kind", "dim", "cli")
+PREFIXES = ("err", "row", "join", "focus", "note", "warn", "kind", "dim", "cli", "desc", "code")
 _LITERAL = re.compile(r"""["'](?P<code>(?:{})\.[a-z0-9_]+)["']""".format("|".join(PREFIXES)))
 #: modules that still raise English sentences: geo/config.py moves to pydantic separately
 NOT_CONVERTED = ("config.py",)
@@ -61,6 +61,7 @@ def test_codes_built_from_names_are_in_the_catalogue():
     built += [f"focus.pinned_{action}" for action in ("in", "out")]
     built += [f"join.used_{prefer}" for prefer in ("code", "location")]
     built += [f"err.src_{what}_mapping" for what in ("boundary", "household")]
+    built += [f"desc.{kind}" for kind in ("text", "symbols", "separated", "digits")]
     built += [f"kind.{k}" for k in ("text", "bool", "number", "list", "mapping")]
     from geo.indicators.weights import DIMENSIONS
 

@@ -94,6 +94,21 @@ def test_row_level_problems_keep_the_row_with_a_reason(tmp_path):
     assert np.isnan(table.loc[7, "longitude"])
 
 
+def test_row_problems_read_in_indonesian_without_quoting_the_cell(tmp_path):
+    rows = ["1,35.73.01.1001,4,0,,,ya", "2,35.73.01.1001,3573014107800002,3,,,ya",
+            "3,3573014107800002,2,3,,,ya", "4,35.73.01.1001,banyak,3,,,ya"]
+    table, _ = table_of(tmp_path, rows)
+    problem = table["problem"].map(lambda c: render_cell(c, "id"), na_action="ignore").tolist()
+    assert problem[0] == "desil 0 tidak di antara 1–10"
+    assert problem[1] == ("members berupa angka 16 digit, seperti NIK atau No. KK, "
+                          "tidak di antara 1–99")
+    assert problem[2] == ("kode desa bukan kode Kemendagri PP.KK.CC.VVVV (angka 16 digit, seperti "
+                          "NIK atau No. KK); tidak ada koordinat untuk menempatkan baris sebagai "
+                          "gantinya")
+    assert problem[3] == "members bukan angka (teks 6 karakter)"
+    assert not any("3573014107800002" in p or "banyak" in p for p in problem)
+
+
 def test_unreadable_deprivation_flag_is_empty_and_counted_per_column(tmp_path):
     header = "kode_desa,jumlah_art,desil,dep_water,penerima_pkh"
     rows = ["35.73.01.1001,3,1,tidak tahu,ya", "35.73.01.1001,3,1,1,?", "35.73.01.1001,3,1,0,0"]
