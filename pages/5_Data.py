@@ -84,5 +84,6 @@ if rejected is not None and len(rejected):
     st.subheader(t("rejected_rows", lang))
     st.dataframe(translate_values(rejected.head(500), lang), hide_index=True, width="stretch",
                  key="rejected_table", column_config=ui.state.column_config(list(rejected.columns), lang))
-    st.download_button(t("download_rejected", lang), render_columns(rejected, lang).to_csv(index=False).encode("utf-8"),
+    st.download_button(t("download_rejected", lang),
+                       render_columns(rejected, lang).to_csv(index=False).encode("utf-8"),
                        file_name="rejected_rows.csv", mime="text/csv", key="download_rejected")

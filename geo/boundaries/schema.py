@@ -185,7 +185,8 @@ def canonical_attributes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         column = frame["_code_column"].astype("string")[failed]
         value = text[failed]
         empty = (value.isna() | (value == "")).fillna(True).astype(bool)
-        reason = encode_rows("row.bnd_code", column=column, detail=Nested(village_code_problems(value, coded=True)))
+        detail = Nested(village_code_problems(value, coded=True))
+        reason = encode_rows("row.bnd_code", column=column, detail=detail)
         reason[empty] = encode_rows("row.bnd_code_empty", column=column)[empty]
         problem[failed] = reason.to_numpy()
         out.loc[failed, "village_code"] = pd.NA

@@ -89,7 +89,7 @@ def _message_at(cell: str, pos: int) -> tuple[Message | None, int]:
 
 
 def render_cell(cell, lang: str = DEFAULT_LANGUAGE):
-    """A cell of encoded messages in ``lang`` (parts joined by ``"; "``); any other value unchanged."""
+    """A cell of encoded messages in ``lang`` (parts joined by ``"; "``); other values unchanged."""
     if not isinstance(cell, str) or not _CODE.search(cell):
         return cell
     return SEPARATOR.join(render(part, lang) for part in decode(cell))

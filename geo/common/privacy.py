@@ -235,7 +235,8 @@ def describe_values(values, *, coded: bool = False) -> pd.Series:
     separated = digits.str.fullmatch(r"\d+").fillna(False).astype(bool) & ~numeric
     letters = text.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
     if coded:  # message codes (geo.common.messages), rendered in the reader's language
-        out = ('desc.text{"n": ' + n_chars + "}").where(letters, 'desc.symbols{"n": ' + n_chars + "}")
+        out = ('desc.text{"n": ' + n_chars + "}").where(
+            letters, 'desc.symbols{"n": ' + n_chars + "}")
         out = out.mask(separated, 'desc.separated{"n": ' + n_digits + "}")
         out = out.mask(numeric & ~pure, "desc.decimal")
         out = out.mask(scientific, "desc.scientific")

@@ -458,7 +458,8 @@ def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
     for raw, number, name in ((lon_raw, lon, "longitude"), (lat_raw, lat, "latitude")):
         problems.add("coordinates", raw.notna() & number.isna(),
                      lambda i, raw=raw, name=name: encode_rows(
-                         "row.not_a_number", field=name, described=Nested(describe_values(raw[i], coded=True))))
+                         "row.not_a_number", field=name,
+                         described=Nested(describe_values(raw[i], coded=True))))
     both = lon.notna() & lat.notna() & ~((lon == 0) & (lat == 0))
     outside = both & ((lon.abs() > 180) | (lat.abs() > 90))
     swapped = outside & (lat.abs() <= 180) & (lon.abs() <= 90)
