@@ -3,6 +3,10 @@
 Each command lives in ``geo/cli/<command>.py`` with ``add_arguments(parser)`` and
 ``run(args) -> int``. A :class:`~geo.common.errors.GeoInputError` becomes one line on stderr and
 exit status 2; the user never sees a traceback for a problem in their input.
+
+Errors, warnings and notes are written in the language of the global option ``--lang id|en``
+(before the command: ``python -m geo --lang en rank ...``), else of the environment variable
+``PPM_LANG``, else Bahasa Indonesia. The command sees it as ``args.message_lang``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import sys
 
 from geo.common.errors import GeoInputError
+from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 COMMANDS = {
     "boundaries": "Read boundary layers and write the canonical village layer with a quality report",
@@ -27,6 +32,9 @@ COMMANDS = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", dest="message_lang", choices=tuple(LANGUAGES), default=None,
+                        help="language of errors, warnings and notes (default: env PPM_LANG, "
+                             "else id)")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in COMMANDS.items():
         try:
@@ -41,19 +49,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def message_language(option: str | None = None, environ=None) -> str:
+    """``--lang`` when given, else ``PPM_LANG`` when it names a language, else ``id``."""
+    if option in LANGUAGES:
+        return option
+    value = (os.environ if environ is None else environ).get("PPM_LANG", "").strip().lower()
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # diagnostics of the library on stderr: PPM_LOG=INFO or DEBUG (default: warnings only)
     logging.basicConfig(level=os.environ.get("PPM_LOG", "WARNING").upper(),
                         format="%(levelname)s %(name)s: %(message)s")
+    lang = args.message_lang = message_language(args.message_lang)
     try:
         return int(args._run(args) or 0)
     except GeoInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(t("cli.error", lang, text=exc.render(lang)), file=sys.stderr)
         return 2
     except OSError as exc:  # a path the user gave cannot be read or written
         where = exc.filename or "input/output"
-        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(t("cli.error", lang, text=f"{where}: {exc.strerror or exc}"), file=sys.stderr)
         return 2
 
 

@@ -14,7 +14,8 @@ result = ui.state.current_result()
 villages = result.villages
 st.caption(ui.state.data_source_caption(lang))
 if "environment_error" in st.session_state:
-    st.warning(t("environment_failed", lang, message=st.session_state["environment_error"]))
+    st.warning(t("environment_failed", lang,
+                 message=ui.state.error_text(st.session_state["environment_error"], lang)))
 
 # --- region and headline counts ----------------------------------------------------------
 st.subheader(f"{t('region', lang)}: {region_label(villages) or t('region_unknown', lang)}",

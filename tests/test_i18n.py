@@ -33,20 +33,25 @@ def test_outcome_pocket_and_stability_examples():
     assert value_label("pocket", None, "id") is None
 
 
-def test_focus_reasons_translated_part_by_part_keeping_typed_text():
-    reason = ("top 10; covers 75% of extreme poor; best in district Kedungkandang; "
-              "pinned in: sudah diverifikasi (by Bappeda)")
+def test_focus_reasons_rendered_part_by_part_keeping_typed_text():
+    from geo.common.messages import encode, join
+
+    reason = join([encode("focus.top_n", n=10), encode("focus.covers_extreme_poor", percent=75),
+                   encode("focus.best_in_district", district="Kedungkandang"),
+                   encode("focus.pinned_in", reason="sudah diverifikasi; lapangan", by="Bappeda")])
     assert focus_reason_text(reason, "id") == (
-        "10 teratas; mencakup 75% miskin ekstrem; terbaik di kecamatan Kedungkandang; "
-        "disematkan masuk: sudah diverifikasi (oleh Bappeda)")
-    assert focus_reason_text("score at least 60", "id") == "skor minimal 60"
-    assert focus_reason_text("pinned out: program provinsi (by TKPK)", "en") \
-        == "pinned out: program provinsi (by TKPK)"
-    assert focus_reason_text("something new", "id") == "something new"
+        "10 teratas; mencakup 75 % miskin ekstrem; terbaik di kecamatan Kedungkandang; "
+        "disematkan masuk: sudah diverifikasi; lapangan (oleh Bappeda)")
+    assert focus_reason_text(reason, "en") == (
+        "top 10; covers 75 % of the extreme poor; best in district Kedungkandang; "
+        "pinned in: sudah diverifikasi; lapangan (by Bappeda)")
+    assert focus_reason_text(encode("focus.score_at_least", score=62.5), "id") == "skor minimal 62,5"
+    assert value_label("focus_reason", encode("focus.top_n", n=1500), "id") == "1.500 teratas"
+    assert focus_reason_text("something new", "id") == "something new"  # an old saved text
 
 
 def test_reasons_from_select_focus_are_all_recognised():
-    """The texts geo.ranking.focus writes today all have a pattern (none pass through in English)."""
+    """The reasons geo.ranking.focus writes are all codes (none pass through in English)."""
     from geo.config import Pin, default_config
     from geo.ranking.focus import select_focus
 

@@ -366,7 +366,7 @@ def _initial_analysis() -> Analysis:
             result = _environment_analysis(fingerprint, sources)
             return Analysis(result, token="env-" + token_of(fingerprint), label=sources.label())
     except (GeoInputError, OSError) as exc:  # the app still opens, on the demo
-        st.session_state["environment_error"] = str(exc)
+        st.session_state["environment_error"] = exc  # rendered in the language of each visit
     return Analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
 
 
@@ -482,9 +482,26 @@ def content_token(*parts) -> str:
     return digest.hexdigest()[:24]
 
 
-def show_input_error(exc: Exception) -> None:
-    """Show a user's input problem as one message, never a traceback."""
-    st.error(str(exc))
+def show_input_error(exc: Exception, lang: str | None = None) -> None:
+    """Show a user's input problem as one message in ``lang`` (default: the session's), never
+    a traceback. The text is escaped: file and column names are the user's, not Markdown."""
+    st.error(error_text(exc, lang))
+
+
+def error_text(exc, lang: str | None = None) -> str:
+    """A user's input problem (or a stored one) in ``lang``, escaped for Markdown."""
+    lang = lang or st.session_state.get("lang", "id")
+    text = exc.render(lang) if hasattr(exc, "render") else str(exc)
+    return _escape_markdown(text)
+
+
+def _escape_markdown(text: str) -> str:
+    """Backslash the characters that would turn a one-line message into Markdown formatting,
+    links, HTML, maths or Streamlit's ``:colour[...]`` (an underscore inside a word, a dot or a
+    colon in a file name stay as they are)."""
+    import re
+
+    return re.sub(r"([\\`*\[\]<>#|~$])", r"\\\1", text)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

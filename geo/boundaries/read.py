@@ -26,7 +26,9 @@ from geo.boundaries.report import BoundaryReport
 from geo.boundaries.schema import canonical_attributes, recognise_columns, select_columns
 from geo.common.codes import parent_codes, village_type
 from geo.common.crs import metric_crs, to_wgs84
-from geo.common.errors import GeoInputError
+from geo.common.errors import GeoInputError, joined
+from geo.common.messages import decode, encode, encode_rows
+from geo.i18n import Message
 from geo.boundaries.sqldump import read_sql_dump
 
 CANONICAL_COLUMNS = ["village_code", "village_name", "district_code", "district_name",
@@ -106,7 +108,8 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
             match = recognise_columns(attributes, column_map, source=path.name)
         except GeoInputError as exc:
             if info.get("hint"):
-                raise GeoInputError(f"{exc} ({info['hint']})") from exc
+                raise GeoInputError("err.with_hint", text=exc.message,
+                                    hint=info["hint"], source=exc.source) from exc
             raise
         frame, warnings = to_wgs84(frame, crs=crs, swap_xy=swap_xy, source=path.name)
         info.update(features=len(frame), schema=match.schema, columns=match.columns)
@@ -117,10 +120,11 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
         frames.append(_tagged(frame, select_columns(frame, match), path))
     villages = _finish(pd.concat(frames, ignore_index=True), report)
     if report["features_out"] == 0:
-        reasons = sorted({r["reason"] for r in report["rejected"]})[:3]
-        raise GeoInputError(
-            f"no usable village: all {report['features_in']} features were rejected "
-            f"({'; '.join(reasons) or 'the files are empty'})", source=", ".join(report["sources"]))
+        reasons = [part for r in sorted({r["reason"] for r in report["rejected"]})[:3]
+                   for part in decode(r)]
+        raise GeoInputError("err.bnd_no_village", source=", ".join(report["sources"]),
+                            features=report["features_in"],
+                            reasons=joined(reasons) or Message("err.bnd_files_empty"))
     metric = metric_crs(villages)
     report["metric_crs"] = metric.to_string()
     report["overlaps"], report["overlaps_total"], report["gaps"] = [], None, None
@@ -140,7 +144,7 @@ def write_villages(villages: gpd.GeoDataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     if path.is_dir():
-        raise GeoInputError("is a folder: give a file name ending in .gpkg", source=str(path))
+        raise GeoInputError("err.bnd_out_folder", source=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     villages[CANONICAL_COLUMNS].to_file(path, layer=LAYER_NAME, driver="GPKG", engine="pyogrio",
@@ -155,23 +159,22 @@ def _as_paths(sources) -> list[Path]:
         sources = [sources]
     paths = [Path(s) for s in sources]
     if not paths:
-        raise GeoInputError("no boundary file given")
+        raise GeoInputError("err.bnd_none_given")
     for path in paths:
         if not path.exists():
-            raise GeoInputError("file not found", source=str(path))
+            raise GeoInputError("err.file_not_found", source=str(path))
         if path.is_dir() and path.suffix.lower() != ".gdb":
-            raise GeoInputError("is a folder; give the boundary files themselves (e.g. "
-                                "folder/*.sql)", source=str(path))
+            raise GeoInputError("err.bnd_folder", source=str(path))
     return paths
 
 
 def _check_engine(engine: str) -> None:
     if engine not in ENGINES:
-        raise GeoInputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        raise GeoInputError("err.bnd_engine", given=repr(engine), engines=", ".join(ENGINES))
     try:
         __import__(engine)
     except ImportError as exc:
-        raise GeoInputError(f"engine {engine!r} is not installed: pip install {engine}") from exc
+        raise GeoInputError("err.bnd_engine_missing", engine=engine) from exc
 
 
 def _read_source(path: Path, *, engine: str, layer: str | None):
@@ -189,10 +192,9 @@ def _read_source(path: Path, *, engine: str, layer: str | None):
         frame = _read_with_engine(target, path, engine=engine, layer=layer)
         info = {"format": fmt, "reader": engine, "layer": layer}
         if engine == "fiona" and fmt == "KML" and _kml_attributes_hidden(path, frame):
-            info["hint"] = ("fiona's GDAL reads KML without LIBKML, so the ExtendedData "
-                            "attributes are not visible: read it with engine pyogrio")
+            info["hint"] = Message("err.kml_fiona_hint")
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-        raise GeoInputError("the file has no geometry column", source=path.name)
+        raise GeoInputError("err.bnd_no_geometry", source=path.name)
     info["crs_in"] = frame.crs.to_string() if frame.crs is not None else None
     frame = frame.reset_index(drop=True)
     frame["_row"] = np.arange(1, len(frame) + 1)
@@ -205,8 +207,7 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
     try:
         return gpd.read_parquet(path)
     except (pyarrow.ArrowException, OSError, ValueError) as exc:
-        raise GeoInputError(f"cannot read it as GeoParquet ({_short(exc)}); the file may be "
-                            "truncated or not GeoParquet", source=path.name) from exc
+        raise GeoInputError("err.bnd_geoparquet", source=path.name, detail=_short(exc)) from exc
 
 
 def _engine_errors(engine: str) -> tuple[type[BaseException], ...]:
@@ -267,15 +268,14 @@ def _locate_layer(path: Path, *, engine: str, layer: str | None) -> tuple[str, s
     try:
         layers = _list_layers(target, engine)
     except _engine_errors(engine) as exc:
-        raise GeoInputError(f"cannot open it with {engine} ({_short(exc)}); the file may be "
-                            "truncated or in an unsupported format (GeoJSON, GeoPackage, "
-                            "Shapefile, FlatGeobuf, KML, GeoParquet, wilayah_boundaries .sql)",
-                            source=path.name) from exc
+        raise GeoInputError("err.bnd_cannot_open", source=path.name, engine=engine,
+                            detail=_short(exc)) from exc
     names = [name for name, _ in layers]
-    described = ", ".join(f"{name} ({kind or 'no geometry'})" for name, kind in layers)
+    described = ", ".join(f"{name} ({kind or '-'})" for name, kind in layers)
     if layer is not None:
         if layer not in names:
-            raise GeoInputError(f"no layer {layer!r}; layers: {described}", source=path.name)
+            raise GeoInputError("err.bnd_no_layer", source=path.name, layer=repr(layer),
+                                layers=described)
         return target, layer, fmt
     if len(layers) == 1:
         return target, names[0], fmt
@@ -285,9 +285,8 @@ def _locate_layer(path: Path, *, engine: str, layer: str | None) -> tuple[str, s
     if len(spatial) == 1:
         return target, spatial[0], fmt
     if not spatial:
-        raise GeoInputError(f"no polygon layer; layers: {described}", source=path.name)
-    raise GeoInputError(f"several layers could be the villages: {described}; choose one with "
-                        "--layer NAME (layer=...)", source=path.name)
+        raise GeoInputError("err.bnd_no_polygon_layer", source=path.name, layers=described)
+    raise GeoInputError("err.bnd_several_layers", source=path.name, layers=described)
 
 
 def _shapefile_in_zip(path: Path, layer: str | None) -> str:
@@ -295,23 +294,19 @@ def _shapefile_in_zip(path: Path, layer: str | None) -> str:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.namelist() if not m.endswith("/")]
     except (zipfile.BadZipFile, OSError) as exc:
-        raise GeoInputError(f"not a readable zip file ({_short(exc)}); it may be truncated",
-                            source=path.name) from exc
+        raise GeoInputError("err.bnd_bad_zip", source=path.name, detail=_short(exc)) from exc
     shps = [m for m in members if m.lower().endswith(".shp")]
     if not shps:
         listing = ", ".join(members[:10]) + (" ..." if len(members) > 10 else "") or "(empty)"
-        raise GeoInputError(
-            f"the zip holds no .shp file (it has: {listing}); a zipped Shapefile needs the "
-            ".shp with its .shx, .dbf and .prj", source=path.name)
+        raise GeoInputError("err.bnd_zip_no_shp", source=path.name, listing=listing)
     if layer is not None:
         chosen = [m for m in shps if Path(m).stem == layer or m == layer]
         if not chosen:
-            raise GeoInputError(f"no {layer!r} in the zip; shapefiles: {', '.join(shps)}",
-                                source=path.name)
+            raise GeoInputError("err.bnd_zip_no_layer", source=path.name, layer=repr(layer),
+                                shapefiles=", ".join(shps))
         shps = chosen
     if len(shps) > 1:
-        raise GeoInputError(f"the zip holds several shapefiles ({', '.join(shps)}); choose one "
-                            "with --layer NAME (layer=...)", source=path.name)
+        raise GeoInputError("err.bnd_zip_several", source=path.name, shapefiles=", ".join(shps))
     return f"/vsizip/{path.resolve()}/{shps[0]}"
 
 
@@ -319,8 +314,8 @@ def _read_with_engine(target: str, path: Path, *, engine: str, layer: str | None
     try:
         return gpd.read_file(target, engine=engine, layer=layer)
     except _engine_errors(engine) as exc:
-        raise GeoInputError(f"cannot read it with {engine} ({_short(exc)}); the file may be "
-                            "truncated or damaged", source=path.name) from exc
+        raise GeoInputError("err.bnd_cannot_read", source=path.name, engine=engine,
+                            detail=_short(exc)) from exc
 
 
 def _short(exc: BaseException) -> str:
@@ -372,11 +367,12 @@ def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
         .itertuples(index=False)
     ]
     problem = combined["_problem"].copy()
-    problem[missing & problem.isna().to_numpy()] = "empty geometry"
+    problem[missing & problem.isna().to_numpy()] = encode("row.bnd_empty_geometry")
     polygonal = quality.polygonal_part(geoms)
     lost = ~missing & shapely.is_missing(polygonal)
-    problem[lost & problem.isna().to_numpy()] = ("not a polygon ("
-        + pd.Series(shapely.get_type_id(geoms)).map(_type_name).astype("string")[lost] + ")")
+    problem[lost & problem.isna().to_numpy()] = encode_rows(
+        "row.bnd_not_polygon",
+        kind=pd.Series(shapely.get_type_id(geoms)).map(_type_name).astype("string")[lost])
     combined = combined.set_geometry(polygonal)
     bad = problem.notna().to_numpy()
     _reject(report, combined[bad], problem[bad])
@@ -396,7 +392,7 @@ def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
                 "area_after_m2": round(float(rec.area_after_m2), 1)})
         still = shapely.is_missing(np.asarray(villages.geometry.array)) | villages.geometry.is_empty
         if still.any():
-            _reject(report, villages[still.to_numpy()], "geometry collapsed when repaired")
+            _reject(report, villages[still.to_numpy()], encode("row.bnd_collapsed"))
             villages = villages[~still.to_numpy()].reset_index(drop=True)
 
     villages, report["duplicates"], merged_away = _resolve_duplicates(villages, report)
@@ -447,8 +443,8 @@ def _resolve_duplicates(villages: gpd.GeoDataFrame, report: dict):
             if merge.size else "kept the first"
         if foreign.size:
             _reject(report, villages.loc[foreign],
-                    f"village code {code} already used by {group['village_name'].iloc[0]} "
-                    f"({group['_source'].iloc[0]} row {int(group['_row'].iloc[0])})")
+                    encode("row.bnd_code_taken", code=code, name=str(group["village_name"].iloc[0]),
+                           source=str(group["_source"].iloc[0]), row=int(group["_row"].iloc[0])))
         merged_away += int(merge.size)
         drop.extend(others.tolist())
         records.append({

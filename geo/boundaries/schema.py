@@ -23,6 +23,7 @@ import pandas as pd
 
 from geo.common.codes import normalise_village_code, village_code_problems, village_type
 from geo.common.errors import GeoInputError
+from geo.common.messages import Nested, encode, encode_rows
 
 MAPPABLE = ("village_code", "village_name", "district_name", "regency_name", "province_name")
 
@@ -99,42 +100,30 @@ def recognise_columns(columns, column_map: dict[str, str] | None = None, *,
     column_map = dict(column_map or {})
     unknown = set(column_map) - set(MAPPABLE)
     if unknown:
-        raise GeoInputError(
-            f"cannot map {', '.join(sorted(unknown))}: the column map accepts "
-            f"{', '.join(MAPPABLE)}", source=source)
+        raise GeoInputError("err.bnd_map_unknown", source=source,
+                            fields=", ".join(sorted(unknown)), accepted=", ".join(MAPPABLE))
     chosen: dict[str, str] = {}
     warnings: list[str] = []
     for key, wanted in column_map.items():
         actual = wanted if wanted in columns else by_lower.get(str(wanted).lower())
         if actual is None:
-            raise GeoInputError(
-                f"column {wanted!r} (mapped to {key}) is not in the file; columns found: "
-                f"{listing}", source=source)
+            raise GeoInputError("err.bnd_map_missing", source=source, column=repr(wanted),
+                                field=key, columns=listing)
         chosen[key] = actual
     if "village_code" in chosen and chosen["village_code"].lower() in BPS_CODE_COLUMNS:
-        warnings.append(
-            f"{chosen['village_code']} was mapped to village_code but looks like a BPS code "
-            "column; BPS codes are not Kemendagri codes, so joins with registries may fail")
+        warnings.append(encode("warn.bnd_bps_mapped", column=chosen["village_code"]))
     if "village_code" not in chosen:
         found = [by_lower[c] for c in CODE_COLUMNS if c in by_lower]
         if not found:
             bps = [by_lower[c] for c in BPS_CODE_COLUMNS if c in by_lower]
             if bps:
-                raise GeoInputError(
-                    f"the file has only a BPS code ({', '.join(bps)}), no Kemendagri village "
-                    "code. BPS codes do not convert to Kemendagri codes by rearranging digits; "
-                    "add a column of Kemendagri codes (e.g. from a BPS-Kemendagri bridge table) "
-                    "and name it with --map village_code=COLUMN (column_map). Columns found: "
-                    f"{listing}", source=source)
-            raise GeoInputError(
-                "no village code column found (looked for "
-                f"{', '.join(_CODE_NAMES_SHOWN)}...); name it with --map village_code=COLUMN "
-                f"(column_map={{'village_code': ...}}). Columns found: {listing}", source=source)
+                raise GeoInputError("err.bnd_only_bps", source=source, bps=", ".join(bps),
+                                    columns=listing)
+            raise GeoInputError("err.bnd_no_code_column", source=source,
+                                looked=", ".join(_CODE_NAMES_SHOWN), columns=listing)
         if len(found) > 1:
-            raise GeoInputError(
-                f"two or more columns could be the village code ({', '.join(found)}); choose "
-                "one with --map village_code=COLUMN (column_map={'village_code': ...})",
-                source=source)
+            raise GeoInputError("err.bnd_several_code_columns", source=source,
+                                columns=", ".join(found))
         chosen["village_code"] = found[0]
     for key, candidates in NAME_COLUMNS.items():
         if key in chosen:
@@ -196,8 +185,9 @@ def canonical_attributes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         column = frame["_code_column"].astype("string")[failed]
         value = text[failed]
         empty = (value.isna() | (value == "")).fillna(True).astype(bool)
-        reason = "village code in " + column + " " + village_code_problems(value)
-        reason[empty] = ("no village code (" + column + " is empty)")[empty]
+        detail = Nested(village_code_problems(value, coded=True))
+        reason = encode_rows("row.bnd_code", column=column, detail=detail)
+        reason[empty] = encode_rows("row.bnd_code_empty", column=column)[empty]
         problem[failed] = reason.to_numpy()
         out.loc[failed, "village_code"] = pd.NA
     return out, problem

@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import encode
 
 TABLE = "wilayah_boundaries"
 DEFAULT_COLUMNS = ("kode", "nama", "lat", "lng", "path")
@@ -93,8 +94,8 @@ def read_sql_dump(path: str | Path) -> SqlDump:
     except UnicodeDecodeError:
         text = path.read_text(encoding="latin-1")
     except OSError as exc:
-        raise GeoInputError(f"cannot read the file: {exc.strerror or exc}",
-                            source=str(path)) from exc
+        raise GeoInputError("err.sql_unreadable", source=str(path),
+                            detail=str(exc.strerror or exc)) from exc
     records, columns = _parse_inserts(text, str(path))
     return _build(records, columns, str(path))
 
@@ -122,16 +123,11 @@ def _tokens(text: str, source: str) -> list[tuple[str, str, int]]:
             pos = match.start()
             line = _line_of(text, pos)
             if text[pos] in "'\"`":
-                raise GeoInputError(
-                    f"line {line}: a quoted string never ends; the file looks truncated "
-                    "(download or export it again)", source=source)
+                raise GeoInputError("err.sql_open_string", source=source, line=line)
             if text.startswith("/*", pos):
-                raise GeoInputError(
-                    f"line {line}: a /* comment never ends; the file looks truncated",
-                    source=source)
-            raise GeoInputError(
-                f"line {line}: unexpected character {text[pos]!r}; this is not a MySQL dump of "
-                f"{TABLE}", source=source)
+                raise GeoInputError("err.sql_open_comment", source=source, line=line)
+            raise GeoInputError("err.sql_unexpected_char", source=source, line=line,
+                                char=repr(text[pos]), table=TABLE)
         out.append((kind, match.group(), match.start()))
     return out
 
@@ -145,17 +141,14 @@ def _parse_inserts(text: str, source: str) -> tuple[list[tuple[int, list]], tupl
     i = 0
 
     def truncated(start: int, what: str) -> GeoInputError:
-        return GeoInputError(
-            f"the file ends inside {what} begun at line {_line_of(text, start)}; it looks "
-            "truncated (download or export it again)", source=source)
+        return GeoInputError("err.sql_truncated", source=source, line=_line_of(text, start))
 
     def expect(j: int, value: str, start: int) -> int:
         if j >= n:
             raise truncated(start, "an INSERT statement")
         if toks[j][1] != value:
-            raise GeoInputError(
-                f"line {_line_of(text, toks[j][2])}: expected {value!r} but found "
-                f"{toks[j][1][:40]!r} in an INSERT statement", source=source)
+            raise GeoInputError("err.sql_expected", source=source, line=_line_of(text, toks[j][2]),
+                                expected=repr(value), found=repr(toks[j][1][:40]))
         return j + 1
 
     while i < n:
@@ -186,9 +179,8 @@ def _parse_inserts(text: str, source: str) -> tuple[list[tuple[int, list]], tupl
             if j >= n:
                 raise truncated(start, "an INSERT statement")
             if toks[j][1].upper() not in ("VALUES", "VALUE"):
-                raise GeoInputError(
-                    f"line {_line_of(text, toks[j][2])}: only INSERT ... VALUES statements are "
-                    "supported", source=source)
+                raise GeoInputError("err.sql_only_values", source=source,
+                                    line=_line_of(text, toks[j][2]))
             j += 1
             while True:
                 row_start = toks[j][2] if j < n else start
@@ -205,9 +197,9 @@ def _parse_inserts(text: str, source: str) -> tuple[list[tuple[int, list]], tupl
                     elif kind_v == "word" and value.upper() == "NULL":
                         values.append(None)
                     else:
-                        raise GeoInputError(
-                            f"line {_line_of(text, toks[j][2])}: unexpected {value[:40]!r} in a "
-                            "row of values", source=source)
+                        raise GeoInputError("err.sql_unexpected_value", source=source,
+                                            line=_line_of(text, toks[j][2]),
+                                            found=repr(value[:40]))
                     j += 1
                     if j >= n:
                         raise truncated(start, "an INSERT statement")
@@ -232,14 +224,11 @@ def _parse_inserts(text: str, source: str) -> tuple[list[tuple[int, list]], tupl
         else:
             i = _skip_statement(toks, i)
     if not records:
-        raise GeoInputError(
-            f"no INSERT INTO {TABLE} rows found; is this a {TABLE} dump? (other tables and "
-            "commented-out rows are ignored)", source=source)
+        raise GeoInputError("err.sql_no_rows", source=source, table=TABLE)
     missing = {"kode", "path"} - set(columns)
     if missing:
-        raise GeoInputError(
-            f"the INSERT statements have no column {', '.join(sorted(missing))} "
-            f"(columns: {', '.join(columns)})", source=source)
+        raise GeoInputError("err.sql_missing_columns", source=source,
+                            missing=", ".join(sorted(missing)), columns=", ".join(columns))
     # line numbers: count newlines between consecutive rows (one pass over the text)
     lines, line, prev = [], 1, 0
     for offset, _ in records:
@@ -272,7 +261,7 @@ def _build(records: list[tuple[int, list]], columns: tuple[str, ...], source: st
             kode.append(values[0] if values else None)
             nama.append(None)
             paths.append(None)
-            problems.append(f"{len(values)} values for {width} columns")
+            problems.append(encode("row.sql_width", values=len(values), width=width))
             continue
         kode.append(values[pos["kode"]])
         nama.append(values[pos["nama"]] if "nama" in pos else None)
@@ -309,7 +298,7 @@ def paths_to_geometries(paths: list[str | None]) -> tuple[np.ndarray, list[str |
     problems: list[str | None] = [None] * len(paths)
     for k, text in enumerate(paths):
         if text is None:
-            problems[k] = "no path"
+            problems[k] = encode("row.sql_no_path")
             continue
         text = text.strip()
         lead = _LEADING_BRACKETS.match(text)
@@ -319,14 +308,13 @@ def paths_to_geometries(paths: list[str | None]) -> tuple[np.ndarray, list[str |
         elif depth == 4:
             docs[k] = '{"type":"MultiPolygon","coordinates":' + text + "}"
         else:
-            problems[k] = (f"path nesting depth {depth}; expected 3 ([[[lat,lng],...]] polygon) "
-                           "or 4 (multipolygon)")
+            problems[k] = encode("row.sql_depth", depth=depth)
     geoms = shapely.from_geojson(docs, on_invalid="ignore")
     for k in np.flatnonzero(pd.isna(geoms) & pd.notna(docs)):
         try:
             shapely.from_geojson(docs[k])
         except shapely.errors.GEOSException as exc:
-            problems[k] = f"path is not valid coordinate JSON ({str(exc)[:120]})"
+            problems[k] = encode("row.sql_bad_json", detail=str(exc)[:120])
         else:  # pragma: no cover - GEOS accepted it on its own
             geoms[k] = shapely.from_geojson(docs[k])
     geoms = shapely.transform(geoms, lambda xy: xy[:, ::-1])

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from geo.boundaries.read import ENGINES, read_villages, write_villages
 from geo.boundaries.schema import MAPPABLE
-from geo.cli.common import output_file, parse_column_map, write_text
+from geo.cli.common import message_lang, output_file, parse_column_map, shown, write_text
+from geo.i18n import t
 from geo.common.errors import GeoInputError
 
 
@@ -47,15 +48,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         out = write_villages(villages, out)
     except OSError as exc:
-        raise GeoInputError(f"--out: cannot write the GeoPackage ({exc.strerror or exc})",
-                            source=str(out)) from exc
+        raise GeoInputError("err.cli_write_gpkg", source=str(out),
+                            detail=str(exc.strerror or exc)) from exc
     if report_path is not None:
         write_text(report_path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False), option="--report")
-    print(summary(report, out))
+    print(summary(report, out, lang=message_lang(args)))
     return 0
 
 
-def summary(report, out: Path) -> str:
+def summary(report, out: Path, lang: str = "en") -> str:
     """A few lines for the terminal: counts, what was fixed, what to look at."""
     lines = [
         f"{report.features_out} villages ({report.kelurahan} kelurahan, {report.desa} "
@@ -72,5 +73,5 @@ def summary(report, out: Path) -> str:
             top = report.overlaps[0]
             lines.append(f"worst overlap: {top['names'][0]} ({top['codes'][0]}) overlaps "
                          f"{top['share_of_smaller']:.1%} of {top['names'][1]} ({top['codes'][1]})")
-    lines += [f"warning: {w}" for w in report.warnings[:5]]
+    lines += [t("cli.warning", lang, text=shown(w, lang)) for w in report.warnings[:5]]
     return "\n".join(lines)

@@ -10,6 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_cell
+from geo.i18n import DEFAULT_LANGUAGE, render
+
+
+def message_lang(args) -> str:
+    """The language of messages for this run (``--lang`` / ``PPM_LANG``, see ``geo.__main__``)."""
+    return getattr(args, "message_lang", None) or DEFAULT_LANGUAGE
+
+
+def shown(text, lang: str) -> str:
+    """A warning or note as the reader sees it: a :class:`~geo.i18n.Message` or an encoded
+    message cell (:mod:`geo.common.messages`) rendered in ``lang``, plain text as it is."""
+    return render_cell(render(text, lang), lang)
 
 
 def parse_column_map(items: list[str] | None) -> dict[str, str]:
@@ -25,11 +38,10 @@ def parse_column_map(items: list[str] | None) -> dict[str, str]:
         field, sep, column = str(item).partition("=")
         field, column = field.strip(), column.strip()
         if not sep or not field or not column:
-            raise GeoInputError(f"--map {item!r}: write FIELD=COLUMN, e.g. village_code=KDEPUM "
-                                "or desil=DESIL_KESEJAHTERAAN")
+            raise GeoInputError("err.cli_map_item", item=repr(item))
         if field in mapping and mapping[field] != column:
-            raise GeoInputError(f"--map gives {field} twice ({mapping[field]!r} and {column!r}); "
-                                "keep one")
+            raise GeoInputError("err.cli_map_twice", field=field, first=repr(mapping[field]),
+                                second=repr(column))
         mapping[field] = column
     return mapping
 
@@ -45,14 +57,14 @@ def output_file(path, *, option: str) -> Path:
     """
     path = Path(path)
     if path.is_dir():
-        raise GeoInputError(f"{option} is a folder; give a file name inside it, e.g. "
-                            f"{path / ('report.json' if option == '--report' else 'villages.gpkg')}",
-                            source=str(path))
+        example = path / ("report.json" if option == "--report" else "villages.gpkg")
+        raise GeoInputError("err.cli_out_is_folder", source=str(path), option=option,
+                            example=str(example))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise GeoInputError(f"{option}: cannot create the folder {path.parent} "
-                            f"({exc.strerror or exc})", source=str(path)) from exc
+        raise GeoInputError("err.cli_make_folder", source=str(path), option=option,
+                            folder=str(path.parent), detail=str(exc.strerror or exc)) from exc
     return path
 
 
@@ -62,5 +74,5 @@ def write_text(path: Path, text: str, *, option: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise GeoInputError(f"{option}: cannot write the file ({exc.strerror or exc})",
-                            source=str(path)) from exc
+        raise GeoInputError("err.cli_write_file", source=str(path), option=option,
+                            detail=str(exc.strerror or exc)) from exc

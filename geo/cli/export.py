@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.formats)  # checked before the analysis: a typo costs no run
     if args.min_households is not None and args.min_households < 0:
-        raise GeoInputError(f"must be 0 or more, got {args.min_households}", source="--min-households")
+        raise GeoInputError("err.cli_min_households", source="--min-households",
+                            given=str(args.min_households))
     from geo.pipeline.analysis import analyse
 
     result = analyse(args.boundaries, args.households, config=args.config)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from geo.cli.common import output_file, parse_column_map, write_text
+from geo.cli.common import message_lang, output_file, parse_column_map, shown, write_text
+from geo.i18n import t
 from geo.households.rules import load_rules
 from geo.households.read import read_households
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     for kind, count in report.problems.items():
         print(f"    {kind}: {count:,}")
     print("  columns: " + ", ".join(f"{k} <- {v}" for k, v in report.columns_mapped.items()))
-    print(f"  household id: {report.household_id_from}")
+    print(f"  household id: {shown(report.household_id_from, message_lang(args))}")
     dropped = report.personal_columns_dropped
     print(f"  personal columns dropped: {', '.join(dropped) if dropped else 'none'}")
     if report.id_number_columns_dropped:
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if report.unknown_columns:
         print(f"  ignored columns: {', '.join(report.unknown_columns)}")
     for warning in report.warnings:
-        print(f"  warning: {warning}")
+        print("  " + t("cli.warning", message_lang(args), text=shown(warning, message_lang(args))))
     if report_path is not None:
         write_text(report_path, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n",
                    option="--report")

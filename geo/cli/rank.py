@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from geo.cli.common import message_lang, shown
 from geo.common.errors import GeoInputError
+from geo.i18n import t
 from geo.pipeline.analysis import analyse, as_config, run_rank
 
 
@@ -27,7 +29,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     config = as_config(args.config)
     if args.top is not None and args.top < 1:
-        raise GeoInputError(f"--top must be 1 or more (got {args.top})", source="--top")
+        raise GeoInputError("err.cli_top", source="--top", given=str(args.top))
     if args.top is not None:
         config = config.with_focus(top_n=args.top)
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
@@ -41,7 +43,7 @@ def run(args) -> int:
     chosen = int(result.villages["in_focus_list"].fillna(False).astype(bool).sum())
     print(f"villages: {len(result.villages)}; focus list: {chosen} villages")
     for note in result.method.mpi_notes:
-        print(f"note: {note}")
+        print(t("cli.note", message_lang(args), text=shown(note, message_lang(args))))
     for name, path in written.items():
         print(f"wrote {name}: {path}")
     return 0

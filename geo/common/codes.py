@@ -18,6 +18,7 @@ VILLAGE_TYPES = {"1": "kelurahan", "2": "desa", "3": "desa adat"}
 #: The reason :func:`village_code_problems` gives for a code a spreadsheet cut short.
 LOST_DIGITS = ("lost digits in a spreadsheet (scientific notation): format the column as text "
                "and export again")
+LOST_DIGITS_CODE = "code.lost_digits"  # the same, as a message code (geo.common.messages)
 
 
 def _undo_spreadsheet_float(text: pd.Series) -> pd.Series:
@@ -83,12 +84,14 @@ def village_type(village_code: pd.Series) -> pd.Series:
     return code.str.slice(9, 10).map(VILLAGE_TYPES).astype("string")
 
 
-def village_code_problems(values) -> pd.Series:
+def village_code_problems(values, *, coded: bool = False) -> pd.Series:
     """Why each value is not a usable Kemendagri village code; ``<NA>`` where it is, or is empty.
 
     One place for the reasons that households and boundary files share. The texts follow the
     words "village code" and never quote the value (a mistyped column may hold a NIK): it is
     described instead (:func:`geo.common.privacy.describe_values`). Work is done per distinct value.
+    ``coded=True`` gives message codes (``code.malformed{...}``, ``code.not_village``,
+    :data:`LOST_DIGITS_CODE`) to render in the reader's language.
 
     Examples
     --------
@@ -104,12 +107,21 @@ def village_code_problems(values) -> pd.Series:
     not_village = code.notna() & ~code.str.slice(9, 10).isin(list(VILLAGE_TYPES)).fillna(False)
     reason = pd.Series(pd.NA, index=text.index, dtype="string")
     malformed = given & code.isna() & ~mangled
-    reason[malformed] = ("is not a Kemendagri code PP.KK.CC.VVVV ("
-                         + describe_values(text[malformed]) + ")")
-    reason[not_village.astype(bool)] = (
-        "is not a Kemendagri village code: the village part must start with 1 kelurahan, 2 desa "
-        "or 3 desa adat (a BPS code? it needs a bridge table)")
-    reason[mangled] = LOST_DIGITS
+    if coded:  # message codes (geo.common.messages), rendered in the reader's language
+        from geo.common.messages import Nested, encode_rows
+
+        if malformed.any():
+            reason[malformed] = encode_rows(
+                "code.malformed", described=Nested(describe_values(text[malformed], coded=True)))
+        reason[not_village.astype(bool)] = "code.not_village"
+        reason[mangled] = LOST_DIGITS_CODE
+    else:
+        reason[malformed] = ("is not a Kemendagri code PP.KK.CC.VVVV ("
+                             + describe_values(text[malformed]) + ")")
+        reason[not_village.astype(bool)] = (
+            "is not a Kemendagri village code: the village part must start with 1 kelurahan, "
+            "2 desa or 3 desa adat (a BPS code? it needs a bridge table)")
+        reason[mangled] = LOST_DIGITS
     spread = reason.reindex(codes)
     spread.index = series.index
     return spread.astype("string")

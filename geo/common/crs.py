@@ -17,6 +17,7 @@ from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import encode
 
 #: Longitude/latitude box around Indonesia (with a margin), used to recognise swapped axes.
 INDONESIA_LON = (94.0, 142.0)
@@ -87,11 +88,10 @@ def to_wgs84(gdf: gpd.GeoDataFrame, *, crs=None, swap_xy: bool = False,
         try:
             given = pyproj.CRS.from_user_input(crs)
         except pyproj.exceptions.CRSError as exc:
-            raise GeoInputError(f"{crs!r} is not a CRS pyproj knows (try e.g. EPSG:32749)",
-                                source=source) from exc
+            raise GeoInputError("err.crs_unknown", source=source, crs=repr(crs)) from exc
         if gdf.crs is not None and not gdf.crs.equals(given):
-            warnings.append(f"{source}: file declares {gdf.crs.to_string()}, used "
-                            f"{given.to_string()} as requested")
+            warnings.append(encode("warn.crs_overridden", source=source,
+                                   declared=gdf.crs.to_string(), used=given.to_string()))
         gdf = gdf.set_crs(given, allow_override=True)
     present = ~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
     if not present.any():
@@ -99,31 +99,24 @@ def to_wgs84(gdf: gpd.GeoDataFrame, *, crs=None, swap_xy: bool = False,
     geographic = gdf.crs is None or gdf.crs.is_geographic
     if swap_xy and geographic:
         gdf = gdf.set_geometry(shapely.transform(gdf.geometry.array, lambda xy: xy[:, ::-1]))
-        warnings.append(f"{source}: longitude and latitude swapped as requested (swap_xy)")
+        warnings.append(encode("warn.crs_swapped", source=source))
     elif swap_xy:
-        warnings.append(f"{source}: swap_xy ignored, the file is in the projected CRS "
-                        f"{gdf.crs.to_string()}")
+        warnings.append(encode("warn.crs_swap_ignored", source=source, crs=gdf.crs.to_string()))
     xmin, ymin, xmax, ymax = shapely.total_bounds(gdf.geometry.array[present])
     if geographic and not swap_xy and looks_swapped(xmin, ymin, xmax, ymax):
-        raise GeoInputError(
-            f"coordinates look like (latitude, longitude) instead of (longitude, latitude): x "
-            f"runs {xmin:.2f} to {xmax:.2f} and y {ymin:.2f} to {ymax:.2f}, which is Indonesia "
-            "with the axes swapped. Re-read with --swap-xy (swap_xy=True)", source=source)
+        raise GeoInputError("err.crs_axes_swapped", source=source, xmin=round(xmin, 2),
+                            xmax=round(xmax, 2), ymin=round(ymin, 2), ymax=round(ymax, 2))
     if gdf.crs is None:
         if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
-            raise GeoInputError(
-                f"coordinates look projected (x {xmin:,.0f} to {xmax:,.0f}, y {ymin:,.0f} to "
-                f"{ymax:,.0f}) but the file declares no CRS (a Shapefile without its .prj?). "
-                "Supply the CRS with --crs EPSG:xxxx (crs=...), e.g. EPSG:32749 for UTM 49S",
-                source=source)
-        warnings.append(f"{source}: no CRS declared; coordinates are in degrees, assumed "
-                        "EPSG:4326")
+            raise GeoInputError("err.crs_projected_undeclared", source=source,
+                                xmin=round(xmin), xmax=round(xmax), ymin=round(ymin),
+                                ymax=round(ymax))
+        warnings.append(encode("warn.crs_assumed", source=source))
         gdf = gdf.set_crs("EPSG:4326")
     gdf = gdf.to_crs("EPSG:4326")
     inside = _in_indonesia(gdf.geometry.array[present])
     if not inside.all():
-        warnings.append(f"{source}: {int((~inside).sum())} feature(s) lie outside Indonesia's "
-                        "extent; check the CRS")
+        warnings.append(encode("warn.crs_outside", source=source, n=int((~inside).sum())))
     return gdf, warnings
 
 

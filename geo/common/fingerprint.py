@@ -16,8 +16,8 @@ def file_sha256(path: str | Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        raise GeoInputError(f"cannot read the data file to fingerprint it: {exc.strerror}",
-                            source=str(path)) from None
+        raise GeoInputError("err.fingerprint", source=str(path),
+                            detail=str(exc.strerror)) from None
     return digest.hexdigest()
 
 

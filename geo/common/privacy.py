@@ -217,12 +217,13 @@ def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
     return bool(weight[(sixteen & ~measurement).to_numpy()].sum() > share * total)
 
 
-def describe_values(values) -> pd.Series:
+def describe_values(values, *, coded: bool = False) -> pd.Series:
     """What each value looks like, without quoting it (``<NA>`` stays ``<NA>``).
 
     fake example ``"3573014107800002"`` -> ``"a 16-digit number, like a NIK or No. KK"``; ``"Siti"`` ->
     ``"text (4 characters)"``; ``"3.57301E+09"`` -> ``"a number in scientific notation
     (a spreadsheet may have cut digits)"``. For problem texts and error messages about a row.
+    ``coded=True`` gives the same descriptions as message codes (``desc.digits{"n": 16}``...).
     """
     text = pd.Series(values, copy=False).astype("string").str.strip()
     digits = text.str.replace(_SEPARATORS, "", regex=True)
@@ -233,6 +234,17 @@ def describe_values(values) -> pd.Series:
     numeric = text.str.fullmatch(r"[-+]?\d*[.,]?\d+").fillna(False).astype(bool)
     separated = digits.str.fullmatch(r"\d+").fillna(False).astype(bool) & ~numeric
     letters = text.str.contains(r"[^\W\d_]", regex=True).fillna(False).astype(bool)
+    if coded:  # message codes (geo.common.messages), rendered in the reader's language
+        out = ('desc.text{"n": ' + n_chars + "}").where(
+            letters, 'desc.symbols{"n": ' + n_chars + "}")
+        out = out.mask(separated, 'desc.separated{"n": ' + n_digits + "}")
+        out = out.mask(numeric & ~pure, "desc.decimal")
+        out = out.mask(scientific, "desc.scientific")
+        out = out.mask(pure, 'desc.digits{"n": ' + n_digits + "}")
+        out = out.mask((pure | separated) & (digits.str.len() == 16).fillna(False).astype(bool),
+                       "desc.id_number")
+        out = out.mask((text == "").fillna(False).astype(bool), "desc.empty")
+        return out.where(text.notna()).astype("string")
     out = ("text of " + n_chars + " characters").where(
         letters, n_chars + " characters of digits and symbols")
     out = out.mask(separated, "a " + n_digits + "-digit number with separators")

@@ -148,8 +148,8 @@ class DecisionStore:
         try:
             self.workspace.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise GeoInputError(f"cannot create the workspace folder: {exc.strerror}",
-                                source=str(self.workspace)) from None
+            raise GeoInputError("err.workspace_folder", source=str(self.workspace),
+                                detail=str(exc.strerror)) from None
         with self._connect() as db:
             db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + _append_only_triggers() + "COMMIT;")
 
@@ -158,8 +158,8 @@ class DecisionStore:
         try:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.OperationalError as exc:
-            raise GeoInputError(f"cannot open the decisions database: {exc}; check that the "
-                                "workspace folder is writable", source=str(self.path)) from None
+            raise GeoInputError("err.decisions_database", source=str(self.path),
+                                detail=str(exc)) from None
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             db.execute("PRAGMA journal_mode = WAL")
@@ -172,14 +172,12 @@ class DecisionStore:
         """Store a decision as the next version of its title; returns its id."""
         title, by = (decision.title or "").strip(), (decision.decided_by or "").strip()
         if not title:
-            raise GeoInputError("a decision needs a title, e.g. 'Lokus desa miskin 2026'",
-                                source="title")
+            raise GeoInputError("err.decision_title", source="title")
         if not by:
-            raise GeoInputError("a decision needs decided_by: who finalised the list",
-                                source="decided_by")
+            raise GeoInputError("err.decision_by", source="decided_by")
         focus = decision.focus_list
         if "village_code" not in focus.columns:
-            raise GeoInputError("the focus list has no village_code column", source="focus_list")
+            raise GeoInputError("err.focus_list_no_code", source="focus_list")
         decided_at = decision.decided_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         rows = [
             (pos, str(r.get("village_code")), _text(r.get("village_name")), _int(r.get("rank")),
@@ -227,8 +225,8 @@ class DecisionStore:
                               "config_text FROM decision WHERE id = ?",
                               (int(decision_id),)).fetchone()
             if head is None:
-                raise GeoInputError(f"no saved decision with id {decision_id}; see the list of "
-                                    "saved decisions", source=str(self.path))
+                raise GeoInputError("err.decision_unknown", source=str(self.path),
+                                    id=str(decision_id))
             focus = db.execute("SELECT village_code, village_name, rank, score, focus_reason FROM "
                                "focus_village WHERE decision_id = ? ORDER BY position",
                                (head[0],)).fetchall()

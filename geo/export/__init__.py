@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.i18n import Message
 from geo.export.gis import write_geojson, write_geopackage, write_shapefile_zip
 from geo.export.layers import ExportLayers, build_layers, suppress_small_villages
 from geo.export.tables import write_ranked_table
@@ -39,7 +40,8 @@ __all__ = [
 def write_print_maps(layers: ExportLayers, out_dir, *, formats=("png", "pdf"), lang="id") -> list[Path]:
     """Write ``map_focus_list`` and ``map_pockets`` as PNG (200 dpi) and/or PDF (A4 landscape)."""
     if lang not in LANGUAGES:
-        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(LANGUAGES)}", source="lang")
+        raise GeoInputError("err.unknown_language", source="lang", given=repr(lang),
+                            languages=", ".join(sorted(LANGUAGES)))
     out_dir = Path(out_dir)
     date = layers.created_at[:10]
     written = []
@@ -61,11 +63,9 @@ def parse_formats(formats) -> tuple[str, ...]:
     chosen = tuple(str(f).lower() for f in formats)
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise GeoInputError(
-            f"unknown export format(s) {', '.join(unknown) or '(none given)'}; "
-            f"choose from {','.join(FORMATS)}",
-            source="--formats",
-        )
+        raise GeoInputError("err.export_formats", source="--formats",
+                            formats=", ".join(unknown) or Message("err.none_given"),
+                            choices=",".join(FORMATS))
     return chosen
 
 
@@ -106,10 +106,11 @@ def export_result(
     """
     chosen = parse_formats(formats)
     if lang not in LANGUAGES:
-        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(LANGUAGES)}", source="--lang")
+        raise GeoInputError("err.unknown_language", source="--lang", given=repr(lang),
+                            languages=", ".join(sorted(LANGUAGES)))
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise GeoInputError("is a file, not a folder; give a folder for the exports", source=str(out_dir))
+        raise GeoInputError("err.export_out_is_file", source=str(out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     layers = build_layers(result, min_households=min_households)
     writers = {

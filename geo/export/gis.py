@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.common.messages import render_columns
 from geo.export.fields import describe, shapefile_field_names
 from geo.export.layers import ExportLayers
 
@@ -29,8 +30,14 @@ def _spatial_layers(layers: ExportLayers) -> dict[str, gpd.GeoDataFrame]:
 
 
 def _writable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Booleans with nulls become nullable integers: GDAL has no nullable boolean field."""
-    out = frame.copy()
+    """Booleans with nulls become nullable integers: GDAL has no nullable boolean field.
+
+    Message columns (``focus_reason``) are written as English text: a GIS layer is data
+    exchanged between offices and tools, the same whoever exported it, and QGIS users read
+    the text, not a code; the XLSX/CSV tables carry the reader's language.
+    """
+    out = render_columns(frame, "en")
+    out = out.copy() if out is frame else out
     for column in out.columns:
         if str(out[column].dtype) == "boolean" and out[column].isna().any():
             out[column] = out[column].astype("Int8")

@@ -105,11 +105,7 @@ def suppress_small_villages(villages: pd.DataFrame, min_households: int | None) 
         out["suppressed"] = False
         return out
     if "households" not in out.columns:
-        raise GeoInputError(
-            "cannot apply a minimum number of households: the villages have no 'households' "
-            "column (run the analysis with a household file, or drop --min-households)",
-            source="households",
-        )
+        raise GeoInputError("err.export_no_households", source="households")
     counts = pd.to_numeric(out["households"], errors="coerce")
     small = (counts < min_households).fillna(True).astype(bool).to_numpy()
     keep = {*IDENTITY_COLUMNS, *DECISION_COLUMNS, "geometry"}
@@ -134,13 +130,9 @@ def _nullable(values: pd.Series) -> pd.Series:
 def _public_villages(result: AnalysisResult) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
     villages = result.villages
     if not isinstance(villages, gpd.GeoDataFrame) or villages.crs is None:
-        raise GeoInputError(
-            "the village layer has no coordinate reference system; read the boundaries with "
-            "geo.boundaries.read.read_villages so that they are in EPSG:4326",
-            source="villages",
-        )
+        raise GeoInputError("err.export_no_crs", source="villages")
     if "village_code" not in villages.columns:
-        raise GeoInputError("the village layer has no 'village_code' column", source="villages")
+        raise GeoInputError("err.export_no_code", source="villages")
     geometry_name = villages.geometry.name
     withheld = []
     keep = []
@@ -235,10 +227,8 @@ def build_layers(result: AnalysisResult, *, min_households: int | None = None) -
         isinstance(min_households, bool) or not isinstance(min_households, (int, np.integer))
         or min_households < 0
     ):
-        raise GeoInputError(
-            f"minimum number of households must be a whole number >= 0, got {min_households!r}",
-            source="--min-households",
-        )
+        raise GeoInputError("err.export_min_households", source="--min-households",
+                            given=repr(min_households))
     villages, withheld = _public_villages(result)
     villages = suppress_small_villages(villages, min_households or None)
     first = [c for c in (*IDENTITY_COLUMNS, *DECISION_COLUMNS) if c in villages.columns]

@@ -18,6 +18,7 @@ import pandas as pd
 import geo
 from geo.households.report import IngestReport
 from geo.i18n import t
+from geo.common.messages import render_nested
 from geo.pipeline.results import AnalysisResult
 
 #: Rows of the method table whose value is prose: written in English in the GIS tables (a
@@ -31,6 +32,7 @@ _MAX_TEXT = 10_000  # an XLSX cell holds 32,767 characters; a reader needs far f
 
 
 def _text(value) -> str:
+    value = render_nested(value, "en")  # notes and warnings stored as message codes
     if isinstance(value, (dict, list, tuple)):
         text = json.dumps(value, ensure_ascii=False, default=str)
         return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"

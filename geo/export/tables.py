@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from geo.common.columns import find_column
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_columns
 from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe
 from geo.export.layers import ExportLayers
 from geo.export.method import method_rows
@@ -166,11 +167,16 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
     list of Path
     """
     if lang is not None and lang not in LANGUAGES:
-        raise GeoInputError(f"unknown language {lang!r}; use one of {sorted(LANGUAGES)}", source="lang")
+        raise GeoInputError("err.unknown_language", source="lang", given=repr(lang),
+                            languages=", ".join(sorted(LANGUAGES)))
     out_dir = Path(out_dir)
     columns = ranked_columns(layers)
+    # reasons and problems: rendered in ``lang`` with the other values (csv_table,
+    # translate_values); the CSV for software gets the English text, like the GIS layers
     ranked = pd.DataFrame(layers.villages[columns])
     focus = pd.DataFrame(layers.focus_list[columns])
+    if lang is None:
+        ranked, focus = render_columns(ranked, "en"), render_columns(focus, "en")
     written = []
     if "csv" in formats:
         for name, frame in ((RANKED_CSV_NAME, ranked), (FOCUS_CSV_NAME, focus)):

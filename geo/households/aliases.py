@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 
-from geo.common.errors import GeoInputError
+from geo.common.errors import GeoInputError, joined
+from geo.i18n import Message
 from geo.households.schema import DEPRIVATIONS, PROGRAMMES
 from geo.common.privacy import is_personal, normalise_header
 
@@ -104,23 +105,19 @@ def match_columns(columns, column_map: dict[str, str] | None = None, *,
     mapping: dict[str, str] = {}
     for canonical, col in (column_map or {}).items():
         if canonical not in ALIASES:
-            raise GeoInputError(
-                f"column map names '{canonical}', which is not a household field; use one of "
-                f"{', '.join(MAPPABLE)}", source=source)
+            raise GeoInputError("err.map_unknown_field", source=source, field=canonical,
+                                fields=", ".join(MAPPABLE))
         if col in dropped or is_personal(col):
-            raise GeoInputError(
-                f"column '{col}' holds personal data and is dropped at ingest, so it cannot be "
-                f"mapped to {canonical}; a household id is made from No. KK/NIK automatically",
-                source=source)
+            raise GeoInputError("err.map_personal", source=source, column=col, field=canonical)
         if col not in columns:
             same = [c for c in columns if normalise_header(c) == normalise_header(col)]
             col = same[0] if len(same) == 1 else col
         if col not in columns:
             close = difflib.get_close_matches(col, columns, n=3, cutoff=0.6)
-            hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-            raise GeoInputError(
-                f"column map {canonical}={col}: the file has no column '{col}'{hint}; "
-                f"columns found: {', '.join(columns)}", source=source)
+            hint = (Message("err.did_you_mean", {"names": ", ".join(repr(c) for c in close)})
+                    if close else "")
+            raise GeoInputError("err.map_no_column", source=source, field=canonical, column=col,
+                                hint=hint, columns=", ".join(columns))
         mapping[canonical] = col
     taken = set(mapping.values())
     by_norm: dict[str, list[str]] = {}
@@ -131,9 +128,8 @@ def match_columns(columns, column_map: dict[str, str] | None = None, *,
             continue
         found = [col for alias in aliases for col in by_norm.get(alias, []) if col not in taken]
         if len(found) > 1:
-            raise GeoInputError(
-                f"columns {', '.join(repr(c) for c in found)} all look like {canonical}: choose "
-                f"one with a column map ({canonical}=COLUMN)", source=source)
+            raise GeoInputError("err.map_ambiguous", source=source, field=canonical,
+                                columns=", ".join(repr(c) for c in found))
         if found:
             mapping[canonical] = found[0]
             taken.add(found[0])
@@ -153,9 +149,12 @@ def require_columns(mapping: dict[str, str], columns, *, source: str | None = No
         base = name.split(" ")[0]
         aliases = ", ".join(ALIASES[base][:6])
         close = _close_matches(base, columns)
-        hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
-        parts.append(f"{name} (accepted names: {aliases}, ...{hint})")
-    found = ", ".join(str(col) for col in columns) or "none"
-    raise GeoInputError(
-        f"missing required column {'; '.join(parts)}. Columns found: {found}. Rename the "
-        f"column or map it, e.g. --map desil=YOUR_COLUMN", source=source)
+        hint = (Message("err.close_matches", {"names": ", ".join(repr(c) for c in close)})
+                if close else "")
+        field = Message("err.code_or_point") if base != name else base
+        parts.append(Message("err.required_column", {"field": field, "aliases": aliases,
+                                                     "hint": hint}))
+    found = ", ".join(str(col) for col in columns)
+    raise GeoInputError("err.missing_columns", source=source,
+                        missing=joined(parts),
+                        found=found or Message("err.none"))

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.common.codes import LOST_DIGITS, normalise_village_code, village_code_problems
+from geo.common.codes import LOST_DIGITS_CODE, normalise_village_code, village_code_problems
 from geo.households.rules import (
     derive_deprivations,
     factorize_values,
@@ -49,6 +49,8 @@ from geo.households.rules import (
     to_number,
 )
 from geo.common.errors import GeoInputError
+from geo.common.messages import SEPARATOR, Nested, decode, encode, encode_rows
+from geo.i18n import Message
 from geo.households.aliases import match_columns, require_columns
 from geo.households.report import IngestReport
 from geo.households.schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
@@ -67,6 +69,7 @@ __all__ = ["DEPRIVATIONS", "HOUSEHOLD_COLUMNS", "OUTPUT_COLUMNS", "PROGRAMMES", 
 #: What :func:`read_households` returns: the canonical columns plus ``code_note`` (why the
 #: row's village code could not be used, or ``<NA>``), which the join reads.
 OUTPUT_COLUMNS: tuple[str, ...] = HOUSEHOLD_COLUMNS
+ROW_NUMBER_ID = "note.id_from_row"  # household_id_from when ids are row numbers (a message code)
 MEMBERS_MAX = 99  # a larger "household size" is an id or an amount in the wrong column
 REPEATED_ID_SHARE = 0.03  # one household_id in more rows than this: probably not an id
 
@@ -76,16 +79,16 @@ FALSE_WORDS = frozenset({"0", "tidak", "tdk", "n", "no", "false", "bukan", "tida
 MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "null", "#n/a", "-"})
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_MAGIC = {
-    b"\x89PNG": "a PNG image",
-    b"GIF8": "a GIF image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"%PDF": "a PDF document",
-    b"\x1f\x8b": "a gzip archive",
-    b"SQLite format 3": "a SQLite/GeoPackage database",
-    b"\xd0\xcf\x11\xe0": "an old Excel .xls (or other legacy Office) file",
-    b"Rar!": "a RAR archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
+_MAGIC = {  # first bytes: message id of what the file is (``kind.<id>``)
+    b"\x89PNG": "png",
+    b"GIF8": "gif",
+    b"\xff\xd8\xff": "jpeg",
+    b"%PDF": "pdf",
+    b"\x1f\x8b": "gzip",
+    b"SQLite format 3": "sqlite",
+    b"\xd0\xcf\x11\xe0": "xls",
+    b"Rar!": "rar",
+    b"7z\xbc\xaf": "7z",
 }
 
 log = logging.getLogger(__name__)  # counts and file names only, never a cell's value
@@ -106,26 +109,19 @@ def _sniff(path: Path, head: bytes) -> str:
             names = []
         if "xl/workbook.xml" in names:
             return "xlsx"
-        kind = "a Word document" if any(n.startswith("word/") for n in names) else "a ZIP archive"
-        raise GeoInputError(
-            f"this is {kind}, not a household table: export the data as CSV, XLSX or Parquet",
-            source=str(path))
+        kind = "word" if any(n.startswith("word/") for n in names) else "zip"
+        raise GeoInputError("err.hh_archive_not_table", source=str(path),
+                            kind=Message(f"kind.{kind}"))
     if head.startswith(UTF16_BOMS):
         return "csv"  # Excel's "Unicode Text": UTF-16 with a byte-order mark
     for magic, kind in _MAGIC.items():
         if head.startswith(magic):
-            hint = " (save it as .xlsx or CSV)" if "xls" in kind else ""
-            raise GeoInputError(
-                f"this is {kind}, not a household table{hint}: give a CSV, XLSX or Parquet file",
-                source=str(path))
+            code = "err.hh_old_excel" if kind == "xls" else "err.hh_not_table"
+            raise GeoInputError(code, source=str(path), kind=Message(f"kind.{kind}"))
     if b"\x00" in head:
         if head[1::2].count(0) > 0.4 * len(head[1::2]) or head[0::2].count(0) > 0.4 * len(head[0::2]):
-            raise GeoInputError(
-                "this looks like UTF-16 text without a byte-order mark: save it as CSV UTF-8 "
-                "(Excel: Save As > CSV UTF-8)", source=str(path))
-        raise GeoInputError(
-            "this is a binary file, not a text table: give a CSV, XLSX or Parquet file",
-            source=str(path))
+            raise GeoInputError("err.hh_utf16_no_bom", source=str(path))
+        raise GeoInputError("err.hh_binary", source=str(path))
     return "csv"
 
 
@@ -134,8 +130,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise GeoInputError("this UTF-16 text file is damaged (an odd number of bytes or a "
-                                "broken character): save it as CSV UTF-8", source=str(path)) from exc
+            raise GeoInputError("err.hh_utf16_damaged", source=str(path)) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     for encoding in ("utf-8", "cp1252"):
@@ -165,13 +160,10 @@ def _detect_delimiter(path: Path, text: str, *, tab: bool = False) -> str:
     other = max(("\t", "|"), key=lambda d: counts[d])
     if counts[other] > 1:
         name = {"\t": "tab", "|": "pipe"}[other]
-        raise GeoInputError(
-            f"the header is one column ({header[:60]!r}...); the file seems to be {name}-separated: "
-            f"save it as CSV with comma or semicolon separators", source=str(path))
+        raise GeoInputError("err.hh_one_column_sep", source=str(path),
+                            header=repr(header[:60]), separator=Message(f"kind.sep_{name}"))
     if len(header.split()) > 2:
-        raise GeoInputError(
-            f"the header is one column ({header[:60]!r}); columns seem separated by spaces: save "
-            f"it as CSV with comma or semicolon separators", source=str(path))
+        raise GeoInputError("err.hh_one_column_spaces", source=str(path), header=repr(header[:60]))
     return best
 
 
@@ -184,8 +176,7 @@ def _parse_csv_slowly(text: str, delimiter: str) -> tuple[pd.DataFrame, pd.Serie
     problem = pd.Series(pd.NA, index=range(len(body)), dtype="string")
     for i, row in enumerate(body):
         if len(row) != width:
-            problem.iloc[i] = (f"row has {len(row)} fields, the header has {width} "
-                               f"(check the delimiter and quotes)")
+            problem.iloc[i] = encode("row.ragged", fields=len(row), width=width)
     fitted = [(row + [""] * width)[:width] for row in body]
     return pd.DataFrame(fitted, columns=header, dtype="string"), problem
 
@@ -210,11 +201,9 @@ def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict, pd.Series | 
     text, encoding = _decode(path, data)
     start = text.lstrip()[:1]
     if start in ("{", "["):
-        raise GeoInputError("this looks like JSON/GeoJSON, not a household table: give CSV, XLSX "
-                            "or Parquet", source=str(path))
+        raise GeoInputError("err.hh_json", source=str(path))
     if start == "<":
-        raise GeoInputError("this looks like HTML/XML, not a household table: give CSV, XLSX or "
-                            "Parquet", source=str(path))
+        raise GeoInputError("err.hh_html", source=str(path))
     delimiter = _detect_delimiter(path, text, tab=encoding == "utf-16")
     row_problem = None
     try:
@@ -233,13 +222,13 @@ def _read_xlsx(path: Path, sheet) -> tuple[pd.DataFrame, dict]:
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise GeoInputError(f"cannot open this XLSX workbook ({exc}): save it again from Excel",
-                            source=str(path)) from exc
+        raise GeoInputError("err.hh_xlsx_damaged", source=str(path),
+                            detail=mask_text(str(exc))) from exc
     with book:
         names = book.sheet_names
         if sheet is not None and sheet not in names:
-            raise GeoInputError(f"the workbook has no sheet '{sheet}'; sheets: {', '.join(names)}",
-                                source=str(path))
+            raise GeoInputError("err.hh_no_sheet", source=str(path), sheet=sheet,
+                                sheets=", ".join(names))
         chosen = sheet if sheet is not None else names[0]
         frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False)
     for col in frame.columns:
@@ -275,7 +264,8 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict]:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow's errors for a damaged file
-        raise GeoInputError(f"cannot read this Parquet file ({exc})", source=str(path)) from exc
+        raise GeoInputError("err.hh_parquet_damaged", source=str(path),
+                            detail=mask_text(str(exc))) from exc
     return frame, {"format": "parquet", "encoding": None, "delimiter": None}
 
 
@@ -291,22 +281,19 @@ def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | Non
     """
     path = Path(path)
     if not path.exists():
-        raise GeoInputError("file not found", source=str(path))
+        raise GeoInputError("err.file_not_found", source=str(path))
     if path.is_dir():
-        raise GeoInputError("this is a folder, not a household table file", source=str(path))
+        raise GeoInputError("err.hh_folder", source=str(path))
     data = path.read_bytes()
     if not data.strip():
-        raise GeoInputError("the file is empty: it has no header and no rows", source=str(path))
+        raise GeoInputError("err.file_empty", source=str(path))
     kind = _sniff(path, data[:8192])
     try:
         frame, info, row_problem = _read_kind(path, kind, data, sheet)
     except GeoInputError as exc:
         if kind == "csv" and path.suffix.lower() in EXCEL_SUFFIXES:
-            reason = str(exc).removeprefix(f"{path}: ")
-            raise GeoInputError(
-                f"this is not an Excel workbook: the name ends in {path.suffix} but the file is "
-                f"plain text ({reason}); open it in Excel and save it as .xlsx, or give it as "
-                "CSV UTF-8", source=str(path)) from exc
+            raise GeoInputError("err.hh_excel_is_text", source=str(path), suffix=path.suffix,
+                                reason=exc.message) from exc
         raise
     frame = frame.reset_index(drop=True)
     for col in frame.columns:
@@ -325,9 +312,9 @@ def _read_kind(path: Path, kind: str, data: bytes, sheet):
         frame, info, row_problem = _read_csv(path, data)
     frame.columns = [str(col).strip() for col in frame.columns]
     if frame.shape[1] == 0:
-        raise GeoInputError("the file is empty: it has no columns", source=str(path))
+        raise GeoInputError("err.file_no_columns", source=str(path))
     if len(frame) == 0:
-        raise GeoInputError("the file has a header but no data rows", source=str(path))
+        raise GeoInputError("err.file_no_rows", source=str(path))
     return frame, info, row_problem
 
 
@@ -363,8 +350,8 @@ class _Problems:
             return
         idx = mask.index[mask.to_numpy()]
         text = message(idx) if callable(message) else pd.Series(message, index=idx)
-        self.text.loc[idx] = (self.text.loc[idx].fillna("") + "; "
-                              + text.astype("string")).str.removeprefix("; ")
+        self.text.loc[idx] = (self.text.loc[idx].fillna("") + SEPARATOR
+                              + text.astype("string")).str.removeprefix(SEPARATOR)
         self.rows[kind] = self.rows.get(kind, pd.Series(False, index=mask.index)) | mask
 
     def has(self, kind: str) -> pd.Series:
@@ -372,6 +359,17 @@ class _Problems:
 
     def counts(self) -> dict[str, int]:
         return {kind: int(rows.sum()) for kind, rows in self.rows.items()}
+
+
+def _message(cell: str):
+    """An encoded single message as a :class:`Message` (to nest it in another one)."""
+    parts = decode(cell)
+    return parts[0] if len(parts) == 1 else cell
+
+
+def mask_text(text: str) -> str:
+    """A library's error text without long digit runs (a cell may be quoted in it)."""
+    return str(mask_id_numbers(pd.Series([text[:200]])).iloc[0])
 
 
 def _shown(numbers: pd.Series) -> pd.Series:
@@ -392,16 +390,19 @@ def _parse_whole(raw: pd.Series, name: str, low: int, high: int, problems: _Prob
     number = number.astype("float64")
     given = raw.notna()
     problems.add(name, given & number.isna(),
-                 lambda i: f"{name} is not a number (" + describe_values(raw[i]) + ")")
-    problems.add(name, ~given, f"{name} missing")
+                 lambda i: encode_rows("row.not_a_number", field=name,
+                                        described=Nested(describe_values(raw[i], coded=True))))
+    problems.add(name, ~given, encode("row.missing", field=name))
     fraction = number.notna() & (number != np.floor(number))
-    problems.add(name, fraction, f"{name} is not a whole number")
-    rng = f" not in {low}–{high}"
+    problems.add(name, fraction, encode("row.not_whole", field=name))
     out_of_range = number.notna() & ~fraction & ((number < low) | (number > high))
 
     def text(i):
-        described = f"{name} is " + describe_values(raw[i]) + "," + rng
-        return (f"{name} " + _shown(number[i]) + rng).fillna(described)
+        shown = _shown(number[i])
+        described = encode_rows("row.out_of_range_described", field=name, low=low, high=high,
+                                 described=Nested(describe_values(raw[i], coded=True)))
+        quoted = encode_rows("row.out_of_range", field=name, low=low, high=high, value=shown)
+        return quoted.where(shown.notna(), described)
 
     problems.add(name, out_of_range, text)
     ok = number.notna() & ~fraction & ~out_of_range
@@ -442,18 +443,17 @@ def _parse_codes(raw: pd.Series, source: str, column: str) -> tuple[pd.Series, p
     values, as a text column would be."""
     codes, uniques = factorize_values(raw)  # the work is done per distinct value
     text = _as_text(pd.Series(uniques, dtype=raw.dtype))
-    unique_note = village_code_problems(text)
+    unique_note = village_code_problems(text, coded=True)
     unique_code = normalise_village_code(text).astype("string").where(unique_note.isna())
     note = spread_back(unique_note.astype("string"), codes, raw.index)
     given = raw.notna()
-    mangled = (note == LOST_DIGITS).fillna(False).astype(bool)
+    mangled = (note == LOST_DIGITS_CODE).fillna(False).astype(bool)
     if given.sum() and mangled.sum() > 0.5 * given.sum():
         raise GeoInputError(
-            f"column '{column}': {int(mangled.sum())} of {int(given.sum())} village codes lost "
-            f"digits in a spreadsheet (scientific notation): format the column as text and "
-            f"export again", source=source)
+            "err.hh_codes_lost_digits", source=source, column=column,
+            lost=int(mangled.sum()), given=int(given.sum()))
     code = spread_back(unique_code.astype("string"), codes, raw.index)
-    return code.astype("string"), ("village code " + note).astype("string")
+    return code.astype("string"), encode_rows("row.village_code", detail=Nested(note))
 
 
 def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
@@ -461,25 +461,20 @@ def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
     lon, lat = to_number(lon_raw), to_number(lat_raw)
     for raw, number, name in ((lon_raw, lon, "longitude"), (lat_raw, lat, "latitude")):
         problems.add("coordinates", raw.notna() & number.isna(),
-                     lambda i, raw=raw, name=name: f"{name} is not a number ("
-                     + describe_values(raw[i]) + ")")
+                     lambda i, raw=raw, name=name: encode_rows(
+                         "row.not_a_number", field=name,
+                         described=Nested(describe_values(raw[i], coded=True))))
     both = lon.notna() & lat.notna() & ~((lon == 0) & (lat == 0))
     outside = both & ((lon.abs() > 180) | (lat.abs() > 90))
     swapped = outside & (lat.abs() <= 180) & (lon.abs() <= 90)
     n_both = int(both.sum())
     if outside.sum() >= 3 and outside.sum() > 0.5 * n_both:  # a pattern, not a typo
-        if swapped.sum() > 0.5 * n_both:
-            what = ("longitude and latitude look swapped: map them explicitly, e.g. "
-                    f"--map longitude={columns[1]} --map latitude={columns[0]}")
-        else:
-            what = ("coordinates are not longitude/latitude in degrees: convert them to WGS 84 "
-                    "(EPSG:4326)")
-        raise GeoInputError(f"columns '{columns[0]}', '{columns[1]}': {int(outside.sum())} of "
-                            f"{n_both} points out of range; {what}", source=source)
-    problems.add("coordinates", outside & ~swapped,
-                 "coordinates out of range (longitude must be within ±180, latitude ±90)")
-    problems.add("coordinates", swapped,
-                 "coordinates out of range: latitude and longitude look swapped")
+        code = ("err.hh_points_swapped" if swapped.sum() > 0.5 * n_both
+                else "err.hh_points_not_degrees")
+        raise GeoInputError(code, source=source, lon=columns[0], lat=columns[1],
+                            outside=int(outside.sum()), points=n_both)
+    problems.add("coordinates", outside & ~swapped, encode("row.coordinates_out_of_range"))
+    problems.add("coordinates", swapped, encode("row.coordinates_swapped"))
     keep = both & ~outside
     return lon.where(keep), lat.where(keep)
 
@@ -495,10 +490,8 @@ def _drop_id_number_columns(raw: pd.DataFrame, mapping: dict[str, str], source: 
         if canonical == "village_code" or not looks_like_id_numbers(raw[col]):
             continue
         if canonical in ("members", "desil"):
-            raise GeoInputError(
-                f"column '{col}' (mapped to {canonical}) holds mostly 16-digit numbers like a "
-                f"NIK or No. KK, so it is dropped as personal data; map the right column with "
-                f"--map {canonical}=COLUMN", source=source)
+            raise GeoInputError("err.hh_mapped_id_numbers", source=source, column=col,
+                                field=canonical)
         if canonical == "household_id":
             id_key = raw[col]
         dropped.append(col)
@@ -516,11 +509,8 @@ def _repeated_id_warning(ids: pd.Series, id_from: str) -> list[str]:
     top = int(np.bincount(codes).max()) if len(codes) else 0
     if top <= max(2, REPEATED_ID_SHARE * n):
         return []
-    warning = (f"household_id ({id_from}): one value repeats in {top:,} of {n:,} rows "
-               f"({top / n:.0%}); the join keeps the first and counts the others as "
-               f"duplicate_household. If this is not a household id (a village, RT or batch "
-               f"number?), map the right column with --map household_id=COLUMN")
-    return [warning]
+    return [encode("warn.hh_repeated_id", source=_message(id_from), top=top, rows=n,
+                   share=round(100 * top / n))]
 
 
 # --------------------------------------------------------------------------- public
@@ -596,20 +586,20 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
 
     if "household_id" in mapping:
         table["household_id"] = _as_text(raw[mapping["household_id"]]).fillna(row_id)
-        id_from = f"column '{mapping['household_id']}'"
+        id_from = encode("note.id_from_column", column=mapping["household_id"])
     elif id_key is not None:
         table["household_id"] = salted_hash(id_key, salt_used).fillna(row_id)
-        id_from = (f"salted SHA-256 of '{id_column}', whose values look like NIK/No. KK "
-                   f"(salt: {salt_source})")
+        id_from = encode("note.id_from_hashed_id", column=id_column, salt=salt_source)
     elif hashed is not None:
         table["household_id"] = hashed.fillna(row_id)
-        id_from = f"salted SHA-256 of '{key_column}' (salt: {salt_source})"
+        id_from = encode("note.id_from_hash", column=key_column, salt=salt_source)
     else:
         table["household_id"] = row_id
-        id_from = "row number"
+        id_from = ROW_NUMBER_ID
     table["household_id"] = table["household_id"].astype("string")
     table["source_row"] = source_row
-    warnings = [] if id_from == "row number" else _repeated_id_warning(table["household_id"], id_from)
+    warnings = ([] if id_from == ROW_NUMBER_ID
+                else _repeated_id_warning(table["household_id"], id_from))
 
     no_text = pd.Series(pd.NA, index=raw.index, dtype="string")
     code, code_note = no_text, no_text
@@ -626,22 +616,18 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
         table["latitude"] = np.nan
     has_point = table["longitude"].notna() & table["latitude"].notna()
     problems.add("village_code", code_note.notna() & ~has_point,
-                 lambda i: code_note[i] + "; no coordinates to place the row instead")
+                 lambda i: code_note[i] + SEPARATOR + encode("row.no_coordinates_instead"))
     problems.add("no_location", code.isna() & code_note.isna() & ~has_point
-                 & ~problems.has("coordinates"), "no village code and no coordinates")
+                 & ~problems.has("coordinates"), encode("row.no_location"))
 
     desil_column = mapping["desil"]
     desil_raw = raw[desil_column]
     if not holds_numbers(desil_raw):
         desil_raw = per_unique(desil_raw, _strip_desil_word)
     if desil_raw.isna().all():
-        raise GeoInputError(f"column '{desil_column}' (desil) is empty in every row",
-                            source=source)
+        raise GeoInputError("err.hh_desil_empty", source=source, column=desil_column)
     if not holds_numbers(desil_raw) and per_unique(desil_raw, to_number).isna().all():
-        raise GeoInputError(
-            f"column '{desil_column}' (desil) has no numbers: desil must be the welfare decile "
-            f"1–10 (a number, or e.g. 'Desil 3'); map the right column with --map desil=COLUMN",
-            source=source)
+        raise GeoInputError("err.hh_desil_no_numbers", source=source, column=desil_column)
     table["members"] = _parse_whole(raw[mapping["members"]], "members", 1, MEMBERS_MAX, problems)
     table["desil"] = _parse_whole(desil_raw, "desil", 1, 10, problems)
 

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from geo.common.errors import GeoInputError
+from geo.i18n import Message
 from geo.households.schema import DEPRIVATIONS
 from geo.common.privacy import normalise_header
 
@@ -136,9 +137,9 @@ def load_rules(path) -> dict[str, list[dict]]:
         else:
             data = json.loads(text)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise GeoInputError(f"cannot read the deprivation rules: {exc}", source=str(path)) from exc
+        raise GeoInputError("err.rules_unreadable", source=str(path), detail=str(exc)) from exc
     except Exception as exc:  # yaml.YAMLError without importing yaml at module level
-        raise GeoInputError(f"cannot read the deprivation rules: {exc}", source=str(path)) from exc
+        raise GeoInputError("err.rules_unreadable", source=str(path), detail=str(exc)) from exc
     return check_rules(data, source=str(path))
 
 
@@ -150,62 +151,63 @@ def check_rules(rules, *, source: str | None = None) -> dict[str, list[dict]]:
     are numbers. Messages name the flag, the condition (1-based) and the key.
     """
     if not isinstance(rules, dict):
-        raise GeoInputError("deprivation rules must be a mapping {dep_flag: [conditions]}",
-                            source=source)
+        raise GeoInputError("err.rules_not_mapping", source=source,
+                            shape="{dep_flag: [conditions]}")
     for flag, conditions in rules.items():
         if flag not in DEPRIVATIONS:
-            raise GeoInputError(f"deprivation rules name '{flag}', not one of {', '.join(DEPRIVATIONS)}",
-                                source=source)
+            raise GeoInputError("err.rules_unknown_flag", source=source, flag=flag,
+                                flags=", ".join(DEPRIVATIONS))
         if conditions is None:
             continue
         if isinstance(conditions, dict):
             conditions = [conditions]
         if not isinstance(conditions, list):
-            raise GeoInputError(f"rule for {flag}: give a list of conditions (or none), not "
-                                f"{_kind(conditions)}", source=source)
+            raise GeoInputError("err.rules_not_list", source=source, flag=flag,
+                                kind=_kind(conditions))
         for number, cond in enumerate(conditions, start=1):
-            _check_condition(cond, f"rule for {flag}, condition {number}", source)
+            _check_condition(cond, Message("err.rules_where", {"flag": flag, "number": number}),
+                             source)
     return rules
 
 
 _KEYS = ("columns", *_TESTS)
 
 
-def _kind(value) -> str:
-    return {str: "text", bool: "true/false", int: "a number", float: "a number",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+def _kind(value):
+    """What a config value is, as a message (``kind.text``, ``kind.list``, ...)."""
+    known = {str: "text", bool: "bool", int: "number", float: "number", list: "list",
+             dict: "mapping"}.get(type(value))
+    return Message(f"kind.{known}") if known else type(value).__name__
 
 
-def _check_condition(cond, where: str, source) -> None:
+def _check_condition(cond, where, source) -> None:
+    all_tests = ", ".join(_TESTS)
     if not isinstance(cond, dict):
-        raise GeoInputError(f"{where}: a condition is a mapping with 'columns' and one test "
-                            f"({', '.join(_TESTS)}), not {_kind(cond)}", source=source)
+        raise GeoInputError("err.rules_condition_kind", source=source, where=where, tests=all_tests,
+                            kind=_kind(cond))
     unknown = [str(key) for key in cond if key not in _KEYS]
     if unknown:
-        raise GeoInputError(f"{where}: unknown key {', '.join(repr(k) for k in unknown)}; "
-                            f"allowed: {', '.join(_KEYS)}", source=source)
+        raise GeoInputError("err.rules_unknown_key", source=source, where=where,
+                            keys=", ".join(repr(k) for k in unknown), allowed=", ".join(_KEYS))
     tests = [key for key in _TESTS if key in cond]
     if "columns" not in cond or len(tests) != 1:
-        raise GeoInputError(f"{where}: each condition needs 'columns' and exactly one of "
-                            f"{', '.join(_TESTS)}; got keys {', '.join(map(str, cond)) or 'none'}",
-                            source=source)
+        raise GeoInputError("err.rules_one_test", source=source, where=where, tests=all_tests,
+                            keys=", ".join(map(str, cond)) or Message("err.none"))
     columns = cond["columns"]
     if (not isinstance(columns, list) or not columns
             or not all(isinstance(c, str) and c.strip() for c in columns)):
-        raise GeoInputError(f"{where}: 'columns' must be a non-empty list of column names, e.g. "
-                            f'columns = ["sumber_air_minum"]; got {_kind(columns)}', source=source)
+        raise GeoInputError("err.rules_columns", source=source, where=where, kind=_kind(columns))
     test = tests[0]
     value = cond[test]
     if test == "values":
         if (not isinstance(value, list) or not value
                 or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
                            for v in value)):
-            raise GeoInputError(f"{where}: 'values' must be a non-empty list of answers (text or "
-                                f'numbers), e.g. values = ["sungai", "air hujan"]; got '
-                                f"{_kind(value)}", source=source)
+            raise GeoInputError("err.rules_values", source=source, where=where,
+                                kind=_kind(value))
     elif isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise GeoInputError(f"{where}: '{test}' must be a number, e.g. {test} = 8; got "
-                            f"{_kind(value)}", source=source)
+        raise GeoInputError("err.rules_number", source=source, where=where, test=test,
+                            kind=_kind(value))
 
 
 def merge_rules(rules=None) -> dict[str, list[dict]]:

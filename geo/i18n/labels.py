@@ -69,24 +69,11 @@ def value_id(column: str, code: str) -> str:
     return f"value.{column}.{code.replace(' ', '_')}"
 
 
-_REASON_PATTERNS: tuple[tuple[str, tuple[str, str]], ...] = (  # regex on one part, (id, en)
-    (r"top (?P<n>\d+)", ("{n} teratas", "top {n}")),
-    (r"score at least (?P<x>.+)", ("skor minimal {x}", "score at least {x}")),
-    (r"covers (?P<p>[\d.]+) ?% of extreme poor",
-     ("mencakup {p}% miskin ekstrem", "covers {p}% of the extreme poor")),
-    (r"best in district (?P<d>.+)", ("terbaik di kecamatan {d}", "best in district {d}")),
-    (r"pinned in: (?P<r>.*) \(by (?P<b>.*)\)",
-     ("disematkan masuk: {r} (oleh {b})", "pinned in: {r} (by {b})")),
-    (r"pinned out: (?P<r>.*) \(by (?P<b>.*)\)",
-     ("disematkan keluar: {r} (oleh {b})", "pinned out: {r} (by {b})")),
-)
-
-
 def value_label(column: str, value, lang: str = DEFAULT_LANGUAGE):
     """The readable text of a stored value (``outcome`` ``matched_code`` -> ``Cocok lewat kode``).
 
-    ``focus_reason`` texts are translated part by part; values without a translation (and
-    missing values) come back unchanged.
+    ``focus_reason`` (message codes) is rendered with :func:`focus_reason_text`; values
+    without a translation (and missing values) come back unchanged.
     """
     if not isinstance(value, str):
         return value
@@ -96,30 +83,28 @@ def value_label(column: str, value, lang: str = DEFAULT_LANGUAGE):
     return t(key, lang) if column in VALUE_CODES and has_text(key) else value
 
 
-def focus_reason_text(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A ``focus_reason`` from :mod:`geo.focus` (``top 10; best in district X``) in ``lang``.
+def focus_reason_text(reason, lang: str = DEFAULT_LANGUAGE):
+    """A ``focus_reason`` from :mod:`geo.ranking.focus` in ``lang``.
 
-    Pin reasons and names typed by people are kept as they were written.
+    The reasons are stored as message codes with parameters (``focus.top_n{"n": 10};
+    focus.best_in_district{"district": "Klojen"}``, see :mod:`geo.common.messages`); pin
+    reasons and names typed by people are parameters, kept as they were written. Parts that
+    are not codes (a list saved by an older version) are shown unchanged.
     """
-    import re
+    from geo.common.messages import render_cell
 
-    which = 1 if lang == "en" else 0
-    parts = []
-    for part in reason.split("; "):
-        for pattern, texts in _REASON_PATTERNS:
-            found = re.fullmatch(pattern, part)
-            if found:
-                part = texts[which].format(**found.groupdict())
-                break
-        parts.append(part)
-    return "; ".join(parts)
+    return render_cell(reason, lang)
 
 
 def translate_values(frame, lang: str = DEFAULT_LANGUAGE):
     """A copy of ``frame`` with the stored codes of known columns as readable text (display only)."""
+    from geo.common.messages import MESSAGE_COLUMNS, render_column
+
     out = frame.copy()
     for column in out.columns:
-        if column in VALUE_CODES or column == "focus_reason":
+        if column in MESSAGE_COLUMNS:  # reasons and problems stored as message codes
+            out[column] = render_column(out[column], lang)
+        elif column in VALUE_CODES:
             out[column] = out[column].map(lambda v, c=column: value_label(c, v, lang))
     return out
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from geo.common.errors import GeoInputError
+from geo.i18n import Message
 from geo.households.schema import GLOBAL_MPI_K, SEVERE_FROM, VULNERABLE_FROM
 
 _MAX_UNITS = 2**53  # scores stay exact in int64 and in the float sums built from them
@@ -76,14 +77,13 @@ def as_fraction(value, *, name: str = "value") -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
-        raise GeoInputError(f"{name} must be a number, not {value!r}", source=name)
+        raise GeoInputError("err.mpi_not_number", source=name, name=name, given=repr(value))
     try:
         text = str(value).strip()
         return Fraction(text).limit_denominator(10**6)
     except (ValueError, ZeroDivisionError, TypeError):
-        raise GeoInputError(
-            f"{name} must be a number or a fraction such as 1/6, not {value!r}", source=name
-        ) from None
+        raise GeoInputError("err.mpi_not_fraction", source=name, name=name,
+                            given=repr(value)) from None
 
 
 def exact_weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
@@ -99,15 +99,12 @@ def exact_weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
         When there are no weights, a weight is negative, or they do not sum to 1.
     """
     if not weights:
-        raise GeoInputError(
-            "no indicator weights given: name at least one indicator", source="weights"
-        )
-    exact = {str(name): as_fraction(w, name=f"weight of {name}") for name, w in weights.items()}
+        raise GeoInputError("err.mpi_no_weights", source="weights")
+    exact = {str(name): as_fraction(w, name=Message("err.weight_of", {"indicator": name}))
+             for name, w in weights.items()}
     negative = [name for name, w in exact.items() if w < 0]
     if negative:
-        raise GeoInputError(
-            f"weights must not be negative: {', '.join(negative)}", source="weights"
-        )
+        raise GeoInputError("err.mpi_negative", source="weights", names=", ".join(negative))
     if sum(exact.values()) == 1:
         return exact
     snapped = {name: w.limit_denominator(100) for name, w in exact.items()}
@@ -115,18 +112,15 @@ def exact_weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
     if close and sum(snapped.values()) == 1:
         return snapped
     listing = ", ".join(f"{name}={float(w):g}" for name, w in exact.items())
-    raise GeoInputError(
-        f"indicator weights must sum to 1 but sum to {float(sum(exact.values())):.6g} ({listing}); "
-        "fix the weights, e.g. write them as fractions such as 1/6 and 1/18",
-        source="weights",
-    )
+    raise GeoInputError("err.mpi_sum", source="weights",
+                        total=f"{float(sum(exact.values())):.6g}", listing=listing)
 
 
 def exact_k(k) -> Fraction:
     """The poverty cut-off ``k`` as a fraction in (0, 1]."""
     value = as_fraction(k, name="k")
     if not 0 < value <= 1:
-        raise GeoInputError(f"the poverty cut-off k must be in (0, 1], got {k!r}", source="k")
+        raise GeoInputError("err.mpi_k", source="k", given=repr(k))
     return value
 
 
@@ -239,7 +233,7 @@ def mpi_sums(deprivations, weights: Mapping[str, object], k=GLOBAL_MPI_K, people
     n_rows = g.shape[0]
     codes = np.zeros(n_rows, np.int64) if codes is None else np.asarray(codes, dtype=np.int64)
     if codes.shape != (n_rows,):
-        raise GeoInputError(f"groups must have one label per row ({n_rows})", source="groups")
+        raise GeoInputError("err.mpi_groups", source="groups", n=n_rows)
     return _sums(g, missing, w, cutoff, _people(people, n_rows), codes, n_groups)
 
 
@@ -310,11 +304,7 @@ def _integer_units(weights: dict[str, Fraction], k: Fraction) -> tuple[np.ndarra
     dens = [v.denominator for v in weights.values()]
     scale = math.lcm(*dens, k.denominator, VULNERABLE_FROM.denominator, SEVERE_FROM.denominator)
     if scale > _MAX_UNITS:
-        raise GeoInputError(
-            "the weights' fractions are too fine to compare exactly (common denominator "
-            f"{scale}); round them to simpler fractions such as 1/6 or 1/18",
-            source="weights",
-        )
+        raise GeoInputError("err.mpi_too_fine", source="weights", scale=str(scale))
     return np.array([int(v * scale) for v in weights.values()], dtype=np.int64), scale
 
 
@@ -323,20 +313,13 @@ def _deprivation_matrix(deprivations, names: list[str]) -> tuple[np.ndarray, np.
     if isinstance(deprivations, pd.DataFrame):
         absent = [j for j in names if j not in deprivations.columns]
         if absent:
-            raise GeoInputError(
-                f"indicator(s) {', '.join(absent)} named in the weights are not columns of the "
-                "household table; add the column or remove the indicator from the weights",
-                source="weights",
-            )
+            raise GeoInputError("err.mpi_absent", source="weights", names=", ".join(absent))
         columns = [deprivations[j] for j in names]
     else:
         array = np.asarray(deprivations, dtype=float, order="F")
         if array.ndim != 2 or array.shape[1] != len(names):
-            raise GeoInputError(
-                f"deprivation array must have one column per weight ({len(names)}), "
-                f"got shape {array.shape}",
-                source="deprivations",
-            )
+            raise GeoInputError("err.mpi_array_shape", source="deprivations", n=len(names),
+                                shape=str(array.shape))
         columns = None
     if columns is not None:
         array = np.empty((len(deprivations), len(names)), order="F")
@@ -346,21 +329,15 @@ def _deprivation_matrix(deprivations, names: list[str]) -> tuple[np.ndarray, np.
             unreadable = np.isnan(array[:, i]) & column.notna().to_numpy()
             if unreadable.any():
                 row = int(np.nonzero(unreadable)[0][0])
-                raise GeoInputError(
-                    f"deprivation flags must be 0 or 1 (1 = deprived); {name} has "
-                    f"{_shown(column.iloc[row])} in row {row + 1}",
-                    source=name,
-                )
+                raise GeoInputError("err.mpi_flag", source=name, name=name,
+                                    value=_shown(column.iloc[row]), row=row + 1)
     deprived = array == 1
     missing = np.isnan(array)
     bad = ~(deprived | missing | (array == 0))
     if bad.any():
         row, col = (int(i[0]) for i in np.nonzero(bad))
-        raise GeoInputError(
-            f"deprivation flags must be 0 or 1 (1 = deprived); {names[col]} has "
-            f"{array[row, col]:g} in row {row + 1}",
-            source=names[col],
-        )
+        raise GeoInputError("err.mpi_flag", source=names[col], name=names[col],
+                            value=f"{array[row, col]:g}", row=row + 1)
     return deprived.view(np.int8), missing
 
 
@@ -375,15 +352,13 @@ def _people(people, n_rows: int) -> np.ndarray:
         dtype=float, na_value=np.nan
     )
     if p.shape != (n_rows,):
-        raise GeoInputError(f"people must have one value per row ({n_rows}), got {p.shape}",
-                            source="members")
+        raise GeoInputError("err.mpi_people_shape", source="members", n=n_rows,
+                            shape=str(p.shape))
     bad = ~np.isfinite(p) | (p < 0)
     if bad.any():
         row = int(np.nonzero(bad)[0][0])
-        raise GeoInputError(
-            f"household members must be a number >= 0; row {row + 1} has {p[row]:g}",
-            source="members",
-        )
+        raise GeoInputError("err.mpi_members", source="members", row=row + 1,
+                            value=f"{p[row]:g}")
     return p
 
 
@@ -397,5 +372,5 @@ def _group_codes(groups, n_rows: int) -> tuple[np.ndarray, pd.Index]:
         codes, labels = pd.factorize(pd.Series(groups, copy=False), sort=True)
         codes = codes.astype(np.int64)
     if codes.shape != (n_rows,):
-        raise GeoInputError(f"groups must have one label per row ({n_rows})", source="groups")
+        raise GeoInputError("err.mpi_groups", source="groups", n=n_rows)
     return codes, pd.Index(labels)

@@ -63,9 +63,8 @@ def village_indicators(
         no households have 0 counts and NaN rates.
     """
     if level not in LEVELS:
-        raise GeoInputError(
-            f"level must be one of {', '.join(LEVELS)}, not {level!r}", source="level"
-        )
+        raise GeoInputError("err.ind_level", source="level", levels=", ".join(LEVELS),
+                            given=repr(level))
     layer = _layer_codes(villages)
     if level == "village":
         unit_of_village = layer
@@ -99,10 +98,7 @@ def region_summary(joined: pd.DataFrame, *, weights=None, k=None) -> dict:
 
 def _used(joined: pd.DataFrame) -> np.ndarray:
     if "outcome" not in joined.columns:
-        raise GeoInputError(
-            "the household table has no outcome column; join it first (geo.join.match.join_households)",
-            source="outcome",
-        )
+        raise GeoInputError("err.ind_not_joined", source="outcome")
     return joined["outcome"].isin(MATCHED).to_numpy(dtype=bool)
 
 
@@ -153,18 +149,14 @@ def _settings(weights, k) -> tuple[dict, object]:
 
 def _layer_codes(villages) -> pd.Series:
     if "village_code" not in villages.columns:
-        raise GeoInputError("the village layer has no village_code column", source="village_code")
+        raise GeoInputError("err.join_no_village_code", source="village_code")
     return villages["village_code"].astype("string").dropna().drop_duplicates()
 
 
 def _village_index(joined, layer, used) -> np.ndarray:
     village_idx = code_index(joined["village_code"], layer.tolist())[used]
     if (village_idx < 0).any():
-        raise GeoInputError(
-            "the joined households name villages that are not in this layer; "
-            "compute indicators with the layer the households were joined to",
-            source="village_code",
-        )
+        raise GeoInputError("err.ind_other_layer", source="village_code")
     return village_idx
 
 
@@ -202,11 +194,7 @@ def _sums(joined, used, groups, n_units, weights, k) -> pd.DataFrame:
     }
     absent = [dep for dep in weights if dep not in joined.columns and dep not in DEPRIVATIONS]
     if absent:
-        raise GeoInputError(
-            f"indicator(s) {', '.join(absent)} named in the MPI weights are not columns of the "
-            "household table; add the column or remove the indicator from the weights",
-            source="weights",
-        )
+        raise GeoInputError("err.mpi_absent", source="weights", names=", ".join(absent))
     flags = {dep: _numbers(joined, dep, used) for dep in dict.fromkeys([*DEPRIVATIONS, *weights])}
     for dep, flag in flags.items():
         out[f"known_people_{dep}"] = total(members * ~np.isnan(flag))

@@ -13,6 +13,8 @@ from fractions import Fraction
 from typing import Mapping
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import encode
+from geo.i18n import Message, has_text
 
 #: The global MPI's dimensions (health, education, living standards).
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -21,6 +23,12 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "living_standards": ("dep_cooking_fuel", "dep_sanitation", "dep_water",
                          "dep_electricity", "dep_housing", "dep_assets"),
 }
+
+
+def _dimension_message(dimension: str):
+    """The dimension's name as a message (``dim.living_standards``), or as it is when unknown."""
+    code = f"dim.{dimension}"
+    return Message(code) if has_text(code) else dimension.replace("_", " ")
 
 
 def _dimension_of(indicator: str) -> str:
@@ -42,7 +50,8 @@ def reweight_missing(weights: Mapping[str, Fraction], available) -> tuple[dict[s
     -------
     weights : indicator -> weight over the available indicators (sums to 1; unchanged when
         nothing is missing).
-    notes : one sentence per change, for the method record and the Overview page.
+    notes : one message per change (encoded, :mod:`geo.common.messages`; ``render_cell``
+        gives the sentence in a language), for the method record and the Overview page.
 
     Raises
     ------
@@ -55,11 +64,8 @@ def reweight_missing(weights: Mapping[str, Fraction], available) -> tuple[dict[s
         return dict(weights), []
     kept = {name: Fraction(w) for name, w in weights.items() if name in available and w}
     if not kept:
-        raise GeoInputError(
-            "the household file has none of the weighted deprivation indicators "
-            f"({', '.join(weights)}): map them with the column mapping or derive them from raw fields",
-            source="households",
-        )
+        raise GeoInputError("err.mpi_no_indicators", source="households",
+                            indicators=", ".join(weights))
     by_dimension: dict[str, Fraction] = {}
     for name, w in weights.items():
         by_dimension[_dimension_of(name)] = by_dimension.get(_dimension_of(name), 0) + Fraction(w)
@@ -72,10 +78,9 @@ def reweight_missing(weights: Mapping[str, Fraction], available) -> tuple[dict[s
         dimension = _dimension_of(name)
         # scale within the dimension back to its full share, then share out absent dimensions
         result[name] = w / kept_share[dimension] * by_dimension[dimension] / present_total
-    notes = [f"{name}: no data in the household file; its weight {weights[name]} went to the "
-             f"other indicators of {_dimension_of(name).replace('_', ' ')}"
+    notes = [encode("note.weight_moved_within", indicator=name, weight=str(weights[name]),
+                    dimension=_dimension_message(_dimension_of(name)))
              if _dimension_of(name) in kept_share else
-             f"{name}: no data in the household file and none for its dimension; "
-             "the dimension's weight was shared among the other dimensions"
+             encode("note.weight_moved_across", indicator=name)
              for name in missing]
     return result, notes

@@ -49,6 +49,8 @@ import pyarrow.compute as pc
 import shapely
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import SEPARATOR, encode, encode_rows
+from geo.i18n import Message
 from geo.common.privacy import mask_id_numbers
 from geo.households.report import IngestReport
 
@@ -160,7 +162,7 @@ def join_households(
     log.info("joining %d household rows to %d villages (prefer %s)", len(households),
              len(villages), prefer)
     if prefer not in PREFER:
-        raise GeoInputError(f"prefer must be 'code' or 'location', not {prefer!r}", source="prefer")
+        raise GeoInputError("err.join_prefer", source="prefer", given=repr(prefer))
     n = len(households)
     codes, polygons, polygon_code = _layer(villages)
 
@@ -253,11 +255,7 @@ def rejected_rows(joined: pd.DataFrame) -> pd.DataFrame:
 def _layer(villages) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted unique village codes, the usable polygons, and each polygon's index in the codes."""
     if "village_code" not in villages.columns:
-        raise GeoInputError(
-            "the village layer has no village_code column; "
-            "read it with geo.boundaries.read.read_villages",
-            source="village_code",
-        )
+        raise GeoInputError("err.join_no_village_code", source="village_code")
     code = villages["village_code"].astype("string")
     codes = np.array(sorted(code.dropna().unique().tolist()), dtype=object)
     if not isinstance(villages, gpd.GeoDataFrame) or villages.active_geometry_name is None:
@@ -346,15 +344,16 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
             texts.append(made if made is not None else np.full(len(where), make, dtype=object))
 
     def unknown(m):
-        return "village code " + code[m] + " is not in the boundary layer"
+        return encode_rows("join.unknown_code", code=code[m])
 
     def first(m):
-        return "household_id already used in source row " + pd.Series(
-            first_row[m], index=given.index[m]).astype("Int64").astype("string")
+        return encode_rows("join.duplicate", row=pd.Series(
+            first_row[m], index=given.index[m]).astype("Int64").astype("string"))
 
     def lies_in(m):
         where = pd.Series(codes[located[m]], index=given.index[m], dtype="string")
-        return "village code " + code[m] + " but the point lies in " + where + f"; {prefer} used"
+        return encode_rows("join.disagree", code=code[m], located=where,
+                           used=Message(f"join.used_{prefer}"))
 
     def is_(name):
         return outcome == _CODE[name]
@@ -367,23 +366,24 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     put(is_("invalid"), lambda m: problem[m])
     put(is_("duplicate_household"), first)
     put(is_("unknown_code") & ~has_point, unknown)
+    then = SEPARATOR  # messages of one reason follow each other (geo.common.messages)
     put(is_("unknown_code") & has_point,
-        lambda m: unknown(m) + "; the point is outside every village too")
+        lambda m: unknown(m) + then + encode("join.outside_too"))
     put(is_("matched_location") & code.notna().to_numpy(),
-        lambda m: unknown(m) + "; matched by location")
-    put(is_("matched_location") & noted, lambda m: note(m) + "; matched by location")
-    put(is_("outside_villages") & ~noted, "no village code and the point is outside every village")
+        lambda m: unknown(m) + then + encode("join.by_location"))
+    put(is_("matched_location") & noted, lambda m: note(m) + then + encode("join.by_location"))
+    put(is_("outside_villages") & ~noted, encode("join.no_code_outside"))
     put(is_("outside_villages") & noted,
-        lambda m: note(m) + "; the point is outside every village too")
+        lambda m: note(m) + then + encode("join.outside_too"))
     no_place = is_("no_code_no_location")
-    unused = "coordinates not used: the village layer has no polygons"
-    put(no_place & ~noted & ~point_unused, "no village code and no coordinates")
-    put(no_place & ~noted & point_unused, "no village code; " + unused)
-    put(no_place & noted & ~point_unused, lambda m: note(m) + "; no coordinates")
-    put(no_place & noted & point_unused, lambda m: note(m) + "; " + unused)
+    unused = encode("join.points_unused")
+    put(no_place & ~noted & ~point_unused, encode("row.no_location"))
+    put(no_place & ~noted & point_unused, encode("join.no_code") + then + unused)
+    put(no_place & noted & ~point_unused, lambda m: note(m) + then + encode("join.no_coordinates"))
+    put(no_place & noted & point_unused, lambda m: note(m) + then + unused)
     disagree = is_("matched_code_location_disagree")
     put(disagree & (located < 0),
-        lambda m: "village code " + code[m] + " but the point is outside every village; code used")
+        lambda m: encode_rows("join.disagree_outside", code=code[m]))
     put(disagree & (located >= 0), lies_in)
     index = np.full(len(outcome), -1, dtype=np.int64)
     if rows:

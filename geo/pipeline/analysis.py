@@ -214,9 +214,7 @@ def rescore(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
     method = replace(result.method, config=new)
     if old is None or _data_settings(old)[0] != _data_settings(new)[0]:
         if result.households is None and result.reconciliation is not None:
-            raise GeoInputError("the MPI settings changed and the household table was not "
-                                "kept (the households were processed on Dask): run the "
-                                "analysis again with the new config", source="config")
+            raise GeoInputError("err.rescore_dask", source="config")
         graph = graph_for(villages, graph, tolerance_m=config.pockets.snap_tolerance_m)
         indicators, weights, notes = _indicators(villages, result.households, config)
         villages, pockets = _village_table(villages, indicators, config, graph)

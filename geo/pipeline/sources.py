@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.i18n import Message
 
 MAX_UPLOAD_MB = 200  # also server.maxUploadSize in .streamlit/config.toml
 BOUNDARY_TYPES = ("sql", "geojson", "json", "gpkg", "fgb", "kml", "kmz", "parquet", "geoparquet",
@@ -60,11 +61,11 @@ def check_upload(name: str, size: int, allowed: Iterable[str]) -> None:
     allowed = tuple(allowed)
     suffix = suffix_of(name)
     if suffix not in allowed:
-        raise GeoInputError(f"file type .{suffix} is not accepted here; use one of "
-                            f"{', '.join('.' + a for a in allowed)}", source=name)
+        raise GeoInputError("err.upload_type", source=name, suffix=suffix,
+                            allowed=", ".join("." + a for a in allowed))
     if size > MAX_UPLOAD_MB * 1024 * 1024:
-        raise GeoInputError(f"the file is {size / 2**20:.0f} MB; at most {MAX_UPLOAD_MB} MB",
-                            source=name)
+        raise GeoInputError("err.upload_size", source=name, size=round(size / 2**20),
+                            limit=MAX_UPLOAD_MB)
 
 
 def parse_column_map(text: str | None, what: str) -> dict[str, str] | None:
@@ -76,8 +77,8 @@ def parse_column_map(text: str | None, what: str) -> dict[str, str] | None:
             continue
         canonical, sep, source = line.partition("=")
         if not sep or not canonical.strip() or not source.strip():
-            raise GeoInputError(f"line {number} {line!r} is not 'canonical_column = column_in_file'",
-                                source=f"{what} column mapping")
+            raise GeoInputError("err.upload_map_line", source=Message(f"err.src_{what}_mapping"),
+                                number=number, line=repr(line))
         mapping[canonical.strip()] = source.strip()
     return mapping or None
 
@@ -86,7 +87,7 @@ def _safe_name(name: str) -> str:
     """The file name without any folder part, so an upload cannot write outside its folder."""
     base = re.split(r"[\\/]", name)[-1].strip()
     if base in ("", ".", ".."):
-        raise GeoInputError("the uploaded file has no usable name", source=name or "upload")
+        raise GeoInputError("err.upload_no_name", source=name or "upload")
     return base
 
 
@@ -119,13 +120,12 @@ def stage_boundary_files(files: Iterable[tuple[str, bytes]], folder: str | Path)
         check_upload(name, len(content), BOUNDARY_TYPES + SHAPEFILE_SIDECARS)
         base = _safe_name(name)
         if base.lower() in written:
-            raise GeoInputError("the same file name was uploaded twice; upload each file once",
-                                source=base)
+            raise GeoInputError("err.upload_twice", source=base)
         path = folder / base
         _write_upload(path, content)
         written[base.lower()] = path
     if not written:
-        raise GeoInputError("no boundary file was uploaded", source="boundaries")
+        raise GeoInputError("err.upload_no_boundaries", source="boundaries")
     stems = {p.stem.lower() for p in written.values() if suffix_of(p.name) == "shp"}
     for path in written.values():
         suffix = suffix_of(path.name)
@@ -133,13 +133,11 @@ def stage_boundary_files(files: Iterable[tuple[str, bytes]], folder: str | Path)
             missing = [f".{s}" for s in SHAPEFILE_REQUIRED
                        if f"{path.stem.lower()}.{s}" not in written]
             if missing:
-                raise GeoInputError(f"the shapefile needs its {' and '.join(missing)} too: select "
-                                    "all parts of the shapefile at once, or upload them zipped",
-                                    source=path.name)
+                raise GeoInputError("err.upload_shp_parts", source=path.name,
+                                    missing=" + ".join(missing))
         elif suffix in SHAPEFILE_SIDECARS and path.stem.lower() not in stems:
-            raise GeoInputError(f"{path.name} is part of a shapefile: upload {path.stem}.shp with "
-                                "it (and its .dbf and .shx), or all of them zipped",
-                                source=path.name)
+            raise GeoInputError("err.upload_sidecar", source=path.name, name=path.name,
+                                stem=path.stem)
     return sorted((p for p in written.values() if suffix_of(p.name) not in SHAPEFILE_SIDECARS),
                   key=lambda p: p.name)
 
@@ -157,8 +155,8 @@ def _write_upload(path: Path, content: bytes) -> None:
     try:
         path.write_bytes(content)
     except OSError as exc:
-        raise GeoInputError(f"cannot store the upload on this server ({exc.strerror}); "
-                            "ask the administrator to free disk space", source=path.name) from None
+        raise GeoInputError("err.upload_disk", source=path.name,
+                            detail=str(exc.strerror)) from None
 
 
 def polygon_layers(path: str | Path) -> list[str]:
@@ -201,16 +199,16 @@ class EnvironmentSources:
         try:
             stats = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in parts]
         except OSError as exc:
-            raise GeoInputError(f"cannot read this file ({exc.strerror})",
-                                source=str(exc.filename)) from None
+            raise GeoInputError("err.file_unreadable", source=str(exc.filename),
+                                detail=str(exc.strerror)) from None
         return "|".join(stats + [self.layer or ""])
 
 
 def _existing(variable: str, value: str) -> Path:
     path = Path(value).expanduser()
     if not path.is_file():
-        raise GeoInputError(f"{variable} names {value!r}, which is not a file; give the full "
-                            "path of an existing file", source=variable)
+        raise GeoInputError("err.env_not_a_file", source=variable, variable=variable,
+                            value=repr(value))
     return path
 
 
@@ -236,8 +234,8 @@ def sources_from_environment(environ: Mapping[str, str] | None = None) -> Enviro
         if glob.has_magic(item):
             matched = sorted(glob.glob(os.path.expanduser(item)))
             if not matched:
-                raise GeoInputError(f"PPM_BOUNDARIES pattern {item!r} matches no file",
-                                    source="PPM_BOUNDARIES")
+                raise GeoInputError("err.env_no_match", source="PPM_BOUNDARIES",
+                                    pattern=repr(item))
             boundaries += [_existing("PPM_BOUNDARIES", m) for m in matched]
         else:
             boundaries.append(_existing("PPM_BOUNDARIES", item))

@@ -143,8 +143,8 @@ def round_coordinates(geoms, decimals: int = COORDINATE_DECIMALS) -> np.ndarray:
 def ramp(palette: str, k: int) -> list[str]:
     """``k`` colours, light to dark, evenly spaced along a nine-step palette."""
     if palette not in PALETTES:
-        raise GeoInputError(f"unknown palette {palette!r}; choose one of {', '.join(PALETTES)}",
-                            source="palette")
+        raise GeoInputError("err.unknown_palette", source="palette", given=repr(palette),
+                            choices=", ".join(PALETTES))
     steps = PALETTES[palette]
     if k <= 1:
         return [steps[len(steps) // 2 + 2]]
@@ -174,8 +174,8 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
     Legend entries with no data carry ``"no_data": True``.
     """
     if scheme not in SCHEMES:
-        raise GeoInputError(f"unknown classification {scheme!r}; choose one of "
-                            f"{', '.join(SCHEMES)}", source="scheme")
+        raise GeoInputError("err.unknown_scheme", source="scheme", given=repr(scheme),
+                            choices=", ".join(SCHEMES))
     series = pd.to_numeric(pd.Series(values, copy=False), errors="coerce").astype("float64")
     present = series.notna().to_numpy()
     y = series.to_numpy()[present]

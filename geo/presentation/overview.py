@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo.boundaries.report import BoundaryReport
+from geo.common.messages import MESSAGE_COLUMNS, render_cell
 from geo.i18n import DEFAULT_LANGUAGE, has_text, render, t
 from geo.i18n.labels import indicator_label, report_label, value_label
 from geo.join.match import MATCHED as USED_OUTCOMES  # outcomes that put a row into the analysis
@@ -166,8 +167,10 @@ def _detail_cell(column: str, value, lang: str) -> str:
         return "; ".join(f"{k} = {_detail_cell(k, v, lang)}" for k, v in value.items()) or MISSING
     if isinstance(value, (list, tuple)):
         return ", ".join(_detail_cell(column, v, lang) for v in value) or MISSING
-    if column == "reason" or hasattr(value, "render"):
+    if hasattr(value, "render"):
         return render(value, lang) or MISSING
+    if column in MESSAGE_COLUMNS and isinstance(value, str):  # message codes (geo.common.messages)
+        return render_cell(value, lang) or MISSING
     if column == "source_row" and isinstance(value, (int, np.integer)):
         return str(value)  # a row number, not a quantity: no grouping
     return _report_value(column, value, lang)
@@ -210,7 +213,12 @@ def quality_notes(result, lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:
         ``mpi_notes``: MPI indicators the household file lacks and where their weight went
         (``result.method.mpi_notes``); ``boundary_warnings``: the boundary report's
         warnings (CRS assumed, features outside Indonesia, ...). Empty lists when all is well.
-        A note that is a :class:`geo.i18n.Message` is written in ``lang``.
+        Notes are :class:`geo.i18n.Message` items or cells of message codes
+        (:mod:`geo.common.messages`), written in ``lang``.
     """
-    return {"mpi_notes": [render(n, lang) for n in result.method.mpi_notes],
-            "boundary_warnings": [render(w, lang) for w in result.boundary_report.warnings]}
+    return {"mpi_notes": [_note(n, lang) for n in result.method.mpi_notes],
+            "boundary_warnings": [_note(w, lang) for w in result.boundary_report.warnings]}
+
+
+def _note(note, lang: str) -> str:
+    return render(note, lang) if hasattr(note, "render") else render_cell(str(note), lang)

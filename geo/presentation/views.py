@@ -21,6 +21,7 @@ import numbers
 
 import pandas as pd
 
+from geo.common.messages import MESSAGE_COLUMNS, render_cell
 from geo.households.schema import DEPRIVATIONS, PROGRAMMES
 from geo.i18n import DEFAULT_LANGUAGE, has_text, t
 from geo.i18n.labels import indicator_label, value_label
@@ -75,6 +76,8 @@ def cell_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
     if isinstance(value, numbers.Number):
         return number_text(column, value, lang)
     if isinstance(value, str):
+        if column in MESSAGE_COLUMNS:  # reasons and problems: message codes
+            return render_cell(value, lang) or MISSING
         return value_label(column, value, lang) if value else MISSING
     if hasattr(value, "render"):  # a geo.i18n.Message
         return value.render(lang)

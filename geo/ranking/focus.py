@@ -7,6 +7,10 @@ appears, a village pinned in always does. Pinned-out villages are set aside *bef
 are applied, so "top 10" means the ten best-ranked villages after those exclusions (what a TKPK
 expects when it takes out a village already funded elsewhere: the next one moves up).
 
+``focus_reason`` holds the reasons as message codes with their parameters
+(:mod:`geo.common.messages`, e.g. ``focus.top_n{"n": 10}; focus.best_in_district{"district":
+"Klojen"}``), shown in the reader's language by :func:`geo.i18n.labels.focus_reason_text`.
+
 Quadrants follow the TKPK poverty profiles: the number of desil-1 households (count) against
 their share of the village's households (rate), each split at the median of the villages with
 households (or at the mean, ``quadrant_split = "mean"``); "high" means strictly above the
@@ -23,6 +27,7 @@ import pandas as pd
 from geo.common.codes import parent_codes
 from geo.config import FocusRules, RankConfig
 from geo.common.errors import GeoInputError
+from geo.common.messages import encode, encode_rows
 from geo.ranking.scoring import village_codes
 
 SCORE_TOLERANCE = 1e-9  # a score shown as 75.0 meets a threshold of 75 despite float rounding
@@ -69,8 +74,7 @@ def select_focus(scored: pd.DataFrame, rules: FocusRules | RankConfig, *,
         rules = rules.focus
     for column in ("rank", "score"):
         if column not in scored.columns:
-            raise GeoInputError(f"the table has no {column!r} column: score the villages first",
-                                source=column)
+            raise GeoInputError("err.focus_not_scored", source=column, column=column)
     codes = village_codes(scored).to_numpy(dtype=object, na_value=None)
     n = len(scored)
     rank = scored["rank"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -84,10 +88,11 @@ def select_focus(scored: pd.DataFrame, rules: FocusRules | RankConfig, *,
                                pinned_in, pinned_out)
     chosen = chosen[:, 0]
 
-    texts = {"top_n": f"top {rules.top_n}",
-             "score_threshold": f"score at least {rules.score_threshold:g}"
+    texts = {"top_n": encode("focus.top_n", n=rules.top_n),
+             "score_threshold": encode("focus.score_at_least", score=float(rules.score_threshold))
              if rules.score_threshold is not None else "",
-             "cover_extreme_poor": f"covers {rules.cover_extreme_poor:.0%} of extreme poor"
+             "cover_extreme_poor": encode("focus.covers_extreme_poor",
+                                          percent=round(100 * rules.cover_extreme_poor))
              if rules.cover_extreme_poor is not None else "",
              "min_per_district": _district_labels(scored, codes)}
     reason = np.full(n, "", dtype=object)
@@ -95,10 +100,11 @@ def select_focus(scored: pd.DataFrame, rules: FocusRules | RankConfig, *,
         reason = _append(reason, picked[:, 0], texts[rule])
     for pin in rules.pins:
         where = codes == pin.village_code
+        text = encode(f"focus.pinned_{pin.action}", reason=pin.reason, by=pin.by)
         if pin.action == "in":
-            reason = _append(reason, where, f"pinned in: {pin.reason} (by {pin.by})")
+            reason = _append(reason, where, text)
         else:
-            reason[where] = f"pinned out: {pin.reason} (by {pin.by})"
+            reason[where] = text
     out = scored.copy(deep=False)
     out["in_focus_list"] = chosen
     out["focus_reason"] = pd.array(np.where(reason == "", None, reason), dtype="string")
@@ -176,8 +182,7 @@ def pin_masks(codes: np.ndarray, rules: FocusRules) -> tuple[np.ndarray, np.ndar
     known = set(codes)
     unknown = [p.village_code for p in rules.pins if p.village_code not in known]
     if unknown:
-        raise GeoInputError(f"pinned village(s) {', '.join(unknown)} are not in the village layer; "
-                            "check the codes in [[focus.pins]]", source="pins")
+        raise GeoInputError("err.focus_unknown_pins", source="pins", codes=", ".join(unknown))
     return (np.isin(codes, [p.village_code for p in rules.pins if p.action == "in"]),
             np.isin(codes, [p.village_code for p in rules.pins if p.action == "out"]))
 
@@ -214,8 +219,7 @@ def _append(reason: np.ndarray, mask: np.ndarray, text) -> np.ndarray:
 
 def _column(df: pd.DataFrame, name: str) -> np.ndarray:
     if name not in df.columns:
-        raise GeoInputError(f"the table has no {name!r} column, needed for the focus rules",
-                            source=name)
+        raise GeoInputError("err.focus_missing_column", source=name, column=name)
     return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -270,12 +274,14 @@ def _best_per_district(district: np.ndarray, rank: np.ndarray, candidate: np.nda
 
 
 def _district_labels(scored: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
-    """The reason "best in district <name>" per village (its code when the name is unknown)."""
+    """The reason "best in district <name>" per village (its code when the name is unknown),
+    as an encoded message (:mod:`geo.common.messages`)."""
     district = district_keys(scored, codes)
     name = (scored["district_name"].astype("string").fillna("").to_numpy(dtype=object)
             if "district_name" in scored.columns else np.full(len(codes), "", dtype=object))
     label = np.where(name != "", name, district)
-    return np.array([f"best in district {x}" for x in label], dtype=object)
+    return encode_rows("focus.best_in_district", district=pd.Series(label, dtype="string")
+                       ).to_numpy(dtype=object)
 
 
 def quadrant_split(scored: pd.DataFrame, split: str = "median") -> dict:

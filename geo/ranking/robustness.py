@@ -57,8 +57,8 @@ def focus_stability(indicators: pd.DataFrame, config: RankConfig, *, draws: int 
     spread = settings.spread if spread is None else float(spread)
     seed = settings.seed if seed is None else int(seed)
     if draws < 1 or not 0 <= spread < 1:
-        raise GeoInputError(f"robustness needs at least 1 draw and a spread in [0, 1), not "
-                            f"draws={draws}, spread={spread}", source="robustness")
+        raise GeoInputError("err.robust_settings", source="robustness", draws=str(draws),
+                            spread=str(spread))
     inputs = prepare_scores(indicators, config)
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, len(inputs.weights)))
@@ -108,8 +108,7 @@ def _focus_matrix(indicators: pd.DataFrame, config: RankConfig, scores: np.ndarr
     count = np.zeros(len(codes))
     if rules.cover_extreme_poor is not None:
         if "desil1_households" not in indicators.columns:
-            raise GeoInputError("the table has no 'desil1_households' column, needed for "
-                                "cover_extreme_poor", source="desil1_households")
+            raise GeoInputError("err.robust_no_count", source="desil1_households")
         count = pd.to_numeric(indicators["desil1_households"], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan)
     _, chosen = pick_focus(rules, ranks, scores, count, district_keys(indicators, codes),

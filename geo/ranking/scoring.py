@@ -104,7 +104,7 @@ def village_codes(indicators: pd.DataFrame) -> pd.Series:
         return indicators["village_code"].astype("string")
     if indicators.index.name == "village_code":
         return pd.Series(indicators.index, index=indicators.index, dtype="string")
-    raise GeoInputError("the indicator table has no village_code column", source="village_code")
+    raise GeoInputError("err.score_no_code", source="village_code")
 
 
 def prepare_scores(indicators: pd.DataFrame, config: RankConfig) -> ScoreInputs:
@@ -115,9 +115,7 @@ def prepare_scores(indicators: pd.DataFrame, config: RankConfig) -> ScoreInputs:
     """
     missing = [s.column for s in config.indicators if s.column not in indicators.columns]
     if missing:
-        raise GeoInputError(
-            f"indicator column(s) {missing} are not in the village indicators; remove them from "
-            "the config or compute them first", source=", ".join(missing))
+        raise GeoInputError("err.score_missing", source=", ".join(missing), columns=str(missing))
     codes = village_codes(indicators)
     n = len(indicators)
     if "households" in indicators.columns and not config.rank_empty_villages:
@@ -200,8 +198,8 @@ def explain(scored: pd.DataFrame, village_code: str, config: RankConfig) -> list
     codes = village_codes(scored)
     hits = np.flatnonzero((codes == village_code).fillna(False).to_numpy(dtype=bool))
     if len(hits) == 0:
-        raise GeoInputError(f"village {village_code} is not in the ranking; check the code",
-                            source="village_code")
+        raise GeoInputError("err.score_unknown_village", source="village_code",
+                            code=str(village_code))
     inputs = prepare_scores(scored, config)
     i = hits[0]
     points = inputs.points()[i]

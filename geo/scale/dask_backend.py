@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import encode_rows
 from geo.indicators.village import indicators_from_sums, village_sums
 from geo.households.report import IngestReport
 from geo.join.match import MAX_EXAMPLES, OUTCOMES, PROBLEMS, Reconciliation, join_households
@@ -74,11 +75,9 @@ def registry_files(parquet_path_or_glob) -> list[Path]:
             files = [Path(p) for p in sorted(glob.glob(text))]
     missing = [str(p) for p in files if not p.is_file()]
     if missing:
-        raise GeoInputError("file not found", source=missing[0])
+        raise GeoInputError("err.file_not_found", source=missing[0])
     if not files:
-        raise GeoInputError("no Parquet files here: give a .parquet file, a folder of them or "
-                            "a glob pattern such as 'registry/part-*.parquet'",
-                            source=str(parquet_path_or_glob))
+        raise GeoInputError("err.dask_no_parquet", source=str(parquet_path_or_glob))
     return files
 
 
@@ -157,8 +156,8 @@ def _first_rows(files: list[Path]) -> list[int]:
         try:
             counts.append(pq.read_metadata(path).num_rows)
         except Exception as exc:  # pyarrow's errors for a damaged or non-Parquet file
-            raise GeoInputError(f"cannot read this Parquet file ({exc}); the Dask back end "
-                                "reads Parquet only", source=str(path)) from exc
+            raise GeoInputError("err.dask_parquet_unreadable", source=str(path),
+                                detail=str(exc)[:200]) from exc
     return (1 + np.concatenate([[0], np.cumsum(counts)[:-1]])).astype(int).tolist()
 
 
@@ -166,8 +165,7 @@ def _client(scheduler, n_workers: int, memory_limit: str):
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - optional dependency
-        raise GeoInputError("the Dask back end needs 'dask[distributed]': pip install "
-                            "'dask[distributed]'", source="scheduler") from exc
+        raise GeoInputError("err.dask_missing", source="scheduler") from exc
     if isinstance(scheduler, Client):
         return scheduler, False
     if scheduler is None:
@@ -177,9 +175,8 @@ def _client(scheduler, n_workers: int, memory_limit: str):
     try:
         return Client(str(scheduler), timeout="20s"), True
     except (OSError, TimeoutError) as exc:
-        raise GeoInputError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start it "
-                            "with 'dask scheduler' or give another address",
-                            source="scheduler") from exc
+        raise GeoInputError("err.dask_scheduler", source="scheduler", address=str(scheduler),
+                            detail=str(exc)[:200]) from exc
 
 
 def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map, salt, buckets,
@@ -295,8 +292,8 @@ def _finish_partition(compact: pd.DataFrame, contested: pd.DataFrame, layer, wei
         later = compact["keyed"].to_numpy() & np.isfinite(first) & (row != first)
         if later.any():
             outcome = np.where(later, _DUPLICATE, outcome).astype(np.int8)
-            text = "household_id already used in source row " + pd.Series(
-                first[later], index=compact.index[later]).astype("int64").astype("string")
+            text = encode_rows("join.duplicate", row=pd.Series(  # as geo.join.match writes it
+                first[later], index=compact.index[later]).astype("int64").astype("string"))
             reason = reason.copy()
             reason[later] = text
             compact = compact.assign(

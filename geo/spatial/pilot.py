@@ -26,6 +26,7 @@ import shapely
 from geo.common.crs import metric_crs
 from geo.common.errors import GeoInputError
 from geo.spatial.neighbours import NeighbourGraph, graph_for
+from geo.i18n import Message
 
 DEFAULT_CELL_M = 250.0
 DEFAULT_MIN_HOUSEHOLDS = 5
@@ -36,12 +37,12 @@ MERGE_LEVELS = 2  # 250 m cells may grow to 500 m and 1 km squares
 def _pilot_codes(villages: gpd.GeoDataFrame, codes: Iterable[str]) -> list[str]:
     codes = [str(c) for c in codes]
     if not codes:
-        raise GeoInputError("choose at least one pilot village", source="pilot villages")
+        raise GeoInputError("err.pilot_none", source=Message("err.src_pilot"))
     known = set(villages["village_code"].astype("string").dropna())
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise GeoInputError(f"village code(s) {', '.join(unknown)} are not in the boundary layer; "
-                            "choose villages from the list", source="pilot villages")
+        raise GeoInputError("err.pilot_unknown", source=Message("err.src_pilot"),
+                            codes=", ".join(unknown))
     return codes
 
 
@@ -127,8 +128,7 @@ def household_grid(households: pd.DataFrame | None, villages: gpd.GeoDataFrame,
     """
     codes = _pilot_codes(villages, codes)
     if cell_m <= 0 or min_households < 1:
-        raise GeoInputError("the cell size must be positive and the minimum at least 1 household",
-                            source="grid settings")
+        raise GeoInputError("err.pilot_grid", source=Message("err.src_grid"))
     points, poor = _placed_households(households, villages, codes)
     info = {"placed": 0 if points is None else int(len(points)), "placed_poor": int(poor.sum()), "shown_poor": 0,
             "hidden_poor": int(poor.sum()), "hidden_cells": 0, "cell_m": float(cell_m)}
@@ -209,8 +209,8 @@ def profile_distance(villages: pd.DataFrame, codes: Sequence[str],
     """
     columns = [c for c in indicators if c in villages]
     if not columns:
-        raise GeoInputError(f"none of the indicators {list(indicators)} is in the village table",
-                            source="similarity indicators")
+        raise GeoInputError("err.pilot_similar", source=Message("err.src_similar"),
+                            indicators=str(list(indicators)))
     values = villages[columns].apply(pd.to_numeric, errors="coerce").astype("float64")
     values = values.fillna(values.median())
     spread = values.std(ddof=0)

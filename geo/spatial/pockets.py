@@ -115,20 +115,17 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
     from libpysal.graph import Graph
 
     if isolated not in ("label", "knn"):
-        raise GeoInputError(f"isolated must be 'label' or 'knn', not {isolated!r}",
-                            source="isolated")
+        raise GeoInputError("err.pockets_isolated", source="isolated", given=repr(isolated))
     if "village_code" not in villages.columns:
-        raise GeoInputError("the village layer has no village_code column", source="village_code")
+        raise GeoInputError("err.join_no_village_code", source="village_code")
     if villages.crs is None:
-        raise GeoInputError("the village layer has no coordinate reference system; "
-                            "set one (e.g. EPSG:4326)", source="crs")
+        raise GeoInputError("err.pockets_no_crs", source="crs")
     codes = villages["village_code"].astype("string")
     if codes.duplicated().any():
         dup = codes[codes.duplicated()].iloc[0]
-        raise GeoInputError(f"village_code {dup} appears more than once in the layer",
-                            source="village_code")
+        raise GeoInputError("err.pockets_duplicate", source="village_code", code=str(dup))
     if values.index.duplicated().any():
-        raise GeoInputError("the values have a village_code more than once", source="values")
+        raise GeoInputError("err.pockets_duplicate_values", source="values")
     y_all = pd.to_numeric(values, errors="coerce").reindex(codes.to_numpy()).to_numpy(
         dtype=float, na_value=np.nan)
     graph = graph_for(villages, graph, tolerance_m=snap_tolerance_m)
@@ -244,11 +241,9 @@ def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
     variable = settings.variable
     if variable not in table.columns:
         dep = variable.removeprefix("cens_").removeprefix("contrib_")
-        why = (f": {dep} has no weight in [mpi.weights]; give it one or choose another "
-               "[pockets] variable" if dep != variable and dep.startswith("dep_")
-               else "; choose another [pockets] variable (e.g. desil1_share)")
-        raise GeoInputError(f"the [pockets] variable {variable!r} is not in the village "
-                            f"indicators{why}", source="pockets.variable")
+        code = ("err.pockets_variable_unweighted" if dep != variable and dep.startswith("dep_")
+                else "err.pockets_variable")
+        raise GeoInputError(code, source="pockets.variable", variable=repr(variable), dep=dep)
     return find_pockets(villages, table[variable], permutations=settings.permutations,
                         seed=settings.seed, alpha=settings.alpha, fdr=settings.fdr,
                         snap_tolerance_m=settings.snap_tolerance_m, isolated=settings.isolated,

@@ -193,6 +193,14 @@ def ranked(at: AppTest) -> pd.DataFrame:
     return at.dataframe[[i for i, d in enumerate(at.dataframe) if "rank" in d.value.columns][0]].value
 
 
+def test_focus_reasons_on_screen_are_in_the_chosen_language():
+    at = run("pages/2_Prioritas.py")
+    reasons = ranked(at)["focus_reason"].dropna().tolist()
+    assert reasons and all("teratas" in r or "kecamatan" in r or "disematkan" in r
+                           or "miskin ekstrem" in r or "skor minimal" in r for r in reasons)
+    assert not [r for r in reasons if "focus." in r or "top " in r]
+
+
 def test_weights_and_rules_update_the_table():
     at = run("pages/2_Prioritas.py")
     first = ranked(at)["village_code"].tolist()
@@ -368,7 +376,7 @@ def test_bad_column_mapping_is_reported():
     at.text_area(key="boundary_columns").input("village_code KODE")
     at.run()
     at.button(key="run_analysis").click().run()
-    assert at.error and "line 1" in at.error[0].value
+    assert at.error and at.error[0].value.startswith("pemetaan kolom batas wilayah: baris 1")
 
 
 def test_data_page_reports_reconciliation_without_personal_data():

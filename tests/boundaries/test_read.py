@@ -16,6 +16,12 @@ import shapely
 
 from geo.boundaries.read import CANONICAL_COLUMNS, read_villages, write_villages
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_cell
+
+def english(rejected: list[dict]) -> list[dict]:
+    """Rejected features with their reasons as an English reader sees them."""
+    return [{**r, "reason": render_cell(r["reason"], "en")} for r in rejected]
+
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*(truncated when saved|Normalized/laundered).*")
@@ -251,7 +257,8 @@ def test_swapped_coordinates_are_detected_and_can_be_fixed(malang, tmp_path):
         read_villages(path)
     fixed, report = read_villages(path, swap_xy=True, check_quality=False)
     _same_layer(fixed, villages)
-    assert any("swapped as requested" in w for w in report.warnings)
+    assert any("swapped as requested" in render_cell(w, "en") for w in report.warnings)
+    assert any("ditukar sesuai permintaan" in render_cell(w, "id") for w in report.warnings)
 
 
 def test_projected_crs_with_prj_is_reprojected(malang, tmp_path):
@@ -296,9 +303,10 @@ def test_big_kugi_schema(malang, tmp_path):
     assert villages["district_name"].unique().tolist() == ["Blimbing"]
     assert villages["regency_name"].unique().tolist() == ["Kota Malang"]
     assert villages["village_type"].unique().tolist() == ["kelurahan"]  # from the code
-    assert list(report.rejected) == [{"source": "big.shp", "row": 3, "village_code": None,
-                                   "village_name": "Polowijen",
-                                   "reason": "no village code (KDEPUM is empty)"}]
+    assert english(report.rejected) == [{"source": "big.shp", "row": 3, "village_code": None,
+                                            "village_name": "Polowijen",
+                                            "reason": "no village code (KDEPUM is empty)"}]
+    assert render_cell(report.rejected[0]["reason"], "id") == "tanpa kode desa (KDEPUM kosong)"
     # the user can map another column, which overrides detection
     other = layer.assign(KODE_DESA=["3573011001", "3573011002", "3573011003", "3573011004"])
     path2 = tmp_path / "big2.gpkg"
@@ -375,7 +383,7 @@ def test_empty_and_non_polygon_geometries_are_rejected_and_reported(malang, tmp_
     villages, report = read_villages(path, check_quality=False)
     assert villages["village_code"].tolist() == ["35.73.01.1001", "35.73.01.1004"]
     assert [e["village_code"] for e in report.empty] == ["35.73.01.1002"]
-    reasons = {r["village_code"]: r["reason"] for r in report.rejected}
+    reasons = {r["village_code"]: render_cell(r["reason"], "en") for r in report.rejected}
     assert reasons == {"35.73.01.1002": "empty geometry",
                        "35.73.01.1003": "not a polygon (Linestring)"}
     assert _accounted(report)
@@ -396,7 +404,7 @@ def test_parts_of_one_village_are_merged_and_a_reused_code_rejected(malang, tmp_
                                         rel=1e-3)
     assert report.duplicates[0]["features"] == 3
     assert report.rejected[0]["village_name"] == "Arjosari"
-    assert "already used by Balearjosari" in report.rejected[0]["reason"]
+    assert "already used by Balearjosari" in render_cell(report.rejected[0]["reason"], "en")
     assert report.merged_duplicates == 1 and _accounted(report)
 
 
@@ -441,7 +449,7 @@ def test_bad_code_reasons_name_the_column_not_the_value(malang, tmp_path):
     path = tmp_path / "codes.geojson"
     layer.to_file(path, engine="pyogrio")
     _, report = read_villages(path, check_quality=False)
-    reasons = [r["reason"] for r in report.rejected]
+    reasons = [render_cell(r["reason"], "en") for r in report.rejected]
     assert reasons == [
         ("village code in kode is not a Kemendagri code PP.KK.CC.VVVV (a 16-digit number, like a "
          "NIK or No. KK)"),

@@ -103,7 +103,9 @@ def test_a_row_with_a_broken_path_is_rejected_with_its_reason(tmp_path):
         "('33.01.01.2003','Datar',0,0,'[[-7.0,110.0],[-7.0,110.1]]');\n", encoding="utf-8")
     villages, report = read_villages(path, check_quality=False)
     assert villages["village_code"].tolist() == ["33.01.01.2001"]
-    reasons = {r["village_code"]: r["reason"] for r in report.rejected}
+    from geo.common.messages import render_cell
+
+    reasons = {r["village_code"]: render_cell(r["reason"], "en") for r in report.rejected}
     assert "not valid coordinate JSON" in reasons["33.01.01.2002"]
     assert "nesting depth 2" in reasons["33.01.01.2003"]
     assert [r["line"] for r in report.rejected] == [3, 4]

@@ -84,7 +84,9 @@ def test_no_kk_becomes_a_salted_household_id(tmp_path, monkeypatch):
     assert ids[0] == salted_hash(pd.Series(["3573010101010001"]), "garam").iloc[0]
     assert ids[3] == "row-4"  # no key: the row number
     assert list(report.personal_columns_dropped) == ["No. KK", "NIK Kepala", "Nama KRT", "Alamat"]
-    assert "salted SHA-256 of 'No. KK'" in report.household_id_from
+    from geo.common.messages import render_cell
+
+    assert "salted SHA-256 of 'No. KK'" in render_cell(report.household_id_from, "en")
     assert "garam" not in json.dumps(report.to_dict())
     assert read_households(path)[0]["household_id"].iloc[0] == salted_hash(
         pd.Series(["3573010101010001"]), "dari-lingkungan").iloc[0]
@@ -211,11 +213,17 @@ def test_personal_values_in_mapped_columns_never_reach_what_is_shown(tmp_path):
     joined, rec = join_households(table, villages)
     outcome = joined["outcome"].astype(str).tolist()
     assert outcome[:5] == ["matched_location", "invalid", "invalid", "matched_code", "invalid"]
-    assert "16-digit number, like a NIK" in joined["reason"].iloc[0]
-    assert "matched by location" in joined["reason"].iloc[0]
+    from geo.common.messages import render_column
+
+    english = render_column(joined["reason"], "en")
+    assert "16-digit number, like a NIK" in english.iloc[0]
+    assert "matched by location" in english.iloc[0]
     shown = json.dumps(rec.to_dict(), ensure_ascii=False) + rejected_rows(joined).to_csv()
     shown += json.dumps(report.to_dict(), ensure_ascii=False) + joined["reason"].str.cat(sep="|")
     shown += table["problem"].str.cat(sep="|") + table["code_note"].str.cat(sep="|")
+    for lang in ("id", "en"):  # and as every reader sees them
+        for cells in (joined["reason"], table["problem"], table["code_note"]):
+            shown += render_column(cells, lang).str.cat(sep="|")
     for secret in (NIK, NAME, "Siti", LON, LAT, "112.61", "7.95", "200.5"):
         assert secret not in shown, secret
     assert rec.outcomes["invalid"] == 5 and sum(rec.outcomes.values()) == len(rows)

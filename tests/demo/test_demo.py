@@ -159,7 +159,9 @@ def test_points_lie_in_their_village_except_the_planted_outliers(villages, meta,
 def test_deliberate_bad_rows_are_where_the_metadata_says(meta, households):
     table, _ = households
     row = {kind: [r["source_row"] - 1 for r in rows] for kind, rows in meta["deliberate_rows"].items()}
-    problem = table["problem"]
+    from geo.common.messages import render_column
+
+    problem = render_column(table["problem"], "en")
     assert "desil 0" in problem[row["desil_0"][0]]
     assert "members 0" in problem[row["members_0"][0]]
     assert "lost digits in a spreadsheet" in problem[row["mangled_code"][0]]

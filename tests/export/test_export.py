@@ -423,6 +423,41 @@ def test_xlsx_in_english(result, tmp_path):
         indicator_label(c, "en") for c in ("rank", "village_code", "village_name")]
 
 
+def test_focus_reasons_are_english_in_gis_layers_and_in_the_language_of_tables(result, tmp_path):
+    import dataclasses
+
+    from geo.common.messages import encode, join
+
+    coded = join([encode("focus.top_n", n=4), encode("focus.best_in_district", district="Klojen")])
+    villages = result.villages.copy()
+    villages["focus_reason"] = pd.array(
+        [coded if f else None for f in villages["in_focus_list"]], dtype="string")
+    coded_result = dataclasses.replace(result, villages=villages)
+    written = export_result(coded_result, tmp_path, formats=["geojson", "csv", "xlsx"], lang="id")
+    layer = gpd.read_file(tmp_path / "focus_list.geojson")
+    assert set(layer["focus_reason"]) == {"top 4; best in district Klojen"}
+    table = pd.read_csv(tmp_path / "focus_list.csv", dtype=str)
+    assert set(table["focus_reason"]) == {"4 teratas; terbaik di kecamatan Klojen"}
+    (xlsx,) = written["xlsx"]
+    sheet = openpyxl.load_workbook(xlsx).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("Alasan Lokus")
+    assert sheet.cell(row=2, column=column + 1).value == "4 teratas; terbaik di kecamatan Klojen"
+
+
+def test_method_notes_stored_as_codes_are_written_as_text(result):
+    import dataclasses
+
+    from geo.common.messages import encode
+
+    note = encode("note.weight_moved_across", indicator="dep_nutrition")
+    noted = dataclasses.replace(result, method={**result.method, "mpi_notes": [note]})
+    method = build_layers(noted).method
+    text = " ".join(method["value"].astype(str))
+    assert "dep_nutrition: no data in the household file and none for its dimension" in text
+    assert "note.weight_moved_across" not in text
+
+
 # --------------------------------------------------------------------------- suppression
 
 def test_min_households_suppresses_household_figures(exported_small, source):

@@ -14,6 +14,12 @@ from geo.cli import households as households_cli
 from geo.common.errors import GeoInputError
 from geo.households.schema import HOUSEHOLD_COLUMNS
 from geo.households.read import read_households
+from geo.common.messages import render_cell
+
+
+def english(cells: pd.Series) -> pd.Series:
+    """Row problems / code notes as the English reader sees them."""
+    return cells.map(lambda cell: render_cell(cell, "en"), na_action="ignore").astype("string")
 
 HEADER = "id_keluarga,kode_desa,jumlah_art,desil,lintang,bujur,pkh"
 GOOD_ROWS = [
@@ -36,7 +42,7 @@ def table_of(tmp_path, rows, header=HEADER, **kwargs):
 def test_canonical_columns_types_and_accounting(tmp_path):
     table, report = table_of(tmp_path, GOOD_ROWS)
     assert tuple(table.columns) == HOUSEHOLD_COLUMNS and HOUSEHOLD_COLUMNS[-1] == "code_note"
-    assert table["code_note"].isna().all()
+    assert english(table["code_note"]).isna().all()
     assert report.rows_read == len(table) == 3
     assert table["source_row"].tolist() == [1, 2, 3]
     assert table["household_id"].tolist() == ["007", "008", "009"]  # leading zeros kept
@@ -46,7 +52,7 @@ def test_canonical_columns_types_and_accounting(tmp_path):
     assert str(table["recv_pkh"].dtype) == "Int8" and table["recv_pkh"].tolist() == [1, 0, 1]
     assert table["longitude"].iloc[0] == pytest.approx(112.6)
     assert np.isnan(table["latitude"].iloc[1])
-    assert table["problem"].isna().all()
+    assert english(table["problem"]).isna().all()
     assert report.columns_mapped["members"] == "jumlah_art"
     assert report.format == "csv" and report.delimiter == "," and report.encoding == "utf-8"
 
@@ -66,7 +72,7 @@ def test_row_level_problems_keep_the_row_with_a_reason(tmp_path):
         "11,35.73.01.1001,3573014107800002,3,,,ya",  # a NIK in the members column
     ]
     table, report = table_of(tmp_path, rows)
-    problem = table["problem"].tolist()
+    problem = english(table["problem"]).tolist()
     assert "desil 0 not in 1–10" in problem[0]
     assert "desil 11 not in 1–10" in problem[1]
     assert "members 0 not in 1–99" in problem[2]
@@ -87,11 +93,26 @@ def test_row_level_problems_keep_the_row_with_a_reason(tmp_path):
     assert np.isnan(table.loc[7, "longitude"])
 
 
+def test_row_problems_read_in_indonesian_without_quoting_the_cell(tmp_path):
+    rows = ["1,35.73.01.1001,4,0,,,ya", "2,35.73.01.1001,3573014107800002,3,,,ya",
+            "3,3573014107800002,2,3,,,ya", "4,35.73.01.1001,banyak,3,,,ya"]
+    table, _ = table_of(tmp_path, rows)
+    problem = table["problem"].map(lambda c: render_cell(c, "id"), na_action="ignore").tolist()
+    assert problem[0] == "desil 0 tidak di antara 1–10"
+    assert problem[1] == ("members berupa angka 16 digit, seperti NIK atau No. KK, "
+                          "tidak di antara 1–99")
+    assert problem[2] == ("kode desa bukan kode Kemendagri PP.KK.CC.VVVV (angka 16 digit, seperti "
+                          "NIK atau No. KK); tidak ada koordinat untuk menempatkan baris sebagai "
+                          "gantinya")
+    assert problem[3] == "members bukan angka (teks 6 karakter)"
+    assert not any("3573014107800002" in p or "banyak" in p for p in problem)
+
+
 def test_unreadable_deprivation_flag_is_empty_and_counted_per_column(tmp_path):
     header = "kode_desa,jumlah_art,desil,dep_water,penerima_pkh"
     rows = ["35.73.01.1001,3,1,tidak tahu,ya", "35.73.01.1001,3,1,1,?", "35.73.01.1001,3,1,0,0"]
     table, report = table_of(tmp_path, rows, header=header)
-    assert table["problem"].isna().all()  # no household is thrown away for one answer
+    assert english(table["problem"]).isna().all()  # no household is thrown away for one answer
     assert table["dep_water"].tolist()[1:] == [1, 0] and pd.isna(table.loc[0, "dep_water"])
     assert pd.isna(table.loc[1, "recv_pkh"])
     assert report.unreadable_flags == {"dep_water": 1, "recv_pkh": 1}
@@ -103,11 +124,11 @@ def test_spreadsheet_codes_recovered_or_flagged(tmp_path):
     table, report = table_of(tmp_path, rows)
     assert table["village_code"].iloc[0] == "35.73.01.1001"
     assert pd.isna(table["village_code"].iloc[1])
-    assert table["problem"].iloc[1] == (
+    assert english(table["problem"]).iloc[1] == (
         "village code lost digits in a spreadsheet (scientific notation): format the column as "
         "text and export again; no coordinates to place the row instead")
-    assert "BPS code" in table["problem"].iloc[3]  # village part 0001 is not Kemendagri
-    assert "3573010001" not in table["problem"].iloc[3]
+    assert "BPS code" in english(table["problem"]).iloc[3]  # village part 0001 is not Kemendagri
+    assert "3573010001" not in english(table["problem"]).iloc[3]
     assert report.problems == {"village_code": 2} and report.codes_unusable == 2
 
 
@@ -115,15 +136,15 @@ def test_unusable_code_with_coordinates_is_left_to_the_join(tmp_path):
     rows = ["1,9971010001,4,1,0.1,117.4,1", "2,3573014107800002,4,1,0.1,117.4,1",
             "3,35.73.01,4,1,0.1,117.4,1", "4,9971010001,4,1,,,1"]
     table, report = table_of(tmp_path, rows)
-    assert table["problem"].iloc[:3].isna().all()  # coordinates can still place these rows
+    assert english(table["problem"]).iloc[:3].isna().all()  # coordinates can still place these rows
     assert table["village_code"].iloc[:3].isna().all()
-    note = table["code_note"].tolist()
+    note = english(table["code_note"]).tolist()
     assert "BPS code" in note[0] and "9971010001" not in note[0]
     assert note[1] == ("village code is not a Kemendagri code PP.KK.CC.VVVV (a 16-digit number, "
                        "like a NIK or No. KK)")
     assert note[2] == ("village code is not a Kemendagri code PP.KK.CC.VVVV (a 6-digit number "
                        "with separators)")
-    assert "no coordinates to place the row" in table["problem"].iloc[3]  # nothing else to go on
+    assert "no coordinates to place the row" in english(table["problem"]).iloc[3]  # nothing else to go on
     assert report.codes_unusable == 4 and report.rows_with_problem == 1
 def test_mostly_mangled_codes_fail_the_whole_file(tmp_path):
     rows = [f"{i},3.57301E+09,4,1,,,1" for i in range(5)] + ["9,35.73.01.1001,4,1,,,1"]
@@ -159,7 +180,7 @@ def test_windows_1252_semicolons_and_decimal_comma(tmp_path):
     assert report.encoding == "cp1252" and report.delimiter == ";"
     assert table["latitude"].tolist() == pytest.approx([-7.9512, -7.9])
     assert table["longitude"].tolist() == pytest.approx([112.6345, 112.61])
-    assert table["problem"].isna().all()
+    assert english(table["problem"]).isna().all()
     assert list(report.unknown_columns) == ["Keterangan"]
 
 
@@ -174,8 +195,8 @@ def test_utf8_bom_does_not_hide_the_first_column(tmp_path):
 def test_ragged_rows_are_kept_with_a_problem(tmp_path):
     table, report = table_of(tmp_path, [GOOD_ROWS[0], GOOD_ROWS[1] + ",extra,fields", GOOD_ROWS[2]])
     assert len(table) == report.rows_read == 3
-    assert "row has 9 fields, the header has 7" in table["problem"].iloc[1]
-    assert table["problem"].iloc[[0, 2]].isna().all()
+    assert "row has 9 fields, the header has 7" in english(table["problem"]).iloc[1]
+    assert english(table["problem"]).iloc[[0, 2]].isna().all()
 
 
 @pytest.mark.parametrize("sep,word", [("\t", "tab"), ("|", "pipe")])
@@ -208,7 +229,7 @@ def test_missing_required_column_lists_found_columns_and_close_matches(tmp_path)
 
 def test_coordinates_alone_are_enough(tmp_path):
     table, _ = table_of(tmp_path, ["1,4,2,-7.9,112.6"], header="id,members,desil,lat,lon")
-    assert table["village_code"].isna().all() and table["problem"].isna().all()
+    assert table["village_code"].isna().all() and english(table["problem"]).isna().all()
 
 
 def test_swapped_coordinates_fail_with_a_hint(tmp_path):
@@ -263,7 +284,7 @@ def expected_sample(table):
     assert table["members"].tolist() == [4, 2] and table["desil"].tolist() == [1, 7]
     assert table["latitude"].tolist() == pytest.approx([-7.95, -7.9])
     assert table["recv_bpnt"].tolist() == [1, 0]
-    assert table["problem"].isna().all()
+    assert english(table["problem"]).isna().all()
 
 
 def test_xlsx_first_sheet_and_named_sheet(tmp_path):
@@ -325,7 +346,7 @@ def test_cli_prints_names_and_counts_never_values(tmp_path, capsys):
         assert "3573019999999999" not in text and "Siti Aminah" not in text
     assert "personal columns dropped: NIK, Nama Kepala" in out
     assert "derived dep_housing from jenis_lantai" in out
-    assert report["columns_mapped"]["desil"] == "skor_desil"
+    assert report.columns_mapped["desil"] == "skor_desil"
     with pytest.raises(GeoInputError, match="FIELD=COLUMN"):
         run_cli([str(path), "--map", "desil"])
 
@@ -359,13 +380,21 @@ def test_every_alias_and_rule_column_is_documented():
     assert [n for n in names if f"`{n}`" not in doc] == []
 
 
-def test_cli_turns_a_bad_file_into_one_line_and_exit_2(tmp_path, capsys):
+def test_cli_turns_a_bad_file_into_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
     from geo.__main__ import main
 
+    monkeypatch.delenv("PPM_LANG", raising=False)
     path = write(tmp_path, "kode_desa\tjumlah_art\tdesil\n35.73.01.1001\t2\t3\n")
-    assert main(["households", str(path)]) == 2
+    assert main(["--lang", "en", "households", str(path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "tab-separated" in err and "Traceback" not in err
+    assert err.startswith("error: ")
+    assert main(["households", str(path)]) == 2  # Bahasa Indonesia by default
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("galat: ") and "dipisahkan dengan tab" in err
+    monkeypatch.setenv("PPM_LANG", "en")
+    assert main(["households", str(path)]) == 2
+    assert "tab-separated" in capsys.readouterr().err
 
 
 def test_cli_report_paths(tmp_path):
@@ -384,7 +413,7 @@ def test_cli_report_paths(tmp_path):
 def test_id_kel_is_not_taken_as_a_household_id(tmp_path):
     table, report = table_of(tmp_path, ["3573010001,35.73.01.1001,2,3"] * 3,
                              header="id_kel,kode_desa,jumlah_art,desil")
-    assert report.household_id_from == "row number"
+    assert render_cell(report.household_id_from, "en") == "row number"
     assert "id_kel" in report.unknown_columns
     assert table["household_id"].is_unique
 
@@ -393,8 +422,8 @@ def test_a_household_id_repeated_in_many_rows_is_warned_about(tmp_path):
     rows = [f"{'D01' if i < 6 else f'H{i}'},35.73.01.1001,2,3" for i in range(40)]
     _, report = table_of(tmp_path, rows, header="id_keluarga,kode_desa,jumlah_art,desil")
     assert len(report.warnings) == 1
-    assert "repeats in 6 of 40 rows" in report.warnings[0]
-    assert "D01" not in report.warnings[0]
+    assert "repeats in 6 of 40 rows" in render_cell(report.warnings[0], "en")
+    assert "D01" not in render_cell(report.warnings[0], "en")
     _, clean = table_of(tmp_path, [f"H{i},35.73.01.1001,2,3" for i in range(40)] + ["H1,35.73.01.1001,2,3"],
                         header="id_keluarga,kode_desa,jumlah_art,desil")
     assert clean.warnings == ()  # one duplicate family is the join's business
@@ -408,7 +437,7 @@ def test_columns_of_id_numbers_are_dropped_whatever_their_name(tmp_path):
     assert list(report.id_number_columns_dropped) == ["id_keluarga", "kis", "keterangan"]
     assert "recv_pbi" not in report.columns_mapped and table["recv_pbi"].isna().all()
     assert table["recv_pkh"].tolist() == [1, 1, 1, 1]
-    assert "salted SHA-256 of 'id_keluarga'" in report.household_id_from
+    assert "salted SHA-256 of 'id_keluarga'" in render_cell(report.household_id_from, "en")
     assert table["household_id"].is_unique and not table["household_id"].isin(niks).any()
     text = table.to_csv() + json.dumps(report.to_dict())
     assert not any(nik in text for nik in niks)
@@ -498,11 +527,11 @@ def test_parquet_numbers_give_the_table_and_report_of_their_text(tmp_path):
     assert list(got_report.id_number_columns_dropped) == ["nomor_kartu", "catatan"]
     assert list(got_report.personal_columns_dropped) == ["no_kk"]
     assert got["village_code"].tolist()[:2] == ["35.73.01.1001", "35.73.01.1002"]
-    notes = got["code_note"].tolist()
+    notes = english(got["code_note"]).tolist()
     assert "village part must start with 1" in notes[3]
     assert notes[4] == "village code is not a Kemendagri code PP.KK.CC.VVVV (a decimal or " \
                        "negative number)"  # 12345.0 is described as its text reads, not quoted
-    problem = got["problem"].tolist()
+    problem = english(got["problem"]).tolist()
     assert problem[1] == "members 0 not in 1–99; desil 0 not in 1–10"
     assert "desil 11 not in 1–10" in problem[2]
     assert "members 150 not in 1–99" in problem[3] and "coordinates out of range" in problem[3]
@@ -527,8 +556,8 @@ def test_same_registry_as_parquet_and_csv(tmp_path):
     from_csv, csv_report = read_households(tmp_path / "a.csv", salt="garam")
     code = ("village code is not a Kemendagri code PP.KK.CC.VVVV (a decimal or negative "
             "number); no coordinates to place the row instead; ")
-    assert from_parquet["problem"][4] == code + "members missing"
-    assert from_csv["problem"][4] == code + "members is not a number (text of 4 characters)"
+    assert english(from_parquet["problem"])[4] == code + "members missing"
+    assert english(from_csv["problem"])[4] == code + "members is not a number (text of 4 characters)"
     from_csv.loc[4, "problem"] = from_parquet["problem"][4]
     pd.testing.assert_frame_equal(from_parquet, from_csv)
     formats = ("file", "format", "encoding", "delimiter")
@@ -562,7 +591,7 @@ def test_a_numeric_column_of_id_numbers_is_dropped_coordinates_never(tmp_path, d
     frame.to_parquet(tmp_path / "a.parquet")
     table, report = read_households(tmp_path / "a.parquet")
     assert list(report.id_number_columns_dropped) == ["nomor_urut"]
-    assert table["latitude"].notna().all() and table["problem"].isna().all()
+    assert table["latitude"].notna().all() and english(table["problem"]).isna().all()
 
 
 def test_xlsx_numeric_cells_give_the_table_of_the_csv(tmp_path):
@@ -590,7 +619,7 @@ def test_xlsx_numeric_cells_give_the_table_of_the_csv(tmp_path):
     assert ({k: v for k, v in xlsx_report.to_dict().items() if k not in formats}
             == {k: v for k, v in csv_report.to_dict().items() if k not in formats})
     assert from_xlsx["village_code"][0] == "35.73.01.1001"
-    assert from_xlsx["code_note"][4].endswith("(a 5-digit number)")  # 12345 as Excel shows it
+    assert english(from_xlsx["code_note"])[4].endswith("(a 5-digit number)")  # 12345 as Excel shows it
     raw = read_table(tmp_path / "a.xlsx")[0]
     assert str(raw["kode_desa"].dtype) == "Int64" and raw["lintang"].dtype == "float64"
     assert raw["bujur"].dtype == "string"  # 112 and 112.6: read as text, 112 never as "112.0"

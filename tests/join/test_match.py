@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from shapely import Point, box
 
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_cell, render_column
 from geo.join.match import MATCHED, OUTCOMES, join_households, rejected_rows
 
 # a 2 x 2 grid of one-degree villages; 1001 | 1002 on top of 1003 | 1004 (shared borders at
@@ -84,16 +85,19 @@ def test_each_scenario_gets_its_outcome_and_village(villages, prefer):
 def test_reasons_say_what_to_fix(villages):
     table = households([s[0] for s in SCENARIOS])
     joined, rec = join_households(table, villages)
-    reason = dict(zip(joined["source_row"], joined["reason"].astype(object)))
+    reason = dict(zip(joined["source_row"], render_column(joined["reason"], "en").astype(object)))
     assert reason[1] is pd.NA or pd.isna(reason[1])  # a clean match needs no reason
     assert reason[4] == f"village code {UNKNOWN} is not in the boundary layer; matched by location"
     assert reason[5] == f"village code {CODES[0]} but the point lies in {CODES[3]}; code used"
     assert "outside every village; code used" in reason[6]
     assert reason[11] == "desil 0 not in 1–10"
     assert reason[12] == "household_id already used in source row 1"
-    assert rec.examples["invalid"] == [
-        {"source_row": 11, "reason": "desil 0 not in 1–10", "village_code": CODES[0]}
-    ]
+    example = rec.examples["invalid"][0]
+    assert {**example, "reason": render_cell(example["reason"], "en")} == {
+        "source_row": 11, "reason": "desil 0 not in 1–10", "village_code": CODES[0]}
+    indonesian = dict(zip(joined["source_row"], render_column(joined["reason"], "id")))
+    assert indonesian[4] == (
+        f"kode desa {UNKNOWN} tidak ada di lapisan batas wilayah; dicocokkan lewat lokasi")
     assert rec.examples["no_code_no_location"][0]["village_code"] is None
 
 
@@ -111,7 +115,7 @@ def test_duplicate_keeps_the_first_valid_occurrence(villages):
     assert joined["outcome"].astype(str).tolist() == [
         "invalid", "matched_code", "duplicate_household", "matched_code", "matched_code"
     ]
-    assert joined["reason"].iloc[2] == "household_id already used in source row 2"
+    assert render_column(joined["reason"], "en").iloc[2] == "household_id already used in source row 2"
 
 
 def test_shared_border_is_deterministic_and_respects_the_code(villages):
@@ -181,7 +185,7 @@ def test_empty_table_and_layer_without_geometry(villages):
         joined, rec = join_households(households(rows), layer)
         assert joined["outcome"].astype(str).tolist() == [
             "no_code_no_location", "matched_code", "matched_code"]
-        assert joined["reason"].iloc[0] == (
+        assert render_column(joined["reason"], "en").iloc[0] == (
             "no village code; coordinates not used: the village layer has no polygons")
         assert rec.outcomes["outside_villages"] == rec.outcomes[
             "matched_code_location_disagree"] == 0
@@ -196,7 +200,7 @@ def test_unusable_code_from_ingest_is_placed_by_location(villages):
     assert joined["outcome"].astype(str).tolist() == [
         "matched_location", "outside_villages", "no_code_no_location", "matched_location"]
     assert joined["village_code"].iloc[0] == CODES[1]
-    reason = joined["reason"].tolist()
+    reason = render_column(joined["reason"], "en").tolist()
     assert reason[0] == note + "; matched by location"
     assert reason[1] == note + "; the point is outside every village too"
     assert reason[2] == note + "; no coordinates"

@@ -11,11 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.config import FocusRules, Pin, RankConfig
+from geo.common.messages import render_column
 from geo.common.errors import GeoInputError
 from geo.ranking.focus import compare_lists, focus_codes, quadrant_split, select_focus
 from geo.ranking.scoring import score_villages
 
 CONFIG = RankConfig.from_dict({"indicator": [{"column": "desil1_share", "weight": 1}]})
+
+
+def english(frame):
+    """The table with its focus reasons as an English reader sees them."""
+    return frame.assign(focus_reason=render_column(frame["focus_reason"], "en"))
 
 
 def scored_table(desil1_households, households, districts=None) -> pd.DataFrame:
@@ -45,8 +51,8 @@ def test_top_n_and_reason():
     scored = scored_table([9, 1, 5, 3, 7], [10] * 5)
     out = select_focus(scored, FocusRules(top_n=2))
     assert in_focus(out) == {"35.73.01.1001", "35.73.01.1005"}
-    assert set(out.loc[out["in_focus_list"], "focus_reason"]) == {"top 2"}
-    assert out.loc[~out["in_focus_list"], "focus_reason"].isna().all()
+    assert set(english(out).loc[out["in_focus_list"], "focus_reason"]) == {"top 2"}
+    assert english(out).loc[~out["in_focus_list"], "focus_reason"].isna().all()
     assert out["in_focus_list"].tolist()[:2] == [True, True]  # the list comes first
 
 
@@ -54,15 +60,15 @@ def test_score_threshold():
     scored = scored_table([9, 1, 5, 3, 7], [10] * 5)  # scores 100, 0, 50, 25, 75
     out = select_focus(scored, FocusRules(score_threshold=50))
     assert in_focus(out) == {"35.73.01.1001", "35.73.01.1003", "35.73.01.1005"}
-    reason = out.loc[out["village_code"] == "35.73.01.1003", "focus_reason"].iloc[0]
+    reason = english(out).loc[out["village_code"] == "35.73.01.1003", "focus_reason"].iloc[0]
     assert reason == "score at least 50"
 
 
 def test_rules_combine_with_or_and_name_every_reason():
     scored = scored_table([9, 1, 5, 3, 7], [10] * 5)
     out = select_focus(scored, FocusRules(top_n=1, score_threshold=75)).set_index("village_code")
-    assert out.loc["35.73.01.1001", "focus_reason"] == "top 1; score at least 75"
-    assert out.loc["35.73.01.1005", "focus_reason"] == "score at least 75"
+    assert english(out).loc["35.73.01.1001", "focus_reason"] == "top 1; score at least 75"
+    assert english(out).loc["35.73.01.1005", "focus_reason"] == "score at least 75"
 
 
 @pytest.mark.parametrize(("share", "expected"),
@@ -74,7 +80,7 @@ def test_cover_extreme_poor_takes_the_fewest_villages(share, expected):
     chosen = out[out["in_focus_list"]]
     assert len(chosen) == expected
     assert chosen["desil1_households"].sum() >= share * 100
-    assert (chosen["focus_reason"] == f"covers {share:.0%} of extreme poor").all()
+    assert (english(chosen)["focus_reason"] == f"covers {100 * share:.0f} % of the extreme poor").all()
 
 
 @settings(max_examples=40, deadline=None)
@@ -98,9 +104,9 @@ def test_pinned_out_never_appears_and_pinned_in_always_does():
                              pin("35.73.01.1005", "in", "pilot kelurahan")))
     out = select_focus(scored, rules).set_index("village_code")
     assert not out.loc["35.73.01.1001", "in_focus_list"]
-    assert out.loc["35.73.01.1001", "focus_reason"] == "pinned out: already funded by CSR (by TKPK)"
+    assert english(out).loc["35.73.01.1001", "focus_reason"] == "pinned out: already funded by CSR (by TKPK)"
     assert out.loc["35.73.01.1005", "in_focus_list"]  # unranked, but pinned in
-    assert "pinned in: pilot kelurahan (by TKPK)" in out.loc["35.73.01.1005", "focus_reason"]
+    assert "pinned in: pilot kelurahan (by TKPK)" in english(out).loc["35.73.01.1005", "focus_reason"]
     assert out.loc["35.73.01.1003", "in_focus_list"] and out.loc["35.73.01.1004", "in_focus_list"]
 
 
@@ -111,7 +117,7 @@ def test_pinned_out_villages_free_their_top_n_place():
                                       pin("35.73.01.1003", "out", "funded by CSR")))
     out = select_focus(scored, rules)
     assert in_focus(out) == {"35.73.01.1002", "35.73.01.1004", "35.73.01.1005"}
-    assert set(out.loc[out["in_focus_list"], "focus_reason"]) == {"top 3"}
+    assert set(english(out).loc[out["in_focus_list"], "focus_reason"]) == {"top 3"}
     pinned_in = rules.pins + (pin("35.73.01.1006", "in", "pilot"),)
     both = select_focus(scored, FocusRules(top_n=3, pins=pinned_in))
     assert in_focus(both) == in_focus(out) | {"35.73.01.1006"}  # pins in come on top
@@ -123,7 +129,7 @@ def test_pinned_out_best_village_of_a_district_passes_to_the_next():
                        pins=(pin("35.73.02.1004", "out", "already a pilot"),))
     out = select_focus(scored, rules).set_index("village_code")
     assert out.loc["35.73.02.1003", "in_focus_list"]
-    assert out.loc["35.73.02.1003", "focus_reason"] == "best in district 35.73.02"
+    assert english(out).loc["35.73.02.1003", "focus_reason"] == "best in district 35.73.02"
 
 
 def test_cover_ties_at_the_cut_go_to_the_better_rank():
@@ -168,7 +174,7 @@ def test_at_least_one_village_per_district():
     out = select_focus(scored, FocusRules(top_n=2, min_per_district=True)).set_index("village_code")
     listed = out[out["in_focus_list"]]
     assert set(listed.index) == {"35.73.01.1001", "35.73.01.1002", "35.73.02.1005", "35.73.03.1006"}
-    assert out.loc["35.73.02.1005", "focus_reason"] == "best in district Klojen"
+    assert english(out).loc["35.73.02.1005", "focus_reason"] == "best in district Klojen"
     assert out.loc["35.73.01.1003", "in_focus_list"] == False  # noqa: E712 (district already in)
 
 

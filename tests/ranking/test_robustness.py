@@ -79,7 +79,10 @@ def test_pins_and_coverage_follow_the_same_rules_as_select_focus(indicators):
             dtype=bool)
     assert fast["in_focus_share"].to_numpy() == pytest.approx(members / draws)
     listed = select_focus(base, config)
-    top10 = listed["focus_reason"].str.contains("top 10").fillna(False).astype(bool)
+    from geo.common.messages import encode
+
+    top10 = listed["focus_reason"].str.contains(encode("focus.top_n", n=10), regex=False)
+    top10 = top10.fillna(False).astype(bool)
     assert top10.sum() == 10  # ten villages besides the two pinned out
     assert fast["in_focus_list"].equals(listed.loc[fast.index, "in_focus_list"])
     by_code = fast.set_index("village_code")

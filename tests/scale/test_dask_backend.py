@@ -100,7 +100,10 @@ def test_ids_repeated_across_files_follow_the_first_valid_row(malang, cluster, t
     assert rec["outcomes"]["duplicate_household"] == 2
     assert rec["outcomes"]["invalid"] == 1
     assert rec["outcomes"]["matched_code"] == 3
-    reasons = {e["source_row"]: e["reason"] for e in rec["examples"]["duplicate_household"]}
+    from geo.common.messages import render_cell
+
+    reasons = {e["source_row"]: render_cell(e["reason"], "en")
+               for e in rec["examples"]["duplicate_household"]}
     assert reasons == {3: "household_id already used in source row 1",
                        4: "household_id already used in source row 1"}
     village = got.set_index("village_code").loc[code]
