@@ -86,8 +86,7 @@ class NeighbourGraph:
         try:
             return self._index[str(code)]
         except KeyError:
-            raise GeoInputError(f"village code {code} is not in the boundary layer; "
-                                "choose villages from the list", source="village_code") from None
+            raise GeoInputError("err.pilot_unknown", source="village_code", codes=str(code)) from None
 
     @property
     def _index(self) -> dict[str, int]:
@@ -148,8 +147,7 @@ class NeighbourGraph:
 def layer_metric_crs(villages: gpd.GeoDataFrame) -> pyproj.CRS:
     """The layer's own CRS when it is projected, else its UTM zone (never degrees)."""
     if villages.crs is None:
-        raise GeoInputError("the village layer has no coordinate reference system; "
-                            "set one (e.g. EPSG:4326)", source="crs")
+        raise GeoInputError("err.pockets_no_crs", source="crs")
     if not villages.crs.is_geographic:
         return pyproj.CRS(villages.crs)
     return metric_crs(villages)
@@ -170,10 +168,9 @@ def build_neighbours(villages: gpd.GeoDataFrame, *,
         Aligned with the rows of ``villages``. Missing or empty geometries have no neighbour.
     """
     if "village_code" not in villages.columns:
-        raise GeoInputError("the village layer has no village_code column", source="village_code")
+        raise GeoInputError("err.join_no_village_code", source="village_code")
     if tolerance_m < 0:
-        raise GeoInputError("the neighbour distance must be 0 or more metres",
-                            source="snap_tolerance_m")
+        raise GeoInputError("err.neighbour_distance", source="snap_tolerance_m")
     crs = layer_metric_crs(villages)
     geoms = np.asarray(villages.geometry.to_crs(crs).array, dtype=object)
     usable = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)

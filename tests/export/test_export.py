@@ -436,12 +436,12 @@ def test_focus_reasons_are_english_in_gis_layers_and_in_the_language_of_tables(r
     written = export_result(coded_result, tmp_path, formats=["geojson", "csv", "xlsx"], lang="id")
     layer = gpd.read_file(tmp_path / "focus_list.geojson")
     assert set(layer["focus_reason"]) == {"top 4; best in district Klojen"}
-    table = pd.read_csv(tmp_path / "focus_list.csv", dtype=str)
-    assert set(table["focus_reason"]) == {"4 teratas; terbaik di kecamatan Klojen"}
+    table = pd.read_csv(tmp_path / "focus_list.csv", dtype=str)  # headers for people, in Indonesian
+    assert set(table[indicator_label("focus_reason", "id")]) == {"4 teratas; terbaik di kecamatan Klojen"}
     (xlsx,) = written["xlsx"]
     sheet = openpyxl.load_workbook(xlsx).worksheets[0]
     header = [c.value for c in sheet[1]]
-    column = header.index("Alasan Lokus")
+    column = header.index(indicator_label("focus_reason", "id"))
     assert sheet.cell(row=2, column=column + 1).value == "4 teratas; terbaik di kecamatan Klojen"
 
 
@@ -451,7 +451,7 @@ def test_method_notes_stored_as_codes_are_written_as_text(result):
     from geo.common.messages import encode
 
     note = encode("note.weight_moved_across", indicator="dep_nutrition")
-    noted = dataclasses.replace(result, method={**result.method, "mpi_notes": [note]})
+    noted = dataclasses.replace(result, method=dataclasses.replace(result.method, mpi_notes=(note,)))
     method = build_layers(noted).method
     text = " ".join(method["value"].astype(str))
     assert "dep_nutrition: no data in the household file and none for its dimension" in text

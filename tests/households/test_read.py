@@ -346,7 +346,7 @@ def test_cli_prints_names_and_counts_never_values(tmp_path, capsys):
         assert "3573019999999999" not in text and "Siti Aminah" not in text
     assert "personal columns dropped: NIK, Nama Kepala" in out
     assert "derived dep_housing from jenis_lantai" in out
-    assert report.columns_mapped["desil"] == "skor_desil"
+    assert report["columns_mapped"]["desil"] == "skor_desil"
     with pytest.raises(GeoInputError, match="FIELD=COLUMN"):
         run_cli([str(path), "--map", "desil"])
 
