@@ -338,7 +338,7 @@ def _tagged(frame: gpd.GeoDataFrame, selected: pd.DataFrame, path: Path) -> gpd.
 
 def _reject(report: dict, rows: pd.DataFrame, reasons) -> None:
     reasons = pd.Series(reasons, index=rows.index).astype("string")
-    for (idx, row), reason in zip(rows.iterrows(), reasons):
+    for (_idx, row), reason in zip(rows.iterrows(), reasons):
         entry = {"source": row["_source"], "row": int(row["_row"]),
                  "village_code": _none(row["village_code"]) or _none(row["_raw_code"]),
                  "village_name": _none(row["village_name"]), "reason": str(reason)}

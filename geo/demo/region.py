@@ -337,7 +337,7 @@ def _spoil(rng: np.random.Generator, table: pd.DataFrame, villages: gpd.GeoDataF
     table.loc[spoilt["no_code_no_location"], ["kode_desa", "lintang", "bujur"]] = ["", "", ""]
     code = table.loc[spoilt["mangled_code"], "kode_desa"].replace(".", "")
     table.loc[spoilt["mangled_code"], ["kode_desa", "lintang", "bujur"]] = [f"{int(code):.5E}", "", ""]
-    for kind, row in chosen[8:]:
+    for _kind, row in chosen[8:]:
         table.loc[row, "kode_desa"] = table.loc[row, "kode_desa"].replace(".", "")
     original = spoilt["duplicate_household"]
     table = pd.concat([table.iloc[: original + 1], table.loc[[original]], table.iloc[original + 1:]],

@@ -171,11 +171,11 @@ def test_constant_values_give_no_pockets():
 
 def test_user_errors():
     with pytest.raises(GeoInputError, match="coordinate reference system"):
-        find_pockets(grid().set_crs(None, allow_override=True), planted_values()).table
+        find_pockets(grid().set_crs(None, allow_override=True), planted_values())
     with pytest.raises(GeoInputError, match="village_code"):
-        find_pockets(grid().rename(columns={"village_code": "kode"}), planted_values()).table
+        find_pockets(grid().rename(columns={"village_code": "kode"}), planted_values())
     with pytest.raises(GeoInputError, match="'label' or 'knn'"):
-        find_pockets(grid(), planted_values(), isolated="drop").table
+        find_pockets(grid(), planted_values(), isolated="drop")
 
 
 def test_pockets_for_needs_the_configured_variable():
@@ -184,11 +184,11 @@ def test_pockets_for_needs_the_configured_variable():
     config = default_config()
     assets = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "cens_dep_assets"}})
     with pytest.raises(GeoInputError, match="cens_dep_assets") as info:
-        pockets_for(grid(), indicators, assets).table  # dep_assets not weighted: no censored rate
+        pockets_for(grid(), indicators, assets)  # dep_assets not weighted: no censored rate
     assert "[mpi.weights]" in str(info.value) and "[pockets] variable" in str(info.value)
     share14 = RankConfig.from_dict({**config.to_dict(), "pockets": {"variable": "desil14_share"}})
     with pytest.raises(GeoInputError, match="desil14_share"):
-        pockets_for(grid(), indicators, share14).table
+        pockets_for(grid(), indicators, share14)
 
 
 def test_pockets_for_takes_the_village_layer_with_its_indicators():
