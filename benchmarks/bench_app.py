@@ -124,7 +124,8 @@ def standalone(paths: list[Path], runs: int = 3) -> dict:
     from geo.presentation.webmap import choropleth_map
 
     villages, _ = read_villages(paths)
-    shown = simplify_for_display(villages)
+    display = simplify_for_display(villages)
+    shown = display.shapes
     shown["desil1_share"] = np.random.default_rng(2024).beta(2, 18, len(shown))
     classes = classify(shown["desil1_share"], "natural_breaks", 5, indicator="desil1_share")
     m = choropleth_map(shown, classes.colours, {"Desa": "village_name",

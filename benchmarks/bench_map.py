@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"need the 38 Jawa Timur dumps in {kel}, found {len(paths)}", file=sys.stderr)
         return 2
     (villages, _), t_read = timed(f"read_villages ({len(paths)} dumps)", read_villages, paths)
-    shown, t_simplify = timed("simplify_for_display", simplify_for_display, villages)
+    display, t_simplify = timed("simplify_for_display", simplify_for_display, villages)
+    shown = display.shapes
     rng = np.random.default_rng(2024)
     shown["desil1_share"] = rng.beta(2, 18, len(shown))  # synthetic, ~10 % on average
     classes, t_classify = timed("classify (natural breaks, 5)", classify, shown["desil1_share"],

@@ -18,7 +18,8 @@ st.title(t("map", lang))
 analysis = ui.state.current_analysis()
 result = ui.state.current_result()
 villages = result.villages
-shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
+display = ui.state.display_layer(analysis.token, analysis.result.villages)
+shapes = display.shapes
 st.caption(ui.state.data_source_caption(lang))
 
 # --- controls ----------------------------------------------------------------------------
@@ -69,7 +70,7 @@ with map_col:
     ui.map_widget.show_map(
         lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
         map_key, key="village_map", height=560, selected=selected, on_click=choose)
-    method = shapes.attrs.get("display", {}).get("method", "")
+    method = display.method
     st.caption(t("click_hint", lang) + " " + t(
         "simplified_note", lang,
         method=t(f"simplify.{method}", lang) if has_text(f"simplify.{method}") else method))

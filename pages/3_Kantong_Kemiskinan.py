@@ -16,7 +16,8 @@ st.title(t("pockets", lang))
 analysis = ui.state.current_analysis()
 result = ui.state.current_result()
 villages = result.villages
-shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
+display = ui.state.display_layer(analysis.token, analysis.result.villages)
+shapes = display.shapes
 st.caption(ui.state.data_source_caption(lang))
 settings = result.method.pocket_settings
 variable = settings.get("variable", "desil1_share")

@@ -17,7 +17,8 @@ st.title(t("pilot", lang))
 analysis = ui.state.current_analysis()
 result = ui.state.current_result()
 villages = result.villages
-shapes = ui.state.display_layer(analysis.token, analysis.result.villages)
+display = ui.state.display_layer(analysis.token, analysis.result.villages)
+shapes = display.shapes
 st.caption(ui.state.data_source_caption(lang))
 
 choices = village_choices(villages)

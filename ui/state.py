@@ -443,16 +443,17 @@ def _rescored(token: str, config_json: str, _result: AnalysisResult) -> Analysis
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # pages copy before changing it
 def display_layer(token: str, _villages):
-    """Simplified, rounded village shapes for drawing (geometry never changes on rescoring)."""
+    """Simplified, rounded village shapes for drawing (:class:`geo.presentation.display.DisplayLayer`;
+    geometry never changes on rescoring)."""
     from geo.presentation.display import simplify_for_display
 
     keep = [c for c in ("village_code", "village_name", "district_code", "district_name")
             if c in _villages]
-    shapes = simplify_for_display(_villages[keep + ["geometry"]])
+    layer = simplify_for_display(_villages[keep + ["geometry"]])
     # plain Python strings: every map page looks its villages up in this column, and pandas'
     # isin on Arrow strings converts the other side value by value (~0.2 s for Jawa Timur)
-    shapes["village_code"] = shapes["village_code"].astype(object)
-    return shapes
+    layer.shapes["village_code"] = layer.shapes["village_code"].astype(object)
+    return layer
 
 
 def token_of(*parts: bytes | str) -> str:

@@ -73,7 +73,18 @@ def display_tolerance(gdf: gpd.GeoDataFrame) -> float:
     return max(math.hypot(maxx - minx, maxy - miny) / 4000.0, 1e-5)
 
 
-def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) -> gpd.GeoDataFrame:
+@dataclass(frozen=True)
+class DisplayLayer:
+    """Village shapes made light for drawing, and how (what the map's caption states)."""
+
+    shapes: gpd.GeoDataFrame
+    method: str  # "coverage", "per_feature" or "none" (an empty layer)
+    tolerance: float
+    vertices_in: int
+    vertices_out: int
+
+
+def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) -> DisplayLayer:
     """Simplify village shapes for drawing, keeping shared borders shared where possible.
 
     A clean coverage (no overlaps, edges matched) goes through ``shapely.coverage_simplify``
@@ -90,14 +101,13 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) 
 
     Returns
     -------
-    GeoDataFrame
-        A copy with simplified, coordinate-rounded geometry and ``attrs["display"]`` saying
-        which method was used (``coverage`` or ``per_feature``) and the vertex counts.
+    DisplayLayer
+        A copy with simplified, coordinate-rounded geometry (``shapes``), the method used
+        (``coverage`` or ``per_feature``) and the vertex counts.
     """
     out = gdf.copy()
     if out.empty:
-        out.attrs["display"] = {"method": "none", "vertices_in": 0, "vertices_out": 0}
-        return out
+        return DisplayLayer(out, "none", 0.0, 0, 0)
     tol = display_tolerance(out) if tolerance is None else float(tolerance)
     geoms = shapely.make_valid(np.asarray(out.geometry.values, dtype=object))
     geoms = np.asarray([_polygonal(g) for g in geoms], dtype=object)
@@ -118,13 +128,8 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) 
     simplified = np.where(lost, geoms, simplified)
     rounded = round_coordinates(simplified)
     out = out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=out.crs))
-    out.attrs["display"] = {
-        "method": method,
-        "tolerance": tol,
-        "vertices_in": int(shapely.get_num_coordinates(geoms).sum()),
-        "vertices_out": int(shapely.get_num_coordinates(rounded).sum()),
-    }
-    return out
+    return DisplayLayer(out, method, tol, int(shapely.get_num_coordinates(geoms).sum()),
+                        int(shapely.get_num_coordinates(rounded).sum()))
 
 
 def _polygonal(geom):

@@ -25,24 +25,26 @@ def demo_villages() -> gpd.GeoDataFrame:
 def test_clean_coverage_is_simplified_as_a_coverage(demo_villages):
     # the demo is a Voronoi tessellation: neighbours share borders exactly
     assert shapely.coverage_is_valid(demo_villages.geometry.values)
-    shown = simplify_for_display(demo_villages, tolerance=0.002)
-    assert shown.attrs["display"]["method"] == "coverage"
-    assert shown.attrs["display"]["vertices_out"] < shown.attrs["display"]["vertices_in"]
+    display = simplify_for_display(demo_villages, tolerance=0.002)
+    shown = display.shapes
+    assert display.method == "coverage"
+    assert display.vertices_out < display.vertices_in
     # shared borders stay shared: no gap or overlap opens between neighbours
     assert shapely.coverage_is_valid(shown.geometry.values)
     assert len(shown) == len(demo_villages)
     assert not shown.geometry.is_empty.any()
     # the source layer is untouched (display only)
     assert shapely.get_num_coordinates(demo_villages.geometry.values).sum() == \
-        shown.attrs["display"]["vertices_in"]
+        display.vertices_in
 
 
 def test_invalid_coverage_falls_back_to_per_feature():
     overlapping = gpd.GeoDataFrame(
         {"village_code": ["99.71.01.1001", "99.71.01.1002"]},
         geometry=[shapely.box(0, 0, 1, 1), shapely.box(0.5, 0, 1.5, 1)], crs="EPSG:4326")
-    shown = simplify_for_display(overlapping)
-    assert shown.attrs["display"]["method"] == "per_feature"
+    display = simplify_for_display(overlapping)
+    shown = display.shapes
+    assert display.method == "per_feature"
     assert np.round(shapely.area(shown.geometry.values), 6).tolist() == [1.0, 1.0]
 
 
@@ -50,13 +52,15 @@ def test_simplification_never_erases_a_village():
     big = shapely.box(0, 0, 1, 1)
     tiny = shapely.box(2, 2, 2.00001, 2.00001)  # smaller than the tolerance
     gdf = gpd.GeoDataFrame({"village_code": ["a", "b"]}, geometry=[big, tiny], crs="EPSG:4326")
-    shown = simplify_for_display(gdf, tolerance=0.01)
+    display = simplify_for_display(gdf, tolerance=0.01)
+    shown = display.shapes
     assert not shown.geometry.is_empty.any()
     assert (shapely.area(shown.geometry.values) > 0).all()
 
 
 def test_coordinates_are_rounded_to_five_decimals(demo_villages):
-    shown = simplify_for_display(demo_villages)
+    display = simplify_for_display(demo_villages)
+    shown = display.shapes
     coords = shapely.get_coordinates(shown.geometry.values)
     assert np.allclose(coords, np.round(coords, 5), atol=1e-12)
     point = round_coordinates([shapely.Point(112.123456789, -7.987654321)])[0]
@@ -157,10 +161,11 @@ def test_real_layer_keeps_every_village(malang_sql):
     from geo.boundaries.read import read_villages
 
     villages, _ = read_villages([malang_sql])
-    shown = simplify_for_display(villages)
+    display = simplify_for_display(villages)
+    shown = display.shapes
     assert len(shown) == len(villages) == 57
     assert not shown.geometry.is_empty.any()
-    assert shown.attrs["display"]["vertices_out"] < shown.attrs["display"]["vertices_in"]
+    assert display.vertices_out < display.vertices_in
     # display shapes stay close to the real ones: area changes by well under 1 %
     change = abs(shown.to_crs(32749).area.sum() / villages.to_crs(32749).area.sum() - 1)
     assert change < 0.01

@@ -195,7 +195,8 @@ def test_malang_payload_is_small(malang_sql):
     from geo.boundaries.read import read_villages
 
     villages, _ = read_villages([malang_sql])
-    shown = simplify_for_display(villages)
+    display = simplify_for_display(villages)
+    shown = display.shapes
     m = choropleth_map(shown, pd.Series("#fd8d3c", index=shown.index),
                        {"Desa": "village_name", "Kecamatan": "district_name"})
     assert map_payload_bytes(m) < 1_000_000
