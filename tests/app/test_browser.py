@@ -350,7 +350,8 @@ def _pockets(page):
 
 def _pilot(page):
     _slide_to_end(page, "pilot_cell")
-    return (lambda: _thumb(page, "pilot_cell"),
+    # the thumb shows the size in the language's digits ("1.000" / "1,000"): compare the number
+    return (lambda: "".join(ch for ch in _thumb(page, "pilot_cell") if ch.isdigit()),
             lambda: _set_number(page, "pilot_min", 8), lambda: _number(page, "pilot_min"))
 
 
@@ -369,11 +370,17 @@ def _data(page):
 
 def _export(page):
     _set_number(page, "export_min_households", 3)
+    def chosen_formats():  # the tags show labels in the language: read them back as codes
+        codes = {_label(f"format.{code}", lang): code
+                 for code in ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf")
+                 for lang in ("id", "en")}
+        return sorted(codes[tag] for tag in _tags(page, "export_formats"))
+
     return (lambda: _number(page, "export_min_households"),
-            lambda: (_widget(page, "export_formats").click(),
-                     page.get_by_role("option").filter(has_text="csv").first.click(),
+            lambda: (_widget(page, "export_formats").locator("input").click(),
+                     page.get_by_role("option").filter(has_text=_label("format.csv", "en")).first.click(),
                      page.keyboard.press("Escape"), _settle(page)),
-            lambda: _tags(page, "export_formats"))
+            chosen_formats)
 
 
 @pytest.mark.parametrize(("path", "text", "setup"), [
