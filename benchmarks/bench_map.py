@@ -129,19 +129,18 @@ def main(argv: list[str] | None = None) -> int:
     payload_mb = len(html.encode("utf-8")) / 1e6
     shot = args.results / "bench_map_jatim.png"
     paint_s, canvases, svg_paths, outside = first_paint(html, screenshot=shot)
-    info = shown.attrs["display"]
     figures = {
         "villages": len(villages),
-        "vertices_in": info["vertices_in"], "vertices_out": info["vertices_out"],
-        "simplification": info["method"], "tolerance_deg": info["tolerance"],
+        "vertices_in": display.vertices_in, "vertices_out": display.vertices_out,
+        "simplification": display.method, "tolerance_deg": display.tolerance,
         "payload_mb": round(payload_mb, 2), "first_paint_s": round(paint_s, 2),
         "canvas_layers": canvases, "svg_paths": svg_paths, "outside_requests": outside,
         "seconds": {"read": round(t_read, 2), "simplify": round(t_simplify, 2),
                     "classify": round(t_classify, 2), "build_map": round(t_build, 2),
                     "render": round(t_render, 2)},
     }
-    print(f"{'vertices (source -> display)':<44} {info['vertices_in']:,} -> {info['vertices_out']:,}"
-          f" ({info['method']}, tolerance {info['tolerance']:.5f} deg)")
+    print(f"{'vertices (source -> display)':<44} {display.vertices_in:,} -> {display.vertices_out:,}"
+          f" ({display.method}, tolerance {display.tolerance:.5f} deg)")
     print(f"{'map payload':<44} {payload_mb:7.2f} MB  (target < {PAYLOAD_TARGET_MB} MB)")
     print(f"{'first paint in headless Chromium (median of 3)':<44} {paint_s:7.2f} s   "
           f"(target < {PAINT_TARGET_S} s)")

@@ -23,13 +23,6 @@ TIMEOUT = 120
 XSS = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(autouse=True)
-def workspace(tmp_path, monkeypatch):
-    """Saved decisions go to a temporary workspace, never the repository's."""
-    monkeypatch.setenv("POVERTY_MAP_WORKSPACE", str(tmp_path / "workspace"))
-    return tmp_path / "workspace"
-
-
 def run(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]

@@ -19,12 +19,6 @@ TIMEOUT = 120
 OVERVIEW = "pages/0_Ringkasan.py"
 
 
-@pytest.fixture(autouse=True)
-def workspace(tmp_path, monkeypatch):
-    """Saved decisions go to a temporary workspace, never the repository's."""
-    monkeypatch.setenv("POVERTY_MAP_WORKSPACE", str(tmp_path / "workspace"))
-
-
 def ok(at: AppTest) -> AppTest:
     assert not at.exception, [e.value for e in at.exception]
     return at
