@@ -453,7 +453,9 @@ def _parse_codes(raw: pd.Series, source: str, column: str) -> tuple[pd.Series, p
             "err.hh_codes_lost_digits", source=source, column=column,
             lost=int(mangled.sum()), given=int(given.sum()))
     code = spread_back(unique_code.astype("string"), codes, raw.index)
-    return code.astype("string"), encode_rows("row.village_code", detail=Nested(note))
+    # the note's text per distinct code too, then spread to the rows
+    unique_reason = encode_rows("row.village_code", detail=Nested(unique_note.astype("string")))
+    return code.astype("string"), spread_back(unique_reason, codes, raw.index).astype("string")
 
 
 def _parse_coordinates(lon_raw, lat_raw, problems: _Problems, source: str,
