@@ -208,7 +208,10 @@ def test_uploaded_names_show_as_text(app_url, session, tmp_path):
     _open(page, f"{app_url}/Data", "Rekonsiliasi")
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(upload))
     page.get_by_text("villages.geojson").first.wait_for(timeout=20_000)
-    page.get_by_role("button", name="Jalankan analisis").click()
+    run = page.get_by_role("button", name="Jalankan analisis")
+    # enabled by the script run that follows the upload (the file's name shows before that)
+    sync_api.expect(run).to_be_enabled(timeout=90_000)
+    run.click()
     page.get_by_text("Analisis selesai").wait_for(timeout=60_000)
 
     page.get_by_role("link", name="Peta").click()  # same session: keeps the upload
