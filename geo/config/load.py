@@ -30,11 +30,9 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[2] / "config" / "default.
 
 
 def input_error(message: Message, source: str | None = None) -> GeoInputError:
-    """The project's input error for a config problem (the one place that builds it).
-
-    Until ``GeoInputError`` carries a :class:`Message` itself, it gets the English text.
-    """
-    return GeoInputError(str(message), source=source)
+    """The project's input error for a config problem (the one place that builds it): the
+    message stays a code, rendered in the reader's language where it is shown."""
+    return GeoInputError(message, source=source)
 
 
 class _ParseError(Exception):

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -22,10 +23,9 @@ from geo.common.messages import (
 from geo.i18n import Message, catalogue
 
 GEO = Path(__file__).resolve().parents[2] / "geo"
-PREFIXES = ("err", "row", "join", "focus", "note", "warn", "kind", "dim", "cli", "desc", "code")
+PREFIXES = ("err", "row", "join", "focus", "note", "warn", "kind", "dim", "cli", "desc", "code",
+            "config")
 _LITERAL = re.compile(r"""["'](?P<code>(?:{})\.[a-z0-9_]+)["']""".format("|".join(PREFIXES)))
-#: modules that still raise English sentences: geo/config.py moves to pydantic separately
-NOT_CONVERTED = ("config.py",)
 
 
 def _sources():
@@ -72,7 +72,6 @@ def test_codes_built_from_names_are_in_the_catalogue():
 def test_geo_raises_only_message_codes():
     prose = re.compile(r"GeoInputError\(\s*f?[\"'][^\"']*\s[^\"']*[\"']")  # a sentence, not a code
     offending = [f"{p.relative_to(GEO)}: {m.group()}" for p in _sources()
-                 if str(p.relative_to(GEO)) not in NOT_CONVERTED
                  for m in prose.finditer(p.read_text(encoding="utf-8"))]
     assert offending == []
 
@@ -140,3 +139,15 @@ def test_vectorised_cells_equal_one_by_one_cells_and_keep_missing_rows():
     assert pd.isna(cells[1])
     assert render_column(cells, "id").tolist()[2] == (
         'kode desa a "quoted"\\ name tidak ada di lapisan batas wilayah')
+
+
+def test_config_errors_keep_their_code_and_speak_the_readers_language():
+    from geo.config import config_from_text, default_config
+
+    with pytest.raises(GeoInputError) as weights:
+        default_config().with_weights({s.column: 0.0 for s in default_config().indicators})
+    with pytest.raises(GeoInputError) as unknown:
+        config_from_text("[[indikator]]\ncolumn = 'mpi_m0'\n", source="rules.toml")
+    for info in (weights, unknown):
+        assert info.value.code is not None
+        assert info.value.render("id") != info.value.render("en") == str(info.value)
