@@ -26,7 +26,6 @@ COMMANDS = {
     "households": "Read and validate a household table (personal columns are dropped)",
     "rank": "Join households to villages, compute indicators, rank villages, find pockets",
     "export": "Export results for GIS tools and decision documents",
-    "bench": "Run a small benchmark",
 }
 
 
@@ -60,7 +59,8 @@ def message_language(option: str | None = None, environ=None) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # diagnostics of the library on stderr: PPM_LOG=INFO or DEBUG (default: warnings only)
-    logging.basicConfig(level=os.environ.get("PPM_LOG", "WARNING").upper(),
+    level = os.environ.get("PPM_LOG", "WARNING").upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING",
                         format="%(levelname)s %(name)s: %(message)s")
     lang = args.message_lang = message_language(args.message_lang)
     try:

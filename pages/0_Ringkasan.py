@@ -18,7 +18,7 @@ if "environment_error" in st.session_state:
                  message=ui.state.error_text(st.session_state["environment_error"], lang)))
 
 # --- region and headline counts ----------------------------------------------------------
-st.subheader(f"{t('region', lang)}: {region_label(villages) or t('region_unknown', lang)}",
+st.subheader(f"{t('region', lang)}: {markdown_text(region_label(villages)) or t('region_unknown', lang)}",
              anchor=False)
 left, right = st.columns(2)
 population = ui.state.kept_value(left.number_input, "population", t("population", lang),

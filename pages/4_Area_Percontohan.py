@@ -53,8 +53,12 @@ except GeoInputError as exc:
 
 tooltip = {t("village", lang): "village_name", t("district", lang): district_column(shapes)}
 similar_only = candidates.loc[~candidates["neighbour"], "village_code"]
-grid_tooltip = {t("households", lang): "households",
-                indicator_label("poor_households", lang): "poor_households"}
+cells = grid.cells
+if cells is not None:  # the tooltip shows the counts as the reader writes them (4.449 / 4,449)
+    cells = cells.assign(households_text=[number(v, lang) for v in cells["households"]],
+                         poor_text=[number(v, lang) for v in cells["poor_households"]])
+grid_tooltip = {t("households", lang): "households_text",
+                indicator_label("poor_households", lang): "poor_text"}
 pilot_key = ui.state.content_token(
     "pilot", analysis.token, tuple(codes), tuple(near["village_code"]), tuple(similar_only),
     float(cell_m), int(min_households), tuple(tooltip.items()), tuple(grid_tooltip.items()),
@@ -62,7 +66,7 @@ pilot_key = ui.state.content_token(
 ui.map_widget.show_map(
     lambda: pilot_map(shapes[shapes["village_code"].isin(codes)],
                       shapes[shapes["village_code"].isin(near["village_code"])],
-                      shapes[shapes["village_code"].isin(similar_only)], grid.cells, tooltip,
+                      shapes[shapes["village_code"].isin(similar_only)], cells, tooltip,
                       tiles=st.session_state["tiles"], grid_tooltip=grid_tooltip),
     pilot_key, key="pilot_map", height=520)
 

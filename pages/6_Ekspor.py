@@ -30,10 +30,10 @@ min_households = ui.state.kept_value(st.number_input, "export_min_households",
                                      max_value=100)
 # files are offered only for the analysis, config and choices they were made from
 signature = (analysis.token, result.method.config and str(result.method.config),
-             tuple(formats), int(min_households))
+             tuple(formats), int(min_households), lang)
 if st.button(t("prepare_export", lang), disabled=not formats, key="prepare_export"):
     try:
-        with tempfile.TemporaryDirectory(prefix="export-") as folder, st.spinner("…"):
+        with tempfile.TemporaryDirectory(prefix="export-") as folder, st.spinner(t("prepare_export", lang)):
             written = export_result(result, folder, formats=formats,
                                     min_households=int(min_households) or None, lang=lang)
             st.session_state["export_files"] = (signature, [

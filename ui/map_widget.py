@@ -16,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo.i18n import t
+from geo.i18n import number
 from geo.presentation.offline import publish_map_data
 
 COMPONENT_DIR = Path(__file__).resolve().parent / "components" / "village_map"
@@ -79,13 +79,11 @@ def draw_legend(entries: list[dict], title: str, lang: str) -> None:
     rows = []
     for entry in entries:
         label = entry.get("label", "")
-        if label == "no data":
-            label = t("no_data", lang)
         outline = entry.get("outline", "#555555")
         rows.append(
             f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
             f'<span style="display:inline-block;width:18px;height:14px;background:{entry["colour"]};'
             f'border:1px solid {outline}"></span>'
-            f'<span>{html.escape(str(label))} ({entry.get("count", 0):,})</span></div>'
+            f'<span>{html.escape(str(label))} ({number(entry.get("count", 0), lang)})</span></div>'
         )
     st.markdown(f"**{html.escape(title)}**\n\n" + "".join(rows), unsafe_allow_html=True)

@@ -7,7 +7,7 @@ State lives in ``st.session_state`` under a few well-named keys:
 - ``analysis``: the analysis the user loaded (:class:`geo.pipeline.results.AnalysisResult`) and its
   ``token`` (what the caches key on), ``label`` (where the data came from). A new session
   opens on the files named in ``PPM_BOUNDARIES`` / ``PPM_HOUSEHOLDS`` / ``PPM_CONFIG``
-  (:mod:`geo.app_inputs`) when set, else on the built-in demo
+  (:mod:`geo.pipeline.sources`) when set, else on the built-in demo
 - ``environment_error``: why those files could not be read (the demo is used instead)
 - ``config``: the current :class:`geo.config.RankConfig` (weights, rules, pins)
 - ``selected_village``: the village outlined on the map
@@ -38,7 +38,6 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from geo.pipeline.sources import MAX_UPLOAD_MB  # noqa: F401 (the Data page shows the limit)
 from geo.common.errors import GeoInputError
 from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from geo.presentation.offline import ensure_leaflet_assets
@@ -335,14 +334,14 @@ def _leaflet_assets() -> str:
     return str(ensure_leaflet_assets(ROOT / "static"))
 
 
-@st.cache_resource(show_spinner="Analysing the demo data…")
+@st.cache_resource(show_spinner=False)
 def _demo_analysis() -> AnalysisResult:
     from geo.pipeline.analysis import analyse, demo_sources
 
     return analyse(*demo_sources())
 
 
-@st.cache_resource(show_spinner="Analysing the files named in PPM_BOUNDARIES…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _environment_analysis(fingerprint: str, _sources) -> AnalysisResult:
     """The files named in the environment, analysed once per server (keyed by their stats)."""
     from geo.pipeline.analysis import analyse
@@ -363,11 +362,13 @@ def _initial_analysis() -> Analysis:
         sources = sources_from_environment()
         if sources is not None:
             fingerprint = sources.fingerprint()
-            result = _environment_analysis(fingerprint, sources)
+            with st.spinner(t("analysing_environment", language())):
+                result = _environment_analysis(fingerprint, sources)
             return Analysis(result, token="env-" + token_of(fingerprint), label=sources.label())
     except (GeoInputError, OSError) as exc:  # the app still opens, on the demo
         st.session_state["environment_error"] = exc  # rendered in the language of each visit
-    return Analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
+    with st.spinner(t("analysing_demo", language())):
+        return Analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
 
 
 def current_analysis() -> Analysis:
@@ -380,7 +381,7 @@ def current_analysis() -> Analysis:
 def data_source_caption(lang: str) -> str:
     """"Data source: …" for the top of a page; mentions a failed environment start once."""
     analysis = current_analysis()
-    label = t("demo_data", lang) if analysis.is_demo else analysis.label
+    label = t("demo_data", lang) if analysis.is_demo else _escape_markdown(analysis.label)
     return f"{t('data_source', lang)}: {label}"
 
 
@@ -520,7 +521,8 @@ def focus_stability(token: str, config_json: str, _villages):
 
 
 def save_decision(result: AnalysisResult, config, *, title: str, decided_by: str) -> str:
-    """Store the focus list and its config in the workspace; returns where it went."""
+    """Store the focus list and its config in the workspace; returns its title and number
+    (escaped for Markdown: the title is typed by the user; the database path stays on the server)."""
     from geo.decisions.store import Decision, DecisionStore
 
     sources = result.method.sha256_of()
@@ -528,7 +530,7 @@ def save_decision(result: AnalysisResult, config, *, title: str, decided_by: str
                                        decided_by=decided_by, config=config, sources=sources)
     store = DecisionStore(workspace_dir())
     decision_id = store.save(decision)
-    return f"{title.strip()} (id {decision_id}, {store.path})"
+    return f"{_escape_markdown(title.strip())} (id {decision_id})"
 
 
 def workspace_dir() -> Path:
@@ -541,28 +543,3 @@ def workspace_dir() -> Path:
 def use_demo() -> None:
     """Go back to the built-in demo data."""
     set_analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
-
-
-def column_config(columns, lang: str) -> dict:
-    """Readable headers and number formats for st.dataframe, from the column registry.
-
-    Shares and rates as percentages, counts as whole numbers, scores with the registry's
-    decimals; ``in_focus_share`` as a bar. Unknown columns keep their name and Streamlit's format.
-    """
-    from geo.common.columns import find_column
-    from geo.i18n.labels import indicator_label
-
-    config = {}
-    for column in columns:
-        label = indicator_label(column, lang)
-        info = find_column(column)
-        if column == "in_focus_share":
-            config[column] = st.column_config.ProgressColumn(label, format="percent",
-                                                             min_value=0.0, max_value=1.0)
-        elif info is not None and info.is_percent:
-            config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif info is not None and info.is_numeric and info.decimals is not None:
-            config[column] = st.column_config.NumberColumn(label, format=f"%.{info.decimals}f")
-        else:
-            config[column] = st.column_config.Column(label)
-    return config

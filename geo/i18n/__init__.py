@@ -68,7 +68,10 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params) -> str:
         text = entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or next(iter(entry.values()))
     if not params:
         return text
-    return text.format(**{name: _param(value, lang) for name, value in params.items()})
+    try:
+        return text.format(**{name: _param(value, lang) for name, value in params.items()})
+    except (KeyError, IndexError, ValueError):  # a cell stored with other parameters: keep it readable
+        return text
 
 
 def _param(value, lang: str):

@@ -16,6 +16,7 @@ import pytest
 from babel.numbers import parse_decimal
 from streamlit.testing.v1 import AppTest
 
+from geo.pipeline.sources import MAX_UPLOAD_MB
 from geo.presentation.views import MISSING
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -348,7 +349,7 @@ def test_wrong_file_type_is_refused():
     upload = SimpleNamespace(name="desa.exe", size=10, getvalue=lambda: b"MZ")
     with pytest.raises(GeoInputError, match="desa.exe"):
         ui.uploads.analyse_uploads([upload], None, "", "")
-    huge = SimpleNamespace(name="desa.geojson", size=(ui.state.MAX_UPLOAD_MB + 1) * 2**20,
+    huge = SimpleNamespace(name="desa.geojson", size=(MAX_UPLOAD_MB + 1) * 2**20,
                            getvalue=lambda: b"")
     with pytest.raises(GeoInputError, match="MB"):
         ui.uploads.analyse_uploads([huge], None, "", "")
