@@ -18,6 +18,7 @@ import pyogrio
 from geo.common.messages import render_columns
 from geo.export.fields import describe, shapefile_field_names
 from geo.export.layers import ExportLayers
+from geo.export.method import gis_method
 
 GEOPACKAGE_NAME = "poverty_map.gpkg"
 SHAPEFILE_ZIP_NAME = "poverty_map_shp.zip"
@@ -99,7 +100,7 @@ def write_geopackage(layers: ExportLayers, out_dir) -> list[Path]:
             _writable(frame), path, layer=name, driver="GPKG",
             promote_to_multi=True, geometry_type="MultiPolygon",
         )
-    pyogrio.write_dataframe(layers.method, path, layer="method", driver="GPKG")
+    pyogrio.write_dataframe(gis_method(layers.method), path, layer="method", driver="GPKG")
     pyogrio.write_dataframe(fields_table(layers), path, layer="fields", driver="GPKG")
     return [path]
 
@@ -131,5 +132,5 @@ def write_shapefile_zip(layers: ExportLayers, out_dir) -> list[Path]:
             for part in sorted(Path(tmp).glob(f"{name}.*")):
                 archive.write(part, part.name)
         archive.writestr("field_names.csv", fields.to_csv(index=False, lineterminator="\n"))
-        archive.writestr("method.csv", layers.method.to_csv(index=False, lineterminator="\n"))
+        archive.writestr("method.csv", gis_method(layers.method).to_csv(index=False, lineterminator="\n"))
     return [path]

@@ -18,7 +18,7 @@ import pandas as pd
 import geo
 from geo.households.report import IngestReport
 from geo.i18n import t
-from geo.common.messages import render_nested
+from geo.common.messages import encode, render_cell, render_column, render_nested
 from geo.pipeline.results import AnalysisResult
 
 #: Rows of the method table whose value is prose: written in English in the GIS tables (a
@@ -32,8 +32,10 @@ _MAX_TEXT = 10_000  # an XLSX cell holds 32,767 characters; a reader needs far f
 
 
 def _text(value) -> str:
-    value = render_nested(value, "en")  # notes and warnings stored as message codes
+    """A value as the method table's text; message codes stay codes (rendered by the reader:
+    English in GIS files, :func:`gis_method`; the reader's language on the XLSX sheet)."""
     if isinstance(value, (dict, list, tuple)):
+        value = render_nested(value, "en")  # a whole structure (the config) as one JSON text
         text = json.dumps(value, ensure_ascii=False, default=str)
         return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
     if isinstance(value, Fraction):
@@ -50,10 +52,13 @@ def _flatten(prefix: str, value, rows: list[tuple[str, str]], *, max_list: int =
             _flatten(f"{prefix}.{key}", item, rows, max_list=max_list)
     elif isinstance(value, (list, tuple)) and value and any(isinstance(v, (dict, list)) for v in value):
         if len(value) > max_list:
-            rows.append((prefix, f"{len(value)} entries (not listed)"))
+            rows.append((prefix, encode("method.entries_not_listed", n=len(value))))
             return
         for i, item in enumerate(value):
             _flatten(f"{prefix}.{i}", item, rows, max_list=max_list)
+    elif isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        for i, item in enumerate(value):  # notes and warnings: one row each
+            rows.append((f"{prefix}.{i}", item))
     else:
         rows.append((prefix, _text(value)))
 
@@ -68,7 +73,8 @@ def _ingest_rows(ingest: IngestReport | None) -> list[tuple[str, str]]:
     _flatten("ingest.problems", ingest.get("problems") or {}, rows)
     dropped = ingest.get("personal_columns_dropped")
     if dropped is not None:
-        rows.append(("ingest.personal_columns_dropped", f"{len(dropped)} (names not listed)"))
+        rows.append(("ingest.personal_columns_dropped",
+                     encode("method.names_not_listed", n=len(dropped))))
     return rows
 
 
@@ -158,6 +164,7 @@ def method_rows(method: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
     rows = []
     for key, value in method.itertuples(index=False, name=None):
         key, value = str(key), "" if value is None or value is pd.NA else str(value)
+        value = render_cell(value, lang)  # notes and warnings stored as message codes
         if key in PROSE_ROWS and value and value != "none":
             value = t(PROSE_ROWS[key], lang)
         elif key == "suppression_rule":
@@ -175,3 +182,9 @@ def method_rows(method: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
             meaning = ""
         rows.append((key, value, meaning))
     return rows
+
+
+def gis_method(method: pd.DataFrame) -> pd.DataFrame:
+    """The method table as GIS files carry it: message codes written as English text (a layer
+    is exchanged between offices, the same whoever exported it)."""
+    return method.assign(value=render_column(method["value"], "en"))

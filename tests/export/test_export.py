@@ -452,10 +452,17 @@ def test_method_notes_stored_as_codes_are_written_as_text(result):
 
     note = encode("note.weight_moved_across", indicator="dep_nutrition")
     noted = dataclasses.replace(result, method=dataclasses.replace(result.method, mpi_notes=(note,)))
+    from geo.common.messages import render_cell
+    from geo.export.method import gis_method, method_rows
+
     method = build_layers(noted).method
-    text = " ".join(method["value"].astype(str))
-    assert "dep_nutrition: no data in the household file and none for its dimension" in text
-    assert "note.weight_moved_across" not in text
+    english = " ".join(gis_method(method)["value"].astype(str))  # what GIS files carry
+    assert "dep_nutrition: no data in the household file and none for its dimension" in english
+    assert "note.weight_moved_across" not in english
+    indonesian = " ".join(value for _, value, _ in method_rows(method, "id"))  # the Metode sheet
+    assert render_cell(note, "id") in indonesian and render_cell(note, "id") != render_cell(note, "en")
+    assert "note.weight_moved_across" not in indonesian
+    assert "names not listed" not in indonesian and "not listed" not in indonesian
 
 
 # --------------------------------------------------------------------------- suppression
