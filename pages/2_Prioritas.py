@@ -103,8 +103,11 @@ if stability is not None:
     st.caption(t("robustness_help", lang, spread=round(100 * settings.spread),
                  draws=settings.draws))
     shown = robustness_table(villages, stability)
-    st.dataframe(screen_table(shown, lang), hide_index=True, width="stretch",
-                 key="robustness_table", column_config=screen_headers(shown.columns, lang))
+    if len(shown):
+        st.dataframe(screen_table(shown, lang), hide_index=True, width="stretch",
+                     key="robustness_table", column_config=screen_headers(shown.columns, lang))
+    else:  # an empty table would read "empty" (Streamlit's own word) on any screen
+        st.caption(t("robustness_none", lang))
 
 # --- save the decision -------------------------------------------------------------------
 st.subheader(t("save_decision", lang))

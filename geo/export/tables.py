@@ -83,15 +83,22 @@ def neutralise(value):
 def csv_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` as people read it in ``lang``: headers, codes as text, flags as yes/no words,
     formula-like texts neutralised. Numbers stay numbers (dot decimals)."""
+    out = _people_values(frame, lang)
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(neutralise)
+    out.columns = headers(list(frame.columns), lang)
+    return out
+
+
+def _people_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Codes as readable text and flags as yes/no words in ``lang`` (CSV and XLSX alike)."""
     out = translate_values(pd.DataFrame(frame), lang)
     yes, no = t("flag.yes", lang), t("flag.no", lang)
     for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_bool_dtype(values):
-            out[column] = values.map(lambda v: v if pd.isna(v) else (yes if v else no)).astype(object)
-        elif values.dtype == object or pd.api.types.is_string_dtype(values):
-            out[column] = values.map(neutralise)
-    out.columns = headers(list(frame.columns), lang)
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(lambda v: v if pd.isna(v) else (yes if v else no)).astype(object)
     return out
 
 
@@ -187,7 +194,7 @@ def write_ranked_table(layers: ExportLayers, out_dir, *, formats=("csv", "xlsx")
         lang = lang or DEFAULT_LANGUAGE
         names = {sheet: t(f"sheet.{sheet}", lang) for sheet in SHEETS}
         header_row = headers(columns, lang)
-        focus, ranked = translate_values(focus, lang), translate_values(ranked, lang)
+        focus, ranked = _people_values(focus, lang), _people_values(ranked, lang)
         book = Workbook()
         _write_sheet(book.active, focus, header_row)
         book.active.title = names["focus"]

@@ -330,8 +330,12 @@ def _overview(page):
 
 
 def _map(page):
+    from geo.presentation.display import SCHEMES
+
     _choose(page, "map_scheme", _label("natural_breaks", "id"))
-    return (lambda: _selected(page, "map_scheme"),
+    names = {_label(scheme, lang): scheme for scheme in SCHEMES for lang in ("id", "en")}
+    # the select shows the scheme's name in the language: read it back as the scheme
+    return (lambda: names.get(_selected(page, "map_scheme")),
             lambda: _set_number(page, "map_k", 4), lambda: _number(page, "map_k"))
 
 
