@@ -57,7 +57,7 @@
     // page holding it when the map is not wholly in view, and the click then lands elsewhere.
     var container = map.getContainer(), focus = container.focus;
     container.focus = function () { focus.call(container, {preventScroll: true}); };
-    L.control.scale().addTo(map);
+    L.control.scale({imperial: false}).addTo(map);  // metres only: the units of Indonesian maps
     if (data.tiles) {
       L.tileLayer(data.tiles.url, {attribution: data.tiles.attribution,
                                    maxZoom: data.tiles.max_zoom || 19}).addTo(map);
