@@ -1,7 +1,8 @@
 """The map widget: a village map drawn by our own small Streamlit component (local Leaflet),
 and the legend drawn beside it.
 
-The component (``ui/components/village_map``: plain HTML and JavaScript, no build step) gets
+The component (``ui/components/village_map/main.js`` and a page made from the asset URLs, laid
+out in ``./static/components`` at start-up: plain JavaScript, no build step) gets
 only a URL, the selected village and its height. The map's data is made once per server and
 cache key and written into ``./static/maps`` (:func:`geo.presentation.offline.publish_map_data`);
 the browser fetches it once per map. A click or another selection reruns the script and sends
@@ -10,6 +11,7 @@ the same few bytes again, never the village layer.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,11 +19,31 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from geo.i18n import number
-from geo.presentation.offline import publish_map_data
+from geo.presentation.offline import STATIC_DIR, component_page, publish_map_data
 
-COMPONENT_DIR = Path(__file__).resolve().parent / "components" / "village_map"
+#: the component's script (plain JavaScript, no build step)
+COMPONENT_SOURCE = Path(__file__).resolve().parent / "components" / "village_map" / "main.js"
+#: where the component is served from: its page (made from the asset URLs) and its script
+COMPONENT_DIR = STATIC_DIR / "components" / "village_map"
+
+
+def _write_component(folder: Path = COMPONENT_DIR) -> Path:
+    """Lay out the component's folder (``index.html`` and ``main.js``) unless already current;
+    each file is replaced whole, so a reader never sees half of one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("index.html", component_page()),
+                       ("main.js", COMPONENT_SOURCE.read_text(encoding="utf-8"))):
+        target = folder / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            partial = folder / f".{name}.{os.getpid()}"
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, target)
+    return folder
+
+
 #: the component's name in the page (its iframe's title): ``ui.map_widget.village_map``
-_village_map_component = components.declare_component("village_map", path=str(COMPONENT_DIR))
+_village_map_component = components.declare_component("village_map",
+                                                      path=str(_write_component()))
 COMPONENT_NAME = _village_map_component.name
 
 

@@ -9,7 +9,7 @@ Streamlit serves at ``/app/static/leaflet/`` (``server.enableStaticServing`` in
 script run.
 
 The map itself runs inside the app's component iframe at
-``<base>/component/<component name>/index.html`` (``ui/components/village_map``); the URLs
+``<base>/component/<component name>/index.html`` (laid out by :mod:`ui.map_widget` from :func:`component_page` and ``ui/components/village_map/main.js``); the URLs
 are therefore relative to that page (``../../app/static/...``), which also works behind a
 ``server.baseUrlPath``.
 """
@@ -125,3 +125,30 @@ def _prune(folder: Path, keep: int, newest: Path) -> None:
         if old != newest:
             old.unlink(missing_ok=True)
             old.with_name(old.name + ".gz").unlink(missing_ok=True)
+
+
+def component_page() -> str:
+    """The map component's ``index.html``: the local Leaflet, the renderer and ``main.js``.
+
+    Made from the asset URLs above (one source for them) and written by the app at start-up
+    next to the component's script (:mod:`ui.map_widget`); nothing from another host.
+    """
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<link rel="stylesheet" href="{LEAFLET_CSS_URL}">
+<script src="{LEAFLET_JS_URL}"></script>
+<script src="{VILLAGE_MAP_JS_URL}"></script>
+<style>
+  html, body {{ margin: 0; padding: 0; }}
+  #map {{ width: 100%; height: 500px; }}
+  path.leaflet-interactive:focus {{ outline: none; }}
+</style>
+</head>
+<body>
+<div id="map"></div>
+<script src="main.js"></script>
+</body>
+</html>
+"""

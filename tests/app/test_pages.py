@@ -685,3 +685,17 @@ def test_real_boundaries_without_households_show_no_raw_values(malang_sql, lang)
             for raw in RAW_TEXTS:
                 assert not re.search(rf"(?<![\w]){re.escape(raw)}(?![\w])", word), (page, raw, word)
         assert not at.get("json"), page
+
+
+def test_the_map_component_folder_is_laid_out_whole_from_its_sources(tmp_path):
+    import ui.map_widget
+    from geo.presentation.offline import component_page
+
+    folder = ui.map_widget._write_component(tmp_path / "village_map")
+    assert (folder / "index.html").read_text(encoding="utf-8") == component_page()
+    assert (folder / "main.js").read_text(encoding="utf-8") == \
+        ui.map_widget.COMPONENT_SOURCE.read_text(encoding="utf-8")
+    (folder / "index.html").write_text("stale", encoding="utf-8")
+    ui.map_widget._write_component(folder)  # a stale page is replaced, no partial file is left
+    assert (folder / "index.html").read_text(encoding="utf-8") == component_page()
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "main.js"]

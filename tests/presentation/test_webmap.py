@@ -14,6 +14,7 @@ import shapely
 
 from geo.presentation.display import simplify_for_display
 from geo.presentation.offline import (
+    component_page,
     LEAFLET_CSS_URL,
     LEAFLET_JS_URL,
     VILLAGE_MAP_JS_URL,
@@ -81,10 +82,7 @@ def test_leaflet_assets_are_copied(tmp_path):
     assert LEAFLET_JS_URL == "../../app/static/leaflet/leaflet.js"
     assert VILLAGE_MAP_JS_URL == "../../app/static/leaflet/village_map.js"
     # the component's page loads exactly these files and nothing from elsewhere
-    from pathlib import Path
-
-    page = (Path(__file__).resolve().parents[2] / "ui" / "components" / "village_map" /
-            "index.html").read_text()
+    page = component_page()
     assert sorted(re.findall(r'src="([^"]+)"', page)) == \
         sorted([LEAFLET_JS_URL, VILLAGE_MAP_JS_URL, "main.js"])
     assert re.findall(r'href="([^"]+)"', page) == [LEAFLET_CSS_URL]
