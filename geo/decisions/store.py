@@ -15,6 +15,7 @@ household row or personal data.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -162,11 +163,30 @@ class DecisionStore:
                                 detail=str(exc)) from None
         try:
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(db)
             db.execute("PRAGMA foreign_keys = ON")
             yield db
         finally:
             db.close()
+
+    def _use_wal(self, db) -> None:
+        """Switch the database to WAL once (the mode is kept in the file).
+
+        Changing the journal mode needs the file to itself and SQLite does not wait for it
+        through the busy timeout: two processes opening a new workspace at the same moment
+        got "database is locked". So the mode is read first and the switch retried briefly.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise GeoInputError("err.decisions_database", source=str(self.path),
+                                        detail=str(exc)) from None
+                time.sleep(0.05)
 
     def save(self, decision: Decision) -> int:
         """Store a decision as the next version of its title; returns its id."""
