@@ -26,6 +26,7 @@ COMMANDS = {
     "households": "Read and validate a household table (personal columns are dropped)",
     "rank": "Join households to villages, compute indicators, rank villages, find pockets",
     "export": "Export results for GIS tools and decision documents",
+    "reference": "Rebuild the shipped Kemendagri code table (names, code history, population)",
 }
 
 

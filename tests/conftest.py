@@ -16,6 +16,7 @@ def _private_layer_cache(tmp_path_factory):
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_KEL = ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
+SHARED_CODES = ROOT.parent / "shared" / "data" / "wilayah_codes"
 
 
 def shared_file(name: str) -> Path:
@@ -24,6 +25,14 @@ def shared_file(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"real boundary data not available: {path} is absent (../shared is not here)")
     return path
+
+
+@pytest.fixture(scope="session")
+def codes_dir() -> Path:
+    """The Kemendagri code-table dumps of 2022, 2023, 2025 (skip, saying why, when absent)."""
+    if not (SHARED_CODES / "wilayah_2025.sql").exists():
+        pytest.skip(f"Kemendagri code tables not available: {SHARED_CODES} is absent")
+    return SHARED_CODES
 
 
 @pytest.fixture(scope="session")
