@@ -403,7 +403,10 @@ def set_analysis(result: AnalysisResult, token: str, label: str) -> None:
     for key in ("config", "selected_village", "export_files"):
         st.session_state.pop(key, None)
     choices = st.session_state.get(CHOICES, {})
-    forget("profile_village", *[k for k in choices if k.startswith(("weight_", "rule_"))])
+    # the population and the area filters belong to the region shown: its defaults again
+    forget("profile_village", "population",
+           *[k for k in choices if k.startswith(("weight_", "rule_"))],
+           *[k for k in choices if k.endswith(("_regency", "_district"))])
 
 
 def current_config():

@@ -9,7 +9,6 @@ import zipfile
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyogrio
 import pytest
 import shapely

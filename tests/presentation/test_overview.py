@@ -39,7 +39,7 @@ def test_target_gap_in_points_and_people():
 def test_region_label_prefers_names_then_codes():
     named = pd.DataFrame({"regency_name": ["Kota Malang"] * 2, "province_name": ["Jawa Timur"] * 2,
                           "regency_code": ["35.73"] * 2})
-    assert region_label(named) == "Kota Malang, Jawa Timur"
+    assert region_label(named) == "Kota Malang"
     coded = pd.DataFrame({"regency_code": ["35.73", "35.79"]})
     assert region_label(coded) == "35.73, 35.79"
 
