@@ -12,7 +12,7 @@ State lives in ``st.session_state`` under a few well-named keys:
 - ``config``: the current :class:`geo.config.RankConfig` (weights, rules, pins)
 - ``selected_village``: the village outlined on the map
 - ``choices``: every other value the user set on a page, by widget key (RPJMD target and
-  population on the overview, indicator, classes, district and profile village on the map,
+  population on the overview, indicator, classes, regency, district and profile village on the map,
   pilot villages, export formats, ...), written by the ``kept_*`` widgets below
 
 Why ``choices``: Streamlit deletes the state of every widget that is not drawn in a run, so a
