@@ -38,8 +38,9 @@ palette = ui.state.kept_choice(c4.selectbox, "map_palette", t("palette", lang), 
                                default=next(iter(PALETTES)))
 district_col = district_column(villages)
 shown = ui.area_filter.area_filter(villages, "map", lang)
-places = dict(zip((t("district", lang), t("regency", lang)),
-                  (district_col, *place_columns(villages)[1:])))
+places = {t("district", lang): district_col}  # tooltip rows naming where a village lies
+if "regency_name" in place_columns(villages):  # several regencies: name the regency too
+    places[t("regency", lang)] = "regency_name"
 
 # --- classification and map --------------------------------------------------------------
 drawn = with_values(shapes, shown, [indicator, *places.values()])

@@ -132,7 +132,8 @@ def district_column(villages: pd.DataFrame) -> str:
 
 
 def districts(villages: pd.DataFrame) -> list[str]:
-    """The districts to filter by, sorted (names when known, else codes)."""
+    """The districts' names (else codes), sorted. The pages filter by code instead
+    (:func:`district_choices`, :func:`in_area`): names repeat across regencies."""
     return sorted(villages[district_column(villages)].dropna().astype(str).unique())
 
 

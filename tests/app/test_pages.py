@@ -773,3 +773,22 @@ def test_several_regencies_get_a_regency_filter_and_telling_village_labels(malan
     at.switch_page("pages/2_Prioritas.py").run()
     ranked = frame_with(at, "village_code", "district_name", "regency_name")
     assert set(ranked["regency_name"]) == {"Kabupaten Pekalongan", "Kota Malang"}
+
+
+def test_a_hostile_regency_name_is_shown_as_typed():
+    """Names are data: a regency called like HTML or Markdown is escaped in the title."""
+    data = json.loads(_geojson(["A", "B"]))
+    for feature in data["features"]:
+        feature["properties"].update(regency_name=XSS, district_name="**tebal**")
+    at = run("app.py")
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", json.dumps(data).encode(),
+                                                     "application/geo+json")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    at.switch_page("pages/0_Ringkasan.py").run()
+    title = next(s for s in texts(at.subheader) if s.startswith("Wilayah"))
+    assert title == "Wilayah: \\<img src=x onerror=alert(1)\\>"  # escaped, shown as typed
+    at.switch_page("pages/1_Peta.py").run()
+    assert at.selectbox(key="map_district").options[1] == "**tebal**"  # plain-text option
