@@ -4,8 +4,9 @@ import streamlit as st
 
 import ui.state
 from geo.i18n import number, t
-from geo.presentation.overview import (outcome_table, overview_figures, quality_notes, region_label,
-                          target_gap, unused_rows)
+from geo.presentation.overview import (outcome_table, overview_figures, population_note,
+                                       quality_notes, region_label, target_gap, unused_rows)
+from geo.presentation.region import region_population
 from geo.presentation.views import markdown_text, number_text, screen_headers, screen_table
 
 lang = ui.state.page_setup("overview")
@@ -18,12 +19,16 @@ if "environment_error" in st.session_state:
                  message=ui.state.error_text(st.session_state["environment_error"], lang)))
 
 # --- region and headline counts ----------------------------------------------------------
-st.subheader(f"{t('region', lang)}: {markdown_text(region_label(villages)) or t('region_unknown', lang)}",
+region = region_label(villages, lang)
+st.subheader(f"{t('region', lang)}: {markdown_text(region) or t('region_unknown', lang)}",
              anchor=False)
+official = region_population(villages)
 left, right = st.columns(2)
 population = ui.state.kept_value(left.number_input, "population", t("population", lang),
-                                 default=0, min_value=0, step=1000,
+                                 default=official.total or 0, min_value=0, step=1000,
                                  help=t("population_help", lang))
+left.caption(markdown_text(population_note(official, region, ui.state.current_analysis().is_demo,
+                                           lang)))
 target = ui.state.kept_value(right.number_input, "target", t("target", lang), default=3.77,
                              min_value=0.0, max_value=100.0, step=0.01, format="%.2f")
 measures = {"desil1_people": t("extreme_poor", lang), "desil14_people": t("poor", lang),

@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+import ui.area_filter
 import ui.map_widget
 import ui.state
 from geo.presentation.display import PALETTES, SCHEMES, classify
 from geo.i18n import has_text, number, t
 from geo.i18n.labels import indicator_label, value_label
-from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district,
-                       markdown_text, number_text, numeric_indicators, profile_rows, village_choices,
-                       with_values)
+from geo.presentation.views import (district_column, markdown_text, number_text, numeric_indicators,
+                                    place_columns, profile_rows, village_choices, with_values)
 from geo.presentation.webmap import choropleth_map
 
 lang = ui.state.page_setup("map")
@@ -37,18 +37,16 @@ k = ui.state.kept_value(c3.number_input, "map_k", t("classes", lang), default=5,
 palette = ui.state.kept_choice(c4.selectbox, "map_palette", t("palette", lang), list(PALETTES),
                                default=next(iter(PALETTES)))
 district_col = district_column(villages)
-district = ui.state.kept_choice(
-    st.selectbox, "map_district", t("district", lang), [ALL_DISTRICTS] + districts(villages),
-    default=ALL_DISTRICTS,
-    format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d)
+shown = ui.area_filter.area_filter(villages, "map", lang)
+places = {t("district", lang): district_col}  # tooltip rows naming where a village lies
+if "regency_name" in place_columns(villages):  # several regencies: name the regency too
+    places[t("regency", lang)] = "regency_name"
 
 # --- classification and map --------------------------------------------------------------
-shown = in_district(villages, district)
-drawn = with_values(shapes, shown, [indicator, district_col])
+drawn = with_values(shapes, shown, [indicator, *places.values()])
 classes = classify(drawn[indicator], scheme, int(k), palette, indicator=indicator, lang=lang)
 drawn["value_text"] = [number_text(indicator, v, lang) for v in drawn[indicator]]  # per locale
-tooltip = {t("village", lang): "village_name",
-           t("district", lang): district_col,
+tooltip = {t("village", lang): "village_name", **places,
            indicator_label(indicator, lang): "value_text"}
 selected = st.session_state.get("selected_village")
 

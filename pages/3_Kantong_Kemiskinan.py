@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+import ui.area_filter
 import ui.map_widget
 import ui.state
 from geo.presentation.display import POCKET_ORDER, pocket_legend
 from geo.i18n import t
 from geo.i18n.labels import indicator_label, pocket_method_text, value_label
-from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, in_district, pocket_counts,
-                       number_text, pocket_table, screen_headers, screen_table, with_values)
+from geo.presentation.views import (district_column, pocket_counts, number_text, pocket_table,
+                                    screen_headers, screen_table, with_values)
 from geo.presentation.webmap import pocket_map
 
 lang = ui.state.page_setup("pockets")
@@ -25,11 +26,7 @@ st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} —
            f"{pocket_method_text(settings, lang)}")
 
 district_col = district_column(villages)
-district = ui.state.kept_choice(
-    st.selectbox, "pocket_district", t("district", lang), [ALL_DISTRICTS] + districts(villages),
-    default=ALL_DISTRICTS,
-    format_func=lambda d: t("all_districts", lang) if d == ALL_DISTRICTS else d)
-shown = in_district(villages, district)
+shown = ui.area_filter.area_filter(villages, "pocket", lang)
 
 drawn = with_values(shapes, shown, ["pocket", "hotspot", variable, district_col])
 drawn["pocket_label"] = drawn["pocket"].astype("string").fillna("no_data").map(

@@ -12,7 +12,7 @@ State lives in ``st.session_state`` under a few well-named keys:
 - ``config``: the current :class:`geo.config.RankConfig` (weights, rules, pins)
 - ``selected_village``: the village outlined on the map
 - ``choices``: every other value the user set on a page, by widget key (RPJMD target and
-  population on the overview, indicator, classes, district and profile village on the map,
+  population on the overview, indicator, classes, regency, district and profile village on the map,
   pilot villages, export formats, ...), written by the ``kept_*`` widgets below
 
 Why ``choices``: Streamlit deletes the state of every widget that is not drawn in a run, so a
@@ -403,7 +403,10 @@ def set_analysis(result: AnalysisResult, token: str, label: str) -> None:
     for key in ("config", "selected_village", "export_files"):
         st.session_state.pop(key, None)
     choices = st.session_state.get(CHOICES, {})
-    forget("profile_village", *[k for k in choices if k.startswith(("weight_", "rule_"))])
+    # the population and the area filters belong to the region shown: its defaults again
+    forget("profile_village", "population",
+           *[k for k in choices if k.startswith(("weight_", "rule_"))],
+           *[k for k in choices if k.endswith(("_regency", "_district"))])
 
 
 def current_config():

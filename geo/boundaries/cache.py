@@ -5,8 +5,9 @@ villages) takes tens of seconds; the boundary files rarely change between two ra
 cache holds only boundary data (public administrative geometry and names, never household
 data): one GeoParquet and one JSON report per key, under ``PPM_CACHE_DIR`` or
 ``~/.cache/poverty-pocket-map``. The key includes the SHA-256 of every source file, the
-options, the software version and the source code of the reading modules, so a change in any
-of them misses the cache instead of serving a stale layer.
+options, the software version, the source code of the reading modules and the SHA-256 of the
+shipped Kemendagri table (the parent names come from it, :mod:`geo.boundaries.names`), so a
+change in any of them misses the cache instead of serving a stale layer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo import __version__
+from geo.boundaries import names as boundary_names
 from geo.boundaries import read as boundaries
 from geo.boundaries import schema as boundary_schema
 from geo.common import codes
@@ -31,10 +33,12 @@ from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
 from geo.boundaries.report import BoundaryReport
 from geo.common.fingerprint import file_sha256, source_files
+from geo.reference import table as reference_table
 
 log = logging.getLogger(__name__)
 
-_READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump, boundary_report)
+_READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump, boundary_report,
+                   boundary_names, reference_table)
 
 
 #: Entries kept; the least recently used beyond this are removed (each upload is a new key).
@@ -50,6 +54,7 @@ def _code_version() -> str:
     digest = hashlib.sha256(__version__.encode())
     for module in _READER_MODULES:
         digest.update(inspect.getsource(module).encode())
+    digest.update(file_sha256(reference_table.CODES_FILE).encode())  # a rebuilt table: new names
     return digest.hexdigest()
 
 

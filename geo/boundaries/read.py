@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from geo.boundaries import quality
+from geo.boundaries.names import fill_parent_names
 from geo.boundaries.report import BoundaryReport
 from geo.boundaries.schema import canonical_attributes, recognise_columns, select_columns
 from geo.common.codes import parent_codes, village_type
@@ -78,7 +79,9 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
         ``features_in``, ``features_out``, ``kelurahan``, ``desa``, ``desa_adat``,
         ``rejected``, ``repaired``, ``duplicates``, ``empty``, ``islands_fixed``, ``overlaps``
         (worst first), ``overlaps_total``, ``gaps``, ``metric_crs``, ``warnings``,
-        ``per_source``, ``sources``; ``report.to_dict()`` is the JSON form.
+        ``per_source``, ``sources``, ``names_filled`` and ``names_unknown`` (per parent name
+        column: names taken from the shipped Kemendagri table, names still empty);
+        ``report.to_dict()`` is the JSON form.
 
     Raises
     ------
@@ -352,7 +355,8 @@ def _none(value):
 
 
 def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
-    """Reject unusable rows, repair geometries, resolve duplicates, orient, sort, count."""
+    """Reject unusable rows, repair geometries, resolve duplicates, orient, sort, name the
+    parent units (:mod:`geo.boundaries.names`), count."""
     attrs, code_problem = canonical_attributes(combined)
     combined = combined.rename(columns={"village_code": "_raw_code"})
     for column in attrs.columns:
@@ -403,6 +407,7 @@ def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
     for column in ("district_code", "regency_code", "province_code"):
         villages[column] = parents[column].astype("string")
     villages["village_type"] = village_type(villages["village_code"])
+    villages, report["names_filled"], report["names_unknown"] = fill_parent_names(villages)
     villages = gpd.GeoDataFrame(villages[CANONICAL_COLUMNS], geometry="geometry",
                                 crs="EPSG:4326")
     report["features_out"] = len(villages)

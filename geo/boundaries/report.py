@@ -30,6 +30,9 @@ class BoundaryReport:
     overlaps_total : ``{pairs, area_m2}`` over all overlaps, None without quality checks.
     gaps : holes in the union of all villages, None without quality checks.
     quality_checked : overlaps and gaps were computed.
+    names_filled : per parent name column (``district_name``, ``regency_name``,
+        ``province_name``), names the source lacked and the Kemendagri 2025 table gave.
+    names_unknown : per parent name column, names still empty (code not in the 2025 table).
     cache : ``"hit"`` or ``"miss"`` when read through :mod:`geo.boundaries.cache`, else None.
     """
 
@@ -52,6 +55,8 @@ class BoundaryReport:
     overlaps_total: dict | None = None
     gaps: dict | None = None
     quality_checked: bool = False
+    names_filled: Mapping[str, int] = field(default_factory=dict)
+    names_unknown: Mapping[str, int] = field(default_factory=dict)
     cache: str | None = None
 
     def to_dict(self) -> dict:

@@ -5,7 +5,9 @@ real thing shows: a poverty pocket (*kantong kemiskinan*), a lone high-poverty v
 well-off ones, large villages with many poor people but a moderate rate, a pilot kelurahan,
 and the kinds of bad rows every registry extract has. Nothing here is real: the province code
 99 does not exist, every name ends in "(sintetis)" or is invented, and the households are
-random draws.
+random draws. The layer carries its own district, regency and province names, and province 99
+is not in the shipped Kemendagri table, so no real name is ever filled in for the demo
+(:mod:`geo.boundaries.names` fills empty names only, from codes the table knows).
 
 The villages are a Voronoi tessellation (:func:`shapely.voronoi_polygons`) of jittered grid
 points, clipped to an invented outline near 117.4 E, 0.1 N (East Kalimantan), so neighbours

@@ -19,6 +19,7 @@ from geo.i18n import DEFAULT_LANGUAGE, has_text, render, t
 from geo.i18n.labels import indicator_label, report_label, value_label
 from geo.join.match import MATCHED as USED_OUTCOMES  # outcomes that put a row into the analysis
 from geo.join.match import Reconciliation
+from geo.presentation.region import RegionPopulation, region_title
 from geo.presentation.views import MISSING, cell_text
 
 
@@ -57,10 +58,14 @@ def overview_figures(villages: pd.DataFrame, *, population: float | None = None,
         "denominator": denominator,
         "denominator_is_population": bool(population),
     }
+    # no household data: no rate, even against a population (0 poor of 191,811 is not a rate)
+    counted = bool(figures["households"] > 0)
     for key in ("desil1_people", "desil14_people", "mpi_poor_people"):
         figures[key.replace("_people", "_rate")] = (
-            figures[key] / denominator if denominator and not math.isnan(figures[key]) else float("nan"))
-    figures["poverty_rate"] = (total(poor_column) / denominator if denominator else float("nan"))
+            figures[key] / denominator if counted and denominator and not math.isnan(figures[key])
+            else float("nan"))
+    figures["poverty_rate"] = (total(poor_column) / denominator if counted and denominator
+                               else float("nan"))
     return figures
 
 
@@ -79,13 +84,24 @@ def target_gap(poverty_rate: float, target_pct: float, denominator: float) -> di
             "people_to_lift": max(gap, 0.0) / 100 * denominator}
 
 
-def region_label(villages: pd.DataFrame, limit: int = 3) -> str:
-    """The region's name(s): regency and province names, else regency codes."""
-    names = [str(name) for col in ("regency_name", "province_name") if col in villages
-             for name in villages[col].dropna().unique()[:limit]]
-    if not names and "regency_code" in villages:
-        names = [str(code) for code in villages["regency_code"].dropna().unique()[:limit + 2]]
-    return ", ".join(names)
+def region_label(villages: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The region's name for the title ("Kota Bontang", "Jawa Timur", "5 kabupaten/kota di
+    Jawa Timur"): :func:`geo.presentation.region.region_title`."""
+    return region_title(villages, lang)
+
+
+def population_note(population: RegionPopulation, region: str, demo: bool = False,
+                    lang: str = DEFAULT_LANGUAGE) -> str:
+    """Where the Overview's default population comes from, or why there is none (the demo
+    region is synthetic; codes outside the 2025 table; only part of a regency shown)."""
+    year = str(population.year)  # a year, not a quantity: no grouping
+    if population.total is not None:
+        return t("population.reference", lang, region=region, year=year, n=population.total)
+    if demo:
+        return t("population.demo", lang)
+    if population.reason == "partial":
+        return t("population.partial", lang, regencies=", ".join(population.partial), year=year)
+    return t("population.unknown_codes", lang, year=year)
 
 
 def outcome_table(reconciliation: Reconciliation | None) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import geo
 from geo.common.crs import metric_crs
 from geo.i18n import date_text, number, t
 from geo.i18n.labels import value_label
+from geo.presentation.region import region_title
 from geo.presentation.styles import (FOCUS_COLOUR, FOCUS_OUTLINE, OTHER_COLOUR, OTHER_OUTLINE,
                                      POCKET_CLASSES, print_style)
 
@@ -98,12 +99,10 @@ def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources)
     side.set_axis_off()
     ax.set_axis_off()
     ax.set_aspect("equal")
-    regions = []
-    if "regency_name" in villages:
-        regions = [str(v) for v in pd.unique(villages["regency_name"].dropna())][:3]
+    region = region_title(villages, lang) if "regency_code" in villages else ""
     fig.text(0.03, 0.955, title, fontsize=16, fontweight="bold", va="center", parse_math=False)
-    if regions:
-        fig.text(0.03, 0.915, ", ".join(regions), fontsize=11, va="center", parse_math=False)
+    if region:
+        fig.text(0.03, 0.915, region, fontsize=11, va="center", parse_math=False)
     metric = _for_print(villages)
     source_line = "; ".join(sources) if sources else "-"
     fig.text(0.03, 0.045,

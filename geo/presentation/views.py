@@ -28,7 +28,7 @@ from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.display import format_value
 
 ALL_DISTRICTS = "*"
-RANKED_COLUMNS = ("rank", "village_code", "village_name", "district_name", "score",
+RANKED_COLUMNS = ("rank", "village_code", "village_name", "district_name", "regency_name", "score",
                   "in_focus_list", "focus_reason", "quadrant", "pocket")
 PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
     "indicators": ("people", "desil1_households", "desil1_share", "desil14_households",
@@ -132,7 +132,8 @@ def district_column(villages: pd.DataFrame) -> str:
 
 
 def districts(villages: pd.DataFrame) -> list[str]:
-    """The districts to filter by, sorted (names when known, else codes)."""
+    """The districts' names (else codes), sorted. The pages filter by code instead
+    (:func:`district_choices`, :func:`in_area`): names repeat across regencies."""
     return sorted(villages[district_column(villages)].dropna().astype(str).unique())
 
 
@@ -145,14 +146,92 @@ def in_district(villages: pd.DataFrame, district: str = ALL_DISTRICTS) -> pd.Dat
 
 
 def village_choices(villages: pd.DataFrame) -> dict[str, str]:
-    """``{village_code: "name — district (code)"}`` for select boxes, ordered by code."""
+    """``{village_code: label}`` for select boxes, ordered by code.
+
+    The label tells villages of the same name apart: ``"Dinoyo — Lowokwaru (35.73.05.1003)"``,
+    with the regency when the layer has several (``"Dinoyo — Lowokwaru, Kota Malang (…)"``);
+    the code stays in the label so typing a code finds the village too.
+    """
     frame = villages.sort_values("village_code")
-    district = (frame["district_name"] if "district_name" in frame
-                else frame.get("district_code", pd.Series([None] * len(frame), index=frame.index)))
+    district = _named(frame, "district_code", "district_name")
+    place = district
+    if _several_regencies(frame):
+        place = district.str.cat(_named(frame, "regency_code", "regency_name"), sep=", ",
+                                 na_rep="")
     return {
-        str(code): f"{name} — {dist} ({code})" if not pd.isna(dist) else f"{name} ({code})"
-        for code, name, dist in zip(frame["village_code"], frame["village_name"], district)
+        str(code): f"{name} — {where} ({code})" if not pd.isna(where) else f"{name} ({code})"
+        for code, name, where in zip(frame["village_code"], frame["village_name"], place)
     }
+
+
+# --- regency and district filters (values are codes, labels are names) ---------------------
+
+ALL_REGENCIES = "*"
+
+
+def _codes(villages: pd.DataFrame, column: str) -> pd.Series:
+    """A parent-code column of the layer, derived from the village code when absent."""
+    if column in villages:
+        return villages[column].astype("string")
+    from geo.common.codes import parent_codes
+
+    return parent_codes(villages["village_code"].astype("string"))[column].astype("string")
+
+
+def _named(villages: pd.DataFrame, code_column: str, name_column: str) -> pd.Series:
+    """Per row, the unit's name, else its code (a unit without a name stands for itself)."""
+    codes = _codes(villages, code_column)
+    if name_column not in villages:
+        return codes
+    return villages[name_column].astype("string").fillna(codes)
+
+
+def _several_regencies(villages: pd.DataFrame) -> bool:
+    return len(villages) > 0 and _codes(villages, "regency_code").nunique() > 1
+
+
+def _choices(codes: pd.Series, labels: pd.Series) -> dict[str, str]:
+    table = pd.DataFrame({"code": codes.to_numpy(), "label": labels.to_numpy()}).dropna(
+        subset=["code"]).drop_duplicates("code")
+    table["label"] = table["label"].fillna(table["code"])
+    table = table.sort_values(["label", "code"], kind="stable")
+    return dict(zip(table["code"].astype(str), table["label"].astype(str)))
+
+
+def regency_choices(villages: pd.DataFrame) -> dict[str, str]:
+    """``{regency_code: name}`` sorted by name (the regency filter shows when there are two or
+    more)."""
+    return _choices(_codes(villages, "regency_code"), _named(villages, "regency_code", "regency_name"))
+
+
+def district_choices(villages: pd.DataFrame, regency: str = ALL_REGENCIES) -> dict[str, str]:
+    """``{district_code: name}`` of the chosen regency (``"*"``: all), sorted by name.
+
+    When the choices span several regencies, each name carries its regency
+    (``"Kepanjen — Kabupaten Malang"``): district names repeat across regencies.
+    """
+    scope = in_area(villages, regency)
+    labels = _named(scope, "district_code", "district_name")
+    if _several_regencies(scope):
+        labels = labels.str.cat(_named(scope, "regency_code", "regency_name"), sep=" — ")
+    return _choices(_codes(scope, "district_code"), labels)
+
+
+def in_area(villages: pd.DataFrame, regency: str = ALL_REGENCIES,
+            district: str = ALL_DISTRICTS) -> pd.DataFrame:
+    """The villages of a regency and/or district, by code (``"*"``: all)."""
+    keep = pd.Series(True, index=villages.index)
+    if regency != ALL_REGENCIES:
+        keep &= (_codes(villages, "regency_code") == regency).fillna(False)
+    if district != ALL_DISTRICTS:
+        keep &= (_codes(villages, "district_code") == district).fillna(False)
+    return villages if bool(keep.all()) else villages[keep.to_numpy()]
+
+
+def place_columns(villages: pd.DataFrame) -> tuple[str, ...]:
+    """The name columns a table of these villages shows: the district, and the regency when
+    the layer has several."""
+    return ("district_name", "regency_name") if _several_regencies(villages) else ("district_name",)
 
 
 def with_values(shapes: pd.DataFrame, villages: pd.DataFrame, columns) -> pd.DataFrame:
@@ -181,7 +260,9 @@ def ranked_table(villages: pd.DataFrame, indicators=()) -> pd.DataFrame:
     """The priority table: villages by rank (unranked last), the focus columns, then the
     config's indicators."""
     ranked = villages.sort_values(["rank", "village_code"], na_position="last")
-    columns = [c for c in dict.fromkeys((*RANKED_COLUMNS, *indicators)) if c in ranked]
+    hidden = {"regency_name"} - set(place_columns(villages))  # one regency: said in the title
+    columns = [c for c in dict.fromkeys((*RANKED_COLUMNS, *indicators))
+               if c in ranked and c not in hidden]
     return pd.DataFrame(ranked[columns]).reset_index(drop=True)
 
 
@@ -209,8 +290,9 @@ def stability_counts(stability: pd.DataFrame) -> dict[str, int]:
 
 def pocket_table(villages: pd.DataFrame, variable: str) -> pd.DataFrame:
     """Villages in a poverty pocket (High-High), highest value of the pocket variable first."""
-    columns = [c for c in ("village_code", "village_name", district_column(villages), "pocket",
-                           "hotspot", variable, "lisa_p", "rank", "score", "in_focus_list")
+    columns = [c for c in ("village_code", "village_name", district_column(villages),
+                           *place_columns(villages)[1:], "pocket", "hotspot", variable, "lisa_p",
+                           "rank", "score", "in_focus_list")
                if c in villages]
     columns = list(dict.fromkeys(columns))
     pockets = villages.loc[villages["pocket"].astype("string").fillna("") == "HH", columns]

@@ -699,3 +699,96 @@ def test_the_map_component_folder_is_laid_out_whole_from_its_sources(tmp_path):
     ui.map_widget._write_component(folder)  # a stale page is replaced, no partial file is left
     assert (folder / "index.html").read_text(encoding="utf-8") == component_page()
     assert sorted(p.name for p in folder.iterdir()) == ["index.html", "main.js"]
+
+
+
+# --- names for every level (issue 13) --------------------------------------------------------
+
+def _analysed(at: AppTest, *paths: Path) -> AppTest:
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").set_value(
+        [(p.name, p.read_bytes(), "application/sql") for p in paths])
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    return at
+
+
+def _keys(at: AppTest) -> list[str]:
+    return [s.key for s in at.selectbox]
+
+
+def test_kota_bontang_shows_names_not_codes_and_its_2025_population(bontang_sql):
+    """The real Kota Bontang dump has village names only; every page shows the parents' names."""
+    at = _analysed(run("app.py"), bontang_sql)
+    report = dict(frame_with(at, "key", "value").itertuples(index=False))  # the Data page
+    assert report["Nama wilayah induk dari tabel Kemendagri 2025"] == \
+        "Kecamatan: 15; Kabupaten/kota: 15; Provinsi: 15"
+    at.switch_page("pages/0_Ringkasan.py").run()
+    titles = texts(at.subheader)
+    assert "Wilayah: Kota Bontang" in titles, titles
+    assert not any("64.74" in s for s in titles)
+    assert at.number_input(key="population").value == 191_811  # Kemendagri 2025
+    assert any("Kemendagri" in c and "191.811" in c and "2025" in c for c in texts(at.caption))
+    at.number_input(key="population").set_value(200_000).run()  # editable, and kept
+    at.switch_page("pages/1_Peta.py").run()
+    at.switch_page("pages/0_Ringkasan.py").run()
+    assert at.number_input(key="population").value == 200_000
+    at.switch_page("pages/1_Peta.py").run()
+    assert "map_regency" not in _keys(at)  # one regency: no regency filter
+    assert at.selectbox(key="map_district").options == [
+        "Semua kecamatan", "Bontang Barat", "Bontang Selatan", "Bontang Utara"]
+    assert "Gunung Telihan — Bontang Barat (64.74.03.1002)" in \
+        at.selectbox(key="profile_village").options
+    at.switch_page("pages/2_Prioritas.py").run()
+    ranked = frame_with(at, "village_code", "district_name")
+    assert set(ranked["district_name"]) == {"Bontang Barat", "Bontang Selatan", "Bontang Utara"}
+    assert "regency_name" not in ranked.columns  # one regency: it is in the title
+
+
+def test_several_regencies_get_a_regency_filter_and_telling_village_labels(malang_sql,
+                                                                           pekalongan_sql):
+    """Kota Malang with Kabupaten Pekalongan (342 villages): both have a Mulyorejo."""
+    at = _analysed(run("app.py"), malang_sql, pekalongan_sql)
+    at.switch_page("pages/0_Ringkasan.py").run()
+    assert "Wilayah: Kabupaten Pekalongan, Kota Malang" in texts(at.subheader)
+    assert at.number_input(key="population").value == 1_034_241 + 889_359  # both, 2025
+    at.switch_page("pages/1_Peta.py").run()
+    assert at.selectbox(key="map_regency").options == [
+        "Semua kabupaten/kota", "Kabupaten Pekalongan", "Kota Malang"]
+    everywhere = at.selectbox(key="map_district").options
+    assert "Klojen — Kota Malang" in everywhere and len(everywhere) == 1 + 5 + 19
+    labels = [o for o in at.selectbox(key="profile_village").options if o.startswith("Mulyorejo")]
+    assert len(labels) == 3 and len(set(labels)) == 3, labels
+    assert any("Sukun, Kota Malang" in o for o in labels)
+    assert sum("Kabupaten Pekalongan" in o for o in labels) == 2
+    at.selectbox(key="map_regency").set_value("35.73").run()
+    assert at.selectbox(key="map_district").options == [
+        "Semua kecamatan", "Blimbing", "Kedungkandang", "Klojen", "Lowokwaru", "Sukun"]
+    assert sum(legend_counts(at)) == 57  # the map shows Kota Malang only
+    at.selectbox(key="map_district").set_value("35.73.02").run()
+    assert 0 < sum(legend_counts(at)) < 57
+    at.switch_page("pages/3_Kantong_Kemiskinan.py").run()
+    assert "pocket_regency" in _keys(at) and "pocket_district" in _keys(at)
+    at.switch_page("pages/2_Prioritas.py").run()
+    ranked = frame_with(at, "village_code", "district_name", "regency_name")
+    assert set(ranked["regency_name"]) == {"Kabupaten Pekalongan", "Kota Malang"}
+
+
+def test_a_hostile_regency_name_is_shown_as_typed():
+    """Names are data: a regency called like HTML or Markdown is escaped in the title."""
+    data = json.loads(_geojson(["A", "B"]))
+    for feature in data["features"]:
+        feature["properties"].update(regency_name=XSS, district_name="**tebal**")
+    at = run("app.py")
+    at.switch_page("pages/5_Data.py").run()
+    at.file_uploader(key="upload_boundaries").upload("desa.geojson", json.dumps(data).encode(),
+                                                     "application/geo+json")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    at.switch_page("pages/0_Ringkasan.py").run()
+    title = next(s for s in texts(at.subheader) if s.startswith("Wilayah"))
+    assert title == "Wilayah: \\<img src=x onerror=alert(1)\\>"  # escaped, shown as typed
+    at.switch_page("pages/1_Peta.py").run()
+    assert at.selectbox(key="map_district").options[1] == "**tebal**"  # plain-text option

@@ -715,3 +715,22 @@ def test_cli_export_speaks_the_chosen_language(tmp_path):
                          "--out", str(out), "--formats", "csv", *flags]) == 0
         header = pd.read_csv(out / "focus_list.csv", encoding="utf-8-sig", nrows=0).columns
         assert list(header[:2]) == [indicator_label(c, lang) for c in ("rank", "village_code")]
+
+
+# --------------------------------------------------------------------------- parent names (issue 13)
+
+def test_exported_real_layer_has_the_parent_names(bontang_sql, tmp_path):
+    """Kota Bontang's dump has village names only; GIS staff get every level's name."""
+    from geo.pipeline.analysis import analyse
+
+    written = export_result(analyse([bontang_sql], cache=False), tmp_path, formats="geojson,csv")
+    layer = gpd.read_file(next(p for p in written["geojson"] if p.name == "villages.geojson"))
+    assert len(layer) == 15
+    for column in ("district_name", "regency_name", "province_name"):
+        assert layer[column].notna().all() and (layer[column] != "").all(), column
+    pilot = layer.set_index("village_code").loc["64.74.03.1002"]
+    assert (pilot["district_name"], pilot["regency_name"], pilot["province_name"]) == (
+        "Bontang Barat", "Kota Bontang", "Kalimantan Timur")
+    ranked = pd.read_csv(next(p for p in written["csv"] if "focus" not in p.name), dtype=str)
+    assert "Bontang Barat" in set(ranked.iloc[:, list(ranked.columns).index(
+        headers(["district_name"], "id")[0])])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,7 +40,7 @@ def test_target_gap_in_points_and_people():
 def test_region_label_prefers_names_then_codes():
     named = pd.DataFrame({"regency_name": ["Kota Malang"] * 2, "province_name": ["Jawa Timur"] * 2,
                           "regency_code": ["35.73"] * 2})
-    assert region_label(named) == "Kota Malang, Jawa Timur"
+    assert region_label(named) == "Kota Malang"
     coded = pd.DataFrame({"regency_code": ["35.73", "35.79"]})
     assert region_label(coded) == "35.73, 35.79"
 
@@ -139,3 +140,22 @@ def test_report_details_are_lists_and_per_file_entries_only():
     assert [key for key, _ in report_details(report)] == ["rejected", "per_source"]
     small = detail_table({"pairs": 2, "area_m2": 12.5}, "id")
     assert small.iloc[:, 0].tolist() == ["Pasangan", "Luas (m²)"]  # labels, not raw keys
+
+
+def test_report_table_says_how_many_names_came_from_the_reference_table():
+    report = BoundaryReport(names_filled={"district_name": 15, "regency_name": 15,
+                                          "province_name": 15},
+                            names_unknown={"district_name": 0, "regency_name": 0,
+                                           "province_name": 0})
+    table = dict(report_table(report, "en").itertuples(index=False))
+    assert table["Parent names from the Kemendagri 2025 table"] == \
+        "District: 15; Regency/city: 15; Province: 15"
+    assert table["Parent names unknown"] == "District: 0; Regency/city: 0; Province: 0"
+
+
+def test_no_households_means_no_rate_even_against_a_population():
+    empty = VILLAGES.assign(households=0, people=0, desil1_people=0, desil14_people=0,
+                            mpi_poor_people=0)
+    figures = overview_figures(empty, population=191_811)
+    assert np.isnan(figures["poverty_rate"]) and np.isnan(figures["desil1_rate"])
+    assert target_gap(figures["poverty_rate"], 3.75, figures["denominator"])["met"] is None

@@ -132,3 +132,16 @@ def test_villages_without_pocket_column_are_no_data(layers):
     villages = layers.villages.drop(columns=["pocket"])
     texts = _texts(pocket_map(villages))
     assert f"{value_label('pocket', 'no_data', 'id')} ({len(villages)})" in texts
+
+
+def test_print_map_names_the_region_and_the_focus_villages_districts(bontang_sql):
+    """Kota Bontang's dump has village names only: the map names the city and the districts."""
+    from geo.boundaries.read import read_villages
+
+    villages, _ = read_villages(bontang_sql, check_quality=False)
+    villages["in_focus_list"] = villages["village_code"] == "64.74.03.1002"
+    villages["rank"] = np.arange(1, len(villages) + 1)
+    villages.loc[villages["in_focus_list"], "rank"] = 1
+    texts = _texts(focus_map(villages))
+    assert "Kota Bontang" in texts and not any("64.74" == t for t in texts)
+    assert any("Gunung Telihan (Bontang Barat)" in t for t in texts)

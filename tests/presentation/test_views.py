@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.presentation.views import (ALL_DISTRICTS, district_column, districts, focus_table, in_district,
+from geo.presentation.views import (ALL_DISTRICTS, ALL_REGENCIES, district_choices, district_column,
+                                    districts, focus_table, in_area, in_district, place_columns,
+                                    regency_choices,
                        neighbour_table, numeric_indicators, pocket_counts, pocket_table,
                        profile_rows, public_rejected, ranked_table, robustness_table,
                        stability_counts, village_choices, with_values)
@@ -42,6 +44,55 @@ def test_district_filter_and_choices():
     unnamed = villages.assign(district_name=pd.NA)
     assert district_column(unnamed) == "district_code"
     assert village_choices(villages)["99.71.01.1001"] == "A — Utara (99.71.01.1001)"
+
+
+def test_regency_and_district_choices_are_codes_labelled_by_names():
+    villages = _villages()
+    two = pd.concat([villages.assign(regency_code="99.71", regency_name="Kota Contoh"),
+                     villages.assign(village_code=villages["village_code"].str.replace("99.71", "99.02"),
+                                     district_code=villages["district_code"].str.replace("99.71", "99.02"),
+                                     regency_code="99.02", regency_name="Kabupaten Contoh")],
+                    ignore_index=True)
+    assert regency_choices(villages.assign(regency_code="99.71")) == {"99.71": "99.71"}
+    assert regency_choices(two) == {"99.02": "Kabupaten Contoh", "99.71": "Kota Contoh"}
+    # district names repeat across regencies: each carries its regency, values stay codes
+    assert district_choices(two) == {"99.02.02": "Timur — Kabupaten Contoh",
+                                     "99.71.02": "Timur — Kota Contoh",
+                                     "99.02.01": "Utara — Kabupaten Contoh",
+                                     "99.71.01": "Utara — Kota Contoh"}
+    assert district_choices(two, "99.71") == {"99.71.02": "Timur", "99.71.01": "Utara"}
+    assert in_area(two, "99.02")["regency_name"].unique().tolist() == ["Kabupaten Contoh"]
+    assert in_area(two, "99.02", "99.02.01")["village_name"].tolist() == ["A", "B", "C"]
+    assert in_area(two, ALL_REGENCIES, "99.71.02")["village_code"].str.startswith("99.71.02").all()
+    assert in_area(two, "99.02", "99.71.01").empty  # a district of another regency
+    assert len(in_area(two)) == 12
+    assert place_columns(two) == ("district_name", "regency_name")
+    assert place_columns(villages) == ("district_name",)
+    assert village_choices(two)["99.02.01.1001"] == "A — Utara, Kabupaten Contoh (99.02.01.1001)"
+    unnamed = villages.assign(district_name=pd.NA)
+    assert district_choices(unnamed) == {"99.71.01": "99.71.01", "99.71.02": "99.71.02"}
+    assert village_choices(unnamed)["99.71.01.1001"] == "A — 99.71.01 (99.71.01.1001)"
+
+
+def test_same_name_villages_of_kabupaten_pekalongan_are_told_apart(pekalongan_sql):
+    from geo.boundaries.read import read_villages
+
+    villages, _ = read_villages(pekalongan_sql, check_quality=False)
+    labels = village_choices(villages)
+    assert len(set(labels.values())) == len(labels) == 285
+    sawangan = sorted(v for v in labels.values() if v.startswith("Sawangan "))
+    assert len(sawangan) == 2
+    districts_named = {v.split(" — ")[1].split(" (")[0] for v in sawangan}
+    assert len(districts_named) == 2 and not any(d.startswith("33.") for d in districts_named)
+
+
+def test_ranked_and_pocket_tables_name_the_regency_only_when_there_are_several():
+    villages = _villages().assign(regency_code="99.71", regency_name="Kota Contoh")
+    assert "regency_name" not in ranked_table(villages).columns
+    two = villages.assign(regency_code=["99.71"] * 3 + ["99.02"] * 3)
+    assert ranked_table(two).columns.tolist()[:5] == ["rank", "village_code", "village_name",
+                                                     "district_name", "regency_name"]
+    assert "regency_name" in pocket_table(two, "desil1_share").columns
 
 
 def test_numeric_indicators_leave_out_ids_and_statistics():
