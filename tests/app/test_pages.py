@@ -699,3 +699,13 @@ def test_the_map_component_folder_is_laid_out_whole_from_its_sources(tmp_path):
     ui.map_widget._write_component(folder)  # a stale page is replaced, no partial file is left
     assert (folder / "index.html").read_text(encoding="utf-8") == component_page()
     assert sorted(p.name for p in folder.iterdir()) == ["index.html", "main.js"]
+
+
+# --- MPI missing answers (issue 12) ------------------------------------------------------------
+
+@pytest.mark.parametrize("page", ["app.py", "pages/5_Data.py"])
+def test_overview_and_data_state_the_mpi_missing_rule_and_sample_loss(page):
+    at = run(page)
+    infos = " ".join(texts(at.info)).replace("\\", "")  # Markdown escapes
+    assert "Jawaban IKM yang kosong" in infos
+    assert "dihitung tidak terdeprivasi" in infos and "39 dari 4.449 keluarga (0,9 %)" in infos
