@@ -346,9 +346,9 @@ def _sums(g, gaps, w, cutoff, p, codes, n_groups, rule) -> pd.DataFrame:
     """Per-group totals from the 0/1 matrix; rows with ``codes < 0`` are left out."""
     units, scale = _integer_units(w, cutoff)
     any_gap, has_data = _rows_in_measure(gaps, w, cutoff, rule)
-    score = g.astype(np.int64) @ units  # exact: integer multiples of 1/scale
+    score = _weighted_sum(g, units)  # exact: integer multiples of 1/scale
     if rule == "reweight":
-        answered = (~gaps).astype(np.int64) @ units  # the weight each row answered, in 1/scale
+        answered = _weighted_sum(~gaps, units)  # the weight each row answered, in 1/scale
 
         def reaches(cut: Fraction) -> np.ndarray:  # score / answered >= cut, in integers
             return score * cut.denominator >= cut.numerator * answered
@@ -392,6 +392,14 @@ def _sums(g, gaps, w, cutoff, p, codes, n_groups, rule) -> pd.DataFrame:
         table.update({f"poor_units_{j}": total(poor_p * g[:, i] * (units[i] * per_unit))
                       for i, j in enumerate(w)})
     return pd.DataFrame(table)
+
+
+def _weighted_sum(flags: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """``flags @ units`` in int64, column by column (no int64 copy of the whole matrix)."""
+    total = np.zeros(flags.shape[0], dtype=np.int64)
+    for i, unit in enumerate(units):
+        total += unit * flags[:, i]
+    return total
 
 
 def _reweight_scale(units: np.ndarray) -> int:
