@@ -4,8 +4,9 @@ import streamlit as st
 
 import ui.state
 from geo.i18n import number, t
-from geo.presentation.overview import (outcome_table, overview_figures, population_note,
-                                       quality_notes, region_label, target_gap, unused_rows)
+from geo.presentation.overview import (mpi_sample_note, outcome_table, overview_figures,
+                                       population_note, quality_notes, region_label, target_gap,
+                                       unused_rows)
 from geo.presentation.region import region_population
 from geo.presentation.views import markdown_text, number_text, screen_headers, screen_table
 
@@ -81,6 +82,8 @@ notes = quality_notes(result, lang)
 for key in ("mpi_notes", "boundary_warnings"):
     if notes[key]:
         st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {markdown_text(note)}" for note in notes[key]))
+if sample_note := mpi_sample_note(result, lang):
+    st.info(f"**{t('mpi_missing', lang)}**\n\n{markdown_text(sample_note)}")
 
 st.subheader(t("next_steps", lang))
 st.markdown(t("next_steps_text", lang))

@@ -10,8 +10,9 @@ from geo.common.errors import GeoInputError
 from geo.export.tables import csv_bytes
 from geo.i18n import number, t
 from geo.i18n.labels import report_label
-from geo.presentation.overview import (detail_table, examples_table, outcome_table, quality_notes,
-                                       report_details, report_table)
+from geo.presentation.overview import (detail_table, examples_table, mpi_sample_note,
+                                       outcome_table, quality_notes, report_details,
+                                       report_table)
 from geo.presentation.views import markdown_text, public_rejected, screen_headers, screen_table
 
 lang = ui.state.page_setup("data")
@@ -58,6 +59,8 @@ notes = quality_notes(result, lang)
 for key in ("mpi_notes", "boundary_warnings"):
     if notes[key]:
         st.warning(f"**{t(key, lang)}**\n\n" + "\n".join(f"- {markdown_text(note)}" for note in notes[key]))
+if sample_note := mpi_sample_note(result, lang):
+    st.info(f"**{t('mpi_missing', lang)}**\n\n{markdown_text(sample_note)}")
 
 st.subheader(t("boundary_report", lang))
 report = result.boundary_report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -204,8 +205,8 @@ def test_syntax_errors_missing_files_and_unknown_types(tmp_path):
     assert "line 3" in error_of(write(tmp_path, "bad.yaml", "focus:\n  top_n: 3\n  - x\n"))
     assert "not found" in error_of(tmp_path / "absent.toml")
     assert ".toml, .yaml" in error_of(write(tmp_path, "rank.ini", "x=1"))
-    empty = write(tmp_path, "empty.toml", "[focus]\ntop_n = 3\n")
-    assert "at least one indicator" in error_of(empty)
+    empty = write(tmp_path, "empty.toml", "indicator = []\n[focus]\ntop_n = 3\n")
+    assert "line 1, indicator: no [[indicator]] entries" in error_of(empty)
 
 
 def test_duplicate_indicator_is_refused(tmp_path):
@@ -341,3 +342,107 @@ def test_config_file_has_a_json_schema():
     spec = schema["$defs"]["IndicatorSpec"]
     assert "mpi_m0" in spec["properties"]["column"]["enum"]
     assert spec["properties"]["normalisation"]["enum"] == ["minmax", "zscore", "percentile"]
+
+
+# --- a config file holding only some tables takes config/default.toml for the rest -------
+
+def test_a_file_with_only_a_pocket_seed_is_the_default_with_that_seed(tmp_path):
+    expected = default_config().to_dict()
+    expected["pockets"]["seed"] = 7
+    toml = load_config(write(tmp_path, "seed.toml", "[pockets]\nseed = 7\n"))
+    yaml_ = load_config(write(tmp_path, "seed.yaml", "pockets:\n  seed: 7\n"))
+    assert toml.to_dict() == expected == yaml_.to_dict()
+    assert default_config().pockets.seed != 7  # the test would prove nothing otherwise
+
+
+def test_a_table_given_in_part_is_merged_key_by_key(tmp_path):
+    config = load_config(write(tmp_path, "rank.toml", textwrap.dedent("""\
+        [focus]
+        min_per_district = true
+
+        [mpi]
+        missing = "reweight"
+        """)))
+    default = default_config()
+    assert config.focus.min_per_district is True
+    assert config.focus.top_n == default.focus.top_n == 10  # from the default file, not None
+    assert config.mpi.missing == "reweight"
+    assert config.mpi.k == default.mpi.k and config.mpi.weights == default.mpi.weights
+    assert config.indicators == default.indicators and config.description == default.description
+
+
+def test_mpi_weights_and_indicators_given_replace_the_defaults_whole(tmp_path):
+    config = load_config(write(tmp_path, "rank.toml", textwrap.dedent("""\
+        [[indicator]]
+        column = "desil1_share"
+        weight = 1
+
+        [mpi]
+        k = "1/2"
+
+        [mpi.weights]
+        dep_water = "1/2"
+        dep_assets = "1/2"
+        """)))
+    assert [s.column for s in config.indicators] == ["desil1_share"]
+    assert config.description == ""  # the default's description is about its own indicators
+    assert config.mpi.weights == {"dep_water": Fraction(1, 2), "dep_assets": Fraction(1, 2)}
+    assert config.mpi.k == Fraction(1, 2) and config.mpi.missing == "not_deprived"
+    assert config.focus.top_n == 10 and config.pockets == default_config().pockets
+
+
+def test_errors_in_a_partial_file_name_its_own_line(tmp_path):
+    text = "# only the pockets\n\n[pockets]\nseed = -1\n"
+    message = error_of(write(tmp_path, "seed.toml", text))
+    assert "seed.toml: line 4, pockets.seed: -1 is out of range" in message
+    text = "[focus]\nmin_per_district = true\ntop_m = 3\n"
+    message = error_of(write(tmp_path, "typo.toml", text))
+    assert "line 3, focus.top_m" in message and "did you mean 'top_n'" in message
+    yaml_text = "focus:\n  min_per_district: true\nmpi:\n  missing: complete\n"
+    message = error_of(write(tmp_path, "rank.yaml", yaml_text))
+    assert "line 4, mpi.missing: 'complete'" in message
+    assert "did you mean 'complete_case'" in message
+
+
+def test_a_focus_rule_of_the_defaults_is_switched_off_with_its_off_value(tmp_path):
+    config = load_config(write(tmp_path, "rank.toml",
+                               "[focus]\ntop_n = 0\nscore_threshold = 60\n"))
+    assert config.focus.top_n is None and config.focus.score_threshold == 60
+
+
+def test_config_text_merges_toml_but_reads_saved_json_as_it_is():
+    import json
+
+    from geo.config import config_from_text
+
+    assert config_from_text("[pockets]\nseed = 7\n").pockets.seed == 7
+    saved = default_config().with_focus(top_n=0, score_threshold=50.0)
+    data = json.loads(saved.to_json())
+    assert "top_n" not in data["focus"]  # None is left out of the JSON...
+    assert config_from_text(saved.to_json()) == saved  # ...and not filled from the defaults
+
+
+# --- [mpi] missing ---------------------------------------------------------------------
+
+def test_mpi_missing_round_trips_and_old_saved_json_reads_as_not_deprived():
+    import json
+
+    from geo.config import MpiSettings, config_from_text
+
+    config = default_config()
+    assert config.mpi.missing == "not_deprived"
+    changed = replace(config, mpi=replace(config.mpi, missing="complete_case"))
+    assert changed.to_dict()["mpi"]["missing"] == "complete_case"
+    assert RankConfig.from_dict(changed.to_dict()) == changed
+    old = json.loads(config.to_json())
+    del old["mpi"]["missing"]  # a decision saved before the rule existed
+    assert config_from_text(json.dumps(old)).mpi == MpiSettings(k=config.mpi.k,
+                                                                weights=config.mpi.weights)
+    assert config_from_text(json.dumps(old)).mpi.missing == "not_deprived"
+
+
+def test_a_bad_mpi_missing_rule_names_the_key_and_the_closest_rule(tmp_path):
+    message = error_of(write(tmp_path, "rank.toml", '[mpi]\nmissing = "reweigh"\n'))
+    assert "rank.toml: line 2, mpi.missing: 'reweigh'" in message
+    assert "did you mean 'reweight'" in message
+    assert "not_deprived, complete_case, reweight" in message

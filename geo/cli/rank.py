@@ -42,7 +42,10 @@ def run(args) -> int:
         print(f"households: {recon.rows_in} rows read: {outcomes}")
     chosen = int(result.villages["in_focus_list"].fillna(False).astype(bool).sum())
     print(f"villages: {len(result.villages)}; focus list: {chosen} villages")
-    for note in result.method.mpi_notes:
+    notes = list(result.method.mpi_notes)
+    if result.method.mpi_sample is not None:  # the MPI missing rule and its sample loss
+        notes.append(result.method.mpi_sample.note())
+    for note in notes:
         print(t("cli.note", message_lang(args), text=shown(note, message_lang(args))))
     for name, path in written.items():
         print(f"wrote {name}: {path}")

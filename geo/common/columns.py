@@ -176,7 +176,7 @@ ABBREVIATIONS = {
     "nutrition": "NUTR", "child": "CH", "mortality": "MORT", "schooling": "SCHL",
     "attendance": "ATT", "cooking": "COOK", "sanitation": "SAN", "water": "WATR",
     "electricity": "ELEC", "housing": "HOUS", "assets": "ASST", "villages": "VILS",
-    "codes": "CODES", "names": "NAMES", "best": "BEST",
+    "codes": "CODES", "names": "NAMES", "best": "BEST", "missing": "MIS",
     "dep": "",  # rate_dep_water and rate_water both become R_WATR
 }
 
@@ -255,7 +255,8 @@ def _build() -> dict[str, ColumnInfo]:
         ("mpi_people", "count", "people"), ("mpi_h", "share", fraction),
         ("mpi_a", "index", fraction), ("mpi_m0", "index", fraction),
         ("mpi_vulnerable", "share", fraction), ("mpi_severe", "share", fraction),
-        ("mpi_poor_people", "count", "people"),
+        ("mpi_poor_people", "count", "people"), ("mpi_households", "count", "households"),
+        ("mpi_missing_households", "count", "households"),
     ):
         add(_plain(name, kind, unit, scorable=True))
     for prefix in ("cens_", "contrib_"):

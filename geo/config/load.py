@@ -5,6 +5,12 @@ line and the key, and a suggestion for the closest valid name (``wieght`` -> ``w
 ``mpi_mo`` -> ``mpi_m0``). The models (:mod:`geo.config.models`) say what is valid; this module
 finds where a problem is (:mod:`geo.config.lines`) and words it as a
 :class:`geo.i18n.Message` of ``geo/i18n/catalogue/config.toml``.
+
+A config file (TOML or YAML, or such a text) need only hold what differs from the project's
+default, ``config/default.toml``: :func:`with_defaults` fills every table and key it leaves out
+from that file, so ``[pockets] seed = 7`` alone is the default config with another seed. A
+saved config in JSON (:meth:`RankConfig.to_json`, kept with a decision) is complete and is read
+as it is.
 """
 
 from __future__ import annotations
@@ -70,6 +76,8 @@ def load_config(path) -> RankConfig:
     except _ParseError as exc:
         raise input_error(exc.message, str(path)) from None
     log.debug("read config %s (%d keys located)", path.name, len(lines))
+    if path.resolve() != DEFAULT_CONFIG_PATH:
+        data = with_defaults(data)
     return RankConfig.from_dict(data, source=str(path), lines=lines)
 
 
@@ -77,7 +85,9 @@ def config_from_text(text: str, *, source: str = "config text") -> RankConfig:
     """Read and validate a config given as text: JSON (:meth:`RankConfig.to_json`), TOML or YAML.
 
     Used for the config kept with a saved decision, which may be any of the three. Text that
-    starts with ``{`` is JSON; otherwise TOML is tried, then YAML.
+    starts with ``{`` is JSON, read as it is (a complete config); otherwise TOML is tried, then
+    YAML, and what the text leaves out comes from ``config/default.toml`` as for a file
+    (:func:`with_defaults`).
 
     Raises
     ------
@@ -103,12 +113,59 @@ def config_from_text(text: str, *, source: str = "config text") -> RankConfig:
                 raise input_error(Message("config.neither", {"toml": toml_error.message,
                                                              "yaml": yaml_error.message}),
                                   source) from None
+        data = with_defaults(data)
     return RankConfig.from_dict(data, source=source, lines=lines)
 
 
 def default_config() -> RankConfig:
     """The documented default (``config/default.toml``): depth and size of extreme poverty."""
     return load_config(DEFAULT_CONFIG_PATH)
+
+
+#: Tables taken whole from the file that gives them, never merged key by key: MPI weights must
+#: sum to 1 together. Lists of tables (``[[indicator]]``, pins) are always taken whole.
+WHOLE_TABLES: frozenset[tuple[str, ...]] = frozenset({("mpi", "weights")})
+
+#: Keys of the default file that belong to another key: the default ``description`` describes
+#: the default ``[[indicator]]`` list, so a file with its own indicators does not inherit it.
+GOES_WITH = {"description": "indicator"}
+
+
+def with_defaults(data: Mapping, defaults: Mapping | None = None) -> dict:
+    """A config file's data completed from the default config (``config/default.toml``).
+
+    Merge rules: a table the file leaves out comes from the defaults; a table it gives in part
+    is merged key by key (``[focus] top_n`` given, ``min_per_district`` from the defaults);
+    lists (``[[indicator]]``, ``[[focus.pins]]``) and :data:`WHOLE_TABLES` (``[mpi.weights]``)
+    given in the file replace the default's as a whole; ``description`` is inherited only with
+    the default indicators. A value of another kind than the default's (``focus = 3``) is kept
+    as given, so that validation names it. Key paths (and so line numbers) stay those of the
+    file: every key the file gives keeps its place.
+
+    To switch off a focus rule that the defaults set, give it its "off" value
+    (``top_n = 0``).
+    """
+    if defaults is None:
+        defaults, _ = _parse_toml(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    if not isinstance(data, Mapping):
+        return data
+    merged = _merge(data, defaults, ())
+    for key, owner in GOES_WITH.items():
+        if key not in data and owner in data:
+            merged.pop(key, None)
+    return merged
+
+
+def _merge(given: Mapping, defaults: Mapping, path: tuple) -> dict:
+    out = dict(defaults)
+    for key, value in given.items():
+        default = defaults.get(key)
+        if (isinstance(value, Mapping) and isinstance(default, Mapping)
+                and (*path, key) not in WHOLE_TABLES):
+            out[key] = _merge(value, default, (*path, key))
+        else:
+            out[key] = value
+    return out
 
 
 def validate(data, *, source: str | None, lines: Mapping[tuple, int]) -> ConfigFile:
@@ -185,6 +242,8 @@ def _describe(error: dict) -> tuple[tuple, Message]:
     if kind in _NOT_A_TABLE:
         return loc, Message("config.not_a_table", {"what": _what(loc),
                                                    "kind": type(error.get("input")).__name__})
+    if kind == "too_short" and loc == ("indicator",):  # an empty list given in the file
+        return loc, Message("config.no_indicators")
     if kind in _NOT_A_LIST:
         code = {("indicator",): "config.indicator_not_list",
                 ("focus", "pins"): "config.pins_not_list"}.get(loc, "config.not_a_list")

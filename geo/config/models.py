@@ -25,6 +25,7 @@ from geo.common.codes import normalise_village_code
 from geo.common.columns import scorable_columns
 from geo.households.schema import DEPRIVATIONS, GLOBAL_MPI_K, GLOBAL_MPI_WEIGHTS
 from geo.i18n import Message
+from geo.indicators.mpi import DEFAULT_MISSING_RULE, MISSING_RULES
 
 DIRECTIONS = ("higher_is_worse", "higher_is_better")
 NORMALISATIONS = ("minmax", "zscore", "percentile")
@@ -247,13 +248,16 @@ class FocusRules:
 
 @dataclass(frozen=True, config=_STRICT)
 class MpiSettings:
-    """Alkire–Foster cut-off and indicator weights, passed to the indicators step."""
+    """Alkire–Foster cut-off, indicator weights and the rule for a household's missing answers
+    (``not_deprived``, ``complete_case``, ``reweight``: :mod:`geo.indicators.mpi`), passed to
+    the indicators step. A saved config without ``missing`` was made under ``not_deprived``."""
 
     k: Annotated[Fraction, PlainValidator(_mpi_k), FractionText] = GLOBAL_MPI_K
     weights: Annotated[Mapping[str, Fraction], PlainValidator(_mpi_weights),
                        WithJsonSchema({"type": "object",
                                        "propertyNames": {"enum": list(DEPRIVATIONS)}})] = \
         field(default_factory=lambda: dict(GLOBAL_MPI_WEIGHTS))
+    missing: choice(MISSING_RULES) = DEFAULT_MISSING_RULE
 
 
 @dataclass(frozen=True, config=_STRICT)
@@ -286,7 +290,11 @@ class ScoringSettings:
 
 
 class ConfigFile(BaseModel):
-    """A config file as written (TOML/YAML/JSON): the sections and their keys.
+    """A complete config (TOML/YAML/JSON): the sections and their keys.
+
+    A config *file* may leave sections and keys out: :func:`geo.config.load.with_defaults`
+    fills them from ``config/default.toml`` before validation, so what is validated here is
+    always complete (``[[indicator]]`` included).
 
     ``RankConfig.from_dict`` validates against this model and then builds the
     :class:`~geo.config.RankConfig`; ``ConfigFile.model_json_schema()`` is its JSON Schema.
@@ -357,7 +365,8 @@ class RankConfig:
                             for spec in data["indicators"]]
         out["scoring"] = {"rank_empty_villages": self.rank_empty_villages}
         out["mpi"] = {"k": str(self.mpi.k),
-                      "weights": {k: str(v) for k, v in self.mpi.weights.items()}}
+                      "weights": {k: str(v) for k, v in self.mpi.weights.items()},
+                      "missing": self.mpi.missing}
         focus = {k: v for k, v in data["focus"].items() if v is not None and k != "pins"}
         focus["pins"] = [dict(p) for p in data["focus"]["pins"]]
         out["focus"] = focus

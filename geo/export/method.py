@@ -90,6 +90,20 @@ def _weight_rows(config) -> list[tuple[str, str]]:
     return [(f"weight.{s.get('column')}", f"{float(s.get('weight', 0)) / total:.4g}") for s in specs]
 
 
+def _mpi_rows(method) -> list[tuple[str, str]]:
+    """The MPI missing-answer rule in words (``mpi_missing_rule``) and, with households, the
+    region's sample loss (``mpi_sample.*``: households with a gap, households left out)."""
+    config = method.config if isinstance(method.config, dict) else {}
+    sample = method.mpi_sample
+    rule = sample.rule if sample is not None else (config.get("mpi") or {}).get("missing")
+    if rule is None:
+        return []
+    rows = [("mpi_missing_rule", encode(f"method.mpi_missing.{rule}"))]
+    if sample is not None:
+        rows.append(("mpi_sample_loss", sample.note()))
+    return rows
+
+
 def plain_config(config) -> dict:
     """The config as a plain dict (a dataclass such as ``RankConfig`` is converted)."""
     if dataclasses.is_dataclass(config) and not isinstance(config, type):
@@ -136,6 +150,7 @@ def method_table(
         rows.append(("config", _text(config)))
         rows += _weight_rows(config)
         _flatten("config", config, rows)
+    rows += _mpi_rows(method)
     _flatten("sources", [s.to_dict() for s in method.sources], rows)
     for key, value in method.to_dict().items():
         if key not in {"config", "sources", "created_at", "software_version"}:

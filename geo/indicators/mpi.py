@@ -12,6 +12,25 @@ poor when ``c_i >= k``. From there (Alkire & Foster 2011):
 Scores are compared with the cut-offs exactly: weights and ``k`` become :class:`Fraction`
 and every score is an integer count of ``1/D``, ``D`` the least common multiple of the
 denominators, so ``1/6 + 1/6`` reaches ``k = 1/3`` without a float tolerance.
+
+Missing answers (a household that did not answer one indicator) follow one of three rules,
+chosen with ``missing=`` (the config's ``[mpi] missing``; OPHI's terms):
+
+- ``"not_deprived"`` (the default): a missing answer counts as *not deprived*; the score is a
+  lower bound, nobody is called poor on what they did not answer, and every household with at
+  least one answer stays in ``n`` (a registry is a census: dropping households would shrink
+  the poor-people counts of the villages with the most gaps);
+- ``"complete_case"``: a household with any missing weighted indicator is left out of the
+  measure (its people are not in ``n``), as the global MPI does with survey samples;
+- ``"reweight"``: each household's score is the weighted share of deprivation over the
+  indicators it answered (its answered weights rescaled to sum to 1). The score
+  ``s / a`` (both in units of ``1/D``) is compared with ``k`` as ``s * k.denominator >=
+  k.numerator * a``, and summed in units of ``1/L``, ``L`` the least common multiple of every
+  possible answered weight, so it stays exact too.
+
+Under every rule a household with every weighted indicator missing is left out. The
+households with any missing weighted indicator and the households left out are counted
+(``mpi_missing_households``, ``mpi_households``), so the sample loss can be reported.
 """
 
 from __future__ import annotations
@@ -30,6 +49,10 @@ from geo.households.schema import GLOBAL_MPI_K, SEVERE_FROM, VULNERABLE_FROM
 
 _MAX_UNITS = 2**53  # scores stay exact in int64 and in the float sums built from them
 
+#: How a missing answer enters the MPI (see the module notes); ``[mpi] missing`` in a config.
+MISSING_RULES = ("not_deprived", "complete_case", "reweight")
+DEFAULT_MISSING_RULE = "not_deprived"
+
 
 @dataclass(frozen=True)
 class MPIResult:
@@ -37,16 +60,20 @@ class MPIResult:
 
     Attributes
     ----------
-    n : people in the measure (rows with every indicator missing are left out, see ``no_data``)
+    n : people in the measure (rows left out by the missing rule are not counted)
     q : poor people (``c_i >= k``)
     H, A, M0 : headcount ratio, intensity among the poor (0 when nobody is poor, so that
         ``M0 = H * A`` still holds), adjusted headcount ratio; NaN when ``n`` is 0
     vulnerable, severe : shares of ``n`` with ``1/5 <= c_i < k`` and with ``c_i >= 1/2``
     censored : indicator -> censored headcount ``h_j``
     contribution : indicator -> ``w_j h_j / M0`` (NaN when nobody is poor)
-    missing : indicator -> number of rows whose value was missing (counted as not deprived)
-    no_data : rows left out because every indicator was missing
+    missing : indicator -> number of rows whose value was missing
+    no_data : rows with every indicator missing (left out under every rule)
     k, weights : the cut-off and the weights used, as fractions written ``"1/6"``
+    missing_rule : ``not_deprived``, ``complete_case`` or ``reweight`` (module notes)
+    rows : rows given (households, or people when each row is a person)
+    missing_rows : rows with at least one missing weighted indicator
+    left_out : rows left out of the measure by the missing rule (the sample loss)
     """
 
     n: float
@@ -62,6 +89,10 @@ class MPIResult:
     no_data: int = 0
     k: str = ""
     weights: dict[str, str] = field(default_factory=dict)
+    missing_rule: str = DEFAULT_MISSING_RULE
+    rows: int = 0
+    missing_rows: int = 0
+    left_out: int = 0
 
     def to_dict(self) -> dict:
         """JSON-serialisable copy (NaN stays NaN; callers writing strict JSON map it to null)."""
@@ -130,6 +161,7 @@ def alkire_foster(
     k=GLOBAL_MPI_K,
     people=None,
     groups=None,
+    missing: str = DEFAULT_MISSING_RULE,
 ) -> MPIResult | pd.DataFrame:
     """Alkire–Foster MPI over people, for one population or per group.
 
@@ -147,6 +179,8 @@ def alkire_foster(
         Group label per row (e.g. village codes). A ``pd.Categorical`` gives one result row per
         category, empty ones included; other labels give one row per label present, sorted.
         Rows with a missing label are left out.
+    missing : ``"not_deprived"`` (default), ``"complete_case"`` or ``"reweight"``: how a
+        missing answer enters the measure (module notes).
 
     Returns
     -------
@@ -155,15 +189,19 @@ def alkire_foster(
     DataFrame
         With ``groups``: indexed by group, columns ``mpi_people`` (n), ``mpi_poor_people`` (q),
         ``mpi_h``, ``mpi_a``, ``mpi_m0``, ``mpi_vulnerable``, ``mpi_severe``, ``cens_<j>``,
-        ``contrib_<j>``. Rates are NaN for a group with nobody in the measure.
+        ``contrib_<j>``, ``mpi_households`` (rows in the measure) and
+        ``mpi_missing_households`` (rows with a missing weighted indicator). Rates are NaN for
+        a group with nobody in the measure.
 
     Notes
     -----
-    Missing values: a missing indicator counts as *not deprived* for that row (a lower bound of
-    the score, so nobody is called poor on guessed data) and ``MPIResult.missing`` reports how
-    many rows it affected. A row with every indicator missing is left out of the measure
-    altogether (``no_data``) rather than counted as a non-poor person. Re-weighting the
-    remaining indicators per person (OPHI practice) would break ``M0 = sum_j w_j h_j``.
+    Missing values follow ``missing`` (module notes); ``MPIResult.missing`` reports how many
+    rows each indicator lacked and ``left_out`` the rows the rule left out. A row with every
+    indicator missing is left out of the measure altogether rather than counted as a non-poor
+    person. ``h_j`` is always the share of people poor *and* answered deprived in ``j``; under
+    ``"reweight"`` the weights differ per household, so ``M0 = sum_j w_j h_j`` no longer
+    holds, and the contribution of ``j`` is its share of the poor's reweighted scores (the
+    contributions still sum to 1).
 
     Examples
     --------
@@ -175,35 +213,39 @@ def alkire_foster(
     w = exact_weights(weights)
     cutoff = exact_k(k)
     names = list(w)
-    g, missing = _deprivation_matrix(deprivations, names)
+    g, gaps = _deprivation_matrix(deprivations, names)
     n_rows = g.shape[0]
     if groups is None:
         codes, labels = np.zeros(n_rows, np.int64), None
     else:
         codes, labels = _group_codes(groups, n_rows)
-    sums = _sums(g, missing, w, cutoff, _people(people, n_rows), codes,
-                 1 if labels is None else len(labels))
-    table = mpi_from_sums(sums, w, cutoff)
+    rule = check_missing_rule(missing)
+    sums = _sums(g, gaps, w, cutoff, _people(people, n_rows), codes,
+                 1 if labels is None else len(labels), rule)
+    table = mpi_from_sums(sums, w, cutoff, missing=rule)
 
     if groups is None:
         row = table.iloc[0]
-        has_data = ~missing.all(axis=1)
+        any_gap, _ = _rows_in_measure(gaps, w, cutoff, rule)
         return MPIResult(
             n=float(row["mpi_people"]), q=float(row["mpi_poor_people"]), H=float(row["mpi_h"]),
             A=float(row["mpi_a"]), M0=float(row["mpi_m0"]),
             vulnerable=float(row["mpi_vulnerable"]), severe=float(row["mpi_severe"]),
             censored={j: float(row[f"cens_{j}"]) for j in names},
             contribution={j: float(row[f"contrib_{j}"]) for j in names},
-            missing={j: int(missing[:, i].sum()) for i, j in enumerate(names)},
-            no_data=int((~has_data).sum()), k=str(cutoff),
+            missing={j: int(gaps[:, i].sum()) for i, j in enumerate(names)},
+            no_data=int(gaps.all(axis=1).sum()), k=str(cutoff),
             weights={j: str(v) for j, v in w.items()},
+            missing_rule=rule, rows=n_rows, missing_rows=int(any_gap.sum()),
+            left_out=n_rows - int(row["mpi_households"]),
         )
     table.index = labels
     return table
 
 
 def mpi_sums(deprivations, weights: Mapping[str, object], k=GLOBAL_MPI_K, people=None,
-             codes=None, n_groups: int = 1) -> pd.DataFrame:
+             codes=None, n_groups: int = 1, missing: str = DEFAULT_MISSING_RULE
+             ) -> pd.DataFrame:
     """Additive Alkire–Foster totals per group: the part of the MPI that can be summed.
 
     Every MPI figure is a ratio of people counts, so a large registry can be measured in
@@ -213,7 +255,7 @@ def mpi_sums(deprivations, weights: Mapping[str, object], k=GLOBAL_MPI_K, people
 
     Parameters
     ----------
-    deprivations, weights, k, people : as in :func:`alkire_foster`.
+    deprivations, weights, k, people, missing : as in :func:`alkire_foster`.
     codes : int array, optional
         Group number (0 .. ``n_groups - 1``) of each row; ``-1`` leaves the row out. All rows
         in group 0 when omitted.
@@ -224,29 +266,38 @@ def mpi_sums(deprivations, weights: Mapping[str, object], k=GLOBAL_MPI_K, people
     DataFrame
         One row per group: ``mpi_people`` (n), ``mpi_poor_people`` (q), ``mpi_poor_units``
         (sum of the poor people's scores in units of ``1/D``, see the module notes),
-        ``mpi_vulnerable_people``, ``mpi_severe_people`` and ``poor_<j>`` (people poor and
-        deprived in ``j``).
+        ``mpi_vulnerable_people``, ``mpi_severe_people``, ``poor_<j>`` (people poor and
+        deprived in ``j``), ``mpi_households`` (rows in the measure) and
+        ``mpi_missing_households`` (rows with a missing weighted indicator); with
+        ``missing="reweight"`` the poor units are in ``1/L`` (module notes) and
+        ``poor_units_<j>`` holds each indicator's part of them.
     """
     w = exact_weights(weights)
     cutoff = exact_k(k)
-    g, missing = _deprivation_matrix(deprivations, list(w))
+    rule = check_missing_rule(missing)
+    g, gaps = _deprivation_matrix(deprivations, list(w))
     n_rows = g.shape[0]
     codes = np.zeros(n_rows, np.int64) if codes is None else np.asarray(codes, dtype=np.int64)
     if codes.shape != (n_rows,):
         raise GeoInputError("err.mpi_groups", source="groups", n=n_rows)
-    return _sums(g, missing, w, cutoff, _people(people, n_rows), codes, n_groups)
+    return _sums(g, gaps, w, cutoff, _people(people, n_rows), codes, n_groups, rule)
 
 
-def mpi_from_sums(sums: pd.DataFrame, weights: Mapping[str, object], k=GLOBAL_MPI_K
-                  ) -> pd.DataFrame:
+def mpi_from_sums(sums: pd.DataFrame, weights: Mapping[str, object], k=GLOBAL_MPI_K,
+                  missing: str = DEFAULT_MISSING_RULE) -> pd.DataFrame:
     """The MPI figures from (summed) :func:`mpi_sums` totals; same index as ``sums``.
 
     Columns ``mpi_people``, ``mpi_poor_people``, ``mpi_h``, ``mpi_a``, ``mpi_m0``,
-    ``mpi_vulnerable``, ``mpi_severe``, ``cens_<j>``, ``contrib_<j>`` (see
-    :func:`alkire_foster`).
+    ``mpi_vulnerable``, ``mpi_severe``, ``cens_<j>``, ``contrib_<j>``, ``mpi_households``,
+    ``mpi_missing_households`` (see :func:`alkire_foster`); ``missing`` must be the rule the
+    sums were made with.
     """
     w = exact_weights(weights)
-    _, scale = _integer_units(w, exact_k(k))
+    cutoff = exact_k(k)
+    rule = check_missing_rule(missing)
+    units, scale = _integer_units(w, cutoff)
+    if rule == "reweight":
+        scale = _reweight_scale(units)
     n = sums["mpi_people"].to_numpy(dtype=float)
     q = sums["mpi_poor_people"].to_numpy(dtype=float)
     poor_score = sums["mpi_poor_units"].to_numpy(dtype=float) / scale
@@ -257,46 +308,110 @@ def mpi_from_sums(sums: pd.DataFrame, weights: Mapping[str, object], k=GLOBAL_MP
         vuln = sums["mpi_vulnerable_people"].to_numpy(dtype=float) / n
         sev = sums["mpi_severe_people"].to_numpy(dtype=float) / n
         cens = {j: sums[f"poor_{j}"].to_numpy(dtype=float) / n for j in w}
-        contrib = {j: float(w[j]) * cens[j] / M0 for j in w}
+        if rule == "reweight":  # each household's own weights: shares of the poor's scores
+            units_poor = sums["mpi_poor_units"].to_numpy(dtype=float)
+            contrib = {j: sums[f"poor_units_{j}"].to_numpy(dtype=float) / units_poor for j in w}
+        else:
+            contrib = {j: float(w[j]) * cens[j] / M0 for j in w}
     A = np.where(q > 0, A, np.where(n > 0, 0.0, np.nan))  # nobody poor: intensity 0 by convention
     table = {
         "mpi_people": n, "mpi_poor_people": q, "mpi_h": H, "mpi_a": A, "mpi_m0": M0,
         "mpi_vulnerable": vuln, "mpi_severe": sev,
         **{f"cens_{j}": v for j, v in cens.items()},
         **{f"contrib_{j}": v for j, v in contrib.items()},
+        "mpi_households": sums["mpi_households"].to_numpy(),
+        "mpi_missing_households": sums["mpi_missing_households"].to_numpy(),
     }
     return pd.DataFrame(table, index=sums.index)
 
 
-def _sums(g, missing, w, cutoff, p, codes, n_groups) -> pd.DataFrame:
+def check_missing_rule(missing) -> str:
+    """``missing`` if it is one of :data:`MISSING_RULES`, else an input error naming them."""
+    if missing not in MISSING_RULES:
+        raise GeoInputError("err.mpi_missing_rule", source="missing", given=repr(missing),
+                            rules=", ".join(MISSING_RULES))
+    return missing
+
+
+def _rows_in_measure(gaps, w, cutoff, rule) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with any missing *weighted* indicator, and the rows the rule keeps."""
+    units, _ = _integer_units(w, cutoff)
+    weighted = gaps[:, units > 0]
+    any_gap = weighted.any(axis=1)
+    kept = ~any_gap if rule == "complete_case" else ~weighted.all(axis=1)
+    return any_gap, kept
+
+
+def _sums(g, gaps, w, cutoff, p, codes, n_groups, rule) -> pd.DataFrame:
     """Per-group totals from the 0/1 matrix; rows with ``codes < 0`` are left out."""
     units, scale = _integer_units(w, cutoff)
-    has_data = ~missing.all(axis=1)
-    score = np.zeros(g.shape[0], dtype=np.int64)  # exact: integer multiples of 1/scale
-    for i, unit in enumerate(units):
-        score += unit * g[:, i]
-    poor = has_data & (score >= int(cutoff * scale))
-    vulnerable = has_data & ~poor & (score >= int(VULNERABLE_FROM * scale))
-    severe = has_data & (score >= int(SEVERE_FROM * scale))
+    any_gap, has_data = _rows_in_measure(gaps, w, cutoff, rule)
+    score = _weighted_sum(g, units)  # exact: integer multiples of 1/scale
+    if rule == "reweight":
+        answered = _weighted_sum(~gaps, units)  # the weight each row answered, in 1/scale
+
+        def reaches(cut: Fraction) -> np.ndarray:  # score / answered >= cut, in integers
+            return score * cut.denominator >= cut.numerator * answered
+
+        big = _reweight_scale(units)
+        per_unit = np.where(has_data, big // np.maximum(answered, 1), 0)  # 1/scale -> 1/L
+        poor = has_data & reaches(cutoff)
+        vulnerable = has_data & ~poor & reaches(VULNERABLE_FROM)
+        severe = has_data & reaches(SEVERE_FROM)
+        units_of = score * per_unit  # the reweighted score in units of 1/L
+    else:
+        poor = has_data & (score >= int(cutoff * scale))
+        vulnerable = has_data & ~poor & (score >= int(VULNERABLE_FROM * scale))
+        severe = has_data & (score >= int(SEVERE_FROM * scale))
+        per_unit, units_of = None, score
     keep = codes >= 0
     if not keep.all():
-        codes, g, p, score = codes[keep], g[keep], p[keep], score[keep]
-        has_data, poor = has_data[keep], poor[keep]
+        codes, g, p, units_of = codes[keep], g[keep], p[keep], units_of[keep]
+        has_data, poor, any_gap = has_data[keep], poor[keep], any_gap[keep]
         vulnerable, severe = vulnerable[keep], severe[keep]
+        per_unit = None if per_unit is None else per_unit[keep]
 
     def total(weights_):
         return np.bincount(codes, weights=weights_, minlength=n_groups)
+
+    def count(mask):
+        return np.bincount(codes[mask], minlength=n_groups)
 
     poor_p = p * poor
     table = {
         "mpi_people": total(p * has_data),
         "mpi_poor_people": total(poor_p),
-        "mpi_poor_units": total(poor_p * score),
+        "mpi_poor_units": total(poor_p * units_of),
         "mpi_vulnerable_people": total(p * vulnerable),
         "mpi_severe_people": total(p * severe),
         **{f"poor_{j}": total(poor_p * g[:, i]) for i, j in enumerate(w)},
+        "mpi_households": count(has_data),
+        "mpi_missing_households": count(any_gap),
     }
+    if per_unit is not None:
+        table.update({f"poor_units_{j}": total(poor_p * g[:, i] * (units[i] * per_unit))
+                      for i, j in enumerate(w)})
     return pd.DataFrame(table)
+
+
+def _weighted_sum(flags: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """``flags @ units`` in int64, column by column (no int64 copy of the whole matrix)."""
+    total = np.zeros(flags.shape[0], dtype=np.int64)
+    for i, unit in enumerate(units):
+        total += unit * flags[:, i]
+    return total
+
+
+def _reweight_scale(units: np.ndarray) -> int:
+    """``L``: the least common multiple of every weight a row can have answered (in units of
+    ``1/D``), so that each reweighted score ``s / a`` is a whole number of ``1/L``."""
+    answered = {0}
+    for unit in (int(u) for u in units if u > 0):
+        answered |= {a + unit for a in answered}
+    big = math.lcm(*(a for a in answered if a))
+    if big > _MAX_UNITS:
+        raise GeoInputError("err.mpi_too_fine", source="weights", scale=str(big))
+    return big
 
 
 def _integer_units(weights: dict[str, Fraction], k: Fraction) -> tuple[np.ndarray, int]:

@@ -8,16 +8,19 @@ read it:
   people, with ``*_share`` = share of *households*;
 - ``rate_<dep>``: share of people deprived in ``dep`` among people whose value is known;
 - the Alkire–Foster MPI over people (:mod:`geo.mpi`): ``mpi_people`` (people measured: those
-  with at least one known deprivation flag), ``mpi_h``, ``mpi_a``, ``mpi_m0``,
-  ``mpi_vulnerable``, ``mpi_severe``, ``mpi_poor_people``, ``cens_<dep>``, ``contrib_<dep>``;
+  kept by the MPI missing rule), ``mpi_h``, ``mpi_a``, ``mpi_m0``, ``mpi_vulnerable``,
+  ``mpi_severe``, ``mpi_poor_people``, ``cens_<dep>``, ``contrib_<dep>``, and for the sample
+  loss ``mpi_households`` (households in the MPI) and ``mpi_missing_households`` (households
+  with any missing weighted deprivation flag);
 - programme targeting ("tepat sasaran"): ``cov_<programme>`` = share of desil 1–4 households
   receiving it; ``poor_unreached`` = desil 1–4 households receiving none (exclusion), with
   ``exclusion_rate``; ``inclusion_error`` = households in desil >= 6 receiving any programme,
   with ``inclusion_error_rate`` = share of all recipient households.
 
 ``mpi_a`` is 0 where people were measured and nobody is poor (so ``M0 = H x A`` holds) and
-``contrib_<dep>`` is NaN there (no poverty to decompose). A missing deprivation flag counts as
-not deprived in the MPI (see :func:`geo.indicators.mpi.alkire_foster`) and is left out of ``rate_<dep>``.
+``contrib_<dep>`` is NaN there (no poverty to decompose). A missing deprivation flag enters the
+MPI by the ``missing`` rule (``not_deprived`` by default, ``complete_case`` or ``reweight``: see
+:mod:`geo.indicators.mpi`) and is left out of ``rate_<dep>``.
 A missing programme flag counts as "not receiving" (registries record receipt, not its
 absence); a programme column absent from the table gives NaN coverage. Aggregates at district or
 regency level are recomputed from the households, never averaged from village figures.
@@ -34,16 +37,18 @@ from geo.common.codes import parent_codes
 from geo.common.errors import GeoInputError
 from geo.households.schema import DEPRIVATIONS, GLOBAL_MPI_K, GLOBAL_MPI_WEIGHTS, PROGRAMMES
 from geo.join.match import MATCHED, code_index
-from geo.indicators.mpi import mpi_from_sums, mpi_sums
+from geo.indicators.mpi import DEFAULT_MISSING_RULE, mpi_from_sums, mpi_sums
 
 LEVELS = ("village", "district", "regency")
 MPI_COLUMNS = (
-    "mpi_people", "mpi_h", "mpi_a", "mpi_m0", "mpi_vulnerable", "mpi_severe", "mpi_poor_people"
+    "mpi_people", "mpi_h", "mpi_a", "mpi_m0", "mpi_vulnerable", "mpi_severe", "mpi_poor_people",
+    "mpi_households", "mpi_missing_households",
 )
 
 
 def village_indicators(
-    joined: pd.DataFrame, villages: pd.DataFrame, *, weights=None, k=None, level: str = "village"
+    joined: pd.DataFrame, villages: pd.DataFrame, *, weights=None, k=None, level: str = "village",
+    missing: str = DEFAULT_MISSING_RULE,
 ) -> pd.DataFrame:
     """One row per village (or district / regency) of the layer, with every indicator.
 
@@ -55,6 +60,7 @@ def village_indicators(
     weights : indicator -> weight for the MPI; the global MPI's by default.
     k : MPI poverty cut-off; 1/3 by default.
     level : ``"village"``, ``"district"`` or ``"regency"`` (parent codes from :mod:`geo.codes`).
+    missing : the MPI missing rule (``not_deprived``, ``complete_case``, ``reweight``).
 
     Returns
     -------
@@ -75,12 +81,13 @@ def village_indicators(
 
     used = _used(joined)
     groups = village_unit[_village_index(joined, layer, used)]
-    table = _aggregate(joined, used, groups, units, weights, k)
+    table = _aggregate(joined, used, groups, units, weights, k, missing)
     table.insert(0, f"{level}_code", pd.array(units.tolist(), dtype="string"))
     return table.reset_index(drop=True)
 
 
-def region_summary(joined: pd.DataFrame, *, weights=None, k=None) -> dict:
+def region_summary(joined: pd.DataFrame, *, weights=None, k=None,
+                   missing: str = DEFAULT_MISSING_RULE) -> dict:
     """Headline figures for the whole region (the overview page), from matched households.
 
     Returns a JSON-ready dict: the village indicator columns for the region as one unit, plus
@@ -88,7 +95,7 @@ def region_summary(joined: pd.DataFrame, *, weights=None, k=None) -> dict:
     """
     used = _used(joined)
     groups = np.zeros(int(used.sum()), dtype=np.int64)
-    totals = _aggregate(joined, used, groups, pd.Index(["region"]), weights, k)
+    totals = _aggregate(joined, used, groups, pd.Index(["region"]), weights, k, missing)
     out = {name: _plain(totals[name].iloc[0]) for name in totals.columns}
     people = out["people"]
     out["desil1_rate"] = out["desil1_people"] / people if people else None
@@ -102,8 +109,8 @@ def _used(joined: pd.DataFrame) -> np.ndarray:
     return joined["outcome"].isin(MATCHED).to_numpy(dtype=bool)
 
 
-def village_sums(joined: pd.DataFrame, villages: pd.DataFrame, *, weights=None, k=None
-                 ) -> pd.DataFrame:
+def village_sums(joined: pd.DataFrame, villages: pd.DataFrame, *, weights=None, k=None,
+                 missing: str = DEFAULT_MISSING_RULE) -> pd.DataFrame:
     """Additive per-village totals behind every indicator, indexed by ``village_code``.
 
     Every indicator is a ratio of counts (households, people, people deprived, poor people's
@@ -114,7 +121,7 @@ def village_sums(joined: pd.DataFrame, villages: pd.DataFrame, *, weights=None, 
 
     Parameters
     ----------
-    joined, villages, weights, k : as in :func:`village_indicators` (village level).
+    joined, villages, weights, k, missing : as in :func:`village_indicators` (village level).
 
     Returns
     -------
@@ -125,19 +132,21 @@ def village_sums(joined: pd.DataFrame, villages: pd.DataFrame, *, weights=None, 
     layer = _layer_codes(villages)
     used = _used(joined)
     groups = _village_index(joined, layer, used)
-    sums = _sums(joined, used, groups, len(layer), weights, k)
+    sums = _sums(joined, used, groups, len(layer), weights, k, missing)
     sums.index = pd.Index(layer.tolist(), name="village_code")
     return sums
 
 
-def indicators_from_sums(sums: pd.DataFrame, *, weights=None, k=None) -> pd.DataFrame:
+def indicators_from_sums(sums: pd.DataFrame, *, weights=None, k=None,
+                         missing: str = DEFAULT_MISSING_RULE) -> pd.DataFrame:
     """The village indicator table from (added-up) :func:`village_sums` totals.
 
     Same columns and values as :func:`village_indicators` (``village_code`` first, one row
-    per row of ``sums``); ``weights`` and ``k`` must be the ones the sums were made with.
+    per row of ``sums``); ``weights``, ``k`` and ``missing`` must be the ones the sums were
+    made with.
     """
     weights, k = _settings(weights, k)
-    table = _finalise(sums, weights, k)
+    table = _finalise(sums, weights, k, missing)
     table.insert(0, "village_code", pd.array([str(c) for c in sums.index], dtype="string"))
     return table.reset_index(drop=True)
 
@@ -160,16 +169,16 @@ def _village_index(joined, layer, used) -> np.ndarray:
     return village_idx
 
 
-def _aggregate(joined, used, groups, units, weights, k) -> pd.DataFrame:
+def _aggregate(joined, used, groups, units, weights, k, missing) -> pd.DataFrame:
     """All indicators per unit; ``groups`` is the unit index of each used row."""
     weights, k = _settings(weights, k)
-    sums = _sums(joined, used, groups, len(units), weights, k)
-    table = _finalise(sums, weights, k)
+    sums = _sums(joined, used, groups, len(units), weights, k, missing)
+    table = _finalise(sums, weights, k, missing)
     table.index = units
     return table
 
 
-def _sums(joined, used, groups, n_units, weights, k) -> pd.DataFrame:
+def _sums(joined, used, groups, n_units, weights, k, missing) -> pd.DataFrame:
     """Additive totals per unit (counts as int64, people sums as integer-valued float64)."""
     n_used = int(used.sum())
 
@@ -203,7 +212,8 @@ def _sums(joined, used, groups, n_units, weights, k) -> pd.DataFrame:
     matrix = np.empty((n_used, len(weights)), order="F")
     for i, dep in enumerate(weights):
         matrix[:, i] = flags[dep]
-    mpi = mpi_sums(matrix, weights, k, people=members, codes=groups, n_groups=n_units)
+    mpi = mpi_sums(matrix, weights, k, people=members, codes=groups, n_groups=n_units,
+                   missing=missing)
     out.update({name: mpi[name].to_numpy() for name in mpi.columns})
 
     receives_any = np.zeros(n_used, dtype=bool)
@@ -219,7 +229,7 @@ def _sums(joined, used, groups, n_units, weights, k) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _finalise(sums: pd.DataFrame, weights, k) -> pd.DataFrame:
+def _finalise(sums: pd.DataFrame, weights, k, missing) -> pd.DataFrame:
     """Indicators from the totals of :func:`_sums`; programme totals absent give NaN."""
     n_units = len(sums)
 
@@ -246,11 +256,11 @@ def _finalise(sums: pd.DataFrame, weights, k) -> pd.DataFrame:
         out[f"rate_{dep}"] = ratio(column(f"deprived_people_{dep}"),
                                    column(f"known_people_{dep}"))
 
-    mpi = mpi_from_sums(sums, weights, k)
+    mpi = mpi_from_sums(sums, weights, k, missing=missing)
     for name in MPI_COLUMNS:
         out[name] = mpi[name].to_numpy()
-    out["mpi_people"] = _count(out["mpi_people"])
-    out["mpi_poor_people"] = _count(out["mpi_poor_people"])
+    for name in ("mpi_people", "mpi_poor_people", "mpi_households", "mpi_missing_households"):
+        out[name] = _count(out[name])
     for prefix in ("cens_", "contrib_"):
         for dep in weights:
             out[f"{prefix}{dep}"] = mpi[f"{prefix}{dep}"].to_numpy()

@@ -25,6 +25,7 @@ from geo.households.schema import HOUSEHOLD_COLUMNS
 from geo.households.read import read_households
 from geo.indicators.village import village_indicators
 from geo.join.match import join_households, rejected_rows
+from geo.indicators.sample import mpi_sample
 from geo.indicators.weights import reweight_missing
 from geo.spatial.neighbours import build_neighbours, graph_for
 from geo.spatial.pockets import Pockets, pockets_for
@@ -109,11 +110,12 @@ def analyse(
         on_dask = village_indicators_dask(
             households, villages, scheduler=None if dask is True else dask,
             weights=config.mpi.weights, k=config.mpi.k, prefer=prefer,
-            column_map=household_columns, reweight=True,
+            column_map=household_columns, reweight=True, missing=config.mpi.missing,
         )
         method_sources += [SourceFile.from_dict({"role": "households", **file_fingerprint(p)})
                            for p in registry_files(households)]
-        method = _method(method_sources, config, on_dask.weights_used, on_dask.notes)
+        method = _method(method_sources, config, on_dask.weights_used, on_dask.notes,
+                         mpi_sample(on_dask.indicators, config.mpi.missing))
         table, pockets = _village_table(villages, on_dask.indicators, config, graph)
         result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
                                 boundary_report=boundary_report, method=method,
@@ -129,12 +131,13 @@ def analyse(
     else:
         joined = rejected = reconciliation = None
     indicators, weights, notes = _indicators(villages, joined, config)
+    sample = None if joined is None else mpi_sample(indicators, config.mpi.missing)
     table, pockets = _village_table(villages, indicators, config, graph)
     result = AnalysisResult(
         villages=table,
         reconciliation=reconciliation,
         boundary_report=boundary_report,
-        method=_method(method_sources, config, weights, notes),
+        method=_method(method_sources, config, weights, notes, sample),
         households=joined,
         rejected=rejected,
         pockets=pockets,
@@ -143,7 +146,7 @@ def analyse(
     return _ranked(result, config)
 
 
-def _method(sources, config: RankConfig, weights: dict, notes) -> Method:
+def _method(sources, config: RankConfig, weights: dict, notes, sample=None) -> Method:
     return Method(
         sources=tuple(sources),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -151,12 +154,14 @@ def _method(sources, config: RankConfig, weights: dict, notes) -> Method:
         config=config.to_dict(),
         mpi_weights_used={name: str(w) for name, w in weights.items()},
         mpi_notes=tuple(notes),
+        mpi_sample=sample,
     )
 
 
 def _indicators(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
                 config: RankConfig) -> tuple[pd.DataFrame, dict, list]:
-    """Village indicators (MPI with the config's k and weights) from the joined households.
+    """Village indicators (MPI with the config's k, weights and missing rule) from the joined
+    households.
 
     A weighted deprivation with no value anywhere in the household file has its weight moved
     to its dimension (:mod:`geo.indicators.weights`); the weights used and the notes saying
@@ -169,7 +174,8 @@ def _indicators(villages: gpd.GeoDataFrame, joined: pd.DataFrame | None,
     else:
         available = [d for d in weights if d in joined.columns and joined[d].notna().any()]
         weights, notes = reweight_missing(weights, available)
-    indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k)
+    indicators = village_indicators(joined, villages, weights=weights, k=config.mpi.k,
+                                    missing=config.mpi.missing)
     return indicators, weights, notes
 
 
@@ -219,7 +225,9 @@ def rescore(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
         indicators, weights, notes = _indicators(villages, result.households, config)
         villages, pockets = _village_table(villages, indicators, config, graph)
         method = replace(method, mpi_weights_used={n: str(w) for n, w in weights.items()},
-                         mpi_notes=tuple(notes))
+                         mpi_notes=tuple(notes),
+                         mpi_sample=None if result.households is None
+                         else mpi_sample(indicators, config.mpi.missing))
     elif pockets is None or _data_settings(old)[1] != _data_settings(new)[1]:
         graph = graph_for(villages, graph, tolerance_m=config.pockets.snap_tolerance_m)
         villages, pockets = _with_pockets(villages, config, graph)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.boundaries.report import BoundaryReport
 from geo.common.contracts import fields_dict, plain
+from geo.indicators.sample import MpiSample
 from geo.join.match import Reconciliation
 from geo.spatial.neighbours import NeighbourGraph
 from geo.spatial.pockets import Pockets
@@ -57,6 +58,8 @@ class Method:
         value in the household file gives its weight to its dimension.
     mpi_notes : why ``mpi_weights_used`` differ from the config (texts or
         :class:`geo.i18n.Message` items).
+    mpi_sample : the MPI missing rule and its sample loss for the region
+        (:class:`geo.indicators.sample.MpiSample`); None without households.
     """
 
     sources: tuple[SourceFile, ...] = ()
@@ -65,6 +68,7 @@ class Method:
     config: Mapping | None = None
     mpi_weights_used: Mapping[str, str] | None = None
     mpi_notes: tuple[object, ...] = ()
+    mpi_sample: MpiSample | None = None
 
     @property
     def pocket_settings(self) -> Mapping:
@@ -77,8 +81,9 @@ class Method:
 
     def to_dict(self) -> dict:
         """JSON-ready; the keys of the method table (``sources``, ``created_at``,
-        ``software_version``, ``config``, ``mpi_weights_used``, ``mpi_notes``)."""
-        return fields_dict(self, skip_none=("config", "mpi_weights_used"))
+        ``software_version``, ``config``, ``mpi_weights_used``, ``mpi_notes``,
+        ``mpi_sample``)."""
+        return fields_dict(self, skip_none=("config", "mpi_weights_used", "mpi_sample"))
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Method:
@@ -86,7 +91,9 @@ class Method:
                    created_at=str(data.get("created_at") or ""),
                    software_version=str(data.get("software_version") or ""),
                    config=data.get("config"), mpi_weights_used=data.get("mpi_weights_used"),
-                   mpi_notes=tuple(data.get("mpi_notes") or ()))
+                   mpi_notes=tuple(data.get("mpi_notes") or ()),
+                   mpi_sample=(MpiSample.from_dict(data["mpi_sample"])
+                               if data.get("mpi_sample") else None))
 
 
 @dataclass(frozen=True, eq=False)

@@ -236,5 +236,12 @@ def quality_notes(result, lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:
             "boundary_warnings": [_note(w, lang) for w in result.boundary_report.warnings]}
 
 
+def mpi_sample_note(result, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The MPI missing-answer rule and the region's sample loss in ``lang`` (households with a
+    gap, households left out); None when the analysis had no households."""
+    sample = result.method.mpi_sample
+    return None if sample is None else render_cell(sample.note(), lang)
+
+
 def _note(note, lang: str) -> str:
     return render(note, lang) if hasattr(note, "render") else render_cell(str(note), lang)

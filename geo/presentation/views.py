@@ -33,7 +33,7 @@ RANKED_COLUMNS = ("rank", "village_code", "village_name", "district_name", "rege
 PROFILE_GROUPS: dict[str, tuple[str, ...]] = {
     "indicators": ("people", "desil1_households", "desil1_share", "desil14_households",
                    "desil14_share", "mpi_h", "mpi_a", "mpi_m0", "poor_unreached"),
-    "mpi_breakdown": tuple(f"contrib_{d}" for d in DEPRIVATIONS),
+    "mpi_breakdown": tuple(f"contrib_{d}" for d in DEPRIVATIONS) + ("mpi_missing_households",),
     "coverage": tuple(f"cov_{p.removeprefix('recv_')}" for p in PROGRAMMES)
     + ("exclusion_rate", "inclusion_error"),
 }

@@ -95,7 +95,8 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
                             k=None, prefer: str = "code", column_map: dict | None = None,
                             salt: str | None = None, n_workers: int = 2,
                             memory_limit: str = "6GiB", buckets: int | None = None,
-                            reweight: bool = False) -> "DaskIndicators":
+                            reweight: bool = False, missing: str = "not_deprived"
+                            ) -> "DaskIndicators":
     """Village indicators of a partitioned household registry, computed on a Dask cluster.
 
     Parameters
@@ -114,6 +115,9 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
     buckets : hash buckets for finding repeated ids across files (default: one per 4 files).
     reweight : move the weight of a deprivation with no value in any file within its
         dimension, as :func:`geo.pipeline.analysis.analyse` does in memory (:mod:`geo.mpi_weights`).
+    missing : the MPI rule for a household's missing answers (``not_deprived``,
+        ``complete_case``, ``reweight``; :mod:`geo.indicators.mpi`); every partition sums
+        with it, so the figures are the in-memory ones for each rule.
 
     Returns
     -------
@@ -130,7 +134,9 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
         For a missing or unreadable file and for every problem the in-memory path reports.
     """
     from geo.common.privacy import resolve_salt
+    from geo.indicators.mpi import check_missing_rule
 
+    check_missing_rule(missing)
     files = registry_files(parquet_path_or_glob)
     first_rows = _first_rows(files)
     salt_value, _ = resolve_salt(salt)
@@ -138,7 +144,8 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
     try:
         return _run(client, files, first_rows, villages, weights=weights, k=k, prefer=prefer,
                     column_map=column_map, salt=salt_value,
-                    buckets=buckets or max(1, len(files) // 4), reweight=reweight)
+                    buckets=buckets or max(1, len(files) // 4), reweight=reweight,
+                    missing=missing)
     finally:
         if owned:
             cluster = client.cluster
@@ -180,7 +187,7 @@ def _client(scheduler, n_workers: int, memory_limit: str):
 
 
 def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map, salt, buckets,
-         reweight):
+         reweight, missing):
     layer = pd.DataFrame({"village_code": villages["village_code"].astype("string")})
     shapes = client.scatter(villages[["village_code", "geometry"]], broadcast=True)
     codes = client.scatter(layer, broadcast=True)
@@ -207,12 +214,12 @@ def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map,
     repeated_f = client.scatter(repeated, broadcast=True)
 
     finished = client.map(_finish_partition, parts, contested=repeated_f, layer=codes,
-                          weights=weights, k=k)
+                          weights=weights, k=k, missing=missing)
     sums = [client.submit(operator.getitem, f, 0) for f in finished]
     rest = client.gather([client.submit(operator.getitem, f, 1) for f in finished])
     del parts
     total = _tree_sum(client, sums).result()
-    table = indicators_from_sums(total, weights=weights, k=k)
+    table = indicators_from_sums(total, weights=weights, k=k, missing=missing)
     return DaskIndicators(indicators=table,
                           reconciliation=_reconciliation(rest, client.gather(ingest), len(files),
                                                          prefer),
@@ -280,7 +287,8 @@ def _contested(*pieces: pd.DataFrame) -> pd.DataFrame:
     return first.rename("first_row").reset_index()
 
 
-def _finish_partition(compact: pd.DataFrame, contested: pd.DataFrame, layer, weights, k):
+def _finish_partition(compact: pd.DataFrame, contested: pd.DataFrame, layer, weights, k,
+                      missing):
     """Apply the cross-file duplicates, then reduce the file to per-village totals, outcome
     counts and its first problem examples."""
     outcome = compact["outcome"].cat.codes.to_numpy().astype(np.int8)
@@ -298,7 +306,7 @@ def _finish_partition(compact: pd.DataFrame, contested: pd.DataFrame, layer, wei
             reason[later] = text
             compact = compact.assign(
                 outcome=pd.Categorical.from_codes(outcome, categories=OUTCOMES), reason=reason)
-    sums = village_sums(compact, layer, weights=weights, k=k)
+    sums = village_sums(compact, layer, weights=weights, k=k, missing=missing)
     counts = np.bincount(outcome, minlength=len(OUTCOMES))
     given = compact["village_code_given"]
     row = compact["source_row"].to_numpy()

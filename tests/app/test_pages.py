@@ -792,3 +792,12 @@ def test_a_hostile_regency_name_is_shown_as_typed():
     assert title == "Wilayah: \\<img src=x onerror=alert(1)\\>"  # escaped, shown as typed
     at.switch_page("pages/1_Peta.py").run()
     assert at.selectbox(key="map_district").options[1] == "**tebal**"  # plain-text option
+
+# --- MPI missing answers (issue 12) ------------------------------------------------------------
+
+@pytest.mark.parametrize("page", ["app.py", "pages/5_Data.py"])
+def test_overview_and_data_state_the_mpi_missing_rule_and_sample_loss(page):
+    at = run(page)
+    infos = " ".join(texts(at.info)).replace("\\", "")  # Markdown escapes
+    assert "Jawaban IKM yang kosong" in infos
+    assert "dihitung tidak terdeprivasi" in infos and "39 dari 4.449 keluarga (0,9 %)" in infos

@@ -114,7 +114,8 @@ def test_columns_follow_the_contract(hand, villages):
         "desil1_share", "desil14_households", "desil14_people", "desil14_share",
         *[f"rate_{d}" for d in deps],
         "mpi_people", "mpi_h", "mpi_a", "mpi_m0", "mpi_vulnerable", "mpi_severe",
-        "mpi_poor_people", *[f"cens_{d}" for d in deps], *[f"contrib_{d}" for d in deps],
+        "mpi_poor_people", "mpi_households", "mpi_missing_households",
+        *[f"cens_{d}" for d in deps], *[f"contrib_{d}" for d in deps],
         "cov_pkh", "cov_bpnt", "cov_pbi", "poor_unreached", "exclusion_rate",
         "inclusion_error", "inclusion_error_rate",
     ]

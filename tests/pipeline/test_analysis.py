@@ -180,7 +180,7 @@ def test_the_result_is_typed_frozen_and_round_trips(demo_result):
     assert json.loads(json.dumps(whole, default=str))["reconciliation"]["rows_in"] == \
         r.reconciliation.rows_in
     assert set(r.method.to_dict()) == {"sources", "created_at", "software_version", "config",
-                                       "mpi_weights_used", "mpi_notes"}
+                                       "mpi_weights_used", "mpi_notes", "mpi_sample"}
     assert r.reconciliation.to_dict()["prefer"] == "code"
 
 

@@ -169,3 +169,24 @@ def test_every_row_is_accounted_for(malang, cluster, tmp_path):
     assert int(got["households"].sum()) == matched
     assert sum(rec["outcomes"].values()) == rec["rows_in"] == 1500
     assert np.isfinite(got["mpi_m0"]).any()
+
+
+@pytest.mark.parametrize("rule", ["not_deprived", "complete_case", "reweight"])
+def test_each_mpi_missing_rule_matches_in_memory_exactly(malang, cluster, tmp_path, rule):
+    table = synthetic_households(malang, 900, seed=5)
+    rng = np.random.default_rng(5)
+    deps = [c for c in table.columns if c.startswith("dep_")]
+    gaps = rng.random((len(table), len(deps))) < 0.08
+    gaps[:20] = True  # households with no answer at all
+    for i, dep in enumerate(deps):
+        table[dep] = table[dep].astype("Float64").mask(gaps[:, i])
+    folder = _split(table, tmp_path / "parts", [250, 400, 250])
+    expected, _ = _in_memory(table, malang, tmp_path / "all.parquet", missing=rule)
+    got, _ = _dask(folder, malang, scheduler=cluster.scheduler_address, missing=rule)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got["mpi_missing_households"].sum() > 20
+    measured, placed = got["mpi_households"].sum(), got["households"].sum()
+    if rule == "complete_case":
+        assert measured == placed - got["mpi_missing_households"].sum()
+    else:
+        assert placed - 20 <= measured < placed  # only the no-answer households are left out
