@@ -200,8 +200,10 @@ def join_households(
     -------
     joined : DataFrame
         The input rows in input order with ``village_code`` replaced by the assigned village
-        (``<NA>`` unless matched), plus ``village_code_given``, ``outcome`` (categorical over
-        :data:`OUTCOMES`) and ``reason`` (``<NA>`` for a clean match).
+        (``<NA>`` unless matched), plus ``village_code_given`` (the code given, or bridged from
+        the BPS code), ``outcome`` (categorical over :data:`OUTCOMES`), ``reason`` (``<NA>`` for
+        a clean match) and ``village_code_via`` (for ``matched_successor_code``: what decided,
+        ``crosswalk`` / ``kemendagri_<year>`` / ``location``; else ``<NA>``).
     Reconciliation
         Counts per outcome and examples of each problem.
 
@@ -310,9 +312,12 @@ def join_households(
     joined["village_code_given"] = given
     joined["outcome"] = pd.Categorical.from_codes(outcome, categories=OUTCOMES)
     joined["reason"] = reason
-    recon = _reconciliation(outcome, source_row, reason, given, prefer)
     successor_rows = outcome == _CODE["matched_successor_code"]
-    decided = np.where(by_candidate, LOCATION, older.decided_by)[successor_rows]
+    via = np.where(by_candidate, LOCATION, older.decided_by)
+    via[~successor_rows] = None
+    joined["village_code_via"] = pd.array(via, dtype="string")
+    recon = _reconciliation(outcome, source_row, reason, given, prefer)
+    decided = via[successor_rows]
     settled = active & has_point & several
     by_claim = settled & claim_holds
     counts = {

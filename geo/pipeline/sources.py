@@ -42,7 +42,8 @@ HOUSEHOLD_TYPES = ("csv", "txt", "xlsx", "xlsm", "parquet")
 #: Canonical names a user may map a column of their file to (``canonical = column_in_file``).
 MAPPABLE_BOUNDARY_COLUMNS = ("village_code", "village_name", "district_name", "regency_name",
                              "province_name")
-MAPPABLE_HOUSEHOLD_COLUMNS = ("household_id", "village_code", "longitude", "latitude", "members",
+MAPPABLE_HOUSEHOLD_COLUMNS = ("household_id", "village_code", "village_code_bps", "longitude",
+                              "latitude", "members",
                               "desil", "dep_nutrition", "dep_child_mortality", "dep_schooling",
                               "dep_attendance", "dep_cooking_fuel", "dep_sanitation", "dep_water",
                               "dep_electricity", "dep_housing", "dep_assets", "recv_pkh",

@@ -71,7 +71,7 @@ def _spans() -> pd.DataFrame:
         "renamed_in": grouped["first"].last(),
         "names": grouped["norm"].nunique(),
     })
-    spans.index = spans.index.astype("string")
+    spans.index = pd.Index(spans.index.astype(str), dtype=object, name="code")  # fast isin
     spans["district"] = spans.index.str.slice(0, 8)
     return spans
 
@@ -89,6 +89,7 @@ def _name_keys() -> pd.DataFrame:
     dnames = pd.DataFrame({"district": districts["code"].astype("string"),
                            "dnorm": normalise_name(districts["name"])})
     keys = keys.merge(dnames, on="district", how="left").drop(columns="district")
+    keys = keys.astype({"code": object, "norm": object, "dnorm": object})
     return keys.drop_duplicates().reset_index(drop=True)
 
 
@@ -178,9 +179,9 @@ def successors(codes, pool=None) -> pd.DataFrame:
     """
     codes = pd.Series(codes, copy=False).astype("string")
     spans = _spans()
-    pool_codes = (spans.index if pool is None
-                  else pd.Index(pd.Series(pool, dtype="string").dropna().unique()))
-    wanted = pd.Index(codes.dropna().unique())
+    pool_codes = (spans.index if pool is None else pd.Index(
+        pd.Series(pool, dtype="string").dropna().unique().astype(str), dtype=object))
+    wanted = pd.Index(codes.dropna().unique().astype(str), dtype=object)
     if pool is not None:
         wanted = wanted[~wanted.isin(pool_codes)]
     wanted = wanted[wanted.isin(spans.index)]
@@ -252,5 +253,4 @@ def _decide(pairs: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
                                     0), dtype="Int64")
     out["year"] = out["year"].mask(~single.to_numpy())
     out["rule"] = out["rule"].where(single | out["candidates"].map(len).gt(1))
-    out.index = out.index.astype("string")
     return out[columns]
