@@ -217,7 +217,7 @@ def _through_steps(found: pd.DataFrame, wanted: pd.Index, pool: pd.Index,
         onward = _decide(_pairs(pd.Index(step["successor"].unique().astype(str), dtype=object),
                                 pool, spans), spans)
         onward = onward[onward["successor"].notna()]
-        hop = step["successor"].map(lambda c: c if c in onward.index else None).dropna()
+        hop = step["successor"][step["successor"].isin(onward.index)]
         if not len(hop):
             break
         ended = onward.loc[hop.to_numpy()].set_axis(hop.index)
