@@ -2,7 +2,7 @@
 
     python -m geo export --boundaries B [B ...] [--households H] [--config FILE] --out DIR
                          [--formats geojson,gpkg,shp,csv,xlsx,png,pdf] [--min-households N]
-                         [--lang id|en]
+                         [--lang id|en] [--crosswalk FILE] [--bps-bridge FILE] [--overlap RULE]
 
 Prints the files written, one per line. Unusable input ends with one line on stderr and exit
 status 2 (see ``geo/__main__.py``).
