@@ -302,10 +302,11 @@ def join_households(
     use_location = disagree & in_village & (prefer == "location")
     by_location = (outcome == _CODE["matched_location"]) | use_location | by_candidate
     assigned = np.where(by_location, located, np.where(by_code, claim, -1))
-    explained = reason_parts(older.explanation.fillna(bps_note), older.note)
+    explained = None  # what the tables say of codes the layer lacks (None: no such code)
+    if older.explanation.notna().any() or bps_note.notna().any() or older.note.notna().any():
+        explained = reason_parts(older.explanation.fillna(bps_note), older.note)
     reason = _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer,
-                      code_note, point_given & ~has_point, explained, by_candidate,
-                      pd.Series(_take(codes, claim), index=given.index).fillna(given))
+                      code_note, point_given & ~has_point, explained, by_candidate, claim)
 
     joined = households.copy(deep=False)
     joined["village_code"] = pd.Series(_take(codes, assigned), index=households.index)
@@ -313,11 +314,13 @@ def join_households(
     joined["outcome"] = pd.Categorical.from_codes(outcome, categories=OUTCOMES)
     joined["reason"] = reason
     successor_rows = outcome == _CODE["matched_successor_code"]
-    via = np.where(by_candidate, LOCATION, older.decided_by)
-    via[~successor_rows] = None
-    joined["village_code_via"] = pd.array(via, dtype="string")
+    decided = np.where(by_candidate[successor_rows], LOCATION,
+                       older.decided_by[successor_rows]).astype(object)
+    labels, which = np.unique(decided.astype(str), return_inverse=True)
+    via_index = np.full(n, -1, dtype=np.int64)
+    via_index[successor_rows] = which
+    joined["village_code_via"] = _take(labels.astype(object), via_index)
     recon = _reconciliation(outcome, source_row, reason, given, prefer)
-    decided = via[successor_rows]
     settled = active & has_point & several
     by_claim = settled & claim_holds
     counts = {
@@ -404,7 +407,7 @@ def _locate(x, y, claim, polygons, polygon_code, priority=None
         point_i = order[np.concatenate(hits_point)]
         village = np.repeat(polygon_code[hits_polygon], hits_count)
         np.minimum.at(best, point_i, priority[village])
-        np.add.at(hits, point_i, 1)
+        hits = np.bincount(point_i, minlength=len(x))
         holds[point_i[claim[point_i] == village]] = True
     found = best != _NONE
     located = np.full(len(x), -1, dtype=np.int64)
@@ -466,7 +469,7 @@ def _duplicates(households, invalid, source_row) -> tuple[np.ndarray, np.ndarray
 
 
 def _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer, code_note,
-             point_unused, explained, by_candidate, claimed) -> pd.Series:
+             point_unused, explained, by_candidate, claim) -> pd.Series:
     """A short, personal-data-free reason per row (``<NA>`` for a clean match).
 
     Texts are built only for the rows that need them, so a clean 1M-row join pays nothing.
@@ -500,9 +503,12 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
         return encode_rows("join.duplicate", row=pd.Series(
             first_row[m], index=given.index[m]).astype("Int64").astype("string"))
 
+    def claimed(m):  # the code the row claims: its own, or its successor's
+        return pd.Series(codes[claim[m]], index=given.index[m], dtype="string")
+
     def lies_in(m):
         where = pd.Series(codes[located[m]], index=given.index[m], dtype="string")
-        return encode_rows("join.disagree", code=claimed[m], located=where,
+        return encode_rows("join.disagree", code=claimed(m), located=where,
                            used=Message(f"join.used_{prefer}"))
 
     def is_(name):
@@ -533,7 +539,8 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     put(no_place & noted & ~point_unused, lambda m: note(m) + then + encode("join.no_coordinates"))
     put(no_place & noted & point_unused, lambda m: note(m) + then + unused)
     disagree = is_("matched_code_location_disagree")
-    older = explained.notna().to_numpy()  # a successor's claim: say where it came from
+    older = (explained.notna().to_numpy() if explained is not None  # a successor's claim
+             else np.zeros(len(outcome), dtype=bool))
 
     def after(make):
         return lambda m: (explained[m] + then + make(m)).fillna(make(m))
@@ -541,7 +548,7 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     put(disagree & (located < 0) & ~older,
         lambda m: encode_rows("join.disagree_outside", code=code[m]))
     put(disagree & (located < 0) & older,
-        after(lambda m: encode_rows("join.disagree_outside", code=claimed[m])))
+        after(lambda m: encode_rows("join.disagree_outside", code=claimed(m))))
     put(disagree & (located >= 0) & ~older, lies_in)
     put(disagree & (located >= 0) & older, after(lies_in))
     index = np.full(len(outcome), -1, dtype=np.int64)

@@ -56,9 +56,9 @@ def resolve(given: pd.Series, code_idx: np.ndarray, codes: np.ndarray, *,
 
     n = len(given)
     empty = _empty(n, given.index)
-    listed = (pd.Series(False, index=given.index) if crosswalk is None
-              else given.isin(crosswalk.table["old_code"]).fillna(False))
-    todo = given.notna().to_numpy() & ((code_idx < 0) | listed.to_numpy())
+    listed = (np.zeros(n, dtype=bool) if crosswalk is None
+              else code_index(given, crosswalk.table["old_code"].to_numpy()) >= 0)
+    todo = given.notna().to_numpy() & ((code_idx < 0) | listed)
     if not todo.any() or (not history and crosswalk is None):
         return empty
     row_code, uniques = pd.factorize(given[todo])
