@@ -4,8 +4,9 @@ import streamlit as st
 
 import ui.state
 import ui.uploads
-from geo.pipeline.sources import (BOUNDARY_TYPES, HOUSEHOLD_TYPES, MAPPABLE_BOUNDARY_COLUMNS,
-                            MAPPABLE_HOUSEHOLD_COLUMNS, MAX_UPLOAD_MB, SHAPEFILE_SIDECARS)
+from geo.pipeline.sources import (BOUNDARY_TYPES, CODE_TABLE_TYPES, HOUSEHOLD_TYPES,
+                                  MAPPABLE_BOUNDARY_COLUMNS, MAPPABLE_HOUSEHOLD_COLUMNS,
+                                  MAX_UPLOAD_MB, SHAPEFILE_SIDECARS)
 from geo.common.errors import GeoInputError
 from geo.export.tables import csv_bytes
 from geo.i18n import number, t
@@ -13,6 +14,7 @@ from geo.i18n.labels import report_label
 from geo.presentation.overview import (detail_table, examples_table, mpi_sample_note,
                                        outcome_table, quality_notes, report_details,
                                        report_table)
+from geo.presentation.older_codes import code_tables_used, older_code_table
 from geo.presentation.views import markdown_text, public_rejected, screen_headers, screen_table
 
 lang = ui.state.page_setup("data")
@@ -38,13 +40,21 @@ with st.expander(t("column_mapping", lang)):
         st.text_area, "household_columns", t("mapping.households", lang), default="", height=80,
         placeholder="village_code = kode_desa\ndesil = desil_kesejahteraan")
 
+with st.expander(t("code_tables", lang)):
+    st.caption(t("code_tables_help", lang))
+    crosswalk_file = st.file_uploader(t("upload_crosswalk", lang), type=list(CODE_TABLE_TYPES),
+                                      key="upload_crosswalk")
+    bridge_file = st.file_uploader(t("upload_bps_bridge", lang), type=list(CODE_TABLE_TYPES),
+                                   key="upload_bps_bridge")
+
 run_col, demo_col = st.columns(2)
 if run_col.button(t("run_analysis", lang), disabled=not boundary_files, type="primary",
                   key="run_analysis"):
     try:
         with st.spinner(t("run_analysis", lang)):
             ui.uploads.analyse_uploads(boundary_files, household_file, boundary_map_text,
-                                     household_map_text, layer=layer)
+                                     household_map_text, layer=layer,
+                                     crosswalk_file=crosswalk_file, bridge_file=bridge_file)
         st.success(t("analysis_done", lang, n=len(ui.state.current_analysis().result.villages)))
     except GeoInputError as exc:
         ui.state.show_input_error(exc)
@@ -80,6 +90,14 @@ if recon is not None and len(outcomes):
     st.dataframe(screen_table(outcomes, lang), hide_index=True, width="stretch",
                  key="outcomes_table",
                  column_config={"outcome": t("outcome", lang), "count": t("count", lang)})
+    codes = older_code_table(recon, lang)
+    if len(codes):
+        st.markdown(f"**{t('older_codes', lang)}**")
+        st.dataframe(screen_table(codes, lang), hide_index=True, width="stretch",
+                     key="older_codes_table",
+                     column_config={"what": t("older_codes_what", lang), "count": t("count", lang)})
+    for line in code_tables_used(recon, lang):
+        st.caption(line)
     if recon.examples:
         with st.expander(t("examples", lang)):
             st.dataframe(examples_table(recon.examples, lang), hide_index=True, width="stretch")

@@ -25,7 +25,7 @@ from geo.boundaries import quality
 from geo.boundaries.names import fill_parent_names
 from geo.boundaries.report import BoundaryReport
 from geo.boundaries.schema import canonical_attributes, recognise_columns, select_columns
-from geo.common.codes import parent_codes, village_type
+from geo.common.codes import normalise_bps_code, parent_codes, village_type
 from geo.common.crs import metric_crs, to_wgs84
 from geo.common.errors import GeoInputError, joined
 from geo.common.messages import decode, encode, encode_rows
@@ -35,6 +35,8 @@ from geo.boundaries.sqldump import read_sql_dump
 CANONICAL_COLUMNS = ["village_code", "village_name", "district_code", "district_name",
                      "regency_code", "regency_name", "province_code", "province_name",
                      "village_type", "geometry"]
+#: Optional column of the layer: the BPS code of each village, when a source has one (KDEBPS).
+BPS_COLUMN = "village_code_bps"
 ENGINES = ("pyogrio", "fiona")
 LAYER_NAME = "villages"
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
@@ -150,7 +152,8 @@ def write_villages(villages: gpd.GeoDataFrame, path: str | Path) -> Path:
         raise GeoInputError("err.bnd_out_folder", source=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    villages[CANONICAL_COLUMNS].to_file(path, layer=LAYER_NAME, driver="GPKG", engine="pyogrio",
+    columns = CANONICAL_COLUMNS[:1] + [BPS_COLUMN] * (BPS_COLUMN in villages) + CANONICAL_COLUMNS[1:]
+    villages[columns].to_file(path, layer=LAYER_NAME, driver="GPKG", engine="pyogrio",
                                         promote_to_multi=True)
     return path
 
@@ -408,8 +411,11 @@ def _finish(combined: gpd.GeoDataFrame, report: dict) -> gpd.GeoDataFrame:
         villages[column] = parents[column].astype("string")
     villages["village_type"] = village_type(villages["village_code"])
     villages, report["names_filled"], report["names_unknown"] = fill_parent_names(villages)
+    bps = normalise_bps_code(villages["_bps_code"]) if "_bps_code" in villages else None
     villages = gpd.GeoDataFrame(villages[CANONICAL_COLUMNS], geometry="geometry",
                                 crs="EPSG:4326")
+    if bps is not None and bps.notna().any():  # a KUGI layer: KDEPUM and KDEBPS, the bridge
+        villages.insert(1, BPS_COLUMN, bps.to_numpy())
     report["features_out"] = len(villages)
     report["merged_duplicates"] = merged_away
     counts = villages["village_type"].value_counts()

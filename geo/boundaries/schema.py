@@ -146,7 +146,9 @@ def recognise_columns(columns, column_map: dict[str, str] | None = None, *,
 def select_columns(frame: pd.DataFrame, match: ColumnMatch) -> pd.DataFrame:
     """The mapped source columns renamed to their canonical names (text), other columns dropped.
 
-    Adds ``_code_column``: the source column of the code, for messages once files are combined.
+    Adds ``_code_column``: the source column of the code, for messages once files are combined,
+    and ``_bps_code``: the BPS code (``KDEBPS``...) when the file has one, kept by the reader as
+    ``village_code_bps`` for the BPS–Kemendagri bridge (:mod:`geo.reference.crosswalk`).
     """
     out = pd.DataFrame(index=frame.index)
     for key in MAPPABLE:
@@ -154,6 +156,10 @@ def select_columns(frame: pd.DataFrame, match: ColumnMatch) -> pd.DataFrame:
         out[key] = (frame[column].astype("string") if column is not None
                     else pd.array([pd.NA] * len(frame), dtype="string"))
     out["_code_column"] = match.columns["village_code"]
+    bps = [c for c in frame.columns if str(c).lower() in BPS_CODE_COLUMNS
+           and c != match.columns["village_code"]]
+    out["_bps_code"] = (frame[bps[0]].astype("string") if bps
+                        else pd.array([pd.NA] * len(frame), dtype="string"))
     return out
 
 

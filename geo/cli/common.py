@@ -76,3 +76,29 @@ def write_text(path: Path, text: str, *, option: str) -> None:
     except OSError as exc:
         raise GeoInputError("err.cli_write_file", source=str(path), option=option,
                             detail=str(exc.strerror or exc)) from exc
+
+
+def add_join_arguments(parser) -> None:
+    """``--crosswalk``, ``--bps-bridge`` and ``--overlap``: how registry codes meet the layer."""
+    from geo.config.models import OVERLAP_RULES
+
+    parser.add_argument("--crosswalk", metavar="FILE",
+                        help="old -> new village codes (CSV/XLSX: old_code,new_code or "
+                             "kode_lama,kode_baru) for a registry coded in another year; wins over "
+                             "the shipped Kemendagri 2022/2023/2025 tables")
+    parser.add_argument("--bps-bridge", metavar="FILE",
+                        help="BPS -> Kemendagri codes (CSV/XLSX: bps_code,village_code, or a "
+                             "BIG/KUGI layer with KDEBPS and KDEPUM) for a registry keyed by BPS codes")
+    parser.add_argument("--overlap", choices=OVERLAP_RULES,
+                        help="a point in two or more villages whose code names none of them goes to "
+                             "this village (overrides the config's [join] overlap)")
+
+
+def join_options(args, config):
+    """(config with ``--overlap`` applied, ``analyse`` keywords for the code tables)."""
+    from dataclasses import replace
+
+    if getattr(args, "overlap", None):
+        config = replace(config, join=replace(config.join, overlap=args.overlap))
+    return config, {"crosswalk": getattr(args, "crosswalk", None),
+                    "bps_bridge": getattr(args, "bps_bridge", None)}

@@ -2,7 +2,7 @@
 
     python -m geo export --boundaries B [B ...] [--households H] [--config FILE] --out DIR
                          [--formats geojson,gpkg,shp,csv,xlsx,png,pdf] [--min-households N]
-                         [--lang id|en]
+                         [--lang id|en] [--crosswalk FILE] [--bps-bridge FILE] [--overlap RULE]
 
 Prints the files written, one per line. Unusable input ends with one line on stderr and exit
 status 2 (see ``geo/__main__.py``).
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 
+from geo.cli.common import add_join_arguments, join_options
 from geo.common.errors import GeoInputError
 from geo.export import FORMATS, export_result, parse_formats
 
@@ -26,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"comma-separated, any of {','.join(FORMATS)} (default: all)")
     parser.add_argument("--min-households", type=int, default=None, metavar="N",
                         help="leave household figures empty for villages with fewer than N households")
+    add_join_arguments(parser)
     parser.add_argument("--lang", choices=("id", "en"), default="id",
                         help="language of the XLSX and the printed maps (default: id)")
 
@@ -35,9 +37,10 @@ def run(args: argparse.Namespace) -> int:
     if args.min_households is not None and args.min_households < 0:
         raise GeoInputError("err.cli_min_households", source="--min-households",
                             given=str(args.min_households))
-    from geo.pipeline.analysis import analyse
+    from geo.pipeline.analysis import analyse, as_config
 
-    result = analyse(args.boundaries, args.households, config=args.config)
+    config, code_tables = join_options(args, as_config(args.config))
+    result = analyse(args.boundaries, args.households, config=config, **code_tables)
     written = export_result(result, args.out, formats=formats,
                             min_households=args.min_households, lang=args.lang)
     for paths in written.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.cli.common import message_lang, shown
+from geo.cli.common import add_join_arguments, join_options, message_lang, shown
 from geo.common.errors import GeoInputError
 from geo.i18n import t
 from geo.pipeline.analysis import analyse, as_config, run_rank
@@ -23,6 +23,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dask", nargs="?", const=True, metavar="ADDRESS",
                         help="run the household side on Dask: a local cluster, or the scheduler at "
                              "ADDRESS (tcp://host:8786); --households is then a Parquet file, folder or glob")
+    add_join_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 
 
@@ -32,14 +33,18 @@ def run(args) -> int:
         raise GeoInputError("err.cli_top", source="--top", given=str(args.top))
     if args.top is not None:
         config = config.with_focus(top_n=args.top)
+    config, code_tables = join_options(args, config)
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
                      prefer=args.prefer, crs=args.crs, swap_xy=args.swap_xy,
-                     dask=args.dask)
+                     dask=args.dask, **code_tables)
     written = run_rank(result, args.out)
     recon = result.reconciliation
     if recon is not None:
         outcomes = ", ".join(f"{k} {v}" for k, v in recon.outcomes.items() if v)
         print(f"households: {recon.rows_in} rows read: {outcomes}")
+        if recon.successors:
+            print(t("cli.older_codes", message_lang(args), counts=", ".join(
+                f"{k} {v}" for k, v in recon.successors.items())))
     chosen = int(result.villages["in_focus_list"].fillna(False).astype(bool).sum())
     print(f"villages: {len(result.villages)}; focus list: {chosen} villages")
     notes = list(result.method.mpi_notes)

@@ -65,6 +65,19 @@ def normalise_village_code(values) -> pd.Series:
     return dotted.where(ok, pd.NA).astype("string")
 
 
+def normalise_bps_code(values) -> pd.Series:
+    """BPS village codes as 10-digit strings ``PPKKCCCVVV``; ``<NA>`` where not 10 digits.
+
+    A BPS code is never turned into a Kemendagri code by string manipulation (the numbering
+    differs): it goes through a bridge table (:mod:`geo.reference.crosswalk`). Dots, spaces and
+    a spreadsheet's ``3578120005.0`` are accepted.
+    """
+    text = pd.Series(values, copy=False).astype("string").str.strip()
+    digits = _undo_spreadsheet_float(text).str.replace(_DIGITS, "", regex=True)
+    ok = digits.str.fullmatch(r"\d{10}").fillna(False).astype(bool)
+    return digits.where(ok, pd.NA).astype("string")
+
+
 def parent_codes(village_code: pd.Series) -> pd.DataFrame:
     """Derive ``district_code`` (PP.KK.CC), ``regency_code`` (PP.KK), ``province_code`` (PP)."""
     code = pd.Series(village_code, copy=False).astype("string")

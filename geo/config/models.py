@@ -289,6 +289,18 @@ class ScoringSettings:
     rank_empty_villages: Flag = False
 
 
+OVERLAP_RULES = ("smallest_code", "largest_polygon", "newer_code")  # geo.join.match's
+
+
+@dataclass(frozen=True, config=_STRICT)
+class JoinSettings:
+    """``[join]``: the village of a household point lying in two or more villages whose code
+    names none of them (overlapping polygons, shared borders): ``smallest_code``,
+    ``largest_polygon`` or ``newer_code`` (first listed in a later Kemendagri edition)."""
+
+    overlap: choice(OVERLAP_RULES) = "smallest_code"
+
+
 class ConfigFile(BaseModel):
     """A complete config (TOML/YAML/JSON): the sections and their keys.
 
@@ -309,6 +321,7 @@ class ConfigFile(BaseModel):
     focus: FocusRules = FocusRules()
     robustness: RobustnessSettings = RobustnessSettings()
     pockets: PocketSettings = PocketSettings()
+    join: JoinSettings = JoinSettings()
 
     @model_validator(mode="after")
     def _indicators_once_and_weighted(self):
@@ -334,6 +347,7 @@ class RankConfig:
     robustness: RobustnessSettings = field(default_factory=RobustnessSettings)
     pockets: PocketSettings = field(default_factory=PocketSettings)
     description: Label = ""
+    join: JoinSettings = field(default_factory=JoinSettings)
 
     @classmethod
     def from_dict(cls, data: Mapping, *, source: str | None = None,
@@ -355,7 +369,7 @@ class RankConfig:
         return cls(indicators=tuple(parsed.indicator),
                    rank_empty_villages=parsed.scoring.rank_empty_villages,
                    mpi=parsed.mpi, focus=parsed.focus, robustness=parsed.robustness,
-                   pockets=parsed.pockets, description=parsed.description)
+                   pockets=parsed.pockets, description=parsed.description, join=parsed.join)
 
     def to_dict(self) -> dict:
         """Plain data (fractions as ``"1/6"`` strings) that :meth:`from_dict` reads back."""
@@ -372,6 +386,7 @@ class RankConfig:
         out["focus"] = focus
         out["robustness"] = data["robustness"]
         out["pockets"] = data["pockets"]
+        out["join"] = data["join"]
         return out
 
     def to_json(self) -> str:

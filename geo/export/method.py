@@ -161,9 +161,34 @@ def method_table(
         _flatten("reconciliation.outcomes", dict(reconciliation.outcomes), rows)
         if reconciliation.prefer:
             rows.append(("reconciliation.prefer", _text(reconciliation.prefer)))
+        rows += _older_code_rows(reconciliation)
         rows += _ingest_rows(reconciliation.ingest)
     _flatten("boundary_report", result.boundary_report.to_dict(), rows, max_list=0)
     return pd.DataFrame(rows, columns=["key", "value"]).astype("string")
+
+
+_OLDER_KEYS = tuple(f"reconciliation.{k}." for k in
+                    ("successors", "code_status", "bps_codes", "overlaps"))
+
+
+def _overlap_rule(method: pd.DataFrame) -> str | None:
+    found = method.loc[method["key"] == "reconciliation.overlap", "value"]
+    return str(found.iloc[0]) if len(found) else None
+
+
+def _older_code_rows(reconciliation) -> list[tuple[str, str]]:
+    """Rows matched through an older code and what decided (``successors.<decided by>``),
+    rows whose code the layer lacks by status (``code_status.<status>``), BPS codes bridged,
+    points in several villages and the overlap rule, and the code tables used."""
+    rows = [("reconciliation.matched_through_older_code",
+             _text(reconciliation.matched_through_older_code()))]
+    for key in ("successors", "code_status", "bps_codes", "overlaps"):
+        rows += [(f"reconciliation.{key}.{name}", _text(n))
+                 for name, n in dict(getattr(reconciliation, key)).items()]
+    for key in ("overlap", "crosswalk", "bps_bridge"):
+        if getattr(reconciliation, key):
+            rows.append((f"reconciliation.{key}", _text(getattr(reconciliation, key))))
+    return rows
 
 
 def method_rows(method: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
@@ -175,6 +200,7 @@ def method_rows(method: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
     """
     from geo.i18n import has_text
     from geo.i18n.labels import indicator_label, value_label
+    from geo.presentation.older_codes import older_code_label
 
     rows = []
     for key, value in method.itertuples(index=False, name=None):
@@ -193,6 +219,8 @@ def method_rows(method: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
             meaning = t("method.key.weight", lang, indicator=indicator_label(rest, lang))
         elif key.startswith("reconciliation.outcomes."):
             meaning = value_label("outcome", key.rsplit(".", 1)[1], lang)
+        elif key.startswith(_OLDER_KEYS):
+            meaning = older_code_label(*key.split(".")[1:3], lang, rule=_overlap_rule(method))
         else:
             meaning = ""
         rows.append((key, value, meaning))

@@ -31,6 +31,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "kode_desa_kelurahan", "kode_wilayah", "kd_wilayah", "kemendagri", "kode_kemendagri",
         "kdepum",
     ),
+    "village_code_bps": (  # a BPS code, joined through a BPS–Kemendagri bridge
+        "village_code_bps", "kode_bps", "kd_bps", "bps_code", "kode_desa_bps", "kd_desa_bps",
+        "kdebps", "iddesa", "id_desa_bps",
+    ),
     "members": (
         "members", "jumlah_art", "jml_art", "jumlah_anggota", "jml_anggota",
         "jumlah_anggota_keluarga", "jml_anggota_keluarga", "anggota_keluarga", "jumlah_jiwa",
@@ -137,10 +141,11 @@ def match_columns(columns, column_map: dict[str, str] | None = None, *,
 
 
 def require_columns(mapping: dict[str, str], columns, *, source: str | None = None) -> None:
-    """Need ``members``, ``desil`` and either ``village_code`` or ``longitude`` + ``latitude``."""
+    """Need ``members``, ``desil`` and ``village_code``, ``village_code_bps`` (through a bridge)
+    or ``longitude`` + ``latitude``."""
     missing = [name for name in ("members", "desil") if name not in mapping]
     has_coords = "longitude" in mapping and "latitude" in mapping
-    if "village_code" not in mapping and not has_coords:
+    if "village_code" not in mapping and "village_code_bps" not in mapping and not has_coords:
         missing.append("village_code (or longitude + latitude)")
     if not missing:
         return

@@ -39,7 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.common.codes import LOST_DIGITS_CODE, normalise_village_code, village_code_problems
+from geo.common.codes import (LOST_DIGITS_CODE, normalise_bps_code, normalise_village_code,
+                              village_code_problems)
 from geo.households.rules import (
     derive_deprivations,
     factorize_values,
@@ -609,6 +610,12 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
         code, code_note = _parse_codes(raw[mapping["village_code"]], source,
                                        mapping["village_code"])
     table["village_code"] = code
+    bps = no_text
+    if "village_code_bps" in mapping:
+        bps_raw = _as_text(raw[mapping["village_code_bps"]])
+        bps = normalise_bps_code(bps_raw)
+        bad_bps = bps_raw.notna() & bps.isna()
+    table["village_code_bps"] = bps
     if "longitude" in mapping and "latitude" in mapping:
         table["longitude"], table["latitude"] = _parse_coordinates(
             raw[mapping["longitude"]], raw[mapping["latitude"]], problems, source,
@@ -619,8 +626,12 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     has_point = table["longitude"].notna() & table["latitude"].notna()
     problems.add("village_code", code_note.notna() & ~has_point,
                  lambda i: code_note[i] + SEPARATOR + encode("row.no_coordinates_instead"))
-    problems.add("no_location", code.isna() & code_note.isna() & ~has_point
-                 & ~problems.has("coordinates"), encode("row.no_location"))
+    if "village_code_bps" in mapping:
+        problems.add("village_code_bps", bad_bps & code.isna() & ~has_point,
+                     encode("row.bps_code_unusable"))
+    problems.add("no_location", code.isna() & code_note.isna() & bps.isna() & ~has_point
+                 & ~problems.has("coordinates") & ~problems.has("village_code_bps"),
+                 encode("row.no_location"))
 
     desil_column = mapping["desil"]
     desil_raw = raw[desil_column]

@@ -39,6 +39,7 @@ HOUSEHOLD_COLUMNS: tuple[str, ...] = (
     "household_id",
     "source_row",
     "village_code",
+    "village_code_bps",
     "longitude",
     "latitude",
     "members",

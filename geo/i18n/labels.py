@@ -42,7 +42,8 @@ def indicator_label(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 #: The stored codes of each column that has translated values (column: codes).
 VALUE_CODES: dict[str, tuple[str, ...]] = {
-    "outcome": ("matched_code", "matched_location", "matched_code_location_disagree",
+    "outcome": ("matched_code", "matched_location", "matched_successor_code",
+                "matched_code_location_disagree",
                 "unknown_code", "outside_villages", "no_code_no_location", "invalid",
                 "duplicate_household"),
     "stability": ("solid in", "depends on weights", "solid out"),

@@ -7,11 +7,19 @@ Each row gets exactly one ``outcome``:
 ``matched_location``
     no usable code, but the point lies in a village (a code ingest could not use, kept in
     ``code_note``, is named in the reason);
+``matched_successor_code``
+    the code is not in the layer (or a user's crosswalk lists it) and the village that took its
+    place is: decided by the crosswalk, the Kemendagri tables (same name re-coded, or the single
+    new village of the district) or, among several candidates (a split), by the point
+    (:mod:`geo.join.older_codes`); the reason names the old code, its old name and year, the
+    new code and what decided;
 ``matched_code_location_disagree``
     the code names a village of the layer and the point lies outside it (in another village or
     in none); ``prefer`` decides which wins (the code when the point is in no village);
 ``unknown_code``
-    a code that is not in the layer, and no point that lies in a village;
+    a code that is not in the layer, with no successor in it and no point that lies in a
+    village; the reason says what the Kemendagri tables know of it (retired with its old name
+    and last year, renamed, a current code of another area, never a Kemendagri code);
 ``outside_villages``
     no code, and the point lies outside every village;
 ``no_code_no_location``
@@ -25,8 +33,15 @@ Points are located in bulk with shapely's prepared ``intersects_xy`` (the bounda
 inside), village by village over the points in that village's bounding box, found by binary
 search in the points sorted by longitude. This avoids building a GEOS point per household, which
 is what dominates ``STRtree``/``geopandas.sjoin`` at a million rows (about 2.5 times slower here).
-A point on a border shared by two villages belongs to both; unless its code names one of them,
-the smaller village code wins, so the result never depends on row order. A village layer without
+A point in two villages (a shared border, or overlapping polygons: Ketro Harjo was split off Ketro
+and its polygon lies inside Ketro's) goes to the village its code names when it is one of them;
+otherwise the ``overlap`` rule decides: ``smallest_code`` (default), ``largest_polygon`` or
+``newer_code`` (first listed in a later Kemendagri edition; among equals the higher code), so
+the result never depends on row order. The reconciliation counts such points (``overlaps``).
+
+Registries keyed by BPS codes (``village_code_bps``) are translated through a BPS → Kemendagri
+bridge (:mod:`geo.reference.crosswalk`) before anything else; the bridged code is then the
+row's code. A village layer without
 polygons (codes only) cannot place a point: coordinates are then ignored and rows are matched by
 code alone.
 
@@ -39,7 +54,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -50,12 +65,17 @@ import shapely
 
 from geo.common.errors import GeoInputError
 from geo.common.messages import SEPARATOR, encode, encode_rows
+from geo.join.older_codes import CROSSWALK, LOCATION, reason_parts, resolve
+from geo.reference.crosswalk import BpsBridge, Crosswalk, bridge_from_layer, combined_bridge
 from geo.i18n import Message
 from geo.common.privacy import mask_id_numbers
 from geo.households.report import IngestReport
 
-MATCHED: tuple[str, ...] = ("matched_code", "matched_location", "matched_code_location_disagree")
+MATCHED: tuple[str, ...] = ("matched_code", "matched_location", "matched_successor_code",
+                            "matched_code_location_disagree")
+#: Outcomes with examples in the reconciliation (a successor match is matched, but worth a look).
 PROBLEMS: tuple[str, ...] = (
+    "matched_successor_code",
     "matched_code_location_disagree",
     "unknown_code",
     "outside_villages",
@@ -63,11 +83,14 @@ PROBLEMS: tuple[str, ...] = (
     "invalid",
     "duplicate_household",
 )
-OUTCOMES: tuple[str, ...] = MATCHED + PROBLEMS[1:]
+OUTCOMES: tuple[str, ...] = MATCHED + PROBLEMS[2:]
 PREFER = ("code", "location")
+#: How a point in two or more villages is placed when its code names none of them.
+OVERLAP_RULES = ("smallest_code", "largest_polygon", "newer_code")
 MAX_EXAMPLES = 5
 _NONE = np.iinfo(np.int64).max
 _CODE = {name: i for i, name in enumerate(OUTCOMES)}
+_COUNTS = ("overlaps", "successors", "code_status", "bps_codes")
 
 log = logging.getLogger(__name__)  # counts only, never a household's value
 
@@ -87,6 +110,15 @@ class Reconciliation:
     ingest : the ingest report of the household file (:class:`geo.households.report.IngestReport`),
         when the analysis attached it
     backend : ``"dask"`` when the households were processed on Dask, else None (in memory)
+    overlap : the rule for a point in two or more villages (:data:`OVERLAP_RULES`)
+    overlaps : ``points_in_several`` (located rows in two or more villages), of which
+        ``decided_by_code`` (the row's code named one of them) and ``decided_by_rule``
+    successors : rows ``matched_successor_code`` by what decided: ``crosswalk``,
+        ``kemendagri_<year>`` (the edition that shows the change) or ``location``
+    code_status : rows whose code is not in the layer, by what the Kemendagri tables say:
+        ``retired``, ``renamed``, ``current`` (a 2025 code of another area), ``never_listed``
+    bps_codes : rows keyed by a BPS code: ``bridged`` and ``not_in_bridge``
+    crosswalk, bps_bridge : names of the crosswalk file and of the bridge's source, if any
     """
 
     rows_in: int
@@ -95,6 +127,13 @@ class Reconciliation:
     prefer: str | None = None
     ingest: IngestReport | None = None
     backend: str | None = None
+    overlap: str | None = None
+    overlaps: Mapping[str, int] = field(default_factory=dict)
+    successors: Mapping[str, int] = field(default_factory=dict)
+    code_status: Mapping[str, int] = field(default_factory=dict)
+    bps_codes: Mapping[str, int] = field(default_factory=dict)
+    crosswalk: str | None = None
+    bps_bridge: str | None = None
 
     def to_dict(self) -> dict:
         """``{"rows_in", "outcomes", "examples"[, "ingest", "prefer", "backend"]}`` with plain
@@ -106,9 +145,12 @@ class Reconciliation:
         }
         if self.ingest is not None:
             out["ingest"] = self.ingest.to_dict()
-        for key in ("prefer", "backend"):
+        for key in ("prefer", "backend", "overlap", "crosswalk", "bps_bridge"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
+        for key in _COUNTS:
+            if getattr(self, key):
+                out[key] = {k: int(v) for k, v in getattr(self, key).items()}
         return out
 
     @classmethod
@@ -118,11 +160,19 @@ class Reconciliation:
         return cls(rows_in=int(data.get("rows_in", 0)), outcomes=dict(data.get("outcomes") or {}),
                    examples=dict(data.get("examples") or {}), prefer=data.get("prefer"),
                    ingest=IngestReport.from_dict(ingest) if ingest is not None else None,
-                   backend=data.get("backend"))
+                   backend=data.get("backend"), overlap=data.get("overlap"),
+                   crosswalk=data.get("crosswalk"), bps_bridge=data.get("bps_bridge"),
+                   **{key: dict(data.get(key) or {}) for key in _COUNTS})
+
+    def matched_through_older_code(self) -> int:
+        """Rows placed through an older code (``matched_successor_code``)."""
+        return int(self.outcomes.get("matched_successor_code", 0))
 
 
 def join_households(
-    households: pd.DataFrame, villages: gpd.GeoDataFrame, *, prefer: str = "code"
+    households: pd.DataFrame, villages: gpd.GeoDataFrame, *, prefer: str = "code",
+    overlap: str = "smallest_code", crosswalk: Crosswalk | None = None,
+    bps_bridge: BpsBridge | None = None, code_history: bool = True,
 ) -> tuple[pd.DataFrame, Reconciliation]:
     """Assign each household to a village and say why for every row.
 
@@ -137,13 +187,23 @@ def join_households(
         coordinates are then not used).
     prefer : ``"code"`` (default) or ``"location"``: which village wins when both are known and
         disagree.
+    overlap : :data:`OVERLAP_RULES`: the village of a point in two or more villages when its
+        code names none of them.
+    crosswalk : a user's old → new code table (:func:`geo.reference.crosswalk.read_crosswalk`);
+        it wins over the Kemendagri tables.
+    bps_bridge : BPS → Kemendagri codes for rows keyed by ``village_code_bps``; default the
+        layer's own (a KUGI layer's ``village_code_bps``), completed by it when given.
+    code_history : explain codes that are not in the layer and find their successors with the
+        shipped Kemendagri tables (:mod:`geo.reference.history`).
 
     Returns
     -------
     joined : DataFrame
         The input rows in input order with ``village_code`` replaced by the assigned village
-        (``<NA>`` unless matched), plus ``village_code_given``, ``outcome`` (categorical over
-        :data:`OUTCOMES`) and ``reason`` (``<NA>`` for a clean match).
+        (``<NA>`` unless matched), plus ``village_code_given`` (the code given, or bridged from
+        the BPS code), ``outcome`` (categorical over :data:`OUTCOMES`), ``reason`` (``<NA>`` for
+        a clean match) and ``village_code_via`` (for ``matched_successor_code``: what decided,
+        ``crosswalk`` / ``kemendagri_<year>`` / ``location``; else ``<NA>``).
     Reconciliation
         Counts per outcome and examples of each problem.
 
@@ -163,10 +223,15 @@ def join_households(
              len(villages), prefer)
     if prefer not in PREFER:
         raise GeoInputError("err.join_prefer", source="prefer", given=repr(prefer))
+    if overlap not in OVERLAP_RULES:
+        raise GeoInputError("err.join_overlap", source="overlap", given=repr(overlap),
+                            rules=", ".join(OVERLAP_RULES))
     n = len(households)
     codes, polygons, polygon_code = _layer(villages)
 
     given = _string_column(households, "village_code")
+    bridge = combined_bridge(bps_bridge, bridge_from_layer(villages))
+    given, bps_note, bps_counts = _bridge_bps(households, given, bridge)
     source_row = (
         _float_column(households, "source_row", n)
         if "source_row" in households.columns else np.arange(1, n + 1, dtype=float)
@@ -177,8 +242,13 @@ def join_households(
     duplicate, first_row = _duplicates(households, invalid, source_row)
     active = ~invalid & ~duplicate
 
-    has_code = given.notna().to_numpy()
+    has_code = given.notna().to_numpy() | bps_note.notna().to_numpy()
     code_idx = code_index(given, codes)
+    older = resolve(given, code_idx, codes, crosswalk=crosswalk, history=code_history)
+    crosswalked = older.decided_by == CROSSWALK
+    code_idx = np.where(crosswalked, -1, code_idx)  # the crosswalk wins over the layer's code
+    via_successor = older.successor >= 0
+    claim = np.where(via_successor, older.successor, code_idx)
 
     x = _float_column(households, "longitude", n)
     y = _float_column(households, "latitude", n)
@@ -186,19 +256,28 @@ def join_households(
     has_point = point_given & (len(polygons) > 0)  # no polygons: a point cannot be placed
     located = np.full(n, -1, dtype=np.int64)
     claim_holds = np.zeros(n, dtype=bool)
+    several = np.zeros(n, dtype=bool)
     todo = np.nonzero(active & has_point)[0]
     if len(todo) and len(polygons):
         px, py = _to_layer_crs(x[todo], y[todo], villages)
-        located[todo], claim_holds[todo] = _locate(px, py, code_idx[todo], polygons, polygon_code)
+        priority = _overlap_priority(overlap, codes, polygons, polygon_code, villages)
+        located[todo], claim_holds[todo], several[todo] = _locate(
+            px, py, claim[todo], polygons, polygon_code, priority)
 
-    known = code_idx >= 0
+    known = claim >= 0
     in_village = located >= 0
     disagree = active & known & has_point & ~claim_holds
+    by_candidate = np.zeros(n, dtype=bool)  # a split: the point lies in one of the candidates
+    hit = located[older.candidate_row] == older.candidate_code
+    by_candidate[older.candidate_row[hit]] = True
+    by_candidate &= active & ~known
     conditions = [
         invalid,
         duplicate,
         disagree,
+        active & known & ~via_successor,
         active & known,
+        active & by_candidate,
         active & in_village,
         active & has_code,
         active & has_point,
@@ -208,6 +287,8 @@ def join_households(
         "duplicate_household",
         "matched_code_location_disagree",
         "matched_code",
+        "matched_successor_code",
+        "matched_successor_code",
         "matched_location",
         "unknown_code",
         "outside_villages",
@@ -216,19 +297,44 @@ def join_households(
         conditions, [_CODE[c] for c in choices], default=_CODE["no_code_no_location"]
     ).astype(np.int8)
 
-    by_code = np.isin(outcome, [_CODE["matched_code"], _CODE["matched_code_location_disagree"]])
+    by_code = np.isin(outcome, [_CODE["matched_code"], _CODE["matched_code_location_disagree"],
+                                _CODE["matched_successor_code"]])
     use_location = disagree & in_village & (prefer == "location")
-    by_location = (outcome == _CODE["matched_location"]) | use_location
-    assigned = np.where(by_location, located, np.where(by_code, code_idx, -1))
+    by_location = (outcome == _CODE["matched_location"]) | use_location | by_candidate
+    assigned = np.where(by_location, located, np.where(by_code, claim, -1))
+    explained = None  # what the tables say of codes the layer lacks (None: no such code)
+    if older.explanation.notna().any() or bps_note.notna().any() or older.note.notna().any():
+        explained = reason_parts(older.explanation.fillna(bps_note), older.note)
     reason = _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer,
-                      code_note, point_given & ~has_point)
+                      code_note, point_given & ~has_point, explained, by_candidate, claim)
 
     joined = households.copy(deep=False)
     joined["village_code"] = pd.Series(_take(codes, assigned), index=households.index)
     joined["village_code_given"] = given
     joined["outcome"] = pd.Categorical.from_codes(outcome, categories=OUTCOMES)
     joined["reason"] = reason
-    return joined, _reconciliation(outcome, source_row, reason, given, prefer)
+    successor_rows = outcome == _CODE["matched_successor_code"]
+    decided = np.where(by_candidate[successor_rows], LOCATION,
+                       older.decided_by[successor_rows]).astype(object)
+    labels, which = np.unique(decided.astype(str), return_inverse=True)
+    via_index = np.full(n, -1, dtype=np.int64)
+    via_index[successor_rows] = which
+    joined["village_code_via"] = _take(labels.astype(object), via_index)
+    recon = _reconciliation(outcome, source_row, reason, given, prefer)
+    settled = active & has_point & several
+    by_claim = settled & claim_holds
+    counts = {
+        "overlap": overlap,
+        "overlaps": _nonzero({"points_in_several": int(settled.sum()),
+                              "decided_by_code": int(by_claim.sum()),
+                              "decided_by_rule": int((settled & ~by_claim).sum())}),
+        "successors": _tally(decided),
+        "code_status": _tally(older.status[active & (code_idx < 0) & ~crosswalked]),
+        "bps_codes": bps_counts,
+        "crosswalk": crosswalk.source if crosswalk is not None else None,
+        "bps_bridge": bridge.source if bridge is not None and bps_counts else None,
+    }
+    return joined, replace(recon, **counts)
 
 
 def code_index(values: pd.Series, codes) -> np.ndarray:
@@ -266,9 +372,13 @@ def _layer(villages) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes, geoms[usable], polygon_code.astype(np.int64)
 
 
-def _locate(x, y, claim, polygons, polygon_code) -> tuple[np.ndarray, np.ndarray]:
-    """Village index of each point (smallest code on shared borders, -1 if none) and whether
-    the point lies in (or on the border of) the village its code claims."""
+def _locate(x, y, claim, polygons, polygon_code, priority=None
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Village index of each point (-1 if none), whether the point lies in (or on the border
+    of) the village its code claims, and whether it lies in two or more villages.
+
+    ``priority[code index]``: lower wins when a point is in several villages (default the
+    code's own index: the smallest code)."""
     order = np.argsort(x, kind="stable")
     xs, ys = x[order], y[order]
     bounds = shapely.bounds(polygons)
@@ -286,15 +396,47 @@ def _locate(x, y, claim, polygons, polygon_code) -> tuple[np.ndarray, np.ndarray
             hits_point.append(inside + a)
             hits_polygon.append(j)
             hits_count.append(len(inside))
-    located = np.full(len(x), _NONE, dtype=np.int64)
+    best = np.full(len(x), _NONE, dtype=np.int64)
     holds = np.zeros(len(x), dtype=bool)
+    hits = np.zeros(len(x), dtype=np.int64)
+    if priority is None:
+        priority = np.arange(int(polygon_code.max()) + 1 if len(polygon_code) else 0)
+    by_priority = np.empty(len(priority), dtype=np.int64)
+    by_priority[priority] = np.arange(len(priority))
     if hits_point:
         point_i = order[np.concatenate(hits_point)]
         village = np.repeat(polygon_code[hits_polygon], hits_count)
-        np.minimum.at(located, point_i, village)
+        np.minimum.at(best, point_i, priority[village])
+        hits = np.bincount(point_i, minlength=len(x))
         holds[point_i[claim[point_i] == village]] = True
-    located[located == _NONE] = -1
-    return located, holds
+    found = best != _NONE
+    located = np.full(len(x), -1, dtype=np.int64)
+    located[found] = by_priority[best[found]]
+    return located, holds, hits > 1
+
+
+def _overlap_priority(rule: str, codes, polygons, polygon_code, villages) -> np.ndarray:
+    """Rank of each code (0 wins) for a point in several villages, under ``rule``."""
+    n = len(codes)
+    position = np.arange(n)
+    if rule == "smallest_code":
+        return position
+    if rule == "largest_polygon":
+        from geo.common.crs import metric_crs
+
+        metric = metric_crs(villages)
+        area = np.zeros(n)
+        projected = gpd.GeoSeries(polygons, crs=villages.crs).to_crs(metric)
+        np.maximum.at(area, polygon_code, projected.area.to_numpy())
+        order = np.lexsort((position, -area))  # largest first, then the smaller code
+    else:  # newer_code: first listed in a later edition, then the higher code
+        from geo.reference.history import first_listed
+
+        year = first_listed(pd.Series(codes, dtype="string")).fillna(0).to_numpy(dtype=np.int64)
+        order = np.lexsort((-position, -year))
+    priority = np.empty(n, dtype=np.int64)
+    priority[order] = position
+    return priority
 
 
 def _to_layer_crs(x, y, villages) -> tuple[np.ndarray, np.ndarray]:
@@ -327,7 +469,7 @@ def _duplicates(households, invalid, source_row) -> tuple[np.ndarray, np.ndarray
 
 
 def _reasons(outcome, problem, given, codes, located, first_row, has_point, prefer, code_note,
-             point_unused) -> pd.Series:
+             point_unused, explained, by_candidate, claim) -> pd.Series:
     """A short, personal-data-free reason per row (``<NA>`` for a clean match).
 
     Texts are built only for the rows that need them, so a clean 1M-row join pays nothing.
@@ -343,16 +485,30 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
             rows.append(where)
             texts.append(made if made is not None else np.full(len(where), make, dtype=object))
 
-    def unknown(m):
-        return encode_rows("join.unknown_code", code=code[m])
+    def unknown(m):  # what the tables say of the code, else that it is not in the layer
+        plain = encode_rows("join.unknown_code", code=code[m])
+        return explained[m].fillna(plain) if explained is not None else plain
+
+    def successor(m):
+        text = explained[m]
+        picked = m & by_candidate
+        if picked.any():
+            where = pd.Series(codes[located[picked]], index=given.index[picked], dtype="string")
+            text = text.copy()
+            text[picked[m]] = (text[picked[m]] + then
+                               + encode_rows("older.by_location", located=where).to_numpy())
+        return text
 
     def first(m):
         return encode_rows("join.duplicate", row=pd.Series(
             first_row[m], index=given.index[m]).astype("Int64").astype("string"))
 
+    def claimed(m):  # the code the row claims: its own, or its successor's
+        return pd.Series(codes[claim[m]], index=given.index[m], dtype="string")
+
     def lies_in(m):
         where = pd.Series(codes[located[m]], index=given.index[m], dtype="string")
-        return encode_rows("join.disagree", code=code[m], located=where,
+        return encode_rows("join.disagree", code=claimed(m), located=where,
                            used=Message(f"join.used_{prefer}"))
 
     def is_(name):
@@ -363,10 +519,11 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     def note(m):
         return code_note[m]
 
+    then = SEPARATOR  # messages of one reason follow each other (geo.common.messages)
     put(is_("invalid"), lambda m: problem[m])
     put(is_("duplicate_household"), first)
+    put(is_("matched_successor_code"), successor)
     put(is_("unknown_code") & ~has_point, unknown)
-    then = SEPARATOR  # messages of one reason follow each other (geo.common.messages)
     put(is_("unknown_code") & has_point,
         lambda m: unknown(m) + then + encode("join.outside_too"))
     put(is_("matched_location") & code.notna().to_numpy(),
@@ -382,9 +539,18 @@ def _reasons(outcome, problem, given, codes, located, first_row, has_point, pref
     put(no_place & noted & ~point_unused, lambda m: note(m) + then + encode("join.no_coordinates"))
     put(no_place & noted & point_unused, lambda m: note(m) + then + unused)
     disagree = is_("matched_code_location_disagree")
-    put(disagree & (located < 0),
+    older = (explained.notna().to_numpy() if explained is not None  # a successor's claim
+             else np.zeros(len(outcome), dtype=bool))
+
+    def after(make):
+        return lambda m: (explained[m] + then + make(m)).fillna(make(m))
+
+    put(disagree & (located < 0) & ~older,
         lambda m: encode_rows("join.disagree_outside", code=code[m]))
-    put(disagree & (located >= 0), lies_in)
+    put(disagree & (located < 0) & older,
+        after(lambda m: encode_rows("join.disagree_outside", code=claimed(m))))
+    put(disagree & (located >= 0) & ~older, lies_in)
+    put(disagree & (located >= 0) & older, after(lies_in))
     index = np.full(len(outcome), -1, dtype=np.int64)
     if rows:
         index[np.concatenate(rows)] = np.arange(sum(len(r) for r in rows))
@@ -433,3 +599,37 @@ def _float_column(df: pd.DataFrame, name: str, n: int) -> np.ndarray:
     if name not in df.columns:
         return np.full(n, np.nan)
     return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _bridge_bps(households, given: pd.Series, bridge: BpsBridge | None):
+    """Rows without a Kemendagri code but with a BPS code get the bridged code; returns the
+    codes, a note for BPS codes the bridge lacks (or with no bridge at all), and the counts."""
+    from geo.common.codes import normalise_bps_code
+
+    none = pd.Series(pd.NA, index=given.index, dtype="string")
+    if "village_code_bps" not in households.columns:
+        return given, none, {}
+    bps = normalise_bps_code(households["village_code_bps"])
+    wanted = (given.isna() & bps.notna()).to_numpy()
+    if not wanted.any():
+        return given, none, {}
+    mapped = (bridge.mapping().reindex(bps[wanted].to_numpy()).to_numpy()
+              if bridge is not None else np.full(int(wanted.sum()), pd.NA, dtype=object))
+    given = given.copy()
+    given[wanted] = mapped
+    lost = wanted & given.isna().to_numpy()
+    note = none.copy()
+    if lost.any():
+        note[lost] = (encode_rows("older.bps_not_in_bridge", code=bps[lost], source=bridge.source)
+                      if bridge is not None else encode_rows("older.bps_no_bridge", code=bps[lost]))
+    return given, note, {"bridged": int((wanted & ~lost).sum()), "not_in_bridge": int(lost.sum())}
+
+
+def _tally(labels: np.ndarray) -> dict[str, int]:
+    """Counts of the non-empty labels, in label order."""
+    kept = pd.Series(labels, dtype="object").dropna()
+    return {str(k): int(v) for k, v in kept.value_counts().sort_index().items()}
+
+
+def _nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return counts if any(counts.values()) else {}

@@ -7,7 +7,7 @@ time, software version) so that a saved decision or an export can be re-run and 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pandas as pd
 from geo import __version__
 from geo.boundaries.read import CANONICAL_COLUMNS, read_villages
 from geo.config import RankConfig, default_config, load_config
+from geo.config.models import JoinSettings
 from geo.common.errors import GeoInputError
 from geo.common.fingerprint import file_fingerprint, source_files
 from geo.ranking.focus import select_focus
@@ -70,6 +71,8 @@ def analyse(
     swap_xy: bool = False,
     dask=None,
     cache: bool = True,
+    crosswalk=None,
+    bps_bridge=None,
 ) -> AnalysisResult:
     """Run the whole analysis on files.
 
@@ -89,6 +92,13 @@ def analyse(
         The joined households are then not kept, so the pilot-area grid is not available.
     cache : read the boundary layer through :mod:`geo.layer_cache` (same layer and report,
         computed once per set of files).
+    crosswalk : a user's old → new village code table (path, or a
+        :class:`geo.reference.crosswalk.Crosswalk`): registry codes of another year; it wins
+        over the shipped Kemendagri tables.
+    bps_bridge : a BPS → Kemendagri code table or KUGI layer (path, or a
+        :class:`geo.reference.crosswalk.BpsBridge`) for registries keyed by BPS codes; a KUGI
+        boundary layer's own ``KDEBPS`` column is used too. Both files are recorded in the
+        method. The config's ``[join] overlap`` places a point lying in several villages.
 
     Raises
     ------
@@ -104,13 +114,17 @@ def analyse(
     method_sources = [SourceFile.from_dict({"role": "boundaries", **file_fingerprint(part)})
                       for p in sources for part in source_files(p)]
     graph = build_neighbours(villages, tolerance_m=config.pockets.snap_tolerance_m)
+    code_tables = _code_tables(crosswalk, bps_bridge)
+    method_sources += [SourceFile.from_dict({"role": role, **file_fingerprint(path)})
+                       for role, path in code_tables.pop("files")]
+    join_options = {"prefer": prefer, "overlap": config.join.overlap, **code_tables}
     if households is not None and dask is not None:
         from geo.scale.dask_backend import registry_files, village_indicators_dask
 
         on_dask = village_indicators_dask(
             households, villages, scheduler=None if dask is True else dask,
-            weights=config.mpi.weights, k=config.mpi.k, prefer=prefer,
-            column_map=household_columns, reweight=True, missing=config.mpi.missing,
+            weights=config.mpi.weights, k=config.mpi.k, column_map=household_columns,
+            reweight=True, missing=config.mpi.missing, **join_options,
         )
         method_sources += [SourceFile.from_dict({"role": "households", **file_fingerprint(p)})
                            for p in registry_files(households)]
@@ -123,7 +137,7 @@ def analyse(
         return _ranked(result, config)
     if households is not None:
         household_table, ingest = read_households(households, column_map=household_columns)
-        joined, reconciliation = join_households(household_table, villages, prefer=prefer)
+        joined, reconciliation = join_households(household_table, villages, **join_options)
         reconciliation = replace(reconciliation, ingest=ingest)
         rejected = rejected_rows(joined)
         method_sources.append(SourceFile.from_dict({"role": "households",
@@ -144,6 +158,21 @@ def analyse(
         neighbours=graph,
     )
     return _ranked(result, config)
+
+
+def _code_tables(crosswalk, bps_bridge) -> dict:
+    """The user's crosswalk and BPS bridge read (paths) or taken as they are, and the files
+    to record in the method (``"files"``: (role, path) pairs)."""
+    from geo.reference.crosswalk import read_bps_bridge, read_crosswalk
+
+    files = []
+    if isinstance(crosswalk, (str, Path)):
+        files.append(("crosswalk", crosswalk))
+        crosswalk = read_crosswalk(crosswalk)
+    if isinstance(bps_bridge, (str, Path)):
+        files.append(("bps_bridge", bps_bridge))
+        bps_bridge = read_bps_bridge(bps_bridge)
+    return {"crosswalk": crosswalk, "bps_bridge": bps_bridge, "files": files}
 
 
 def _method(sources, config: RankConfig, weights: dict, notes, sample=None) -> Method:
@@ -216,6 +245,9 @@ def rescore(result: AnalysisResult, config: RankConfig) -> AnalysisResult:
     """
     old = result.method.config
     new = config.to_dict()
+    if old is not None and (old.get("join") or asdict(JoinSettings())) != new["join"] \
+            and result.reconciliation is not None:
+        raise GeoInputError("err.rescore_join", source="config")  # the households are joined
     villages, pockets, graph = result.villages, result.pockets, result.neighbours
     method = replace(result.method, config=new)
     if old is None or _data_settings(old)[0] != _data_settings(new)[0]:

@@ -39,10 +39,13 @@ BOUNDARY_TYPES = ("sql", "geojson", "json", "gpkg", "fgb", "kml", "kmz", "parque
 SHAPEFILE_SIDECARS = ("dbf", "shx", "prj", "cpg", "qix", "sbn", "sbx", "qmd", "xml")
 SHAPEFILE_REQUIRED = ("dbf", "shx")
 HOUSEHOLD_TYPES = ("csv", "txt", "xlsx", "xlsm", "parquet")
+#: A crosswalk (old -> new code) or a BPS bridge: a table, or a KUGI layer for the bridge.
+CODE_TABLE_TYPES = ("csv", "txt", "xlsx", "xlsm", "parquet", "gpkg", "geojson", "zip")
 #: Canonical names a user may map a column of their file to (``canonical = column_in_file``).
 MAPPABLE_BOUNDARY_COLUMNS = ("village_code", "village_name", "district_name", "regency_name",
                              "province_name")
-MAPPABLE_HOUSEHOLD_COLUMNS = ("household_id", "village_code", "longitude", "latitude", "members",
+MAPPABLE_HOUSEHOLD_COLUMNS = ("household_id", "village_code", "village_code_bps", "longitude",
+                              "latitude", "members",
                               "desil", "dep_nutrition", "dep_child_mortality", "dep_schooling",
                               "dep_attendance", "dep_cooking_fuel", "dep_sanitation", "dep_water",
                               "dep_electricity", "dep_housing", "dep_assets", "recv_pkh",
@@ -140,6 +143,16 @@ def stage_boundary_files(files: Iterable[tuple[str, bytes]], folder: str | Path)
                                 stem=path.stem)
     return sorted((p for p in written.values() if suffix_of(p.name) not in SHAPEFILE_SIDECARS),
                   key=lambda p: p.name)
+
+
+def stage_code_table(name: str, content: bytes, folder: str | Path) -> Path:
+    """Write an uploaded crosswalk or BPS bridge into ``folder`` (made if needed) after checking
+    it; the file keeps its name, which reasons and the method quote."""
+    check_upload(name, len(content), CODE_TABLE_TYPES)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    path = Path(folder) / _safe_name(name)
+    _write_upload(path, content)
+    return path
 
 
 def stage_household_file(name: str, content: bytes, folder: str | Path) -> Path:

@@ -54,9 +54,10 @@ __all__ = ["village_indicators_dask", "registry_files"]
 
 _HASH_KEYS = ("poverty-pocket-1", "poverty-pocket-2")  # pandas wants 16 characters
 _KEEP = ("source_row", "village_code", "village_code_given", "outcome", "reason", "members",
-         "desil")
+         "desil", "village_code_via")
 _DUPLICATE = OUTCOMES.index("duplicate_household")
 _INVALID = OUTCOMES.index("invalid")
+_SUCCESSOR = OUTCOMES.index("matched_successor_code")
 
 
 def registry_files(parquet_path_or_glob) -> list[Path]:
@@ -95,7 +96,8 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
                             k=None, prefer: str = "code", column_map: dict | None = None,
                             salt: str | None = None, n_workers: int = 2,
                             memory_limit: str = "6GiB", buckets: int | None = None,
-                            reweight: bool = False, missing: str = "not_deprived"
+                            reweight: bool = False, missing: str = "not_deprived",
+                            overlap: str = "smallest_code", crosswalk=None, bps_bridge=None
                             ) -> "DaskIndicators":
     """Village indicators of a partitioned household registry, computed on a Dask cluster.
 
@@ -110,6 +112,10 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
     weights, k : MPI weights and poverty cut-off, as in
         :func:`geo.indicators.village.village_indicators`.
     prefer : which village wins when code and location disagree (``"code"``/``"location"``).
+    overlap, crosswalk, bps_bridge : as in :func:`geo.join.match.join_households` (the layer's
+        own BPS codes are taken here, before the layer is sent to the workers). The counts of
+        ``overlaps`` and ``code_status`` are made per file, before repeats across files become
+        ``duplicate_household``; every other count is exactly the in-memory one.
     column_map, salt : as in :func:`geo.households.read.read_households`.
     n_workers, memory_limit : the ``LocalCluster``'s size (ignored with an address).
     buckets : hash buckets for finding repeated ids across files (default: one per 4 files).
@@ -140,9 +146,13 @@ def village_indicators_dask(parquet_path_or_glob, villages, *, scheduler=None, w
     files = registry_files(parquet_path_or_glob)
     first_rows = _first_rows(files)
     salt_value, _ = resolve_salt(salt)
+    from geo.reference.crosswalk import bridge_from_layer, combined_bridge
+
+    options = {"prefer": prefer, "overlap": overlap, "crosswalk": crosswalk,
+               "bps_bridge": combined_bridge(bps_bridge, bridge_from_layer(villages))}
     client, owned = _client(scheduler, n_workers, memory_limit)
     try:
-        return _run(client, files, first_rows, villages, weights=weights, k=k, prefer=prefer,
+        return _run(client, files, first_rows, villages, weights=weights, k=k, options=options,
                     column_map=column_map, salt=salt_value,
                     buckets=buckets or max(1, len(files) // 4), reweight=reweight,
                     missing=missing)
@@ -186,14 +196,14 @@ def _client(scheduler, n_workers: int, memory_limit: str):
                             detail=str(exc)[:200]) from exc
 
 
-def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map, salt, buckets,
+def _run(client, files, first_rows, villages, *, weights, k, options, column_map, salt, buckets,
          reweight, missing):
     layer = pd.DataFrame({"village_code": villages["village_code"].astype("string")})
     shapes = client.scatter(villages[["village_code", "geometry"]], broadcast=True)
     codes = client.scatter(layer, broadcast=True)
 
     joined = client.map(_join_partition, [str(f) for f in files], first_rows, villages=shapes,
-                        prefer=prefer, column_map=column_map, salt=salt, pure=False)
+                        options=options, column_map=column_map, salt=salt, pure=False)
     parts = [client.submit(operator.getitem, j, 0) for j in joined]
     ingest = [client.submit(operator.getitem, j, 1) for j in joined]
 
@@ -222,7 +232,7 @@ def _run(client, files, first_rows, villages, *, weights, k, prefer, column_map,
     table = indicators_from_sums(total, weights=weights, k=k, missing=missing)
     return DaskIndicators(indicators=table,
                           reconciliation=_reconciliation(rest, client.gather(ingest), len(files),
-                                                         prefer),
+                                                         options),
                           weights_used={name: str(w) for name, w in weights.items()},
                           notes=tuple(notes))
 
@@ -239,7 +249,7 @@ def _tree_sum(client, futures):
     return futures[0]
 
 
-def _join_partition(path: str, first_row: int, villages, prefer, column_map, salt):
+def _join_partition(path: str, first_row: int, villages, options, column_map, salt):
     """Read, validate and join one file; keep what the totals and the reconciliation need."""
     from geo.households.read import read_households
 
@@ -250,7 +260,7 @@ def _join_partition(path: str, first_row: int, villages, prefer, column_map, sal
     if fallback.any():  # ids made from the row number: number them in the whole registry
         table.loc[fallback, "household_id"] = "row-" + table.loc[fallback, "source_row"].astype(
             "string")
-    joined, _ = join_households(table, villages, prefer=prefer)
+    joined, rec = join_households(table, villages, **options)
     keep = [c for c in joined.columns if c in _KEEP or c.startswith(("dep_", "recv_"))]
     compact = joined[keep].copy()
     ids = joined["household_id"].astype("string")
@@ -260,7 +270,9 @@ def _join_partition(path: str, first_row: int, villages, prefer, column_map, sal
     summary = IngestReport(rows_read=report.rows_read, rows_with_problem=report.rows_with_problem,
                            problems=dict(report.problems),
                            household_id_from=report.household_id_from)
-    return compact, summary
+    counts = {key: dict(getattr(rec, key)) for key in ("overlaps", "code_status", "bps_codes")}
+    counts["sources"] = {"crosswalk": rec.crosswalk, "bps_bridge": rec.bps_bridge}
+    return compact, (summary, counts)
 
 
 def _hash(ids: pd.Series, keyed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -308,6 +320,8 @@ def _finish_partition(compact: pd.DataFrame, contested: pd.DataFrame, layer, wei
                 outcome=pd.Categorical.from_codes(outcome, categories=OUTCOMES), reason=reason)
     sums = village_sums(compact, layer, weights=weights, k=k, missing=missing)
     counts = np.bincount(outcome, minlength=len(OUTCOMES))
+    via = compact["village_code_via"].where(outcome == _SUCCESSOR)
+    successors = {str(k): int(v) for k, v in via.value_counts().items()}
     given = compact["village_code_given"]
     row = compact["source_row"].to_numpy()
     examples = {}
@@ -318,15 +332,27 @@ def _finish_partition(compact: pd.DataFrame, contested: pd.DataFrame, layer, wei
             "reason": None if pd.isna(reason.iloc[i]) else str(reason.iloc[i]),
             "village_code": None if pd.isna(given.iloc[i]) else str(given.iloc[i]),
         } for i in where]
-    return sums, (counts, examples)
+    return sums, (counts, examples, successors)
 
 
-def _reconciliation(rest, ingest: list[IngestReport], n_files: int, prefer: str) -> Reconciliation:
-    counts = np.sum([c for c, _ in rest], axis=0)
+def _added(dicts) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in dicts:
+        for key, n in part.items():
+            total[key] = total.get(key, 0) + int(n)
+    return dict(sorted(total.items()))
+
+
+def _reconciliation(rest, parts: list, n_files: int, options: dict) -> Reconciliation:
+    ingest = [summary for summary, _ in parts]
+    counts = np.sum([c for c, _, _ in rest], axis=0)
     examples = {}
     for name in PROBLEMS:
-        found = [e for _, ex in rest for e in ex[name]]
+        found = [e for _, ex, _ in rest for e in ex[name]]
         examples[name] = sorted(found, key=lambda e: e["source_row"])[:MAX_EXAMPLES]
+    extra = {key: _added(c[key] for _, c in parts)
+             for key in ("overlaps", "code_status", "bps_codes")}
+    sources = [c["sources"] for _, c in parts]
     problems: dict[str, int] = {}
     for part in ingest:
         for kind, n in part.problems.items():
@@ -336,8 +362,13 @@ def _reconciliation(rest, ingest: list[IngestReport], n_files: int, prefer: str)
         rows_in=rows,
         outcomes={name: int(counts[i]) for i, name in enumerate(OUTCOMES)},
         examples=examples,
-        prefer=prefer,
+        prefer=options["prefer"],
         backend="dask",
+        overlap=options["overlap"],
+        successors=_added(s for _, _, s in rest),
+        crosswalk=next((s["crosswalk"] for s in sources if s["crosswalk"]), None),
+        bps_bridge=next((s["bps_bridge"] for s in sources if s["bps_bridge"]), None),
+        **extra,
         ingest=IngestReport(
             files=n_files, rows_read=rows,
             rows_with_problem=int(sum(part.rows_with_problem for part in ingest)),

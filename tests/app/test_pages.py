@@ -801,3 +801,30 @@ def test_overview_and_data_state_the_mpi_missing_rule_and_sample_loss(page):
     infos = " ".join(texts(at.info)).replace("\\", "")  # Markdown escapes
     assert "Jawaban IKM yang kosong" in infos
     assert "dihitung tidak terdeprivasi" in infos and "39 dari 4.449 keluarga (0,9 %)" in infos
+
+# --- registry codes of other years (Surabaya coded in 2022) --------------------------------------
+
+
+def test_data_page_counts_rows_matched_through_an_older_code(tmp_path):
+    from conftest import shared_file
+
+    dump = shared_file("wilayah_boundaries_kel_35.78.sql")
+    households = ("kode_desa,jumlah_art,desil,dep_water\n35.78.12.1004,3,1,1\n35.78.12.1005,2,2,0\n"
+                  "35.78.12.1002,4,1,1\n35.15.04.1005,2,1,0\n").encode()
+    crosswalk = b"kode_lama,kode_baru\n35.78.12.1002,35.78.12.1003\n"
+    at = run("pages/5_Data.py")
+    at.selectbox(key="_lang_widget").set_value("en").run()
+    at.file_uploader(key="upload_boundaries").upload(dump.name, dump.read_bytes(), "text/plain")
+    at.file_uploader(key="upload_households").upload("dtks_2022.csv", households, "text/csv")
+    at.file_uploader(key="upload_crosswalk").upload("kode_2022.csv", crosswalk, "text/csv")
+    at.run()
+    at.button(key="run_analysis").click().run()
+    assert not at.error, texts(at.error)
+    codes = frame_with(at, "what", "count")
+    shown = dict(zip(codes["what"], (shown_number(n) for n in codes["count"])))
+    assert shown["Matched through an older code: decided by the Kemendagri 2023 table"] == 2
+    assert shown["Matched through an older code: decided by the crosswalk file"] == 1
+    assert shown["Code not in the layer: retired by Kemendagri"] == 3
+    assert any("Crosswalk file used: kode_2022.csv" in c.value for c in at.caption)
+    outcomes = frame_with(at, "outcome", "count")
+    assert "Matched through an older code's successor" in set(outcomes["outcome"])

@@ -68,3 +68,36 @@ def test_unusable_boundaries_exit_2_without_traceback(tmp_path):
     )
     assert proc.returncode == 2
     assert "broken.geojson" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_rank_takes_a_crosswalk_a_bps_bridge_and_the_overlap_rule(tmp_path, capsys):
+    from conftest import shared_file
+    from geo.__main__ import main
+
+    dump = shared_file("wilayah_boundaries_kel_35.78.sql")
+    households = tmp_path / "dtks.csv"
+    households.write_text("kode_desa,kode_bps,jumlah_art,desil,dep_water\n"
+                          "35.78.12.1004,,3,1,1\n35.78.12.1002,,2,1,0\n,3578120001,2,2,1\n")
+    crosswalk = tmp_path / "kode_lama_baru.csv"
+    crosswalk.write_text("kode_lama,kode_baru\n35.78.12.1002,35.78.12.1003\n")
+    bridge = tmp_path / "jembatan.csv"
+    bridge.write_text("kode_bps,kode_kemendagri\n3578120001,35.78.12.1001\n")
+    out = tmp_path / "out"
+    code = main(["--lang", "en", "rank", "--boundaries", str(dump), "--households",
+                 str(households), "--crosswalk", str(crosswalk), "--bps-bridge", str(bridge),
+                 "--overlap", "largest_polygon", "--out", str(out)])
+    assert code == 0
+    recon = json.loads((out / "reconciliation.json").read_text(encoding="utf-8"))
+    assert recon["outcomes"]["matched_successor_code"] == 2
+    assert recon["outcomes"]["matched_code"] == 1
+    assert recon["successors"] == {"crosswalk": 1, "kemendagri_2023": 1}
+    assert recon["bps_codes"] == {"bridged": 1, "not_in_bridge": 0}
+    assert recon["overlap"] == "largest_polygon" and recon["crosswalk"] == crosswalk.name
+    assert "matched through an older code: crosswalk 1, kemendagri_2023 1" in capsys.readouterr().out
+    broken = tmp_path / "broken.csv"
+    broken.write_text("kode_lama,kode_baru\n35.78.12.1002,3573014107800002\n")
+    assert main(["--lang", "en", "rank", "--boundaries", str(dump), "--households",
+                 str(households), "--crosswalk", str(broken), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "broken.csv" in err and "row 1, column kode_baru" in err and "\n" not in err
+    assert "3573014107800002" not in err

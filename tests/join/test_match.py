@@ -87,7 +87,8 @@ def test_reasons_say_what_to_fix(villages):
     joined, rec = join_households(table, villages)
     reason = dict(zip(joined["source_row"], render_column(joined["reason"], "en").astype(object)))
     assert reason[1] is pd.NA or pd.isna(reason[1])  # a clean match needs no reason
-    assert reason[4] == f"village code {UNKNOWN} is not in the boundary layer; matched by location"
+    assert reason[4] == (f"village code {UNKNOWN} is not in the boundary layer and was never a "
+                         "Kemendagri code (not in the 2022, 2023 or 2025 tables); matched by location")
     assert reason[5] == f"village code {CODES[0]} but the point lies in {CODES[3]}; code used"
     assert "outside every village; code used" in reason[6]
     assert reason[11] == "desil 0 not in 1–10"
@@ -97,7 +98,8 @@ def test_reasons_say_what_to_fix(villages):
         "source_row": 11, "reason": "desil 0 not in 1–10", "village_code": CODES[0]}
     indonesian = dict(zip(joined["source_row"], render_column(joined["reason"], "id")))
     assert indonesian[4] == (
-        f"kode desa {UNKNOWN} tidak ada di lapisan batas wilayah; dicocokkan lewat lokasi")
+        f"kode desa {UNKNOWN} tidak ada di lapisan batas wilayah dan tidak pernah menjadi kode "
+        "Kemendagri (tidak tercantum di tabel 2022, 2023 maupun 2025); dicocokkan lewat lokasi")
     assert rec.examples["no_code_no_location"][0]["village_code"] is None
 
 
@@ -341,7 +343,7 @@ def test_reconciliation_is_frozen_and_round_trips():
     assert rec.prefer == "location" and rec.ingest is None and rec.backend is None
     with_ingest = dataclasses.replace(rec, ingest=IngestReport(rows_read=2))
     data = with_ingest.to_dict()
-    assert list(data) == ["rows_in", "outcomes", "examples", "ingest", "prefer"]
+    assert list(data) == ["rows_in", "outcomes", "examples", "ingest", "prefer", "overlap"]
     assert json.loads(json.dumps(data)) == data
     assert Reconciliation.from_dict(data).to_dict() == data
     assert sum(data["outcomes"].values()) == data["rows_in"] == 2

@@ -190,3 +190,33 @@ def test_each_mpi_missing_rule_matches_in_memory_exactly(malang, cluster, tmp_pa
         assert measured == placed - got["mpi_missing_households"].sum()
     else:
         assert placed - 20 <= measured < placed  # only the no-answer households are left out
+
+def test_older_codes_crosswalk_and_overlap_rule_match_in_memory(cluster, tmp_path):
+    """A Surabaya registry partly coded in 2022, a crosswalk and the newer_code rule: the same
+    outcomes, successor counts and indicators as in memory."""
+    from conftest import shared_file
+    from geo.reference.crosswalk import read_crosswalk
+
+    villages, _ = read_villages(shared_file("wilayah_boundaries_kel_35.78.sql"),
+                                check_quality=False)
+    table = synthetic_households(villages, 600, seed=5)
+    code_column = next(c for c in table.columns if c in ("kode_desa", "village_code"))
+    rows = np.arange(0, 600, 7)
+    table.loc[rows[::2], code_column] = "35.78.12.1004"
+    table.loc[rows[1::2], code_column] = "35.78.12.1005"
+    path = tmp_path / "crosswalk.csv"
+    path.write_text("old_code,new_code\n35.78.12.1005,35.78.12.1001\n")
+    crosswalk = read_crosswalk(path)
+    options = {"overlap": "newer_code", "crosswalk": crosswalk}
+    folder = _split(table, tmp_path / "parts", [250, 350])
+    table.to_parquet(tmp_path / "all.parquet", index=False)
+    households, _ = read_households(tmp_path / "all.parquet")
+    joined, rec = join_households(households, villages, **options)
+    expected = village_indicators(joined, villages)
+    got = village_indicators_dask(folder, villages, scheduler=cluster.scheduler_address,
+                                  **options)
+    pd.testing.assert_frame_equal(got.indicators, expected, check_exact=True)
+    assert got.reconciliation.outcomes == rec.outcomes
+    assert got.reconciliation.successors == rec.successors
+    assert set(rec.successors) == {"crosswalk", "kemendagri_2023"}
+    assert got.reconciliation.overlap == "newer_code" and got.reconciliation.crosswalk == path.name
