@@ -15,6 +15,7 @@ import shapely
 from geo.boundaries.read import read_villages
 from geo.config import RankConfig, default_config
 from geo.common.errors import GeoInputError
+from geo.common.messages import render_cell
 from geo.spatial.pockets import HOTSPOT_LABELS, POCKET_LABELS, find_pockets, pockets_for
 from geo.ranking.scoring import score_villages
 
@@ -144,17 +145,32 @@ def test_villages_without_values_are_no_data_and_not_neighbours():
     assert result.counts["no_data"] == 2
 
 
-def test_false_discovery_rate_is_never_more_permissive():
+def test_corrections_for_multiple_testing_are_never_more_permissive():
     rng = np.random.default_rng(1)
     noise = pd.Series(rng.uniform(0, 1, SIZE * SIZE), index=grid()["village_code"])
     raw = find_pockets(grid(), noise).table
-    controlled = find_pockets(grid(), noise, fdr=True).table
+    controlled = find_pockets(grid(), noise, correction="fdr").table
+    strict = find_pockets(grid(), noise, correction="bonferroni").table
     significant = lambda r: r["pocket"].isin(["HH", "LL", "HL", "LH"])  # noqa: E731
-    assert significant(controlled).sum() <= significant(raw).sum()
+    assert significant(strict).sum() <= significant(controlled).sum() <= significant(raw).sum()
+    assert significant(raw).sum() > 0  # noise at 0.05, folded: some villages by chance
     assert (controlled.loc[significant(controlled), "lisa_p_adj"] <= 0.05).all()
-    assert (raw["lisa_p_adj"] >= raw["lisa_p"] - 1e-12).all()
-    planted_fdr = find_pockets(grid(), planted_values(), fdr=True).table.set_index("village_code")
+    assert (controlled["lisa_p_adj"] >= controlled["lisa_p"] - 1e-12).all()
+    assert (raw["lisa_p_adj"] == raw["lisa_p"]).all()  # "none": the p-value itself
+    assert np.allclose(strict["lisa_p_adj"], np.minimum(strict["lisa_p"] * SIZE * SIZE, 1))
+    planted_fdr = find_pockets(grid(), planted_values(), correction="fdr").table.set_index(
+        "village_code")
     assert (planted_fdr.loc[[code(r, c) for r, c in BLOCK[4:5]], "pocket"] == "HH").all()
+    with pytest.raises(GeoInputError, match="'none', 'fdr' or 'bonferroni'"):
+        find_pockets(grid(), noise, correction="holm")
+
+
+def test_bonferroni_that_cannot_reach_alpha_says_so():
+    few = find_pockets(grid(), planted_values(), permutations=999, correction="bonferroni")
+    assert few.counts["HH"] == 0  # 144 villages x p >= 1/1000 > 0.05
+    assert len(few.notes) == 1 and "2,879 permutations" in render_cell(few.notes[0], "en")
+    assert find_pockets(grid(), planted_values(), permutations=2879,
+                        correction="bonferroni").notes == ()
 
 
 def test_geographic_layers_are_measured_in_metres():
@@ -194,10 +210,19 @@ def test_pockets_for_needs_the_configured_variable():
 def test_pockets_for_takes_the_village_layer_with_its_indicators():
     layer = grid()
     layer["desil1_share"] = planted_values().reindex(layer["village_code"]).to_numpy()
+    layer["households"] = np.arange(len(layer)) % 7 + 20
     from_layer = pockets_for(layer, layer, default_config())
-    direct = find_pockets(grid(), planted_values()).table
+    base = layer.set_index("village_code")["households"]
+    direct = find_pockets(grid(), planted_values(), smoothing="eb", base=base).table
     pd.testing.assert_frame_equal(from_layer.table, direct)
     assert from_layer.settings.variable == "desil1_share"
+    assert from_layer.settings.smoothing == "eb" and from_layer.settings.base == "households"
+    with pytest.raises(GeoInputError, match="needs its base 'households'"):
+        pockets_for(layer.drop(columns="households"), layer.drop(columns="households"),
+                    default_config())
+    raw = RankConfig.from_dict({**default_config().to_dict(), "pockets": {"smoothing": "raw"}})
+    no_base = pockets_for(layer.drop(columns="households"), layer.drop(columns="households"), raw)
+    assert no_base.settings.smoothing == "raw" and no_base.settings.base is None
 
 
 def test_no_warning_escapes():
