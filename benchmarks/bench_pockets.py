@@ -117,12 +117,11 @@ def esda_pockets(table, graph, values: pd.Series, *, permutations: int, seed: in
 
 
 def _alpha_disagreement(lisa_p, gi_sig, rows, lisa, gi, alpha, n) -> np.ndarray:
-    """Villages at p = alpha in float32 that one label calls significant and the other not."""
+    """Villages whose float32 p-value is alpha (0.05000000074505806 in float64) and that the
+    two labels' rules classify differently: the pocket rule (float64) says not significant,
+    the hot-spot rule (float32) says significant."""
     out = np.zeros(n, dtype=bool)
-    at_alpha = np.zeros(n, dtype=bool)
-    at_alpha[rows] = (lisa.p_sim == np.float32(alpha)) | (gi.p_sim == np.float32(alpha))
-    pocket_sig = lisa_p <= alpha
-    out[at_alpha] = pocket_sig[at_alpha] != gi_sig[at_alpha]
+    out[rows] = (lisa.p_sim == np.float32(alpha)) | (gi.p_sim == np.float32(alpha))
     return out
 
 
