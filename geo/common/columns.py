@@ -37,7 +37,7 @@ import difflib
 import math
 import numbers
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
@@ -295,8 +295,7 @@ def _build() -> dict[str, ColumnInfo]:
     add(_plain("gi_p", "probability"))
     add(_plain("hotspot", "category"))
     add(_plain("neighbours", "count", "villages"))
-    # "neighbour" is the pilot page's flag (NEIGHBOUR): this one is named by hand
-    add(replace(_plain("neighbour_mean", "statistic", decimals=3), shapefile="NBR_MEAN"))
+    add(_plain("neighbour_mean", "statistic", decimals=3))
     # exports (geo.export): suppression and pocket areas
     add(_plain("suppressed", "flag"))
     add(_plain("pocket_id", "code"))
