@@ -10,8 +10,8 @@ ours
     read boundaries (``read_villages``), read (``read_table``: Parquet numbers stay numbers), validate
     (the rest of ``read_households``), join (``join_households``: codes, locations,
     reconciliation), aggregate (``village_indicators``: desil, rates, exact MPI, targeting),
-    score (``score_villages`` + ``select_focus``), pockets (``find_pockets``: Local Moran and
-    Gi*, 999 permutations each), export (``run_rank``: reconciliation.json, four GeoJSON
+    score (``score_villages`` + ``select_focus``), pockets (``pockets_for``: Local Moran and
+    Gi*, the config's permutations and EB rates), export (``run_rank``: reconciliation.json, four GeoJSON
     layers, focus_list.csv). Peak memory (``ru_maxrss``) is read right after.
 baseline 1
     what a GIS analyst writes: ``pd.read_parquet`` -> ``gpd.points_from_xy`` -> ``gpd.sjoin``
@@ -86,7 +86,7 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
     from geo.indicators.village import village_indicators
     from geo.join.match import join_households, rejected_rows
     from geo.pipeline.analysis import as_config, rescore, run_rank
-    from geo.spatial.pockets import find_pockets
+    from geo.spatial.pockets import pockets_for
     from geo.pipeline.results import AnalysisResult, Method
 
     config = as_config(None)
@@ -102,12 +102,7 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
     indicators = clock("aggregate", village_indicators, joined, villages,
                        weights=config.mpi.weights, k=config.mpi.k)
     base = villages.merge(indicators, on="village_code", how="left", validate="one_to_one")
-    settings = config.pockets
-    values = base.set_index("village_code")[settings.variable]
-    pockets = clock("pockets", find_pockets, base, values,
-                    permutations=settings.permutations, seed=settings.seed, alpha=settings.alpha,
-                    fdr=settings.fdr, isolated=settings.isolated,
-                    snap_tolerance_m=settings.snap_tolerance_m)
+    pockets = clock("pockets", pockets_for, base, base, config)
     base = gpd.GeoDataFrame(base.merge(pockets.table, on="village_code", how="left"),
                             geometry="geometry", crs=villages.crs)
     result = AnalysisResult(villages=base,

@@ -7,6 +7,7 @@ import ui.area_filter
 import ui.map_widget
 import ui.state
 from geo.presentation.display import PALETTES, SCHEMES, classify
+from geo.presentation.pocket_text import pocket_sentence
 from geo.i18n import has_text, number, t
 from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.views import (district_column, markdown_text, number_text, numeric_indicators,
@@ -96,6 +97,9 @@ if code:
         if isinstance(row.get(column), str) and row.get(column):
             st.caption(f"{indicator_label(column, lang)}: "
                        f"{markdown_text(value_label(column, row[column], lang))}")
+    pocket_settings = (result.pockets.settings.to_dict() if result.pockets is not None
+                       else result.method.pocket_settings)
+    st.caption(markdown_text(pocket_sentence(row, lang, settings=pocket_settings)))
 
     def table(columns, value_name="value", fmt=number_text):
         return pd.DataFrame({t("indicator", lang): [indicator_label(c, lang) for c in columns],

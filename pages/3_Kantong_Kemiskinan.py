@@ -6,10 +6,13 @@ import ui.area_filter
 import ui.map_widget
 import ui.state
 from geo.presentation.display import POCKET_ORDER, pocket_legend
+from geo.common.messages import render_cell
 from geo.i18n import t
 from geo.i18n.labels import indicator_label, pocket_method_text, value_label
-from geo.presentation.views import (district_column, pocket_counts, number_text, pocket_table,
-                                    screen_headers, screen_table, with_values)
+from geo.presentation.pocket_text import pocket_sentence
+from geo.presentation.views import (district_column, markdown_text,
+                       pocket_counts, number_text, pocket_table, screen_headers, screen_table,
+                       village_choices, with_values)
 from geo.presentation.webmap import pocket_map
 
 lang = ui.state.page_setup("pockets")
@@ -20,10 +23,13 @@ villages = result.villages
 display = ui.state.display_layer(analysis.token, analysis.result.villages)
 shapes = display.shapes
 st.caption(ui.state.data_source_caption(lang))
-settings = result.method.pocket_settings
+settings = (result.pockets.settings.to_dict() if result.pockets is not None
+            else result.method.pocket_settings)  # as used: the smoothing applied, its base
 variable = settings.get("variable", "desil1_share")
 st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} — "
            f"{pocket_method_text(settings, lang)}")
+for note in (result.pockets.notes if result.pockets is not None else ()):
+    st.warning(render_cell(note, lang))
 
 district_col = district_column(villages)
 shown = ui.area_filter.area_filter(villages, "pocket", lang)
@@ -59,3 +65,12 @@ st.dataframe(screen_table(pockets, lang), hide_index=True, width="stretch", key=
 counts = pocket_counts(shown, POCKET_ORDER)
 st.dataframe(screen_table(counts, lang), hide_index=True, key="pocket_counts",
              column_config={"pocket": t("pockets", lang), "count": t("count", lang)})
+
+st.subheader(t("pocket_why", lang))
+choices = village_choices(shown)
+code = ui.state.kept_choice(st.selectbox, "pocket_village", t("village", lang), list(choices),
+                            format_func=choices.get,
+                            placeholder=t("placeholder.choose_village", lang))
+if code:
+    row = villages.loc[villages["village_code"] == code].iloc[0]
+    st.markdown(markdown_text(pocket_sentence(row, lang, settings=settings)))

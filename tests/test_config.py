@@ -99,7 +99,8 @@ def test_default_config_combines_depth_and_size():
     assert depth > 0 and size > 0 and depth + size == pytest.approx(1.0)
     assert config.mpi.k == Fraction(1, 3)
     assert sum(config.mpi.weights.values()) == 1
-    assert config.robustness.spread == 0.25 and config.pockets.permutations == 999
+    assert config.robustness.spread == 0.25 and config.pockets.permutations == 9999
+    assert config.pockets.correction == "none" and config.pockets.smoothing == "eb"
 
 
 def test_toml_and_yaml_give_the_same_config(tmp_path):
@@ -108,7 +109,7 @@ def test_toml_and_yaml_give_the_same_config(tmp_path):
     assert a == b
     assert a.weights == pytest.approx({"mpi_m0": 2 / 3, "desil1_households": 1 / 3})
     assert [p.village_code for p in a.focus.pins] == ["35.73.01.1001", "35.73.01.1002"]
-    assert a.focus.cover_extreme_poor == 0.75 and a.pockets.fdr is True
+    assert a.focus.cover_extreme_poor == 0.75 and a.pockets.correction == "fdr"  # fdr = true, as older configs say
     assert a.indicators[0].missing == "median"  # the documented default policy
 
 

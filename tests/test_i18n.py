@@ -98,9 +98,15 @@ def test_labels_pages_and_report_keys_in_both_languages():
 def test_pocket_method_follows_the_settings():
     from geo.i18n.labels import pocket_method_text
 
-    assert "999 permutasi, p < 0,05" in pocket_method_text({"permutations": 999, "alpha": 0.05}, "id")
-    text = pocket_method_text({"permutations": 499, "alpha": 0.01, "fdr": True}, "en")
-    assert "499 permutations" in text and "p < 0.01" in text and "FDR" in text
+    text = pocket_method_text({"permutations": 9999, "alpha": 0.05, "seed": 7}, "id")
+    assert "9.999 permutasi" in text and "p ≤ 0,05" in text and "seed 7" in text
+    assert "tanpa koreksi" in text and "mentah" in text  # no correction, no smoothing given
+    old = pocket_method_text({"permutations": 499, "alpha": 0.01, "fdr": True}, "en")
+    assert "499 conditional permutations" in old and "p ≤ 0.01" in old and "FDR" in old  # fdr = true
+    eb = pocket_method_text({"correction": "bonferroni", "smoothing": "eb", "base": "households"},
+                            "en")
+    assert "Bonferroni" in eb and "Empirical Bayes" in eb and "Households" in eb
+    assert "ties counted as extreme" in eb and "independently per village" in eb
 
 
 def test_every_catalogue_entry_has_both_languages_with_the_same_placeholders():

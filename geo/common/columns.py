@@ -296,6 +296,7 @@ def _build() -> dict[str, ColumnInfo]:
     add(_plain("gi_p", "probability"))
     add(_plain("hotspot", "category"))
     add(_plain("neighbours", "count", "villages"))
+    add(_plain("neighbour_mean", "statistic", decimals=3))
     # exports (geo.export): suppression and pocket areas
     add(_plain("suppressed", "flag"))
     add(_plain("pocket_id", "code"))

@@ -19,7 +19,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic.dataclasses import dataclass
-from pydantic_core import PydanticCustomError
+from pydantic_core import ArgsKwargs, PydanticCustomError
 
 from geo.common.codes import normalise_village_code
 from geo.common.columns import scorable_columns
@@ -32,6 +32,8 @@ NORMALISATIONS = ("minmax", "zscore", "percentile")
 MISSING_POLICIES = ("worst", "median", "zero", "exclude")
 QUADRANT_SPLITS = ("median", "mean")
 ISOLATED_HANDLING = ("label", "knn")
+POCKET_CORRECTIONS = ("none", "fdr", "bonferroni")
+POCKET_SMOOTHINGS = ("eb", "raw")
 PIN_ACTIONS = ("in", "out")
 
 
@@ -271,15 +273,46 @@ class RobustnessSettings:
 
 @dataclass(frozen=True, config=_STRICT)
 class PocketSettings:
-    """Local Moran's I / Getis-Ord Gi* settings for the poverty-pocket map."""
+    """Local Moran's I / Getis-Ord Gi* settings for the poverty-pocket map.
+
+    ``correction`` is the multiple-testing rule (``"none"``, ``"fdr"`` Benjamini–Hochberg,
+    ``"bonferroni"``); the older ``fdr = true`` is read as ``correction = "fdr"`` (and
+    ``fdr = false`` as the default), so configs and saved decisions written before still load.
+    ``smoothing = "eb"`` tests a rate as its Empirical Bayes standardised rate over its base
+    (households, people), ``"raw"`` as it is (:mod:`geo.spatial.rates`).
+    """
 
     variable: Column = "desil1_share"
-    permutations: number(low=99, integer=True) = 999
+    permutations: number(low=99, integer=True) = 9999
     seed: number(low=0, integer=True) = 12345
     alpha: number(low=0, high=0.5, low_open=True) = 0.05
-    fdr: Flag = False
+    correction: choice(POCKET_CORRECTIONS) = "none"
+    smoothing: choice(POCKET_SMOOTHINGS) = "eb"
     isolated: choice(ISOLATED_HANDLING) = "label"
     snap_tolerance_m: number(low=0, high=1000) = 5.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fdr_is_a_correction(cls, data):
+        """``fdr = true`` (older configs) -> ``correction = "fdr"``; both given must agree."""
+        kwargs = data.kwargs if isinstance(data, ArgsKwargs) else data
+        if not isinstance(kwargs, Mapping) or "fdr" not in kwargs:
+            return data
+        kwargs = dict(kwargs)
+        fdr = kwargs.pop("fdr")
+        try:
+            fdr = _flag(fdr)
+        except PydanticCustomError as exc:
+            raise problem("not_a_flag", at=("fdr",), value=repr(fdr)) from exc
+        if "correction" in kwargs:
+            if fdr != (kwargs["correction"] == "fdr"):
+                raise problem("fdr_and_correction", at=("fdr",),
+                              correction=repr(kwargs["correction"]))
+        elif fdr:
+            kwargs["correction"] = "fdr"
+        else:
+            kwargs["correction"] = "none"
+        return ArgsKwargs(data.args, kwargs) if isinstance(data, ArgsKwargs) else kwargs
 
 
 @dataclass(frozen=True, config=_STRICT)

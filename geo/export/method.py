@@ -104,6 +104,40 @@ def _mpi_rows(method) -> list[tuple[str, str]]:
     return rows
 
 
+def _pocket_rows(result: AnalysisResult) -> list[tuple[str, str]]:
+    """``pockets.*`` rows: how the pockets were tested, as used (permutations, seed, draws,
+    tie rule, significance rule, multiple-testing correction, smoothing and its base)."""
+    if result.pockets is not None:
+        used = result.pockets.settings.to_dict()
+        notes = result.pockets.notes
+    else:
+        used, notes = dict(result.method.pocket_settings), ()
+    if not used:
+        return []
+    correction = used.get("correction") or ("fdr" if used.get("fdr") else "none")
+    smoothing, base = used.get("smoothing") or "raw", used.get("base")
+    asked = result.method.pocket_settings.get("smoothing")
+    if smoothing == "eb" and base:
+        smoothed = encode("method.pockets.smoothing.eb", base=str(base))
+    elif asked == "eb":  # asked for, but the variable is not a rate of households or people
+        smoothed = encode("method.pockets.smoothing.not_a_rate", variable=str(used.get("variable")))
+    else:
+        smoothed = encode("method.pockets.smoothing.raw")
+    rows = [
+        ("pockets.variable", _text(used.get("variable"))),
+        ("pockets.permutations", _text(used.get("permutations"))),
+        ("pockets.seed", _text(used.get("seed"))),
+        ("pockets.draws", encode("method.pockets.draws")),
+        ("pockets.tie_rule", encode("method.pockets.tie_rule")),
+        ("pockets.rule", encode("method.pockets.rule", alpha=float(used.get("alpha", 0.05)))),
+        ("pockets.correction", encode(f"method.pockets.correction.{correction}")),
+        ("pockets.smoothing", smoothed),
+        ("pockets.base", _text(base)),
+    ]
+    rows += [(f"pockets.notes.{i}", note) for i, note in enumerate(notes)]
+    return rows
+
+
 def plain_config(config) -> dict:
     """The config as a plain dict (a dataclass such as ``RankConfig`` is converted)."""
     if dataclasses.is_dataclass(config) and not isinstance(config, type):
@@ -151,6 +185,7 @@ def method_table(
         rows += _weight_rows(config)
         _flatten("config", config, rows)
     rows += _mpi_rows(method)
+    rows += _pocket_rows(result)
     _flatten("sources", [s.to_dict() for s in method.sources], rows)
     for key, value in method.to_dict().items():
         if key not in {"config", "sources", "created_at", "software_version"}:

@@ -116,7 +116,17 @@ def report_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def pocket_method_text(settings: dict, lang: str = DEFAULT_LANGUAGE) -> str:
-    """How the pockets were found, from the config's ``[pockets]`` settings."""
-    return t("pocket_method", lang, permutations=settings.get("permutations", 999),
-             alpha=float(settings.get("alpha", 0.05)),
-             fdr=", FDR" if settings.get("fdr") else "")
+    """How the pockets were found, from the config's ``[pockets]`` settings: permutations
+    (independent per village, ties counted), seed, the rule ``p <= alpha``, the correction for
+    multiple testing and the smoothing with its base. Older settings (``fdr``, no smoothing)
+    read as they were meant: ``fdr = true`` is the FDR correction, a missing smoothing raw."""
+    correction = settings.get("correction") or ("fdr" if settings.get("fdr") else "none")
+    smoothing = settings.get("smoothing") or "raw"
+    base = settings.get("base")
+    if smoothing == "eb" and base:
+        smoothed = t("pocket_method.smoothing.eb", lang, base=indicator_label(str(base), lang))
+    else:
+        smoothed = t("pocket_method.smoothing.raw", lang)
+    return t("pocket_method", lang, permutations=settings.get("permutations", 9999),
+             seed=str(settings.get("seed", 12345)), alpha=float(settings.get("alpha", 0.05)),
+             correction=t(f"pocket_method.correction.{correction}", lang), smoothing=smoothed)

@@ -1,10 +1,20 @@
-"""Poverty pockets (*kantong kemiskinan*): where poor villages cluster, with PySAL esda.
+"""Poverty pockets (*kantong kemiskinan*): where poor villages cluster.
 
-Local Moran's I (Anselin 1995) on a village rate, queen contiguity, row-standardised weights,
-conditional permutations with a fixed seed, labels each village ``HH`` (a pocket: high among
-high), ``LL``, ``HL`` (a high outlier among low neighbours), ``LH`` or ``ns`` (not
-significant). Getis-Ord Gi* (binary weights including the village itself) gives ``hot`` /
-``cold`` spots as a second view. Conventions follow GeoDa.
+Local Moran's I (Anselin 1995) on a village rate, contiguity neighbours, row-standardised
+weights, labels each village ``HH`` (a pocket, *kantong*: high among high), ``LL``, ``HL`` (a
+high outlier among low neighbours), ``LH`` (a low outlier among high neighbours) or ``ns``
+(not significant). Getis-Ord Gi* (binary weights including the village itself) names the
+neighbourhood: ``hot`` / ``cold`` spots. Conventions follow GeoDa: the folded pseudo p-value,
+significant when ``p <= alpha``.
+
+Inference is our own (:mod:`geo.spatial.inference`): conditional permutations drawn
+independently for every village from one seeded generator, ties counted as at least as
+extreme, p in float64, one rule for both statistics — not esda's ``p_sim`` (one shared
+permutation matrix, strict inequality, float32; see that module). Rates are tested as
+Empirical Bayes standardised rates by default (``smoothing="eb"``, :mod:`geo.spatial.rates`),
+so villages with a handful of households do not make the extremes. ``correction`` chooses
+the multiple-testing rule: ``"none"`` (each village at ``alpha``, as GeoDa and esda report),
+``"fdr"`` (Benjamini–Hochberg) or ``"bonferroni"``.
 
 Contiguity is the layer's one neighbour graph (:mod:`geo.spatial.neighbours`): polygons within
 ``snap_tolerance_m`` metres (5 m by default) in the layer's metric CRS, queen-style. The graph is
@@ -14,12 +24,12 @@ see the same neighbours.
 Villages with no neighbour are labelled ``isolated`` and left out of the statistics
 (``isolated="label"``), or linked to their nearest village (``isolated="knn"``). Villages
 without a value (no households) are labelled ``no_data`` and left out before the neighbours
-are found.
+are found. Leaving a village out changes the others' statistics a little (the mean and the
+variance are of the villages tested), never their neighbours.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -29,29 +39,46 @@ import shapely
 
 from geo.config import RankConfig
 from geo.common.errors import GeoInputError
+from geo.common.messages import encode
+from geo.spatial.inference import local_tests
 from geo.spatial.neighbours import NEIGHBOUR_TOLERANCE_M, NeighbourGraph, graph_for
+from geo.spatial.rates import eb_standardised, rate_base
 
 LISA_LABELS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant numbers ``q``
 POCKET_LABELS = ("HH", "LL", "HL", "LH", "ns", "isolated", "no_data")
 HOTSPOT_LABELS = ("hot", "cold", "ns", "isolated", "no_data")
+SIGNIFICANT_POCKETS = ("HH", "LL", "HL", "LH")
+CORRECTIONS = ("none", "fdr", "bonferroni")
+SMOOTHINGS = ("eb", "raw")
+#: How ties between the observed statistic and a permutation count (the method sheet says so).
+TIE_RULE = "at_least_as_extreme"
+#: How the permutations are drawn (the method sheet says so).
+DRAWS = "independent_per_village"
 
 
 @dataclass(frozen=True)
 class PocketSettings:
-    """How the pockets were found (the ``[pockets]`` settings actually used)."""
+    """How the pockets were found (the ``[pockets]`` settings actually used).
+
+    ``smoothing`` is what was applied: ``"eb"`` only for a rate with a ``base`` column
+    (:func:`geo.spatial.rates.rate_base`), else ``"raw"`` (``base`` None).
+    """
 
     variable: str | None
     permutations: int
     seed: int
     alpha: float
-    fdr: bool
+    correction: str
     snap_tolerance_m: float
     isolated: str
+    smoothing: str = "raw"
+    base: str | None = None
 
     def to_dict(self) -> dict:
         return {"variable": self.variable, "permutations": self.permutations, "seed": self.seed,
-                "alpha": self.alpha, "fdr": self.fdr, "snap_tolerance_m": self.snap_tolerance_m,
-                "isolated": self.isolated}
+                "alpha": self.alpha, "correction": self.correction, "smoothing": self.smoothing,
+                "base": self.base, "tie_rule": TIE_RULE, "draws": DRAWS,
+                "snap_tolerance_m": self.snap_tolerance_m, "isolated": self.isolated}
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,25 +89,55 @@ class Pockets:
     ----------
     table : one row per village (index of the layer): ``village_code``, ``pocket``,
         ``lisa_i``, ``lisa_p``, ``lisa_p_adj``, ``lisa_q``, ``gi_z``, ``gi_p``, ``hotspot``,
-        ``neighbours``.
+        ``neighbours``, ``neighbour_mean``.
     settings : the settings used.
     counts : villages per pocket label (every label of :data:`POCKET_LABELS`).
     hotspots : villages per hot-spot label (every label of :data:`HOTSPOT_LABELS`).
+    notes : what a reader must know about these settings, as encoded messages
+        (:mod:`geo.common.messages`), e.g. that Bonferroni cannot reach ``alpha`` with this
+        many permutations.
     """
 
     table: pd.DataFrame
     settings: PocketSettings
     counts: dict[str, int]
     hotspots: dict[str, int]
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        """Settings and counts, JSON-ready (the table is not included)."""
+        """Settings, counts and notes, JSON-ready (the table is not included)."""
         return {**self.settings.to_dict(), "counts": dict(self.counts),
-                "hotspots": dict(self.hotspots)}
+                "hotspots": dict(self.hotspots), "notes": list(self.notes)}
 
 
-def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations: int = 999,
-                 seed: int = 12345, alpha: float = 0.05, fdr: bool = False,
+def adjusted_p(p: np.ndarray, correction: str) -> np.ndarray:
+    """p-values adjusted for testing every village: ``"fdr"`` Benjamini–Hochberg,
+    ``"bonferroni"`` p x m (at most 1), ``"none"`` unchanged. NaN stays NaN, not counted."""
+    p = np.asarray(p, dtype=np.float64)
+    out = p.copy()
+    known = np.isfinite(p)
+    if correction == "none" or not known.any():
+        return out
+    if correction == "fdr":
+        from scipy.stats import false_discovery_control
+
+        out[known] = false_discovery_control(p[known], method="bh")
+    elif correction == "bonferroni":
+        out[known] = np.minimum(p[known] * known.sum(), 1.0)
+    else:
+        raise GeoInputError("err.pockets_correction", source="correction", given=repr(correction))
+    return out
+
+
+def is_significant(p, alpha: float) -> np.ndarray:
+    """The one significance rule of every label: ``p <= alpha`` in float64 (NaN: no)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(p, dtype=np.float64) <= np.float64(alpha)
+
+
+def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations: int = 9999,
+                 seed: int = 12345, alpha: float = 0.05, correction: str = "none",
+                 smoothing: str = "raw", base: pd.Series | None = None,
                  snap_tolerance_m: float = NEIGHBOUR_TOLERANCE_M, isolated: str = "label",
                  graph: NeighbourGraph | None = None) -> Pockets:
     """Local Moran's I pockets and Getis-Ord Gi* hot spots of ``values`` over ``villages``.
@@ -90,11 +147,15 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
     villages : village polygons with a ``village_code`` column and a CRS.
     values : the rate to test (e.g. ``desil1_share``), indexed by village_code; NaN or absent
         means no data.
-    permutations, seed : conditional permutation inference (esda); same seed, same result.
-    alpha : significance level: a village is significant when its pseudo p-value (or, with
-        ``fdr``, its BH-adjusted p-value) is at most ``alpha``.
-    fdr : control the false discovery rate (Benjamini–Hochberg) instead of testing each
-        village at ``alpha``.
+    permutations, seed : conditional permutations per village (independent draws); same
+        seed, same result.
+    alpha : significance level: a village is significant when its pseudo p-value, adjusted
+        by ``correction``, is at most ``alpha``.
+    correction : ``"none"``, ``"fdr"`` (Benjamini–Hochberg) or ``"bonferroni"``, over the
+        villages tested.
+    smoothing : ``"raw"`` tests the values as they are; ``"eb"`` tests their Empirical Bayes
+        standardised rates (Assunção–Reis) over ``base``.
+    base : the base of the rate per village_code (households, people); needed for ``"eb"``.
     snap_tolerance_m : polygons closer than this (metres) are neighbours; 0 = touching or
         overlapping only.
     isolated : ``"label"`` villages without neighbours as ``isolated``, or ``"knn"``: link
@@ -106,16 +167,22 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
     -------
     Pockets
         ``table``: index of ``villages``; ``village_code``, ``pocket`` (HH, LL, HL, LH, ns,
-        isolated, no_data), ``lisa_i``, ``lisa_p`` (pseudo p-value), ``lisa_p_adj``
-        (BH-adjusted), ``lisa_q`` (esda quadrant 1 HH, 2 LH, 3 LL, 4 HL), ``gi_z``, ``gi_p``,
-        ``hotspot`` (hot, cold, ns, isolated, no_data), ``neighbours`` (count used); with the
-        ``settings``, ``counts`` and ``hotspots``.
+        isolated, no_data), ``lisa_i``, ``lisa_p`` (pseudo p-value), ``lisa_p_adj`` (adjusted
+        by ``correction``; equal to ``lisa_p`` for ``"none"``), ``lisa_q`` (esda quadrant 1
+        HH, 2 LH, 3 LL, 4 HL), ``gi_z`` (against the permutations), ``gi_p``, ``hotspot``
+        (hot, cold, ns, isolated, no_data), ``neighbours`` (count used), ``neighbour_mean``
+        (the neighbours' mean of ``values``, as they are); with the ``settings``, ``counts``
+        and ``hotspots``.
     """
-    import esda
-    from libpysal.graph import Graph
-
     if isolated not in ("label", "knn"):
         raise GeoInputError("err.pockets_isolated", source="isolated", given=repr(isolated))
+    if correction not in CORRECTIONS:
+        raise GeoInputError("err.pockets_correction", source="correction", given=repr(correction))
+    if smoothing not in SMOOTHINGS:
+        raise GeoInputError("err.pockets_smoothing", source="smoothing", given=repr(smoothing))
+    if smoothing == "eb" and base is None:
+        raise GeoInputError("err.pockets_no_base", source="base", variable=repr(values.name),
+                            base="")
     if "village_code" not in villages.columns:
         raise GeoInputError("err.join_no_village_code", source="village_code")
     if villages.crs is None:
@@ -126,11 +193,16 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         raise GeoInputError("err.pockets_duplicate", source="village_code", code=str(dup))
     if values.index.duplicated().any():
         raise GeoInputError("err.pockets_duplicate_values", source="values")
-    y_all = pd.to_numeric(values, errors="coerce").reindex(codes.to_numpy()).to_numpy(
-        dtype=float, na_value=np.nan)
+    y_all = _aligned(values, codes)
+    if smoothing == "eb":
+        if base.index.duplicated().any():
+            raise GeoInputError("err.pockets_duplicate_values", source="base")
+        y_test = eb_standardised(y_all, _aligned(base, codes))
+    else:
+        y_test = y_all
     graph = graph_for(villages, graph, tolerance_m=snap_tolerance_m)
     metric = graph.geometries
-    has_data = np.isfinite(y_all) & ~shapely.is_missing(metric) & ~shapely.is_empty(metric)
+    has_data = np.isfinite(y_test) & ~shapely.is_missing(metric) & ~shapely.is_empty(metric)
     data_pos = np.flatnonzero(has_data)
 
     focal, neighbour = graph.subgraph(has_data)
@@ -142,47 +214,39 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
     n_neighbours = np.bincount(focal, minlength=len(data_pos))
 
     n = len(villages)
-    stats = {k: np.full(n, np.nan) for k in ("lisa_i", "lisa_p", "lisa_p_adj", "gi_z", "gi_p")}
+    stats = {k: np.full(n, np.nan) for k in ("lisa_i", "lisa_p", "lisa_p_adj", "gi_z", "gi_p",
+                                             "neighbour_mean")}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sums = np.bincount(focal, weights=y_all[data_pos][neighbour], minlength=len(data_pos))
+        stats["neighbour_mean"][data_pos] = np.where(n_neighbours > 0, sums / np.maximum(
+            n_neighbours, 1), np.nan)
     quadrant = np.zeros(n, dtype=np.int64)
+    side = np.zeros(n, dtype=np.int64)
+    gi_adj = np.full(n, np.nan)
     tested = data_pos[connected]
-    y = y_all[tested]
-    if len(tested) >= 3 and np.ptp(y) > 0:
-        # relabel the connected villages 0..m-1 so the graph's order is the order of y
+    if len(tested) >= 3 and np.ptp(y_test[tested]) > 0:
+        # the connected villages renumbered 0..m-1 in the order of ``tested``
         relabel = np.full(len(data_pos), -1)
         relabel[connected] = np.arange(connected.sum())
-        graph = Graph.from_arrays(relabel[focal], relabel[neighbour], np.ones(len(focal)))
-        order = np.asarray(graph.unique_ids)
-        y = y[order]
-        rows = tested[order]
-        with warnings.catch_warnings():
-            # esda 2.9 announces a two-sided default for the future but its Moran_Local and
-            # G_Local do not accept ``alternative`` yet; we keep today's folded (GeoDa) p_sim
-            warnings.filterwarnings("ignore", message="The alternative hypothesis",
-                                    category=DeprecationWarning)
-            lisa = esda.Moran_Local(y, graph, transformation="r", permutations=permutations,
-                                    seed=seed, n_jobs=1, keep_simulations=False)
-            gi = esda.G_Local(y, graph, transform="B", star=True, permutations=permutations,
-                              seed=seed, n_jobs=1, keep_simulations=False)
-        stats["lisa_i"][rows] = lisa.Is
-        stats["lisa_p"][rows] = lisa.p_sim
-        stats["lisa_p_adj"][rows] = _benjamini_hochberg(lisa.p_sim)
-        stats["gi_z"][rows] = gi.Zs
-        stats["gi_p"][rows] = gi.p_sim
-        quadrant[rows] = lisa.q
-        gi_sig = np.zeros(n, dtype=bool)
-        gi_sig[rows] = (_benjamini_hochberg(gi.p_sim) if fdr else gi.p_sim) <= alpha
-    else:
-        gi_sig = np.zeros(n, dtype=bool)
+        tests = local_tests(y_test[tested], relabel[focal], relabel[neighbour],
+                            permutations=permutations, seed=seed)
+        stats["lisa_i"][tested] = tests.lisa_i
+        stats["lisa_p"][tested] = tests.lisa_p
+        stats["lisa_p_adj"][tested] = adjusted_p(tests.lisa_p, correction)
+        stats["gi_z"][tested] = tests.gi_z
+        stats["gi_p"][tested] = tests.gi_p
+        gi_adj[tested] = adjusted_p(tests.gi_p, correction)
+        quadrant[tested] = tests.quadrant
+        side[tested] = tests.gi_side
 
-    p_test = stats["lisa_p_adj"] if fdr else stats["lisa_p"]
-    with np.errstate(invalid="ignore"):
-        significant = p_test <= alpha
+    significant = is_significant(stats["lisa_p_adj"], alpha)
     pocket = np.full(n, "ns", dtype=object)
     for q, label in LISA_LABELS.items():
         pocket[significant & (quadrant == q)] = label
+    gi_sig = is_significant(gi_adj, alpha)
     hotspot = np.full(n, "ns", dtype=object)
-    hotspot[gi_sig & (stats["gi_z"] > 0)] = "hot"
-    hotspot[gi_sig & (stats["gi_z"] < 0)] = "cold"
+    hotspot[gi_sig & (side > 0)] = "hot"
+    hotspot[gi_sig & (side < 0)] = "cold"
     lonely = data_pos[~connected]
     for labels in (pocket, hotspot):
         labels[lonely] = "isolated"
@@ -199,21 +263,30 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         "gi_p": stats["gi_p"],
         "hotspot": pd.array(hotspot, dtype="string"),
         "neighbours": pd.array(neighbours, dtype="Int64"),
+        "neighbour_mean": stats["neighbour_mean"],
     }, index=villages.index)
     out.loc[quadrant == 0, "lisa_q"] = pd.NA
     out.loc[~has_data, "neighbours"] = pd.NA
     out["village_code"] = out["village_code"].astype("string")
     settings = PocketSettings(variable=values.name, permutations=permutations, seed=seed,
-                              alpha=alpha, fdr=fdr, snap_tolerance_m=snap_tolerance_m,
-                              isolated=isolated)
+                              alpha=alpha, correction=correction,
+                              snap_tolerance_m=snap_tolerance_m, isolated=isolated,
+                              smoothing=smoothing,
+                              base=None if smoothing == "raw" else getattr(base, "name", None))
     return Pockets(table=out, settings=settings,
                    counts={label: int((pocket == label).sum()) for label in POCKET_LABELS},
-                   hotspots={label: int((hotspot == label).sum()) for label in HOTSPOT_LABELS})
+                   hotspots={label: int((hotspot == label).sum()) for label in HOTSPOT_LABELS},
+                   notes=_notes(len(tested), permutations, alpha, correction))
 
 
 def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
                 config: RankConfig, *, graph: NeighbourGraph | None = None) -> Pockets:
     """:func:`find_pockets` of the ``[pockets]`` variable, with the ``[pockets]`` settings.
+
+    With ``smoothing = "eb"`` a rate is tested as its Empirical Bayes standardised rate over
+    its base column (:func:`geo.spatial.rates.rate_base`: ``households`` for
+    ``desil1_share``); a variable that is not a rate (a count, a score, ``mpi_m0``) is tested
+    raw, and the settings say so.
 
     Parameters
     ----------
@@ -233,7 +306,7 @@ def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
     GeoInputError
         When the variable is not a column of ``indicators``, e.g. ``cens_dep_assets`` while
         ``dep_assets`` has no weight in ``[mpi.weights]`` (no censored headcount is computed
-        for an indicator outside the MPI).
+        for an indicator outside the MPI), or its base is missing for ``smoothing = "eb"``.
     """
     settings = config.pockets
     table = (indicators.set_index("village_code") if "village_code" in indicators.columns
@@ -244,10 +317,31 @@ def pockets_for(villages: gpd.GeoDataFrame, indicators: pd.DataFrame,
         code = ("err.pockets_variable_unweighted" if dep != variable and dep.startswith("dep_")
                 else "err.pockets_variable")
         raise GeoInputError(code, source="pockets.variable", variable=repr(variable), dep=dep)
+    base_column = rate_base(variable) if settings.smoothing == "eb" else None
+    if base_column is not None and base_column not in table.columns:
+        raise GeoInputError("err.pockets_no_base", source="pockets.smoothing",
+                            variable=repr(variable), base=repr(base_column))
     return find_pockets(villages, table[variable], permutations=settings.permutations,
-                        seed=settings.seed, alpha=settings.alpha, fdr=settings.fdr,
+                        seed=settings.seed, alpha=settings.alpha, correction=settings.correction,
+                        smoothing="eb" if base_column else "raw",
+                        base=table[base_column] if base_column else None,
                         snap_tolerance_m=settings.snap_tolerance_m, isolated=settings.isolated,
                         graph=graph)
+
+
+def _notes(tested: int, permutations: int, alpha: float, correction: str) -> tuple[str, ...]:
+    """Encoded notes on settings that cannot find anything (Bonferroni, too few permutations)."""
+    if correction == "bonferroni" and tested and tested / (permutations + 1) > alpha:
+        needed = int(np.ceil(tested / alpha)) - 1
+        return (encode("pockets.bonferroni_unreachable", villages=tested,
+                       permutations=permutations, needed=needed),)
+    return ()
+
+
+def _aligned(values: pd.Series, codes: pd.Series) -> np.ndarray:
+    """``values`` (indexed by village code) in the order of ``codes``, as float64 (NaN: none)."""
+    return pd.to_numeric(values, errors="coerce").reindex(codes.to_numpy()).to_numpy(
+        dtype=float, na_value=np.nan)
 
 
 def _link_nearest(geoms, focal, neighbour, lonely) -> tuple[np.ndarray, np.ndarray]:
@@ -258,10 +352,3 @@ def _link_nearest(geoms, focal, neighbour, lonely) -> tuple[np.ndarray, np.ndarr
     a, b = idx[source], nearest
     pairs = np.unique(np.column_stack([np.r_[focal, a, b], np.r_[neighbour, b, a]]), axis=0)
     return pairs[:, 0], pairs[:, 1]
-
-
-def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (compare with alpha to control the FDR)."""
-    from scipy.stats import false_discovery_control
-
-    return false_discovery_control(np.asarray(p, dtype=float), method="bh")

@@ -114,6 +114,7 @@ def test_map_profile_of_a_chosen_village():
     assert any("99.71.01.1005" in m.value for m in at.markdown)
     headings = " ".join(m.value for m in at.markdown)
     assert "Rincian IKM" in headings and "Cakupan program" in headings
+    assert any("kantong" in c.value for c in at.caption)  # why it is, or is not, a pocket
 
 
 
@@ -264,6 +265,14 @@ def test_pockets_table_and_district_filter():
     filtered = at.dataframe[0].value
     assert len(filtered) <= len(pockets)
     assert set(filtered["district_name"]) <= {district}
+
+
+def test_pockets_page_says_why_a_chosen_village_is_or_is_not_a_pocket():
+    at = run("pages/3_Kantong_Kemiskinan.py")
+    assert any("9.999 permutasi" in c.value and "tanpa koreksi" in c.value for c in at.caption)
+    at.selectbox(key="pocket_village").set_value("99.71.01.1005").run()
+    said = " ".join(m.value for m in at.markdown)
+    assert "kantong" in said and "p = " in said
 
 
 # --- pilot -------------------------------------------------------------------------------

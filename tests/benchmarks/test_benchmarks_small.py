@@ -57,3 +57,21 @@ def test_bench_dask_small_matches_in_memory(malang_cache, tmp_path, capsys):
     assert figures["identical"] is True
     assert figures["peak_mb"] > 0
     assert "identical" in capsys.readouterr().out
+
+
+def test_bench_pockets_small(malang_cache, tmp_path, capsys):
+    import bench_pockets
+
+    figures = bench_pockets.main(["--households", "2000", "--work", str(tmp_path),
+                                  "--villages-cache", str(malang_cache),
+                                  "--permutations", "99", "199", "--seeds", "2",
+                                  "--baseline-permutations", "99"])
+    out = capsys.readouterr().out
+    assert "ratio ours/esda" in out and "before (rows, esda)" in out
+    assert figures["villages"] == 57 and len(figures["esda"]["counts"]) == 2
+    for key in ("eb_99", "raw_99", "eb_199", "raw_199"):
+        assert figures["ours"][key]["seconds"] > 0 and len(figures["ours"][key]["counts"]) == 2
+    raw = figures["labels_raw"]
+    assert raw["artefacts"]["zero_among_zero_significant"] == 0
+    assert raw["scaled_by_3_changed"] == 0
+    assert set(figures["structured"]) == {99, 199}
