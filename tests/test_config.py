@@ -447,3 +447,12 @@ def test_a_bad_mpi_missing_rule_names_the_key_and_the_closest_rule(tmp_path):
     assert "rank.toml: line 2, mpi.missing: 'reweigh'" in message
     assert "did you mean 'reweight'" in message
     assert "not_deprived, complete_case, reweight" in message
+
+
+def test_an_older_fdr_key_in_a_partial_file_is_not_contradicted_by_the_default(tmp_path):
+    """``fdr = true`` (written before ``correction`` existed) in a file holding only [pockets]."""
+    path = tmp_path / "old.toml"
+    path.write_text("[pockets]\nfdr = true\n")
+    config = load_config(path)
+    assert config.pockets.correction == "fdr"
+    assert config.to_dict()["indicator"] == default_config().to_dict()["indicator"]

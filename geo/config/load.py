@@ -131,6 +131,11 @@ WHOLE_TABLES: frozenset[tuple[str, ...]] = frozenset({("mpi", "weights")})
 GOES_WITH = {"description": "indicator"}
 
 
+#: (table, older key) -> the key it is an older spelling of: the default's value of the newer key
+#: is not merged into a file that gives the older one.
+SYNONYMS = {("pockets", "fdr"): "correction"}
+
+
 def with_defaults(data: Mapping, defaults: Mapping | None = None) -> dict:
     """A config file's data completed from the default config (``config/default.toml``).
 
@@ -153,6 +158,12 @@ def with_defaults(data: Mapping, defaults: Mapping | None = None) -> dict:
     for key, owner in GOES_WITH.items():
         if key not in data and owner in data:
             merged.pop(key, None)
+    for (table, older), newer in SYNONYMS.items():
+        given = data.get(table)
+        # an older spelling given (``fdr = true``) stands for the newer key; the default's
+        # value of the newer key would contradict it
+        if isinstance(given, Mapping) and older in given and newer not in given:
+            merged[table].pop(newer, None)
     return merged
 
 
