@@ -64,6 +64,8 @@ with map_col:
         if code in known:
             st.session_state["selected_village"] = code
             ui.state.remember("profile_village", code)
+            # the view stays where the user clicked (no zoom to an older choice later)
+            st.session_state["map_focus"] = (None, st.session_state.get("map_focus", (None, 0))[1])
 
     # a village chosen in the list below: the map zooms to it (a click on the map does not)
     focus_code, focus_count = st.session_state.get("map_focus", (None, 0))

@@ -210,6 +210,14 @@
         map.fitBounds([[b[1], b[0]], [b[3], b[2]]],
                       {padding: [pad, pad], maxZoom: focus.max_zoom || 15});
       },
+      /* {id, bounds: [west, south, east, north]} of the selected village, or null. */
+      selection: function () {
+        var entry = selected !== null && shapes[selected];
+        if (!entry) return null;
+        var b = entry.path.getBounds();
+        return {id: selected, bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+                ring: !!ring};
+      },
       labelCount: function () { return labels.getLayers().length; },
       remove: function () { map.remove(); }
     };
