@@ -145,7 +145,7 @@ _PAGE = """<!DOCTYPE html>
 <style>html, body {{margin: 0; padding: 0}} #map {{width: 100%; height: {height}}}
 path.leaflet-interactive:focus {{outline: none}}</style>
 </head><body><div id="map"></div>
-<script>VillageMap.draw(document.getElementById("map"), {data});</script>
+<script>window.villageMap = VillageMap.draw(document.getElementById("map"), {data});</script>
 </body></html>
 """
 

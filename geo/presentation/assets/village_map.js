@@ -9,8 +9,9 @@
    The selected village is drawn again on top of every layer (a halo and a line, no fill,
    not interactive), with a ring at its centre when its shape is only a few pixels wide.
    Village names (a layer's "label" property) are labels only from labels.min_zoom on and only
-   for the villages whose centre is in view, at most labels.cap of them, made again after
-   each move; their text is set as text (textContent), never parsed as markup.
+   for the villages whose centre is in view, at most labels.cap of them and none overlapping
+   another, made again after each move; their text is set as text (textContent), never parsed
+   as markup.
 
    Every text in a tooltip arrives HTML-escaped from Python; nothing here builds markup from
    anything else. Polygon rings come as integer steps of 1/scale degrees (see _ring_steps in
@@ -83,7 +84,8 @@
     labelPane.style.zIndex = 620;
     labelPane.style.pointerEvents = "none";
     var outline = L.layerGroup().addTo(map), labels = L.layerGroup().addTo(map);
-    var ring = null, named = [];  // named: {path, text, centre} of the villages with a label
+    var ring = null, named = [];  // named: {id, path, text, centre} of the villages with a label
+    var labelsReady = false;  // labels are drawn once the view is set
 
     function restyle(id) {
       var entry = shapes[id];
@@ -106,7 +108,8 @@
                           highlight: spec.highlight || {}};
           }
           if (spec.label && feature.properties[spec.label] !== undefined) {
-            named.push({path: path, text: unescape(feature.properties[spec.label]), centre: null});
+            named.push({id: id, path: path, text: unescape(feature.properties[spec.label]),
+                        centre: null});
           }
           if (spec.tooltip && spec.tooltip.length) {
             path.bindTooltip(tooltipHtml(spec.tooltip, feature.properties), {sticky: false});
@@ -166,25 +169,35 @@
       return item.centre;
     }
 
-    /* Labels of the villages in view (close zoom only, at most labelSpec.cap). */
+    /* Labels of the villages in view (close zoom only, at most labelSpec.cap, the selected
+       village's first so that no neighbour's name hides it). */
     function drawLabels() {
       labels.clearLayers();
       if (!named.length || map.getZoom() < (labelSpec.min_zoom || 13)) return;
-      var view = map.getBounds(), cap = labelSpec.cap || 250, shown = 0, i;
-      for (i = 0; i < named.length && shown < cap; i++) {
-        if (!view.contains(centre(named[i]))) continue;
+      var view = map.getBounds(), cap = labelSpec.cap || 250, boxes = [];
+      var order = named.filter(function (item) { return item.id === selected; });
+      order.concat(named).some(function (item, i) {
+        if (i >= order.length && item.id === selected) return false;  // placed already
+        if (!view.contains(centre(item))) return false;
+        // skip a name that would overlap one already placed (its box guessed from its length)
+        var at = map.latLngToContainerPoint(item.centre);
+        var box = {x: at.x, y: at.y, w: item.text.length * 3.2 + 3, h: 8};
+        if (boxes.some(function (o) {
+          return Math.abs(o.x - box.x) < o.w + box.w && Math.abs(o.y - box.y) < o.h + box.h;
+        })) return false;
+        boxes.push(box);
         var text = document.createElement("span");
         text.className = "village-label";
-        text.textContent = named[i].text;
+        text.textContent = item.text;
         text.style.cssText = "position:absolute;transform:translate(-50%,-50%);white-space:nowrap;" +
           "font:600 11px sans-serif;color:#1a1a1a;pointer-events:none;" +
           "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff";
-        labels.addLayer(L.marker(named[i].centre, {
+        labels.addLayer(L.marker(item.centre, {
           icon: L.divIcon({html: text, className: "village-label-icon", iconSize: null}),
           pane: "labels", interactive: false, keyboard: false
         }));
-        shown++;
-      }
+        return boxes.length >= cap;
+      });
     }
 
     map.on("zoomend", placeRing);
@@ -203,6 +216,7 @@
         // the element under the pointer would swallow the click)
         if (id !== null && shapes[id]) shapes[id].path.bringToFront();
         drawOutline();
+        if (labelsReady) drawLabels();
       },
       focus: function (focus) {
         if (!focus || !focus.bounds) return;
@@ -222,6 +236,7 @@
       remove: function () { map.remove(); }
     };
     handle.select(options.selected === undefined ? data.selected : options.selected);
+    labelsReady = true;
     drawLabels();
     return handle;
   }
