@@ -12,7 +12,7 @@ from geo.i18n import has_text, number, t
 from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.views import (district_column, markdown_text, number_text, numeric_indicators,
                                     place_columns, profile_rows, village_choices, with_values)
-from geo.presentation.webmap import choropleth_map
+from geo.presentation.webmap import choropleth_map, focus_on
 
 lang = ui.state.page_setup("map")
 st.title(t("map", lang))
@@ -65,10 +65,15 @@ with map_col:
         if code in known:
             st.session_state["selected_village"] = code
             ui.state.remember("profile_village", code)
+            # the view stays where the user clicked (no zoom to an older choice later)
+            st.session_state["map_focus"] = (None, st.session_state.get("map_focus", (None, 0))[1])
 
+    # a village chosen in the list below: the map zooms to it (a click on the map does not)
+    focus_code, focus_count = st.session_state.get("map_focus", (None, 0))
+    focus = focus_on(drawn, [focus_code], key=str(focus_count)) if focus_code in known else None
     ui.map_widget.show_map(
         lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
-        map_key, key="village_map", height=560, selected=selected, on_click=choose)
+        map_key, key="village_map", height=560, selected=selected, on_click=choose, focus=focus)
     method = display.method
     st.caption(t("click_hint", lang) + " " + t(
         "simplified_note", lang,
@@ -84,7 +89,8 @@ code = ui.state.kept_choice(st.selectbox, "profile_village", t("village", lang),
                             placeholder=t("placeholder.choose_village", lang))
 if code and code != selected:
     st.session_state["selected_village"] = code
-    st.rerun()  # outline the chosen village on the map above
+    st.session_state["map_focus"] = (code, st.session_state.get("map_focus", (None, 0))[1] + 1)
+    st.rerun()  # outline the chosen village on the map above and zoom to it
 if code:
     row = villages.loc[villages["village_code"] == code].iloc[0]
     st.markdown(f"#### {markdown_text(row['village_name'])} ({markdown_text(code)})")

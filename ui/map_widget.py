@@ -3,8 +3,8 @@ and the legend drawn beside it.
 
 The component (``ui/components/village_map/main.js`` and a page made from the asset URLs, laid
 out in ``./static/components`` at start-up: plain JavaScript, no build step) gets
-only a URL, the selected village and its height. The map's data is made once per server and
-cache key and written into ``./static/maps`` (:func:`geo.presentation.offline.publish_map_data`);
+only a URL, the selected village, where to look (a focus) and its height. The map's data is
+made once per server and cache key and written into ``./static/maps`` (:func:`geo.presentation.offline.publish_map_data`);
 the browser fetches it once per map. A click or another selection reruns the script and sends
 the same few bytes again, never the village layer.
 """
@@ -20,6 +20,7 @@ import streamlit.components.v1 as components
 
 from geo.i18n import number
 from geo.presentation.offline import STATIC_DIR, component_page, publish_map_data
+from geo.presentation.webmap import MapFocus
 
 #: the component's script (plain JavaScript, no build step)
 COMPONENT_SOURCE = Path(__file__).resolve().parent / "components" / "village_map" / "main.js"
@@ -56,7 +57,8 @@ def map_data(cache_key: str, _build: Callable) -> str:
 
 def show_map(build: Callable, cache_key: str, *, key: str, height: int,
              selected: str | None = None,
-             on_click: Callable[[str], None] | None = None) -> str | None:
+             on_click: Callable[[str], None] | None = None,
+             focus: MapFocus | None = None) -> str | None:
     """Draw the map ``build()`` returns (built only when no session has drawn it yet).
 
     Parameters
@@ -73,6 +75,9 @@ def show_map(build: Callable, cache_key: str, *, key: str, height: int,
     on_click
         Called with the clicked feature's id (a village code as the browser sent it: check
         it before use) before the script reruns; None: the map takes no clicks.
+    focus
+        Where the view is fitted (:func:`geo.presentation.webmap.focus_on`): a few numbers
+        beside the cached data, refitted only when they change.
 
     Returns
     -------
@@ -87,6 +92,7 @@ def show_map(build: Callable, cache_key: str, *, key: str, height: int,
             on_click(str(value["code"]))
 
     value = _village_map_component(data_url=url, selected=selected, height=int(height),
+                                   focus=None if focus is None else focus.to_dict(),
                                    clickable=on_click is not None, key=key, default=None,
                                    on_change=clicked)
     if isinstance(value, dict) and value.get("code"):

@@ -16,7 +16,11 @@ Rules that keep a map alive in a town-hall browser with no internet:
   HTML, so a village called ``<img src=x onerror=alert(1)>`` would otherwise run. No template
   engine sees the data (a name ``{{ 7*7 }}`` stays text).
 - The selection is not part of the data: the widget outlines the selected village in the
-  browser, so choosing another village sends a few bytes, not the layer again.
+  browser, so choosing another village sends a few bytes, not the layer again. Where the map
+  should look (:class:`MapFocus`, from :func:`focus_on`) is such a small separate argument too.
+- Village names are drawn as labels only at close zoom (:data:`LABEL_MIN_ZOOM`) and only for the
+  villages in view (at most :data:`LABEL_CAP`): a province has thousands of villages. The label
+  text is the tooltip's own escaped name (no extra bytes), shown by the browser as text.
 """
 
 from __future__ import annotations
@@ -47,6 +51,17 @@ CANVAS_FROM = 3000  # features; above this the map draws on a canvas (faster tha
 BASE_STYLE = {"color": "#4d4d4d", "weight": 0.5, "fillOpacity": 0.8}
 HIGHLIGHT_STYLE = {"weight": 2.5, "color": "#000000"}
 SELECTED_STYLE = {"weight": 3, "color": "#000000"}
+#: the selected village drawn again on top of every layer: a white halo under a dark line, no
+#: fill (visible on any class colour), and a ring at its point when the shape is a few pixels
+SELECTION_STYLE = {"halo": {"color": "#ffffff", "weight": 7, "opacity": 0.9},
+                   "line": {"color": "#000000", "weight": 3, "opacity": 1},
+                   "marker": {"radius": 9, "color": "#000000", "weight": 3, "fillColor": "#ffffff",
+                              "fillOpacity": 0.6},
+                   "marker_below_px": 12}
+LABEL_MIN_ZOOM = 13  # village names from this zoom on (a district fills the screen)
+LABEL_CAP = 250  # at most this many labels at once (the villages in view)
+FOCUS_MAX_ZOOM = 15  # zooming to one small village stops here (streets, not one house)
+FOCUS_PADDING_PX = 40
 
 
 @dataclass(frozen=True)
@@ -64,10 +79,12 @@ class MapLayer:
     style_of: list[int]
     tooltip: list[str]
     highlight: dict = field(default_factory=lambda: dict(HIGHLIGHT_STYLE))
+    label: str | None = None  # the property (``f0``, ...) whose escaped text labels a village
 
     def to_dict(self) -> dict:
         return {"name": self.name, "columns": self.columns, "styles": self.styles,
-                "style_of": self.style_of, "tooltip": self.tooltip, "highlight": self.highlight}
+                "style_of": self.style_of, "tooltip": self.tooltip, "highlight": self.highlight,
+                "label": self.label}
 
     def style(self, feature_id: str) -> dict:
         """The style the village with this id is drawn with (not counting the selection)."""
@@ -102,7 +119,9 @@ class VillageMap:
         return {"layers": [layer.to_dict() for layer in self.layers],
                 "bounds": list(self.bounds) if self.bounds is not None else None,
                 "tiles": TILES[self.tiles], "canvas": self.prefer_canvas,
-                "selected": self.selected, "selected_style": SELECTED_STYLE}
+                "selected": self.selected, "selected_style": SELECTED_STYLE,
+                "selection_style": SELECTION_STYLE,
+                "labels": {"min_zoom": LABEL_MIN_ZOOM, "cap": LABEL_CAP}}
 
     def to_json(self) -> str:
         """Compact JSON, safe inside a ``<script>`` (``<``, ``>``, ``&``, ``'`` escaped)."""
@@ -126,9 +145,36 @@ _PAGE = """<!DOCTYPE html>
 <style>html, body {{margin: 0; padding: 0}} #map {{width: 100%; height: {height}}}
 path.leaflet-interactive:focus {{outline: none}}</style>
 </head><body><div id="map"></div>
-<script>VillageMap.draw(document.getElementById("map"), {data});</script>
+<script>window.villageMap = VillageMap.draw(document.getElementById("map"), {data});</script>
 </body></html>
 """
+
+
+@dataclass(frozen=True)
+class MapFocus:
+    """Where the map should look: the bounds ``(minx, miny, maxx, maxy)`` it is fitted to
+    (with padding, at most :data:`FOCUS_MAX_ZOOM`). ``key`` changes when the user asks again,
+    so the map refits even to the same area after being panned away."""
+
+    bounds: tuple[float, float, float, float]
+    key: str = ""
+
+    def to_dict(self) -> dict:
+        return {"bounds": list(self.bounds), "key": self.key, "max_zoom": FOCUS_MAX_ZOOM,
+                "padding": FOCUS_PADDING_PX}
+
+
+def focus_on(gdf: gpd.GeoDataFrame, codes, *, key: str = "",
+             id_column: str = "village_code") -> MapFocus | None:
+    """The focus on the villages with these codes (one village, or a district's), or None
+    when none of them has a shape."""
+    wanted = gdf[id_column].astype("string").isin([str(c) for c in codes]).to_numpy()
+    geometries = np.asarray(gdf.geometry.values, dtype=object)[wanted]
+    geometries = geometries[~(shapely.is_missing(geometries) | shapely.is_empty(geometries))]
+    if not len(geometries):
+        return None
+    bounds = _bounds(shapely.total_bounds(geometries))
+    return None if bounds is None else MapFocus(bounds=bounds, key=str(key))
 
 
 def _bounds(bounds) -> tuple[float, float, float, float] | None:
@@ -263,7 +309,8 @@ def _style_table(ids: list[str], styles: Mapping[str, dict]) -> tuple[list[dict]
 def village_layer(gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = None,
                   styles: Mapping[str, dict] | None = None,
                   tooltip: Mapping[str, str] | None = None, name: str = "villages",
-                  id_column: str = "village_code") -> MapLayer | None:
+                  id_column: str = "village_code",
+                  label_column: str | None = "village_name") -> MapLayer | None:
     """One layer of villages (None for an empty frame).
 
     Parameters
@@ -274,6 +321,9 @@ def village_layer(gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = Non
         ``{village_code: style dict}`` full Leaflet style per village (overrides ``fill``).
     tooltip
         ``{label shown: column}``; labels and values are escaped.
+    label_column
+        The column whose tooltip text labels a village at close zoom; only if it is a tooltip
+        row (the text is already sent: no extra bytes). None: no labels.
     """
     if gdf.empty:
         return None
@@ -290,8 +340,9 @@ def village_layer(gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = Non
                           else {**BASE_STYLE, "fillColor": fill.get(code, NO_DATA_COLOUR)})
                    for code in ids}
     table, style_of = _style_table(ids, per_feature)
+    label = next((prop for prop, col in props.items() if col == label_column), None)
     return MapLayer(name=name, columns=columns, styles=table, style_of=style_of,
-                    tooltip=[html.escape(str(label)) for label in tooltip])
+                    tooltip=[html.escape(str(label)) for label in tooltip], label=label)
 
 
 def _village_map(layers, bounds, *, tiles: str, prefer_canvas: bool = False,

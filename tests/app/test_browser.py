@@ -227,6 +227,92 @@ def test_uploaded_names_show_as_text(app_url, session, tmp_path):
         pytest.fail("the tooltip of the village named like an HTML tag was not found")
     assert frame.locator(".leaflet-tooltip img").count() == 0
     page.screenshot(path=str(SHOTS / "escaped_name.png"), full_page=True)
+    # at close zoom the names are labels: the hostile one as text, never as an element
+    _map_frame(page).evaluate("window.villageMap.map.setView([0.105, 117.41], 15)")
+    labels = frame.locator(".village-label")
+    labels.nth(1).wait_for(timeout=10_000)
+    assert sorted(labels.all_inner_texts()) == sorted([XSS, "Biasa"])
+    assert frame.locator("img").count() == 0
+    page.screenshot(path=str(SHOTS / "escaped_label.png"), full_page=True)
+    assert dialogs == []
+
+
+def _map_frame(page):
+    """The component's frame itself (to read Leaflet's view through ``window.villageMap``)."""
+    for frame in page.frames:
+        if "village_map" in frame.url and frame.url.split("?")[0].endswith("index.html"):
+            return frame
+    raise AssertionError(f"no map frame among {[f.url for f in page.frames]}")
+
+
+def test_choosing_a_village_zooms_the_map_to_it(app_url, session):
+    page, requests, dialogs = session
+    _open(page, f"{app_url}/Peta", "Profil desa")
+    _map_paths(page, DEMO_VILLAGES)
+    frame = _map_frame(page)
+    frame.wait_for_function("window.villageMap && window.villageMap.map")
+    before = frame.evaluate("window.villageMap.map.getZoom()")
+    assert frame.evaluate("window.villageMap.labelCount()") == 0  # no names at the whole view
+
+    select = _widget(page, "profile_village").locator("input[role='combobox']")
+    select.click()
+    select.fill("Sukaharjo")  # typing searches the labels
+    page.get_by_role("option").first.wait_for(timeout=10_000)
+    page.get_by_role("option").first.click()
+    _settle(page)
+    label = _selected(page, "profile_village")
+    assert " — " in label  # "Name — District (code)": same names told apart
+    code = label.rsplit("(", 1)[1].rstrip(")")
+    frame.wait_for_function(
+        """code => { const v = window.villageMap, s = v && v.selection();
+                     if (!s || s.id !== code) return false;
+                     const b = s.bounds, view = v.map.getBounds();
+                     return view.contains([[b[1], b[0]], [b[3], b[2]]]); }""",
+        arg=code, timeout=30_000)
+    after = frame.evaluate("window.villageMap.map.getZoom()")
+    assert after > before, (before, after)
+    assert frame.evaluate("window.villageMap.labelCount()") > 0  # names at close zoom
+    _settle(page)
+    page.screenshot(path=str(SHOTS / "map_zoomed.png"), full_page=True)
+    # the outline drawn on top: a halo and a line, not interactive, no fill
+    assert frame.locator(".leaflet-selection-pane path").count() == 2
+    assert frame.evaluate("window.villageMap.selection().ring") is False
+    # zoomed far out (a province on screen) the village is a few pixels: a ring marks it
+    frame.evaluate("window.villageMap.map.setZoom(8, {animate: false})")
+    frame.wait_for_function("window.villageMap.selection().ring", timeout=10_000)
+    assert frame.locator(".leaflet-selection-pane path").count() == 3
+    assert frame.evaluate("window.villageMap.labelCount()") == 0  # no names far out
+    page.screenshot(path=str(SHOTS / "map_far_ring.png"), full_page=True)
+    fetched = [u for u in requests if "/app/static/maps/" in u]
+    assert len(fetched) == 1, fetched  # the choice sent a focus, not the village layer again
+    assert dialogs == []
+
+
+def test_choosing_a_district_fits_the_map_to_it(app_url, session):
+    """The district's villages are a map of their own, opened on their bounds."""
+    import geopandas as gpd
+
+    page, _, dialogs = session
+    demo = gpd.read_file(ROOT / "data" / "boundaries" / "demo_villages.geojson")
+    district = demo[demo["district_name"] == "Contoh Utara"]  # the most off-centre one
+    west, south, east, north = district.total_bounds
+    _open(page, f"{app_url}/Peta", "Profil desa")
+    _map_paths(page, DEMO_VILLAGES)
+    view = "(() => { const b = window.villageMap.map.getBounds(); " \
+           "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()"
+    before = _map_frame(page).evaluate(view)
+    _choose(page, "map_district", "Contoh Utara")
+    frame = _map_frame(page)
+    frame.wait_for_function(
+        "n => window.villageMap && document.querySelectorAll('path.leaflet-interactive')"
+        ".length === n", arg=len(district), timeout=30_000)
+    after = frame.evaluate(view)
+    assert after[0] <= west and after[1] <= south and after[2] >= east and after[3] >= north
+
+    def off_centre(b):  # how far the view's centre is from the district's
+        return abs((b[0] + b[2]) / 2 - (west + east) / 2) + abs((b[1] + b[3]) / 2 - (south + north) / 2)
+
+    assert off_centre(after) < off_centre(before) / 2, (before, after)
     assert dialogs == []
 
 

@@ -299,3 +299,68 @@ def test_other_data_is_not_taken_for_village_columns(villages):
     data["features"][0]["properties"]["extra"] = 1  # not one column per property any more
     assert _feature_columns(data) is None
     assert _feature_columns({"type": "FeatureCollection", "features": []}) is None
+
+
+# --- finding and reading (issue 20 item 2) -------------------------------------------------
+
+def test_focus_on_a_village_is_its_bounds(villages):
+    from geo.presentation.webmap import FOCUS_MAX_ZOOM, focus_on
+
+    focus = focus_on(villages, ["99.71.01.1002"], key="3")
+    assert focus.bounds == pytest.approx((117.41, 0.10, 117.42, 0.11))
+    assert focus.to_dict() == {"bounds": list(focus.bounds), "key": "3",
+                               "max_zoom": FOCUS_MAX_ZOOM, "padding": focus.to_dict()["padding"]}
+    several = focus_on(villages, ["99.71.01.1001", "99.71.01.1003"])  # a district's villages
+    assert several.bounds == pytest.approx((117.40, 0.10, 117.43, 0.11))
+
+
+def test_focus_on_nothing_drawn_is_none(villages):
+    from geo.presentation.webmap import focus_on
+
+    assert focus_on(villages, ["99.71.01.9999"]) is None
+    empty = villages.copy()
+    empty.loc[1, "geometry"] = shapely.Polygon()
+    assert focus_on(empty, ["99.71.01.1002"]) is None
+    assert focus_on(empty, [None]) is None
+
+
+def test_focus_is_not_part_of_the_cached_map(villages):
+    """The focus goes to the widget beside the data: the map's JSON knows nothing of it."""
+    colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=villages.index)
+    m = choropleth_map(villages, colours, {"Desa": "village_name"})
+    assert "focus" not in m.to_dict()
+
+
+def test_labels_reuse_the_escaped_name_property(villages):
+    from geo.presentation.webmap import LABEL_CAP, LABEL_MIN_ZOOM
+
+    colours = pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=villages.index)
+    m = choropleth_map(villages, colours, {"Kecamatan": "district_name", "Desa": "village_name"})
+    layer = m.to_dict()["layers"][0]
+    assert layer["label"] == "f1"  # the village name's tooltip row, not the district's
+    assert XSS not in m.to_json() and html_escaped(XSS) in layer["columns"]["props"]["f1"]
+    assert m.to_dict()["labels"] == {"min_zoom": LABEL_MIN_ZOOM, "cap": LABEL_CAP}
+    no_name = choropleth_map(villages, colours, {"Kecamatan": "district_name"})
+    assert no_name.to_dict()["layers"][0]["label"] is None  # no extra bytes for labels
+
+
+def html_escaped(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is absent")
+def test_label_text_is_the_name_as_text():
+    """The renderer turns the escaped name back into the plain text it sets as textContent."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "geo" / "presentation" / "assets" / "village_map.js"
+    names = [XSS, 'Desa "Kutip" & <b>tebal</b>', "O'Brien &amp; co", "{{ 7*7 }}"]
+    program = ("const vm=require('vm'),fs=require('fs');const ctx={};vm.createContext(ctx);"
+               f"vm.runInContext(fs.readFileSync({json.dumps(str(script))},'utf8'),ctx);"
+               "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>process.stdout.write("
+               "JSON.stringify(JSON.parse(s).map(x=>ctx.VillageMap.unescape(x)))));")
+    done = subprocess.run(["node", "-e", program], input=json.dumps([html_escaped(n) for n in names]),
+                          text=True, capture_output=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == names

@@ -3,7 +3,15 @@
    VillageMap.draw(element, data, options) -> handle
      data     what VillageMap.to_json() writes: bounds, canvas, tiles, layers (compact columns)
      options  {selected: "<village code>" | null, onClick: function(id) | null}
-   handle.select(code) outlines that village (null: none); handle.remove() drops the map.
+   handle.select(code) outlines that village (null: none); handle.focus(focus) fits the view to
+   a MapFocus ({bounds, max_zoom, padding}); handle.remove() drops the map.
+
+   The selected village is drawn again on top of every layer (a halo and a line, no fill,
+   not interactive), with a ring at its centre when its shape is only a few pixels wide.
+   Village names (a layer's "label" property) are labels only from labels.min_zoom on and only
+   for the villages whose centre is in view, at most labels.cap of them and none overlapping
+   another, made again after each move; their text is set as text (textContent), never parsed
+   as markup.
 
    Every text in a tooltip arrives HTML-escaped from Python; nothing here builds markup from
    anything else. Polygon rings come as integer steps of 1/scale degrees (see _ring_steps in
@@ -43,6 +51,12 @@
     return "<table>" + rows + "</table>";
   }
 
+  /* The text of an html.escape()d string (the tooltip values), without parsing markup. */
+  var ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'"};
+  function unescape(text) {
+    return String(text).replace(/&(amp|lt|gt|quot|#x27);/g, function (e) { return ENTITIES[e]; });
+  }
+
   function merge(a, b) {
     var o = {}, k;
     for (k in a) o[k] = a[k];
@@ -64,6 +78,14 @@
     }
     var shapes = {};  // feature id -> {path, style} (the first layer that has the id wins)
     var selected = null, hovered = null;
+    var look = data.selection_style || {}, labelSpec = data.labels || {};
+    map.createPane("selection").style.zIndex = 450;  // above the villages, below tooltips
+    var labelPane = map.createPane("labels");
+    labelPane.style.zIndex = 620;
+    labelPane.style.pointerEvents = "none";
+    var outline = L.layerGroup().addTo(map), labels = L.layerGroup().addTo(map);
+    var ring = null, named = [];  // named: {id, path, text, centre} of the villages with a label
+    var labelsReady = false;  // labels are drawn once the view is set
 
     function restyle(id) {
       var entry = shapes[id];
@@ -85,6 +107,10 @@
             shapes[id] = {path: path, style: spec.styles[feature.styleIndex],
                           highlight: spec.highlight || {}};
           }
+          if (spec.label && feature.properties[spec.label] !== undefined) {
+            named.push({id: id, path: path, text: unescape(feature.properties[spec.label]),
+                        centre: null});
+          }
           if (spec.tooltip && spec.tooltip.length) {
             path.bindTooltip(tooltipHtml(spec.tooltip, feature.properties), {sticky: false});
           }
@@ -104,6 +130,79 @@
       map.setView([-2.5, 118], 5);
     }
 
+    /* The ring at the selected village's centre, shown while its shape is tiny on screen. */
+    function placeRing() {
+      var entry = selected !== null && shapes[selected];
+      var show = false;
+      if (entry) {
+        var b = entry.path.getBounds();
+        var a = map.latLngToLayerPoint(b.getSouthWest()), c = map.latLngToLayerPoint(b.getNorthEast());
+        show = Math.max(Math.abs(c.x - a.x), Math.abs(c.y - a.y)) < (look.marker_below_px || 12);
+      }
+      if (show && !ring) {
+        ring = L.circleMarker(entry.path.getBounds().getCenter(),
+                              merge(look.marker || {}, {pane: "selection", interactive: false}));
+        outline.addLayer(ring);
+      } else if (!show && ring) {
+        outline.removeLayer(ring);
+        ring = null;
+      }
+    }
+
+    function drawOutline() {
+      outline.clearLayers();
+      ring = null;
+      var entry = selected !== null && shapes[selected];
+      if (!entry) return;
+      [look.halo, look.line].forEach(function (style) {
+        if (!style) return;
+        outline.addLayer(L.geoJSON(entry.path.feature, {
+          pane: "selection", interactive: false,
+          style: function () { return merge(style, {fill: false}); }
+        }));
+      });
+      placeRing();
+    }
+
+    function centre(item) {
+      if (!item.centre) item.centre = item.path.getBounds().getCenter();
+      return item.centre;
+    }
+
+    /* Labels of the villages in view (close zoom only, at most labelSpec.cap, the selected
+       village's first so that no neighbour's name hides it). */
+    function drawLabels() {
+      labels.clearLayers();
+      if (!named.length || map.getZoom() < (labelSpec.min_zoom || 13)) return;
+      var view = map.getBounds(), cap = labelSpec.cap || 250, boxes = [];
+      var order = named.filter(function (item) { return item.id === selected; });
+      order.concat(named).some(function (item, i) {
+        if (i >= order.length && item.id === selected) return false;  // placed already
+        if (!view.contains(centre(item))) return false;
+        // skip a name that would overlap one already placed (its box guessed from its length)
+        var at = map.latLngToContainerPoint(item.centre);
+        var box = {x: at.x, y: at.y, w: item.text.length * 3.2 + 3, h: 8};
+        if (boxes.some(function (o) {
+          return Math.abs(o.x - box.x) < o.w + box.w && Math.abs(o.y - box.y) < o.h + box.h;
+        })) return false;
+        boxes.push(box);
+        var text = document.createElement("span");
+        text.className = "village-label";
+        text.textContent = item.text;
+        text.style.cssText = "position:absolute;transform:translate(-50%,-50%);white-space:nowrap;" +
+          "font:600 11px sans-serif;color:#1a1a1a;pointer-events:none;" +
+          "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff";
+        labels.addLayer(L.marker(item.centre, {
+          icon: L.divIcon({html: text, className: "village-label-icon", iconSize: null}),
+          pane: "labels", interactive: false, keyboard: false
+        }));
+        return boxes.length >= cap;
+      });
+    }
+
+    map.on("zoomend", placeRing);
+    map.on("moveend", drawLabels);
+
     var handle = {
       map: map,
       select: function (id) {
@@ -116,12 +215,31 @@
         // on top, so that its outline is not hidden by its neighbours' (not on hover: moving
         // the element under the pointer would swallow the click)
         if (id !== null && shapes[id]) shapes[id].path.bringToFront();
+        drawOutline();
+        if (labelsReady) drawLabels();
       },
+      focus: function (focus) {
+        if (!focus || !focus.bounds) return;
+        var b = focus.bounds, pad = focus.padding || 40;
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]],
+                      {padding: [pad, pad], maxZoom: focus.max_zoom || 15});
+      },
+      /* {id, bounds: [west, south, east, north]} of the selected village, or null. */
+      selection: function () {
+        var entry = selected !== null && shapes[selected];
+        if (!entry) return null;
+        var b = entry.path.getBounds();
+        return {id: selected, bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+                ring: !!ring};
+      },
+      labelCount: function () { return labels.getLayers().length; },
       remove: function () { map.remove(); }
     };
     handle.select(options.selected === undefined ? data.selected : options.selected);
+    labelsReady = true;
+    drawLabels();
     return handle;
   }
 
-  root.VillageMap = {draw: draw, expand: expand};
+  root.VillageMap = {draw: draw, expand: expand, unescape: unescape};
 })(this);

@@ -1,12 +1,24 @@
 /* Streamlit's component protocol (version 1) by hand: no build step, no npm, no CDN.
-   Receives {data_url, selected, height, clickable}; loads the map data once per URL and
+   Receives {data_url, selected, focus, height, clickable}; loads the map data once per URL and
    draws it with VillageMap (village_map.js); a later script run with the same URL only
-   changes the outline. A click sends back {code, at}. */
+   changes the outline, and fits the view to `focus` (a MapFocus) when its key or bounds
+   change (a village chosen in a list; panning stays free until the next choice). A click
+   sends back {code, at}. The drawn map is window.villageMap (read by the browser tests). */
 (function () {
   "use strict";
   var element = document.getElementById("map");
   var handle = null, shownUrl = null, wantedUrl = null, height = null;
   var selected = null, clickable = false;
+  var focus = null, fitted = null;  // the wanted focus; the one the view was last fitted to
+
+  function focusName(f) { return f ? JSON.stringify([f.key, f.bounds]) : null; }
+
+  function applyFocus() {
+    var name = focusName(focus);
+    if (!handle || name === null || name === fitted) return;
+    fitted = name;
+    handle.focus(focus);
+  }
 
   function send(type, extra) {
     var message = {isStreamlitMessage: true, type: type};
@@ -43,7 +55,10 @@
         if (url !== wantedUrl) return;  // a newer map was asked for meanwhile
         if (handle) handle.remove();
         handle = VillageMap.draw(element, data, {selected: selected, onClick: clicked});
+        window.villageMap = handle;
         shownUrl = url;
+        fitted = null;  // a new map opens on its own bounds: then the focus, if any
+        applyFocus();
       })
       .catch(function (error) {
         element.textContent = String(error);
@@ -59,10 +74,12 @@
     }
     clickable = !!args.clickable;
     selected = args.selected === undefined ? null : args.selected;
+    focus = args.focus || null;
     if (args.data_url !== wantedUrl) {
       load(args.data_url);
     } else if (handle && shownUrl === wantedUrl) {
       handle.select(selected);
+      applyFocus();
     }
   }
 
