@@ -218,9 +218,10 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
         for i, upper in enumerate(bins):
             low = lower if i == 0 else float(bins[i - 1])
             if per_value:  # one class per distinct value: say that value
-                low = upper = float(members.max())
+                low = float(upper)
             legend.append({
-                "colour": colours[i + offset], "label": _range_label(indicator, low, float(upper), lang,
+                "colour": colours[i + offset],
+                "label": _range_label(indicator, low, float(upper), lang,
                                       above_zero=i == 0 and offset == 1),
                 "lower": low, "upper": float(upper), "count": int((yb == i).sum()),
                 "no_data": False,
