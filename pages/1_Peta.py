@@ -80,6 +80,8 @@ with map_col:
         method=t(f"simplify.{method}", lang) if has_text(f"simplify.{method}") else method))
 with legend_col:
     ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
+    if classes.note:  # fewer classes than asked: say why, under the legend
+        st.caption(classes.note)
 
 # --- village profile ---------------------------------------------------------------------
 st.subheader(t("profile", lang))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.common.columns import find_column
+from geo.common.columns import find_column, format_number
 from geo.common.columns import format_value as _column_value
 from geo.common.errors import GeoInputError
 from geo.i18n import DEFAULT_LANGUAGE, t
@@ -35,7 +35,11 @@ SCHEMES = {
     "quantiles": mapclassify.Quantiles,
     "natural_breaks": mapclassify.FisherJenks,
     "equal_interval": mapclassify.EqualInterval,
+    "head_tail": mapclassify.HeadTailBreaks,
 }
+
+#: column kinds where 0 means "none" and gets a class of its own
+ZERO_KINDS = ("count", "share", "rate")
 
 #: Leaflet styles of the LISA classes, from the shared table :data:`geo.presentation.styles.POCKET_CLASSES`.
 POCKET_STYLES: dict[str, dict] = {name: web_style(style) for name, style in POCKET_CLASSES.items()}
@@ -53,12 +57,15 @@ class Classification:
         Fill colour per row (``NO_DATA_COLOUR`` where missing).
     legend : list of dict
         One entry per class, then "no data" if any: ``colour``, ``label``, ``lower``,
-        ``upper``, ``count``.
+        ``upper``, ``count``; the zero class carries ``"zero": True``.
+    note : str
+        Why there are fewer classes than asked (empty when there are as many), in ``lang``.
     """
 
     class_of: pd.Series
     colours: pd.Series
     legend: list[dict]
+    note: str = ""
 
 
 def display_tolerance(gdf: gpd.GeoDataFrame) -> float:
@@ -165,9 +172,12 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
     values
         One number per village; NaN/NA = no data (drawn grey, listed last in the legend).
     scheme
-        ``quantiles``, ``natural_breaks`` (Fisher-Jenks) or ``equal_interval``.
+        ``quantiles``, ``natural_breaks`` (Fisher-Jenks), ``equal_interval`` or ``head_tail``
+        (head/tail breaks, for heavy-tailed values; at most ``k`` classes).
     k
-        Wanted number of classes (2–9); fewer when there are fewer distinct values.
+        Wanted number of classes (2–9) of the values other than zero; fewer only with a
+        ``note`` saying why. For counts, shares and rates the zeros get a class of their own
+        first (0 means "none" there).
     palette
         A key of :data:`PALETTES`.
     indicator
@@ -183,41 +193,45 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
                             choices=", ".join(SCHEMES))
     series = pd.to_numeric(pd.Series(values, copy=False), errors="coerce").astype("float64")
     present = series.notna().to_numpy()
-    y = series.to_numpy()[present]
+    y_all = series.to_numpy()
+    zero = present & (y_all == 0) & _zero_means_none(indicator)
+    rest = present & ~zero
+    y = y_all[rest]
     class_of = np.full(len(series), -1, dtype=int)
     legend: list[dict] = []
+    note = ""
+    k = int(max(1, min(k, 9)))
+    bins, yb = _classes(scheme, y, k)
+    n_classes = len(bins) + (1 if zero.any() else 0)
+    colours = ramp(palette, max(n_classes, 1))
+    offset = 0
+    if zero.any():
+        class_of[zero] = 0
+        legend.append({"colour": colours[0], "label": format_value(indicator, 0.0, lang),
+                       "lower": 0.0, "upper": 0.0, "count": int(zero.sum()), "no_data": False,
+                       "zero": True})
+        offset = 1
+    class_of[rest] = yb + offset
     if len(y):
-        distinct = np.unique(y)
-        k_eff = int(max(1, min(k, 9, len(distinct))))
-        if k_eff == 1:
-            bins = np.array([distinct[-1]])
-            yb = np.zeros(len(y), dtype=int)
-        else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                classifier = _classifier(scheme, y, k_eff)
-            bins, yb = np.asarray(classifier.bins), np.asarray(classifier.yb)
-            # drop empty classes (quantiles with many ties) and renumber
-            used = np.unique(yb)
-            remap = {old: new for new, old in enumerate(used)}
-            yb = np.array([remap[c] for c in yb], dtype=int)
-            bins = bins[used]
-        class_of[present] = yb
-        colours = ramp(palette, len(bins))
         lower = float(y.min())
+        per_value = len(np.unique(y)) <= k
         for i, upper in enumerate(bins):
-            members = y[yb == i]
             low = lower if i == 0 else float(bins[i - 1])
+            if per_value:  # one class per distinct value: say that value
+                low = float(upper)
             legend.append({
-                "colour": colours[i],
-                "label": f"{format_value(indicator, low, lang)} – "
-                         f"{format_value(indicator, upper, lang)}",
-                "lower": low, "upper": float(upper), "count": int(len(members)), "no_data": False,
+                "colour": colours[i + offset],
+                "label": _range_label(indicator, low, float(upper), lang,
+                                      above_zero=i == 0 and offset == 1),
+                "lower": low, "upper": float(upper), "count": int((yb == i).sum()),
+                "no_data": False,
             })
-        colour_arr = np.array(colours + [NO_DATA_COLOUR])
-    else:
-        colour_arr = np.array([NO_DATA_COLOUR])
-    fill = colour_arr[class_of]  # -1 picks the no-data colour
+        if len(bins) < k:
+            distinct = len(np.unique(y))
+            key = "classes_fewer_distinct" if distinct < k else "classes_fewer_scheme"
+            note = t(key, lang, wanted=k, made=len(bins), distinct=distinct,
+                     scheme=t(scheme, lang))
+    fill = np.array(colours[:n_classes] + [NO_DATA_COLOUR])[class_of]  # -1: no-data colour
     missing = int((~present).sum())
     if missing:
         legend.append({"colour": NO_DATA_COLOUR, "label": t("no_data", lang), "lower": None,
@@ -225,8 +239,60 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
     return Classification(
         class_of=pd.Series(class_of, index=series.index, name="class"),
         colours=pd.Series(fill, index=series.index, name="colour"),
-        legend=legend,
+        legend=legend, note=note,
     )
+
+
+def _zero_means_none(indicator: str) -> bool:
+    """Counts, shares and rates: 0 is "none" and gets its own class (real registries are
+    zero-heavy; quantiles over the zeros collapse into "0 % – 0 %")."""
+    info = find_column(indicator)
+    return bool(info and info.kind in ZERO_KINDS)
+
+
+def _classes(scheme: str, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Upper bounds and class per value, empty classes dropped and renumbered."""
+    if not len(y):
+        return np.array([]), np.array([], dtype=int)
+    distinct = np.unique(y)
+    if len(distinct) == 1 or k == 1:
+        return np.array([distinct[-1]]), np.zeros(len(y), dtype=int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if len(distinct) <= k:  # as many classes as values: one class per value
+            classifier = mapclassify.UserDefined(y, bins=distinct)
+        elif scheme == "head_tail":
+            classifier = mapclassify.HeadTailBreaks(y)
+        else:
+            classifier = _classifier(scheme, y, min(k, len(distinct)))
+    bins, yb = np.asarray(classifier.bins, dtype=float), np.asarray(classifier.yb, dtype=int)
+    used, yb = np.unique(yb, return_inverse=True)  # drop empty classes (ties), renumber
+    bins = bins[used]
+    if scheme == "head_tail" and len(bins) > k:  # head/tail finds its own count: cap at k
+        bins = np.concatenate([bins[:k - 1], bins[-1:]])
+        yb = np.minimum(yb, k - 1)
+    return bins, yb.astype(int)
+
+
+def _range_label(indicator: str, low: float, high: float, lang: str, *,
+                 above_zero: bool = False) -> str:
+    """``low – high`` in the locale; more decimals when the bounds would read the same, a
+    single value when the class holds one. Beside a zero class the first class starts at
+    "> 0" (a tiny share would otherwise read "0,0 %" like the zero class)."""
+    if low == high:
+        return format_value(indicator, high, lang)
+    if above_zero and low > 0 and format_value(indicator, low, lang) == format_value(
+            indicator, 0.0, lang):
+        return f"> {format_value(indicator, 0.0, lang)} – {format_value(indicator, high, lang)}"
+    a, b = format_value(indicator, low, lang), format_value(indicator, high, lang)
+    info = find_column(indicator)
+    extra = 1
+    while a == b and info is not None and extra <= 4:
+        base = info.decimals if info.decimals is not None else (1 if info.is_percent else 2)
+        a = format_number(low, lang, percent_=info.is_percent, decimals=base + extra)
+        b = format_number(high, lang, percent_=info.is_percent, decimals=base + extra)
+        extra += 1
+    return b if a == b else f"{a} – {b}"
 
 
 def _classifier(scheme: str, y: np.ndarray, k: int):
