@@ -79,8 +79,14 @@ class LocalTests:
     gi_side: np.ndarray
 
 
+#: Villages whose first-stage p-value lies within this many Monte Carlo standard errors of the
+#: significance level get ``REFINE_FACTOR`` times more permutations (a second stage).
+REFINE_BAND_SE = 3.0
+REFINE_FACTOR = 10
+
+
 def local_tests(y: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, *,
-                permutations: int, seed: int) -> LocalTests:
+                permutations: int, seed: int, refine_at: float | None = None) -> LocalTests:
     """Local Moran's I and Gi* of ``y`` with independent conditional permutations per village.
 
     Parameters
@@ -90,6 +96,13 @@ def local_tests(y: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, *,
         every village has at least one neighbour.
     permutations : random neighbour sets drawn per village.
     seed : seed of the one :class:`numpy.random.Generator`; same graph and seed, same draws.
+    refine_at : the significance level the p-values will be compared with. The count of
+        significant villages moves between seeds only through villages whose p-value is close
+        to it, so those (first-stage p within :data:`REFINE_BAND_SE` Monte Carlo standard
+        errors of ``refine_at``) get ``REFINE_FACTOR x permutations`` more draws from a second,
+        seeded stream, and their p-value is taken over all their draws. The others, far from
+        the level on either side, keep the first stage: more draws would not change their
+        label. ``None``: one stage.
 
     Returns
     -------
@@ -111,8 +124,20 @@ def local_tests(y: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, *,
         if y.sum() != 0 else np.full(n, np.nan)
 
     at_least, at_most, mean, sd = _permutation_counts(z, k, s_obs, permutations, seed)
+    drawn = np.full(n, permutations, dtype=np.int64)
+    if refine_at is not None:
+        first = (1.0 + np.minimum(at_least, at_most)) / (permutations + 1.0)
+        se = np.sqrt(refine_at * (1 - refine_at) / (permutations + 1.0))
+        near = np.flatnonzero((np.abs(first - refine_at) <= REFINE_BAND_SE * se) & (z != 0))
+        if len(near):
+            extra = REFINE_FACTOR * permutations
+            more_least, more_most, _, _ = _permutation_counts(
+                z, k, s_obs, extra, np.random.SeedSequence([seed, 1]), only=near)
+            at_least[near] += more_least[near]
+            at_most[near] += more_most[near]
+            drawn[near] += extra
     folded = np.minimum(at_least, at_most)
-    p = (1.0 + folded) / (permutations + 1.0)
+    p = (1.0 + folded) / (drawn + 1.0)
     lisa_p = np.where(z == 0, 1.0, p)
     with np.errstate(invalid="ignore", divide="ignore"):
         gi_z = np.where(sd > 0, (s_obs - mean) / np.where(sd > 0, sd, 1), 0.0)
@@ -121,9 +146,9 @@ def local_tests(y: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, *,
                       gi_p=p, gi_z=gi_z, gi_side=side)
 
 
-def _permutation_counts(z, k, s_obs, permutations, seed):
+def _permutation_counts(z, k, s_obs, permutations, seed, only=None):
     """Per village: permutations whose neighbour sum is >= / <= the observed one (ties in
-    both), and the permutations' mean and standard deviation."""
+    both), and the permutations' mean and standard deviation; ``only``: these villages."""
     n = len(z)
     rng = np.random.default_rng(seed)
     at_least = np.zeros(n, dtype=np.int64)
@@ -133,6 +158,8 @@ def _permutation_counts(z, k, s_obs, permutations, seed):
     scale = TIE_ULPS * np.finfo(np.float64).eps * float(np.abs(z).max() or 1.0)
     for size in np.unique(k):  # villages with the same number of neighbours, in blocks
         villages = np.flatnonzero(k == size)
+        if only is not None:
+            villages = np.intersect1d(villages, only)
         block = max(1, BLOCK_ELEMENTS // (permutations * int(size)))
         for start in range(0, len(villages), block):
             rows = villages[start:start + block]

@@ -229,13 +229,17 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         relabel = np.full(len(data_pos), -1)
         relabel[connected] = np.arange(connected.sum())
         tests = local_tests(y_test[tested], relabel[focal], relabel[neighbour],
-                            permutations=permutations, seed=seed)
+                            permutations=permutations, seed=seed,
+                            refine_at=alpha if correction == "none" else None)
+        silent = _no_events(y_all[data_pos], focal, neighbour, len(data_pos))[connected]
+        lisa_p = np.where(silent, 1.0, tests.lisa_p)
+        gi_p = np.where(silent, 1.0, tests.gi_p)
         stats["lisa_i"][tested] = tests.lisa_i
-        stats["lisa_p"][tested] = tests.lisa_p
-        stats["lisa_p_adj"][tested] = adjusted_p(tests.lisa_p, correction)
+        stats["lisa_p"][tested] = lisa_p
+        stats["lisa_p_adj"][tested] = adjusted_p(lisa_p, correction)
         stats["gi_z"][tested] = tests.gi_z
-        stats["gi_p"][tested] = tests.gi_p
-        gi_adj[tested] = adjusted_p(tests.gi_p, correction)
+        stats["gi_p"][tested] = gi_p
+        gi_adj[tested] = adjusted_p(gi_p, correction)
         quadrant[tested] = tests.quadrant
         side[tested] = tests.gi_side
 
@@ -342,6 +346,22 @@ def _aligned(values: pd.Series, codes: pd.Series) -> np.ndarray:
     """``values`` (indexed by village code) in the order of ``codes``, as float64 (NaN: none)."""
     return pd.to_numeric(values, errors="coerce").reindex(codes.to_numpy()).to_numpy(
         dtype=float, na_value=np.nan)
+
+
+def _no_events(values: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, n: int) -> np.ndarray:
+    """Villages whose value and every neighbour's value are zero: nothing to test (p = 1).
+
+    Such a neighbourhood holds no poor household at all, so it carries no evidence of a
+    cluster, high or low. The raw-rate test already finds its ties (p near 1), but after
+    Empirical Bayes smoothing the zeros are no longer tied: a zero village's standardised rate
+    is ``-b / sqrt(a + b / n_i)``, ordered by its base ``n_i`` alone, and the test would label
+    large zero villages among zero neighbours Low-Low by their size. The rule is the same
+    whatever the smoothing, so a planner never sees a "cold spot" where nobody is poor.
+    """
+    zero = values == 0
+    with_events = np.bincount(focal, weights=~zero[neighbour], minlength=n)
+    linked = np.bincount(focal, minlength=n) > 0
+    return zero & linked & (with_events == 0)
 
 
 def _link_nearest(geoms, focal, neighbour, lonely) -> tuple[np.ndarray, np.ndarray]:
