@@ -7,7 +7,11 @@ import ui.state
 from geo.common.errors import GeoInputError
 from geo.i18n import number, t
 from geo.i18n.labels import indicator_label
-from geo.spatial.pilot import default_pilot, expansion_candidates, household_grid, neighbours
+from geo.spatial.pilot import (NEAR_KM, default_pilot, expansion_candidates, household_grid,
+                               neighbours, suggest_cell_size)
+from geo.presentation.pilotprint import pilot_print
+from geo.presentation.pilotview import pilot_legend, pilot_profile
+from geo.presentation.printmap import map_bytes, print_text
 from geo.presentation.views import (district_column, neighbour_table, screen_headers, screen_table,
                                     village_choices)
 from geo.presentation.webmap import pilot_map
@@ -20,6 +24,7 @@ villages = result.villages
 display = ui.state.display_layer(analysis.token, analysis.result.villages)
 shapes = display.shapes
 st.caption(ui.state.data_source_caption(lang))
+map_slot = st.container()  # the map first (phones), the controls below it
 
 choices = village_choices(villages)
 codes = ui.state.kept_choices(st.multiselect, "pilot_villages", t("pilot_villages", lang),
@@ -28,10 +33,16 @@ codes = ui.state.kept_choices(st.multiselect, "pilot_villages", t("pilot_village
                               format_func=choices.get,
                               placeholder=t("placeholder.choose_villages", lang))
 c1, c2, c3 = st.columns(3)
-cell_m = ui.state.kept_value(c1.select_slider, "pilot_cell", t("cell_size", lang), default=250,
-                             options=[100, 250, 500, 1000], format_func=lambda m: number(m, lang))
 min_households = ui.state.kept_value(c2.number_input, "pilot_min", t("min_households", lang),
-                                     default=5, min_value=3, max_value=50)
+                                     default=5, min_value=5, max_value=50)
+try:  # the default cell: the finest that shows something on these data
+    suggested = int(suggest_cell_size(result.households, villages, codes,
+                                      min_households=int(min_households))) if codes else 250
+except GeoInputError:
+    suggested = 250
+cell_m = ui.state.kept_value(c1.select_slider, "pilot_cell", t("cell_size", lang),
+                             default=suggested, options=[100, 250, 500, 1000],
+                             format_func=lambda m: number(m, lang))
 n_similar = ui.state.kept_value(c3.number_input, "pilot_similar", t("similar_count", lang),
                                 default=5, min_value=0, max_value=20)
 
@@ -63,18 +74,40 @@ pilot_key = ui.state.content_token(
     "pilot", analysis.token, tuple(codes), tuple(near["village_code"]), tuple(similar_only),
     float(cell_m), int(min_households), tuple(tooltip.items()), tuple(grid_tooltip.items()),
     st.session_state["tiles"])  # the grid follows from the households, codes and cell settings
-ui.map_widget.show_map(
-    lambda: pilot_map(shapes[shapes["village_code"].isin(codes)],
-                      shapes[shapes["village_code"].isin(near["village_code"])],
-                      shapes[shapes["village_code"].isin(similar_only)], cells, tooltip,
-                      tiles=st.session_state["tiles"], grid_tooltip=grid_tooltip),
-    pilot_key, key="pilot_map", height=520)
+with map_slot:
+    map_col, legend_col = st.columns([4, 1])
+    with map_col:
+        ui.map_widget.show_map(
+            lambda: pilot_map(shapes[shapes["village_code"].isin(codes)],
+                              shapes[shapes["village_code"].isin(near["village_code"])],
+                              shapes[shapes["village_code"].isin(similar_only)], cells, tooltip,
+                              tiles=st.session_state["tiles"], grid_tooltip=grid_tooltip),
+            pilot_key, key="pilot_map", height=520)
+    with legend_col:
+        ui.map_widget.draw_legend(pilot_legend(len(codes), len(near), len(similar_only),
+                                               len(grid.cells), lang), t("legend", lang), lang)
+    st.caption(print_text("pilot_rule", lang, n=int(n_similar), km=f"{NEAR_KM:g}",
+                          min=int(min_households)))
+    st.markdown(f"**{t('pilot_figures', lang)}**")
+    st.dataframe(pilot_profile(villages, codes, lang), hide_index=True, width="stretch",
+                 key="pilot_profile")
 
 if grid.placed == 0:
     st.info(t("no_coordinates", lang))
 else:
     st.caption(t("grid_note", lang, cell=int(grid.cell_m), placed=grid.placed,
                  shown=grid.shown_poor, hidden=grid.hidden_poor))
+    st.caption(t("pilot_grid_default", lang, min=int(min_households)))
+st.caption(t("pilot_before_after", lang))
+
+figure = pilot_print(result, codes, lang=lang, n_similar=int(n_similar),
+                     min_households=int(min_households), cell_m=float(cell_m),
+                     sources=[source.file for source in result.method.sources])
+d1, d2 = st.columns(2)
+for column, kind, mime in ((d1, "pdf", "application/pdf"), (d2, "png", "image/png")):
+    column.download_button(t("download_pilot_map", lang, kind=kind.upper()),
+                           map_bytes(figure, kind, title=print_text("pilot_title", lang)),
+                           file_name=f"pilot_map.{kind}", mime=mime, key=f"pilot_download_{kind}")
 
 left, right = st.columns(2)
 with left:

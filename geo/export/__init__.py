@@ -20,9 +20,12 @@ from geo.i18n import LANGUAGES
 from geo.presentation.printmap import focus_map, pocket_map, print_text, save_map
 from geo.pipeline.results import AnalysisResult
 
-FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf")
+FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf", "pilot")
+#: what ``--formats`` writes by default: every format that needs no further argument
+DEFAULT_FORMATS = FORMATS[:-1]
 
 __all__ = [
+    "DEFAULT_FORMATS",
     "FORMATS",
     "parse_formats",
     "ExportLayers",
@@ -31,6 +34,7 @@ __all__ = [
     "suppress_small_villages",
     "write_geojson",
     "write_geopackage",
+    "write_pilot_map",
     "write_print_maps",
     "write_ranked_table",
     "write_shapefile_zip",
@@ -56,6 +60,22 @@ def write_print_maps(layers: ExportLayers, out_dir, *, formats=("png", "pdf"), l
     return written
 
 
+def write_pilot_map(result: AnalysisResult, layers: ExportLayers, codes, out_dir, *,
+                    lang: str = "id") -> list[Path]:
+    """Write ``pilot_map.png`` and ``pilot_map.pdf`` of the pilot villages ``codes``.
+
+    Drawn on the public layer (small villages already suppressed); each file is written whole
+    or not at all (:func:`~geo.presentation.printmap.save_map`).
+    """
+    from geo.presentation.pilotprint import pilot_print
+
+    fig = pilot_print(result, codes, lang=lang, villages=layers.villages,
+                      date=layers.created_at[:10], sources=layers.sources)
+    title = print_text("pilot_title", lang)
+    out_dir = Path(out_dir)
+    return [save_map(fig, out_dir / f"pilot_map.{suffix}", title=title) for suffix in ("png", "pdf")]
+
+
 def parse_formats(formats) -> tuple[str, ...]:
     """``"gpkg, XLSX"`` or ``["gpkg", "xlsx"]`` -> ``("gpkg", "xlsx")``; unknown names raise."""
     if isinstance(formats, str):
@@ -73,9 +93,10 @@ def export_result(
     result: AnalysisResult,
     out_dir,
     *,
-    formats=FORMATS,
+    formats=DEFAULT_FORMATS,
     min_households: int | None = None,
     lang: str = "id",
+    pilot=(),
 ) -> dict[str, list[Path]]:
     """Write the chosen exports of an analysis into ``out_dir``.
 
@@ -93,6 +114,9 @@ def export_result(
     lang
         ``"id"`` (default) or ``"en"``: headers and stored codes of the CSV and XLSX, the
         XLSX sheets, and the printed maps. GIS layers keep their English field names.
+    pilot
+        Pilot village codes for the ``pilot`` format (``pilot_map.png`` / ``.pdf``); checked
+        before anything is written (an unknown code raises ``err.pilot_unknown``).
 
     Returns
     -------
@@ -111,6 +135,10 @@ def export_result(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise GeoInputError("err.export_out_is_file", source=str(out_dir))
+    if "pilot" in chosen:
+        from geo.spatial.pilot import check_pilot_codes
+
+        check_pilot_codes(result.villages, pilot)
     out_dir.mkdir(parents=True, exist_ok=True)
     layers = build_layers(result, min_households=min_households)
     writers = {
@@ -126,4 +154,6 @@ def export_result(
         paths = write_print_maps(layers, out_dir, formats=maps, lang=lang)
         for suffix in maps:
             written[suffix] = [p for p in paths if p.suffix == f".{suffix}"]
+    if "pilot" in chosen:
+        written["pilot"] = write_pilot_map(result, layers, pilot, out_dir, lang=lang)
     return written

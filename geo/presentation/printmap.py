@@ -1,12 +1,20 @@
-"""Printable maps (PNG, PDF) of the focus list and of the poverty pockets, with matplotlib.
+"""Printable maps (PNG, PDF): focus list, pockets, a chosen indicator, one district, the pilot area.
 
-For the decree annex and meeting slides: A4 landscape, title, legend, north arrow, scale bar,
-date and data-source line; no basemap tiles, so it works offline. Maps are drawn in the UTM
-zone of the villages (metres), so the scale bar is true and north is up.
+For the decree annex and meeting slides: A4 (A3 above :data:`A3_VILLAGES` villages), landscape
+or portrait by the shape of the area, title, legend, north arrow, scale bar, date and
+data-source line; no basemap tiles, so it works offline. Maps are drawn in the UTM zone of the
+villages (metres), so the scale bar is true and north is up. The choropleth uses
+:func:`geo.presentation.display.classify`, the classes the screen shows.
+
+At province scale a village is a speck: focus villages (and pilot villages) are then also
+drawn as a point marker at their representative point, with a thick outline, so each one can
+be found on paper (:data:`MARK_VILLAGES`).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,6 +34,10 @@ from geo.presentation.styles import (FOCUS_COLOUR, FOCUS_OUTLINE, OTHER_COLOUR, 
                                      POCKET_CLASSES, print_style)
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
+A3_LANDSCAPE = (16.54, 11.69)
+A3_VILLAGES = 2000  # more villages than this (a province) print on A3
+MARK_VILLAGES = 1000  # above this many villages, focus/pilot villages get a point marker too
+MAX_SOURCES = 3  # footer lists this many file names, then "(+N)"
 PNG_DPI = 200
 #: class: (fill, edge, hatch), from the table the web map uses too (geo.presentation.styles)
 POCKET_STYLE = {name: print_style(style) for name, style in POCKET_CLASSES.items()}
@@ -91,26 +103,66 @@ def _date(value: str, lang: str) -> str:
         return str(value)
 
 
-def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources) -> tuple:
-    """An A4 landscape figure with the map axes (UTM) and a side panel for legend and list."""
-    fig = Figure(figsize=A4_LANDSCAPE)
-    ax = fig.add_axes((0.03, 0.09, 0.66, 0.80))
-    side = fig.add_axes((0.71, 0.09, 0.27, 0.80))
+def paper(villages: gpd.GeoDataFrame) -> tuple[float, float]:
+    """Paper size in inches: A4, or A3 for a province; portrait when the area is taller than wide."""
+    size = A3_LANDSCAPE if len(villages) > A3_VILLAGES else A4_LANDSCAPE
+    if len(villages):
+        x0, y0, x1, y1 = villages.total_bounds
+        if (y1 - y0) > 1.2 * (x1 - x0):
+            return size[1], size[0]
+    return size
+
+
+def _source_line(sources) -> str:
+    """The data files, at most :data:`MAX_SOURCES` named (38 dumps of a province overran the page)."""
+    sources = [str(s) for s in sources]
+    if not sources:
+        return "-"
+    line = "; ".join(sources[:MAX_SOURCES])
+    return line + (f" (+{len(sources) - MAX_SOURCES})" if len(sources) > MAX_SOURCES else "")
+
+
+def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources,
+          subtitle: str = "") -> tuple:
+    """A figure with the map axes (UTM) and a panel for legend and list, inside the page.
+
+    Landscape: the panel is right of the map; portrait: below it. Title and footer sit in
+    fixed bands of the page, so nothing is cut off whatever the paper size.
+    """
+    metric = _for_print(villages)
+    width, height = paper(metric)
+    fig = Figure(figsize=(width, height))
+    top, foot = 1 - 0.9 / height, 0.75 / height  # title band 0.9 in, footer band 0.75 in
+    if width >= height:
+        ax = fig.add_axes((0.03, foot, 0.66, top - foot - 0.01))
+        side = fig.add_axes((0.71, foot, 0.27, top - foot - 0.01))
+    else:
+        ax = fig.add_axes((0.04, foot + 0.24, 0.92, top - foot - 0.25))
+        side = fig.add_axes((0.04, foot, 0.92, 0.22))
     side.set_axis_off()
     ax.set_axis_off()
     ax.set_aspect("equal")
     region = region_title(villages, lang) if "regency_code" in villages else ""
-    fig.text(0.03, 0.955, title, fontsize=16, fontweight="bold", va="center", parse_math=False)
-    if region:
-        fig.text(0.03, 0.915, region, fontsize=11, va="center", parse_math=False)
-    metric = _for_print(villages)
-    source_line = "; ".join(sources) if sources else "-"
-    fig.text(0.03, 0.045,
-             f"{print_text('date', lang)}: {_date(date, lang)}    {print_text('source', lang)}: {source_line}", fontsize=8,
-             parse_math=False)
-    fig.text(0.03, 0.02, f"{print_text('projection', lang)}: {metric.crs.name if metric.crs else '-'}    "
-             f"{print_text('made', lang)} {geo.__version__}", fontsize=7, color="#555555", parse_math=False)
+    fig.text(0.03, 1 - 0.35 / height, title, fontsize=16, fontweight="bold", va="center",
+             parse_math=False, gid="title")
+    below = " · ".join(p for p in (subtitle, region) if p)
+    if below:
+        fig.text(0.03, 1 - 0.68 / height, below, fontsize=11, va="center", parse_math=False)
+    fig.text(0.03, 0.42 / height,
+             f"{print_text('date', lang)}: {_date(date, lang)}    {print_text('source', lang)}: "
+             f"{_source_line(sources)}", fontsize=8, parse_math=False, gid="footer")
+    fig.text(0.03, 0.18 / height, f"{print_text('projection', lang)}: {metric.crs.name if metric.crs else '-'}    "
+             f"{print_text('made', lang)} {geo.__version__}", fontsize=7, color="#555555",
+             parse_math=False, gid="footer")
     return fig, ax, side, metric
+
+
+def _mark(ax, chosen: gpd.GeoDataFrame, total: int, colour: str, edge: str) -> None:
+    """Point markers at the representative points when villages are too small to see."""
+    if total > MARK_VILLAGES and len(chosen):
+        points = chosen.geometry.representative_point()
+        ax.scatter(points.x, points.y, s=28, facecolor=colour, edgecolor=edge, linewidth=0.9,
+                   zorder=7)
 
 
 def _finish_map(ax, side, metric: gpd.GeoDataFrame, lang: str) -> None:
@@ -154,10 +206,13 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
     if len(metric):
         metric[~focus].plot(ax=ax, color=OTHER_COLOUR, edgecolor="white", linewidth=0.2)
         if focus.any():
-            metric[focus].plot(ax=ax, color=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE, linewidth=0.5)
+            metric[focus].plot(ax=ax, color=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE,
+                               linewidth=1.2 if len(metric) > MARK_VILLAGES else 0.5, zorder=4)
     _finish_map(ax, side, metric, lang)
+    if len(metric):
+        _mark(ax, metric[focus], len(metric), FOCUS_COLOUR, FOCUS_OUTLINE)
     chosen = metric[focus].sort_values("rank") if len(metric) else metric
-    if 0 < len(chosen) <= 150:
+    if 0 < len(chosen) <= 150 and len(metric) <= MARK_VILLAGES:
         points = chosen.geometry.representative_point()
         for rank, point in zip(chosen["rank"], points):
             ax.text(point.x, point.y, str(rank), fontsize=6 if len(chosen) > 40 else 7, gid="rank",
@@ -215,10 +270,130 @@ def pocket_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | Non
 
 
 def save_map(fig: Figure, path, *, dpi: int = PNG_DPI, title: str = "") -> Path:
-    """Save a map as PNG (``dpi``) or PDF (A4 landscape, vector), by the file suffix."""
+    """Save a map as PNG (``dpi``) or PDF (vector), by the file suffix; whole or not at all.
+
+    The file is written beside the target and moved into place (``os.replace``), so a
+    failed or interrupted save never leaves half a PDF under the final name.
+    """
     path = Path(path)
+    kind = path.suffix.lower().lstrip(".")
     metadata = {"Title": title, "Creator": f"geo {geo.__version__} (poverty-pocket map)"}
-    if path.suffix.lower() == ".png":
+    if kind == "png":
         metadata = {"Title": title, "Software": f"geo {geo.__version__}"}
-    fig.savefig(path, dpi=dpi, metadata=metadata, facecolor="white")
+    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".{kind}.part",
+                                    dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            fig.savefig(out, format=kind, dpi=dpi, metadata=metadata, facecolor="white")
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
     return path
+
+
+def map_bytes(fig: Figure, kind: str, *, dpi: int = PNG_DPI, title: str = "") -> bytes:
+    """The map as PNG or PDF bytes (for a download button)."""
+    import io
+
+    metadata = ({"Title": title, "Software": f"geo {geo.__version__}"} if kind == "png" else
+                {"Title": title, "Creator": f"geo {geo.__version__} (poverty-pocket map)"})
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=kind, dpi=dpi, metadata=metadata, facecolor="white")
+    return buffer.getvalue()
+
+
+def indicator_map(villages: gpd.GeoDataFrame, indicator: str, *, scheme: str = "quantiles",
+                  k: int = 5, palette: str = "YlOrRd", lang: str = "id", title: str | None = None,
+                  subtitle: str = "", date: str = "", sources=()) -> Figure:
+    """Choropleth of one indicator with the classes of the screen (:func:`display.classify`)."""
+    from geo.i18n.labels import indicator_label
+    from geo.presentation.display import classify
+
+    label = indicator_label(indicator, lang)
+    fig, ax, side, metric = _page(villages, title or label, lang, date, sources, subtitle)
+    if len(metric):
+        values = metric[indicator] if indicator in metric else pd.Series(np.nan, index=metric.index)
+        classes = classify(values.to_numpy(), scheme, k, palette, indicator=indicator, lang=lang)
+        metric.plot(ax=ax, color=classes.colours.to_numpy(), edgecolor="white",
+                    linewidth=0.2 if len(metric) > MARK_VILLAGES else 0.4)
+        handles = [Patch(facecolor=e["colour"], edgecolor="#555555",
+                         label=f"{e['label']} ({number(e['count'], lang)})") for e in classes.legend]
+        side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9, title=label,
+                    title_fontsize=9)
+    _finish_map(ax, side, metric, lang)
+    return fig
+
+
+def district_map(villages: gpd.GeoDataFrame, district_code: str, indicator: str, *,
+                 lang: str = "id", **options) -> Figure:
+    """The indicator map of one district (kecamatan), its name under the title."""
+    from geo.presentation.views import district_column
+
+    inside = villages[villages["district_code"].astype("string") == str(district_code)]
+    name_column = district_column(villages)
+    name = (str(inside[name_column].iloc[0]) if len(inside) and name_column in inside
+            and pd.notna(inside[name_column].iloc[0]) else str(district_code))
+    return indicator_map(inside, indicator, lang=lang,
+                         subtitle=print_text("district_of", lang, name=name), **options)
+
+
+PILOT_STYLE = {  # role: (fill, edge, linewidth) — the web map's pilot colours (webmap.pilot_map)
+    "pilot": ("#ffffff", "#000000", 2.2),
+    "neighbour": ("#f0f0f0", "#636363", 0.8),
+    "candidate": ("#fdd49e", "#b35806", 1.0),
+    "other": ("#fafafa", "#d9d9d9", 0.3),
+}
+GRID_COLOUR = "#e31a1c"
+
+
+def pilot_area_map(villages: gpd.GeoDataFrame, codes, neighbour_codes=(), candidate_codes=(), *,
+                   grid: gpd.GeoDataFrame | None = None, lang: str = "id", title: str | None = None,
+                   date: str = "", sources=(), rule: str = "") -> Figure:
+    """The pilot area: pilot villages, neighbours, expansion candidates and the household grid.
+
+    Only the pilot area is drawn (the pilot, its neighbours and candidates, and the villages
+    in their bounding box for context), so a kelurahan of a province is readable on A4. The
+    grid cells are aggregates of :func:`geo.spatial.pilot.household_grid` (small cells hidden).
+    ``rule`` is the text of the candidate rule printed under the legend.
+    """
+    codes = [str(c) for c in codes]
+    role = pd.Series("other", index=villages.index)
+    code = villages["village_code"].astype("string")
+    role[code.isin([str(c) for c in candidate_codes]).to_numpy()] = "candidate"
+    role[code.isin([str(c) for c in neighbour_codes]).to_numpy()] = "neighbour"
+    role[code.isin(codes).to_numpy()] = "pilot"
+    area = villages[(role != "other").to_numpy()]
+    if len(area):  # the context: villages touching the area's bounding box
+        box = shapely.box(*area.total_bounds)
+        area = villages[villages.intersects(box).to_numpy()]
+    names = villages.loc[code.isin(codes).to_numpy(), "village_name"].astype(str).tolist() \
+        if "village_name" in villages else codes
+    fig, ax, side, metric = _page(area, title or print_text("pilot_title", lang), lang, date,
+                                  sources, subtitle=", ".join(names[:4]))
+    roles = role.loc[metric.index]
+    handles = []
+    for name in ("other", "candidate", "neighbour", "pilot"):
+        fill, edge, width = PILOT_STYLE[name]
+        subset = metric[(roles == name).to_numpy()]
+        if len(subset):
+            subset.plot(ax=ax, facecolor=fill if name != "pilot" else "none", edgecolor=edge,
+                        linewidth=width, zorder=4 if name == "pilot" else 2,
+                        linestyle="--" if name == "candidate" else "-")
+        if name != "other":
+            handles.append(Patch(facecolor=fill, edgecolor=edge, linewidth=width,
+                                 label=f"{print_text('pilot_' + name, lang)} ({number(len(subset), lang)})"))
+    if grid is not None and len(grid) and metric.crs is not None:
+        cells = grid.to_crs(metric.crs)
+        top = max(float(cells["poor_households"].max()), 1.0)
+        alpha = 0.15 + 0.7 * cells["poor_households"].to_numpy(dtype=float) / top
+        cells.plot(ax=ax, color=[(0.89, 0.10, 0.11, a) for a in alpha], edgecolor="#800026",
+                   linewidth=0.3, zorder=3)
+        handles.append(Patch(facecolor=GRID_COLOUR, edgecolor="#800026", alpha=0.6,
+                             label=print_text("pilot_grid", lang, n=number(len(cells), lang))))
+    _finish_map(ax, side, metric, lang)
+    side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
+    if rule:
+        side.text(0, 0.55, rule, fontsize=7.5, va="top", wrap=True, transform=side.transAxes,
+                  parse_math=False, gid="rule")
+    return fig

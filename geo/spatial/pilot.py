@@ -8,9 +8,11 @@ chosen pilot villages:
 - where inside them the poor households live, as an aggregated grid in metres — cells with
   too few households are hidden, so the map never points at a single home
   (:func:`household_grid`),
-- which villages are the natural next step (:func:`expansion_candidates`): the neighbours,
-  and the villages whose indicator profile is most like the pilot's (standardised Euclidean
-  distance, i.e. each indicator in units of its own spread across the region).
+- which villages are the natural next step (:func:`expansion_candidates`): nearby first, then
+  similar — the neighbours, then, among the villages within :data:`NEAR_KM` of the pilot, those
+  whose indicator profile is most like the pilot's (standardised Euclidean distance, i.e. each
+  indicator in units of its own spread across the region). Without the distance limit the
+  "similar" villages of a province lie anywhere in it and the pilot map zooms out to show them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ DEFAULT_CELL_M = 250.0
 DEFAULT_MIN_HOUSEHOLDS = 5
 POOR_DESIL = 4
 MERGE_LEVELS = 2  # 250 m cells may grow to 500 m and 1 km squares
+CELL_SIZES_M = (100, 250, 500, 1000)  # the cell sizes offered, finest first
+NEAR_KM = 10.0  # expansion candidates lie within this distance of the pilot villages
 
 
 def _pilot_codes(villages: gpd.GeoDataFrame, codes: Iterable[str]) -> list[str]:
@@ -44,6 +48,11 @@ def _pilot_codes(villages: gpd.GeoDataFrame, codes: Iterable[str]) -> list[str]:
         raise GeoInputError("err.pilot_unknown", source=Message("err.src_pilot"),
                             codes=", ".join(unknown))
     return codes
+
+
+def check_pilot_codes(villages: gpd.GeoDataFrame, codes: Iterable[str]) -> list[str]:
+    """The pilot codes as strings; none, or one not in the layer, raises a one-line error."""
+    return _pilot_codes(villages, codes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,10 +229,44 @@ def profile_distance(villages: pd.DataFrame, codes: Sequence[str],
     return np.sqrt(((z - pilot_profile) ** 2).sum(axis=1)).rename("distance")
 
 
+def suggest_cell_size(households: pd.DataFrame | None, villages: gpd.GeoDataFrame,
+                      codes: Iterable[str], *, min_households: int = DEFAULT_MIN_HOUSEHOLDS,
+                      sizes: Sequence[float] = CELL_SIZES_M) -> float:
+    """The finest cell size of ``sizes`` at which the grid shows at least one cell.
+
+    The privacy rule (``min_households`` poor households a cell) stays; only the cell grows
+    until the pilot's households fill some cells: a kelurahan of a few hundred registered
+    households shows nothing at 250 m, so a fixed default would show an empty grid. When no
+    size shows anything the largest is returned (the page then says why the grid is empty).
+    """
+    codes = _pilot_codes(villages, codes)
+    for size in sorted(float(s) for s in sizes):
+        if len(household_grid(households, villages, codes, cell_m=size,
+                              min_households=min_households).cells):
+            return size
+    return float(max(sizes))
+
+
+def nearby(villages: gpd.GeoDataFrame, codes: Iterable[str], *, near_km: float = NEAR_KM) -> np.ndarray:
+    """Boolean mask of villages (pilots excluded) within ``near_km`` km of any pilot village."""
+    codes = _pilot_codes(villages, codes)
+    metric = villages.geometry.to_crs(metric_crs(villages))
+    is_pilot = villages["village_code"].isin(codes).to_numpy()
+    pilot = shapely.union_all(np.asarray(metric.values[is_pilot], dtype=object))
+    close = shapely.dwithin(np.asarray(metric.values, dtype=object), pilot, float(near_km) * 1000)
+    return close & ~is_pilot
+
+
 def expansion_candidates(villages: gpd.GeoDataFrame, codes: Iterable[str],
                          indicators: Sequence[str], *, n_similar: int = 5,
-                         graph: NeighbourGraph | None = None) -> pd.DataFrame:
-    """Next year's candidates: the pilot's neighbours and the villages most like the pilot.
+                         graph: NeighbourGraph | None = None,
+                         near_km: float | None = NEAR_KM) -> pd.DataFrame:
+    """Next year's candidates, nearby first, then similar.
+
+    The rule: every neighbour of the pilot is a candidate; then the ``n_similar`` villages
+    with the profile closest to the pilot's, chosen among the villages within ``near_km`` km
+    of a pilot village (``None``: anywhere in the layer). A programme grows to places its
+    teams can reach; similarity alone scatters candidates across a province.
 
     Returns
     -------
@@ -237,7 +280,9 @@ def expansion_candidates(villages: gpd.GeoDataFrame, codes: Iterable[str],
     distance = profile_distance(villages, codes, indicators)
     near = neighbours(villages, codes, graph=graph)
     others = ~villages["village_code"].isin(codes).to_numpy()
-    closest = distance[others].nsmallest(max(int(n_similar), 0)).index
+    pool = others if near_km is None else nearby(villages, codes, near_km=near_km)
+    pool = pool & ~villages.index.isin(near.index)  # neighbours are candidates already
+    closest = distance[pool].nsmallest(max(int(n_similar), 0)).index
     table = pd.DataFrame({
         "village_code": villages["village_code"],
         "neighbour": villages.index.isin(near.index),

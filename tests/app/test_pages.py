@@ -286,12 +286,13 @@ def test_pilot_starts_on_the_demo_planted_pilot():
 def test_pilot_candidates_follow_the_pilot():
     at = run("pages/4_Area_Percontohan.py")
     at.multiselect(key="pilot_villages").set_value(["99.71.01.1005"]).run()
-    candidates = at.dataframe[1].value
+    assert len(at.dataframe[0].value.columns) == 2  # the pilot's own figures: indicator + one village
+    candidates = at.dataframe[2].value
     assert "99.71.01.1005" not in set(candidates["village_code"])
     assert candidates["neighbour"].map(shown_flag).any()
     assert candidates["similar"].map(shown_flag).sum() == 5
     at.number_input(key="pilot_similar").set_value(2).run()
-    assert at.dataframe[1].value["similar"].map(shown_flag).sum() == 2
+    assert at.dataframe[2].value["similar"].map(shown_flag).sum() == 2
     caption = next(c.value for c in at.caption if "Grid" in c.value)
     at.select_slider(key="pilot_cell").set_value(1000).run()
     assert next(c.value for c in at.caption if "Grid" in c.value) != caption

@@ -31,7 +31,7 @@ from shapely.geometry import shape
 
 from geo.__main__ import main as cli_main
 from geo.common.errors import GeoInputError
-from geo.export import FORMATS, build_layers, export_result, parse_formats, write_geojson
+from geo.export import DEFAULT_FORMATS, build_layers, export_result, parse_formats, write_geojson
 from geo.export.fields import shapefile_field_names
 from geo.export.tables import headers
 from geo.i18n import t
@@ -126,7 +126,7 @@ def _read_fiona(written, fmt: str, layer: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- whole export
 
 def test_export_result_writes_every_format(exported):
-    assert set(exported) == set(FORMATS)
+    assert set(exported) == set(DEFAULT_FORMATS)
     for paths in exported.values():
         assert paths
         for path in paths:

@@ -145,3 +145,26 @@ def test_print_map_names_the_region_and_the_focus_villages_districts(bontang_sql
     texts = _texts(focus_map(villages))
     assert "Kota Bontang" in texts and not any("64.74" == t for t in texts)
     assert any("Gunung Telihan (Bontang Barat)" in t for t in texts)
+
+
+# --- issue 20: indicator, district and pilot-area print maps -------------------------------
+
+def test_indicator_district_and_pilot_maps_have_title_legend_scale_and_north(layers):
+    from geo.presentation.printmap import district_map, indicator_map, pilot_area_map
+
+    villages = layers.villages
+    codes = list(villages["village_code"][:1])
+    district = str(villages["district_code"].iloc[0])
+    figures = {
+        "indicator": indicator_map(villages, "desil1_share", date="2025-03-14"),
+        "district": district_map(villages, district, "desil1_share"),
+        "pilot": pilot_area_map(villages, codes, villages["village_code"][1:3],
+                                villages["village_code"][3:5]),
+    }
+    for kind, fig in figures.items():
+        texts = _texts(fig)
+        assert any(t.get_gid() == "title" and t.get_text() for t in fig.texts), kind
+        assert print_text("north", "id") in texts, kind
+        assert any(text.endswith("km") or text.endswith(" m") for text in texts), kind  # scale bar
+        assert any(ax.get_legend() and ax.get_legend().get_texts() for ax in fig.axes), kind
+    assert print_text("pilot_pilot", "id") + " (1)" in _texts(figures["pilot"])
