@@ -139,7 +139,7 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
                  seed: int = 12345, alpha: float = 0.05, correction: str = "none",
                  smoothing: str = "raw", base: pd.Series | None = None,
                  snap_tolerance_m: float = NEIGHBOUR_TOLERANCE_M, isolated: str = "label",
-                 graph: NeighbourGraph | None = None) -> Pockets:
+                 graph: NeighbourGraph | None = None, refine: bool = True) -> Pockets:
     """Local Moran's I pockets and Getis-Ord Gi* hot spots of ``values`` over ``villages``.
 
     Parameters
@@ -162,6 +162,10 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         each to its nearest village (both ways) and test it like the others.
     graph : the layer's neighbour graph (:func:`geo.spatial.neighbours.build_neighbours`);
         used when it was built for this layer with ``snap_tolerance_m``, else built here.
+    refine : with ``correction="none"``, give villages whose p-value is close to ``alpha``
+        ten times more permutations (:func:`geo.spatial.inference.local_tests`), so that
+        the labels do not move with the seed; ``False`` keeps one stage (tests of the raw
+        permutation p-values).
 
     Returns
     -------
@@ -230,7 +234,7 @@ def find_pockets(villages: gpd.GeoDataFrame, values: pd.Series, *, permutations:
         relabel[connected] = np.arange(connected.sum())
         tests = local_tests(y_test[tested], relabel[focal], relabel[neighbour],
                             permutations=permutations, seed=seed,
-                            refine_at=alpha if correction == "none" else None)
+                            refine_at=alpha if refine and correction == "none" else None)
         silent = _no_events(y_all[data_pos], focal, neighbour, len(data_pos))[connected]
         lisa_p = np.where(silent, 1.0, tests.lisa_p)
         gi_p = np.where(silent, 1.0, tests.gi_p)

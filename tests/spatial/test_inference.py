@@ -107,3 +107,22 @@ def test_p_values_are_counts_over_permutations_plus_one():
 def test_every_village_needs_a_neighbour():
     with pytest.raises(ValueError, match="neighbour"):
         local_tests(np.arange(3.0), np.array([0, 1]), np.array([1, 0]), permutations=9, seed=0)
+
+
+def test_villages_near_alpha_get_a_second_stage_and_the_others_keep_the_first():
+    """The second stage draws only for villages whose first p is near alpha."""
+    rng = np.random.default_rng(8)
+    n = 400
+    focal = np.repeat(np.arange(n), 2)
+    neighbour = np.column_stack([(np.arange(n) + 1) % n, (np.arange(n) - 1) % n]).ravel()
+    y = np.sin(np.arange(n) / 15) + rng.normal(0, 0.6, n)
+    one = local_tests(y, focal, neighbour, permutations=999, seed=2)
+    two = local_tests(y, focal, neighbour, permutations=999, seed=2, refine_at=0.05)
+    changed = one.lisa_p != two.lisa_p
+    assert changed.any()
+    se = np.sqrt(0.05 * 0.95 / 1000)
+    assert (np.abs(one.lisa_p[changed] - 0.05) <= 3 * se + 1e-12).all()
+    # a refined p is on the finer grid of 1 + 10 x 999 + 999 draws
+    denominators = 1 + 11 * 999
+    scaled = two.lisa_p[changed] * denominators
+    assert np.allclose(scaled, np.round(scaled), atol=1e-6)
