@@ -285,11 +285,19 @@ def save_map(fig: Figure, path, *, dpi: int = PNG_DPI, title: str = "") -> Path:
     try:
         with os.fdopen(handle, "wb") as out:
             fig.savefig(out, format=kind, dpi=dpi, metadata=metadata, facecolor="white")
+        os.chmod(temp, _file_mode())  # mkstemp's 0600 would hide the map from colleagues
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file: 0666 less the process umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def map_bytes(fig: Figure, kind: str, *, dpi: int = PNG_DPI, title: str = "") -> bytes:

@@ -168,3 +168,16 @@ def test_indicator_district_and_pilot_maps_have_title_legend_scale_and_north(lay
         assert any(text.endswith("km") or text.endswith(" m") for text in texts), kind  # scale bar
         assert any(ax.get_legend() and ax.get_legend().get_texts() for ax in fig.axes), kind
     assert print_text("pilot_pilot", "id") + " (1)" in _texts(figures["pilot"])
+
+
+def test_a_saved_map_gets_the_mode_of_a_plain_new_file(tmp_path):
+    """Written through a private temp file, but readable like any file the user makes."""
+    import os
+
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    path = save_map(fig, tmp_path / "map.png")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
