@@ -5,13 +5,16 @@ import streamlit as st
 
 import ui.area_filter
 import ui.map_widget
+import ui.print_downloads
 import ui.state
+from geo.presentation import printmap
 from geo.presentation.display import PALETTES, SCHEMES, classify
 from geo.presentation.pocket_text import pocket_sentence
 from geo.i18n import has_text, number, t
 from geo.i18n.labels import indicator_label, value_label
-from geo.presentation.views import (district_column, markdown_text, number_text, numeric_indicators,
-                                    place_columns, profile_rows, village_choices, with_values)
+from geo.presentation.views import (ALL_DISTRICTS, district_column, markdown_text, number_text,
+                                    numeric_indicators, place_columns, profile_rows,
+                                    village_choices, with_values)
 from geo.presentation.webmap import choropleth_map, focus_on
 
 lang = ui.state.page_setup("map")
@@ -127,3 +130,17 @@ if code:
         st.dataframe(table(profile_rows(row, "why"), "score",
                            lambda c, v, lang: number_text("score", v, lang)),
                      hide_index=True, width="stretch")
+
+# --- print map of what is on screen (the same classes), or of the chosen district ---------
+st.subheader(t("print_map", lang))
+district = st.session_state.get("map_district", ALL_DISTRICTS)
+printed = st.session_state.get("map_regency"), district, indicator, scheme, int(k), palette
+print_options = dict(scheme=scheme, k=int(k), palette=palette, lang=lang,
+                     date=result.method.created_at[:10],
+                     sources=[source.file for source in result.method.sources])
+ui.print_downloads.print_downloads(
+    "map", ui.state.content_token("print", analysis.token, *map(str, printed), lang),
+    lambda: (printmap.indicator_map(shown, indicator, **print_options)
+             if district == ALL_DISTRICTS else
+             printmap.district_map(shown, district, indicator, **print_options)),
+    title=indicator_label(indicator, lang), file_stem=f"map_{indicator}", lang=lang)

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+import ui.print_downloads
 import ui.state
 from geo.config import Pin
 from geo.common.errors import GeoInputError
 from geo.export.tables import csv_bytes
+from geo.presentation import printmap
 from geo.i18n import number, t
 from geo.i18n.labels import indicator_label
 from geo.presentation.views import (focus_table, pin_table, ranked_table, robustness_table,
@@ -88,6 +90,11 @@ st.dataframe(screen_table(table, lang), hide_index=True, width="stretch", height
              column_config=screen_headers(table.columns, lang), key="ranked_table")
 st.download_button(t("download_list", lang), csv_bytes(chosen, lang),
                    file_name="focus_list.csv", mime="text/csv", key="download_focus")
+ui.print_downloads.print_downloads(
+    "focus", ui.state.content_token("print_focus", analysis.token, config.to_json(), lang),
+    lambda: printmap.focus_map(villages, lang=lang, date=result.method.created_at[:10],
+                               sources=[source.file for source in result.method.sources]),
+    title=printmap.print_text("focus_title", lang), file_stem="map_focus_list", lang=lang)
 
 # --- robustness --------------------------------------------------------------------------
 st.subheader(t("robustness", lang))

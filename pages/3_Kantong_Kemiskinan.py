@@ -4,9 +4,11 @@ import streamlit as st
 
 import ui.area_filter
 import ui.map_widget
+import ui.print_downloads
 import ui.state
 from geo.presentation.display import POCKET_ORDER, pocket_legend
 from geo.common.messages import render_cell
+from geo.presentation import printmap
 from geo.i18n import t
 from geo.i18n.labels import indicator_label, pocket_method_text, value_label
 from geo.presentation.pocket_text import pocket_sentence
@@ -65,6 +67,11 @@ st.dataframe(screen_table(pockets, lang), hide_index=True, width="stretch", key=
 counts = pocket_counts(shown, POCKET_ORDER)
 st.dataframe(screen_table(counts, lang), hide_index=True, key="pocket_counts",
              column_config={"pocket": t("pockets", lang), "count": t("count", lang)})
+ui.print_downloads.print_downloads(
+    "pockets", ui.state.content_token("print_pockets", analysis.token, shown["village_code"], lang),
+    lambda: printmap.pocket_map(shown, lang=lang, date=result.method.created_at[:10],
+                                sources=[source.file for source in result.method.sources]),
+    title=printmap.print_text("pocket_title", lang), file_stem="map_pockets", lang=lang)
 
 st.subheader(t("pocket_why", lang))
 choices = village_choices(shown)

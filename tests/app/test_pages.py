@@ -838,3 +838,26 @@ def test_data_page_counts_rows_matched_through_an_older_code(tmp_path):
     assert any("Crosswalk file used: kode_2022.csv" in c.value for c in at.caption)
     outcomes = frame_with(at, "outcome", "count")
     assert "Matched through an older code's successor" in set(outcomes["outcome"])
+
+
+# --- print-map downloads (issue 20 item 4) ---------------------------------------------------
+
+@pytest.mark.parametrize("page, key", [("pages/1_Peta.py", "map"), ("pages/2_Prioritas.py", "focus"),
+                                       ("pages/3_Kantong_Kemiskinan.py", "pockets")])
+def test_each_map_page_prints_its_map_as_pdf_and_png_when_asked(page, key):
+    at = run(page)
+    assert f"{key}_print" not in at.session_state  # nothing drawn until asked
+    at.button(key=f"{key}_print_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    _, files = at.session_state[f"{key}_print"]
+    assert files["pdf"].startswith(b"%PDF") and files["png"].startswith(b"\x89PNG")
+
+
+def test_the_map_print_of_a_chosen_district_is_made_again_for_it():
+    at = run("pages/1_Peta.py")
+    at.button(key="map_print_prepare").click().run()
+    first = at.session_state["map_print"][0]
+    at.selectbox(key="map_district").set_value(at.selectbox(key="map_district").options[1]).run()
+    assert "map_print_prepare" in [b.key for b in at.button]  # the old print is not offered
+    at.button(key="map_print_prepare").click().run()
+    assert at.session_state["map_print"][0] != first
