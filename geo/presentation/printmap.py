@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import textwrap
 from pathlib import Path
 
 import geopandas as gpd
@@ -329,6 +330,9 @@ def indicator_map(villages: gpd.GeoDataFrame, indicator: str, *, scheme: str = "
                          label=f"{e['label']} ({number(e['count'], lang)})") for e in classes.legend]
         side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9, title=label,
                     title_fontsize=9)
+        if classes.note:  # fewer classes than asked: why, as under the screen legend
+            side.text(0.0, 0.45, textwrap.fill(classes.note, 48), transform=side.transAxes,
+                      fontsize=8, va="top")
     _finish_map(ax, side, metric, lang)
     return fig
 
