@@ -838,3 +838,26 @@ def test_data_page_counts_rows_matched_through_an_older_code(tmp_path):
     assert any("Crosswalk file used: kode_2022.csv" in c.value for c in at.caption)
     outcomes = frame_with(at, "outcome", "count")
     assert "Matched through an older code's successor" in set(outcomes["outcome"])
+
+
+# --- quality on the map (issue 20 item 5) ----------------------------------------------------
+
+def test_data_page_draws_bontangs_overlaps_and_gaps_worst_first(bontang_sql):
+    at = _analysed(run("app.py"), bontang_sql)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Peta mutu batas wilayah" in texts(at.subheader)
+    table = frame_with(at, "kind", "rank", "place", "area_m2")
+    overlaps = table[table["kind"] == "Tumpang tindih"]
+    assert len(overlaps) == 19 and overlaps["rank"].tolist() == list(range(1, 20))
+    assert (table[table["kind"] == "Celah"]["place"].iloc[0]) == "Celah ke-1"
+    legend = " ".join(m.value for m in at.markdown)
+    assert "Tumpang tindih (19)" in legend and "Celah (41)" in legend
+    assert "Tidak ada tumpang tindih, celah atau perbaikan geometri yang perlu digambar." \
+        not in texts(at.info)
+
+
+def test_data_page_on_the_demo_says_there_is_nothing_to_draw():
+    at = run("pages/5_Data.py")
+    assert "Tidak ada tumpang tindih, celah atau perbaikan geometri yang perlu digambar." \
+        in texts(at.info)
+    assert not any({"kind", "place"} <= set(d.value.columns) for d in at.dataframe)
