@@ -67,3 +67,21 @@ def test_a_clean_coverage_has_nothing_to_draw():
     features = quality_features(villages, report)
     assert features.empty and {"kind", "rank", "label", "area_m2"} <= set(features.columns)
     assert quality_legend(features, quality_totals(report)) == []
+
+
+def test_a_repaired_village_is_drawn_as_its_outline(tmp_path):
+    import geopandas as gpd
+
+    bowtie = shapely.Polygon([(112.60, -7.95), (112.62, -7.93), (112.62, -7.95), (112.60, -7.93)])
+    square = shapely.box(112.62, -7.95, 112.64, -7.93)
+    path = tmp_path / "two.geojson"
+    gpd.GeoDataFrame({"village_code": ["35.73.01.1001", "35.73.01.1002"],
+                      "village_name": ["Bowtie", "Square"]},
+                     geometry=[bowtie, square], crs=4326).to_file(path, driver="GeoJSON")
+    villages, report = read_villages(path)
+    assert [r["village_code"] for r in report.repaired] == ["35.73.01.1001"]
+    features = quality_features(villages, report)
+    repaired = features[features["kind"] == "repaired"]
+    assert repaired["label"].tolist() == ["Bowtie (35.73.01.1001)"]
+    assert repaired.geom_type.isin(["LineString", "MultiLineString"]).all()
+    assert quality_totals(report)["repaired"] == 1
