@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+import ui.map_widget
 import ui.state
 import ui.uploads
+from geo.boundaries.quality_layer import quality_features, quality_totals
 from geo.pipeline.sources import (BOUNDARY_TYPES, CODE_TABLE_TYPES, HOUSEHOLD_TYPES,
                                   MAPPABLE_BOUNDARY_COLUMNS, MAPPABLE_HOUSEHOLD_COLUMNS,
                                   MAX_UPLOAD_MB, SHAPEFILE_SIDECARS)
@@ -15,6 +17,7 @@ from geo.presentation.overview import (detail_table, examples_table, mpi_sample_
                                        outcome_table, quality_notes, report_details,
                                        report_table)
 from geo.presentation.older_codes import code_tables_used, older_code_table
+from geo.presentation.quality_map import quality_legend, quality_map, quality_table
 from geo.presentation.views import markdown_text, public_rejected, screen_headers, screen_table
 
 lang = ui.state.page_setup("data")
@@ -81,6 +84,45 @@ if len(summary):
 for key, value in report_details(report):
     with st.expander(f"{report_label(key, lang)} ({number(len(value), lang)})"):
         st.dataframe(detail_table(value, lang), hide_index=True, width="stretch")
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _quality_features(token: str, _villages, _report):
+    """The report's problems as shapes, once per analysis (the union behind gaps is slow)."""
+    return quality_features(_villages, _report)
+
+
+st.subheader(t("quality_map", lang))
+analysis = ui.state.current_analysis()
+totals = quality_totals(report)
+if not report.quality_checked:
+    st.info(t("quality_not_checked", lang))
+features = _quality_features(analysis.token, result.villages, report)
+if not len(features):
+    st.info(t("quality_nothing", lang))
+else:
+    st.caption(t("quality_map_help", lang, crs=report.metric_crs or "UTM"))
+    hidden = sum(totals.values()) - len(features)
+    if totals["gap"] and not (features["kind"] == "gap").any():
+        hidden -= totals["gap"]
+        st.caption(t("quality_gaps_not_drawn", lang, count=totals["gap"],
+                     largest=number((report.gaps or {}).get("largest_area_m2", 0), lang),
+                     villages=len(result.villages)))
+    if hidden > 0:
+        st.caption(t("quality_not_drawn", lang, shown=len(features), hidden=hidden))
+    shapes = ui.state.display_layer(analysis.token, result.villages).shapes
+    tiles = st.session_state.get("tiles", "none")
+    quality_key = ui.state.content_token("quality", analysis.token, lang, tiles, len(features))
+    map_col, legend_col = st.columns([4, 1])
+    with map_col:
+        ui.map_widget.show_map(lambda: quality_map(shapes, features, lang, tiles=tiles),
+                               quality_key, key="quality_map", height=480)
+    with legend_col:
+        ui.map_widget.draw_legend(quality_legend(features, totals, lang), t("legend", lang), lang)
+    st.dataframe(quality_table(features, lang), hide_index=True, width="stretch",
+                 key="quality_table",
+                 column_config={"kind": t("quality_kind", lang), "rank": t("quality_rank", lang),
+                                "place": t("quality_place", lang),
+                                "area_m2": t("area_m2", lang)})
 
 st.subheader(t("reconciliation", lang))
 recon = result.reconciliation

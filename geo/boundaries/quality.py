@@ -138,6 +138,17 @@ def find_overlaps(metric_geoms: np.ndarray, codes, names, *,
     return pairs, {"pairs": int(area.size), "area_m2": round(float(area.sum()), 1)}
 
 
+def union_holes(metric_geoms: np.ndarray) -> np.ndarray:
+    """The holes of the union of all villages, as polygons (what :func:`find_gaps` counts;
+    drawn by :func:`geo.boundaries.quality_layer.quality_features`)."""
+    union = shapely.union_all(np.asarray(metric_geoms, dtype=object))
+    parts = shapely.get_parts(union)
+    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    rings, owner = shapely.get_rings(parts, return_index=True)
+    interior = np.r_[False, owner[1:] == owner[:-1]] if rings.size else np.zeros(0, bool)
+    return shapely.polygons(rings[interior])
+
+
 def find_gaps(metric_geoms: np.ndarray, metric: pyproj.CRS) -> dict:
     """Holes in the union of all villages: land no village covers, enclosed by villages.
 
@@ -148,12 +159,7 @@ def find_gaps(metric_geoms: np.ndarray, metric: pyproj.CRS) -> dict:
     The union is the slow step (about 10 s for Jawa Timur's 8,494 villages on one core); it is
     inherent to overlaying polygons whose shared edges do not match exactly.
     """
-    union = shapely.union_all(np.asarray(metric_geoms, dtype=object))
-    parts = shapely.get_parts(union)
-    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
-    rings, owner = shapely.get_rings(parts, return_index=True)
-    interior = np.r_[False, owner[1:] == owner[:-1]] if rings.size else np.zeros(0, bool)
-    holes = shapely.polygons(rings[interior])
+    holes = union_holes(metric_geoms)
     areas = shapely.area(holes)
     if areas.size == 0:
         return {"count": 0, "total_area_m2": 0.0, "largest_area_m2": 0.0, "largest_at": None}

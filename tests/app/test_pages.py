@@ -861,3 +861,25 @@ def test_the_map_print_of_a_chosen_district_is_made_again_for_it():
     assert "map_print_prepare" in [b.key for b in at.button]  # the old print is not offered
     at.button(key="map_print_prepare").click().run()
     assert at.session_state["map_print"][0] != first
+
+# --- quality on the map (issue 20 item 5) ----------------------------------------------------
+
+def test_data_page_draws_bontangs_overlaps_and_gaps_worst_first(bontang_sql):
+    at = _analysed(run("app.py"), bontang_sql)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Peta mutu batas wilayah" in texts(at.subheader)
+    table = frame_with(at, "kind", "rank", "place", "area_m2")
+    overlaps = table[table["kind"] == "Tumpang tindih"]
+    assert len(overlaps) == 19 and overlaps["rank"].tolist() == list(range(1, 20))
+    assert (table[table["kind"] == "Celah"]["place"].iloc[0]) == "Celah ke-1"
+    legend = " ".join(m.value for m in at.markdown)
+    assert "Tumpang tindih (19)" in legend and "Celah (41)" in legend
+    assert "Tidak ada tumpang tindih, celah atau perbaikan geometri yang perlu digambar." \
+        not in texts(at.info)
+
+
+def test_data_page_on_the_demo_says_there_is_nothing_to_draw():
+    at = run("pages/5_Data.py")
+    assert "Tidak ada tumpang tindih, celah atau perbaikan geometri yang perlu digambar." \
+        in texts(at.info)
+    assert not any({"kind", "place"} <= set(d.value.columns) for d in at.dataframe)
