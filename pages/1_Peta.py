@@ -25,8 +25,9 @@ villages = result.villages
 display = ui.state.display_layer(analysis.token, analysis.result.villages)
 shapes = display.shapes
 st.caption(ui.state.data_source_caption(lang))
+map_slot = st.container()  # the map first (phones: the first screen), its controls below it
 
-# --- controls ----------------------------------------------------------------------------
+# --- controls (drawn below the map, read before it is drawn) -----------------------------
 indicators = numeric_indicators(pd.DataFrame(villages, copy=False))  # dtypes only: no geo copies
 preferred = [c for c in ("desil1_share", "score", "mpi_m0") if c in indicators]
 c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
@@ -54,37 +55,40 @@ tooltip = {t("village", lang): "village_name", **places,
            indicator_label(indicator, lang): "value_text"}
 selected = st.session_state.get("selected_village")
 
-map_col, legend_col = st.columns([4, 1])
-with map_col:
-    # rendered once per server for the same villages, values, colours, labels and selection
-    tiles = st.session_state["tiles"]
-    map_key = ui.state.content_token(
-        "choropleth", analysis.token,
-        drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))],
-        classes.colours, tuple(tooltip), tiles)
-    known = set(drawn["village_code"].astype("string").dropna())
+with map_slot:
+    map_col, legend_col = st.columns([4, 1])  # a phone stacks them: the legend right under the map
+    with map_col:
+        # rendered once per server for the same villages, values, colours, labels and selection
+        tiles = st.session_state["tiles"]
+        map_key = ui.state.content_token(
+            "choropleth", analysis.token,
+            drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))],
+            classes.colours, tuple(tooltip), tiles)
+        known = set(drawn["village_code"].astype("string").dropna())
 
-    def choose(code: str) -> None:  # a click: outline it and show its profile in this run
-        if code in known:
-            st.session_state["selected_village"] = code
-            ui.state.remember("profile_village", code)
-            # the view stays where the user clicked (no zoom to an older choice later)
-            st.session_state["map_focus"] = (None, st.session_state.get("map_focus", (None, 0))[1])
+        def choose(code: str) -> None:  # a click: outline it and show its profile in this run
+            if code in known:
+                st.session_state["selected_village"] = code
+                ui.state.remember("profile_village", code)
+                # the view stays where the user clicked (no zoom to an older choice later)
+                st.session_state["map_focus"] = (None,
+                                                 st.session_state.get("map_focus", (None, 0))[1])
 
-    # a village chosen in the list below: the map zooms to it (a click on the map does not)
-    focus_code, focus_count = st.session_state.get("map_focus", (None, 0))
-    focus = focus_on(drawn, [focus_code], key=str(focus_count)) if focus_code in known else None
-    ui.map_widget.show_map(
-        lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
-        map_key, key="village_map", height=560, selected=selected, on_click=choose, focus=focus)
-    method = display.method
+        # a village chosen in the list below: the map zooms to it (a click on the map does not)
+        focus_code, focus_count = st.session_state.get("map_focus", (None, 0))
+        focus = focus_on(drawn, [focus_code], key=str(focus_count)) if focus_code in known else None
+        ui.map_widget.show_map(
+            lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
+            map_key, key="village_map", height=560, selected=selected, on_click=choose,
+            focus=focus)
+    with legend_col:
+        ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
+        if classes.note:  # fewer classes than asked: say why, under the legend
+            st.caption(classes.note)
+    method = display.method  # under map and legend, so a phone shows the legend first
     st.caption(t("click_hint", lang) + " " + t(
         "simplified_note", lang,
         method=t(f"simplify.{method}", lang) if has_text(f"simplify.{method}") else method))
-with legend_col:
-    ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
-    if classes.note:  # fewer classes than asked: say why, under the legend
-        st.caption(classes.note)
 
 # --- village profile ---------------------------------------------------------------------
 st.subheader(t("profile", lang))

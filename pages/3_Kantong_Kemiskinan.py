@@ -32,6 +32,7 @@ st.caption(f"{t('pocket_variable', lang)}: {indicator_label(variable, lang)} —
            f"{pocket_method_text(settings, lang)}")
 for note in (result.pockets.notes if result.pockets is not None else ()):
     st.warning(render_cell(note, lang))
+map_slot = st.container()  # the map first (phones: the first screen), the area filter below it
 
 district_col = district_column(villages)
 shown = ui.area_filter.area_filter(villages, "pocket", lang)
@@ -46,19 +47,20 @@ tooltip = {t("village", lang): "village_name",
            t("pockets", lang): "pocket_label",
            indicator_label(variable, lang): "value_text"}
 
-map_col, legend_col = st.columns([4, 1])
-with map_col:
-    tiles = st.session_state["tiles"]
-    map_key = ui.state.content_token(
-        "pockets", analysis.token, drawn[list(dict.fromkeys(["village_code", "pocket",
-                                                              *tooltip.values()]))],
-        tuple(tooltip), tiles)
-    ui.map_widget.show_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
-                           key="pocket_map", height=520)
-with legend_col:
-    entries = [{**entry, "label": value_label("pocket", entry["pocket"], lang)}
-               for entry in pocket_legend(drawn["pocket"])]
-    ui.map_widget.draw_legend(entries, t("legend", lang), lang)
+with map_slot:
+    map_col, legend_col = st.columns([4, 1])  # a phone stacks them: legend under map
+    with map_col:
+        tiles = st.session_state["tiles"]
+        map_key = ui.state.content_token(
+            "pockets", analysis.token, drawn[list(dict.fromkeys(["village_code", "pocket",
+                                                                  *tooltip.values()]))],
+            tuple(tooltip), tiles)
+        ui.map_widget.show_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
+                               key="pocket_map", height=520)
+    with legend_col:
+        entries = [{**entry, "label": value_label("pocket", entry["pocket"], lang)}
+                   for entry in pocket_legend(drawn["pocket"])]
+        ui.map_widget.draw_legend(entries, t("legend", lang), lang)
 
 st.subheader(t("pocket_table", lang))
 pockets = pocket_table(shown, variable)

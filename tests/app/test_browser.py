@@ -568,3 +568,68 @@ def test_indonesian_overview_shows_indonesian_numbers(app_url, session):
     english = [v for v in texts if re.fullmatch(r"\d{1,3}(,\d{3})+", v)
                or re.search(r"\d\.\d+\s?%", v)]
     assert not english, english  # "4,449", "12.6 %"
+
+
+# --- phone-sized screens and the pilot page's defaults (issue 20) ------------------------
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture()
+def phone(browser):
+    """A fresh session in a phone-sized viewport (390 × 844 CSS pixels, touch)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    yield page
+    context.close()
+    outside = [u for u in requests if not _local(u)]
+    assert requests and not outside, f"requests left localhost: {outside[:10]}"
+
+
+def test_a_phone_shows_the_map_on_the_first_screen(app_url, phone):
+    page = phone
+    _open(page, f"{app_url}/Peta", "Profil desa")
+    _map_paths(page, DEMO_VILLAGES)
+    _settle(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / "phone_map.png"))  # the first screen only
+    _no_traceback(page, "map on a phone")
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    assert box is not None and box["y"] < PHONE["height"], box
+    assert box["width"] > PHONE["width"] * 0.8, box  # the map takes the screen's width
+    # the controls come after the map, the legend (stacked column) between the two
+    controls = _widget(page, "map_indicator").bounding_box()
+    assert controls["y"] > box["y"] + box["height"], (box, controls)
+    legend = page.get_by_text(_label("click_hint", "id"), exact=False).first.bounding_box()
+    assert box["y"] + box["height"] <= legend["y"] < controls["y"], (box, legend, controls)
+    _widget(page, "map_indicator").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "phone_map_controls.png"))  # legend and controls below
+
+
+def test_the_pilot_page_shows_a_legend_and_a_grid_at_its_defaults(app_url, session):
+    import re
+
+    page, _, _ = session
+    _open(page, f"{app_url}/Area_Percontohan", "Calon perluasan")
+    _map_paths(page)
+    _settle(page)
+    _no_traceback(page, "pilot page")
+    main = page.locator("[data-testid='stMain']")
+    text = main.inner_text()
+    assert _label("legend", "id") in text
+    grid_label = _label("pilot_grid_legend", "id")
+    row = page.get_by_text(grid_label, exact=False).first.inner_text()
+    cells = re.search(r"\((\d[\d.]*)\)\s*$", row.strip())
+    assert cells and int(cells.group(1).replace(".", "")) > 0, row  # cells drawn in the legend
+    for key in ("pilot_pilot", "pilot_neighbour"):
+        from geo.presentation.printmap import print_text
+
+        assert print_text(key, "id") in text, key
+    # "…, N ruta desil 1–4 ditampilkan, M disembunyikan." (grid_note): N > 0 at the defaults
+    shown = re.search(r"(\d[\d.]*) ruta desil 1–4 ditampilkan, (\d[\d.]*) disembunyikan", text)
+    assert shown, text[:2000]
+    assert int(shown.group(1).replace(".", "")) > 0, shown.group(0)
+    page.screenshot(path=str(SHOTS / "pilot_defaults.png"), full_page=True)
