@@ -70,6 +70,7 @@ PAGES = (
     ("pages/4_Area_Percontohan.py", "page_pilot", "Area_Percontohan"),
     ("pages/5_Data.py", "page_data", "Data"),
     ("pages/6_Ekspor.py", "page_export", "Ekspor"),
+    ("pages/10_Admin.py", "page_admin", "Admin"),  # issue 17
 )
 
 
@@ -429,10 +430,14 @@ def set_config(config) -> None:
 
 def current_result() -> AnalysisResult:
     """The analysis rescored with the current config (cached per token and config)."""
+    import ui.auth
+
     analysis = current_analysis()
     if "config" not in st.session_state:
-        return analysis.result
-    return _rescored(analysis.token, current_config().to_json(), analysis.result)
+        return ui.auth.shown_result(analysis.token, analysis.result)
+    config_json = current_config().to_json()
+    return ui.auth.shown_result(analysis.token + config_json,
+                                _rescored(analysis.token, config_json, analysis.result))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # shared, read-only: no copy per rerun

@@ -38,7 +38,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "analyst": frozenset(set(PAGE_PERMISSIONS) - {"page.admin"}
                          | {"upload", "change_weights", "pin", "save_decision", "download",
                             "full_detail"}),
-    "agency": frozenset(set(PAGE_PERMISSIONS) - {"page.admin"} | {"download"}),
+    "agency": frozenset(set(PAGE_PERMISSIONS) - {"page.admin", "page.data"} | {"download"}),
     "viewer": frozenset({"page.summary", "page.map", "page.decisions"}),
 }
 
