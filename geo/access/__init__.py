@@ -177,7 +177,7 @@ class AccountStore:
         name = (username or "").strip().lower()
         wait = self.wait_seconds(name, session)
         if wait > 0:
-            raise GeoInputError("err.login_wait", source="login", seconds=int(wait + 0.999))
+            raise GeoInputError("err.login_wait", seconds=int(wait + 0.999))
         with connect(self.workspace) as db:
             row = db.execute("SELECT password_hash, role, agency, active, created_at FROM app_user "
                              "WHERE username = ?", (name,)).fetchone()
@@ -190,7 +190,7 @@ class AccountStore:
             with connect(self.workspace) as db:
                 db.execute("INSERT INTO login_failure (username, session, at) VALUES (?, ?, ?)",
                            (name, session or "", self.clock()))
-            raise GeoInputError("err.login_failed", source="login")
+            raise GeoInputError("err.login_failed")
         with connect(self.workspace) as db:
             db.execute("DELETE FROM login_failure WHERE username = ?", (name,))
         return User(name, row[1], row[2], True, row[4])

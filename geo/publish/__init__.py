@@ -5,7 +5,8 @@
 personal column; :func:`write_config` writes a pygeoapi configuration and its OpenAPI document
 into a working folder; :func:`make_app` returns the WSGI application, wrapped so that only
 ``GET``/``HEAD`` of the OGC API paths reach pygeoapi and any other path, method or failure
-answers 4xx (never 5xx, never a file from disk); :func:`serve` runs it with waitress.
+answers 4xx (never 5xx, never a file from disk), always JSON (pygeoapi's HTML loads CDN assets);
+:func:`serve` runs it with waitress.
 """
 
 from __future__ import annotations
@@ -182,6 +183,17 @@ def _refuse(start_response, status: str):
     return [body]
 
 
+def _json_only(environ) -> None:
+    """Ask pygeoapi for JSON, never its HTML pages (they load Bootstrap and Leaflet from CDNs)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    if any(k == "f" and v.lower() == "html" for k, v in query):
+        environ["QUERY_STRING"] = urlencode([(k, "json" if k == "f" else v) for k, v in query])
+    if "html" in environ.get("HTTP_ACCEPT", "").lower():
+        environ["HTTP_ACCEPT"] = "application/json"
+
+
 def guarded(app):
     """Wrap a WSGI app: read-only methods and the OGC API paths only; failures become 4xx."""
 
@@ -192,6 +204,7 @@ def guarded(app):
         path = environ.get("PATH_INFO", "") or "/"
         if not _ALLOWED.match(path) or ".." in path or "//" in path:
             return _refuse(start_response, "404 Not Found")
+        _json_only(environ)
         captured = {}
 
         def capture(status, headers, exc_info=None):

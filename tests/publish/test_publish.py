@@ -109,6 +109,15 @@ def test_odd_paths_and_queries_answer_4xx(server, path):
     assert b"root:" not in reply and b"[project]" not in reply
 
 
+def test_browsers_get_json_not_html_with_cdn_links(server):
+    for url in (server + "/", server + "/collections/villages/items?f=html"):
+        req = urllib.request.Request(url, headers={"Accept": "text/html,application/xhtml+xml"})
+        with urllib.request.urlopen(req, timeout=10) as answer:
+            body = answer.read()
+            assert "json" in answer.headers["Content-Type"]
+        assert b"unpkg.com" not in body and b"<html" not in body.lower()
+
+
 def test_writes_are_refused(server):
     req = urllib.request.Request(server + "/collections/villages/items", data=b"{}", method="POST")
     with pytest.raises(urllib.error.HTTPError) as err:
