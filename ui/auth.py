@@ -27,6 +27,24 @@ LOCAL_USER = User("local", "admin")
 VIEWER_MIN_HOUSEHOLDS = 10
 
 
+#: the permission each page asks for (its first line); a page not listed is open to every role
+PAGE_PERMISSION = {
+    "pages/0_Ringkasan.py": "page.summary", "pages/1_Peta.py": "page.map",
+    "pages/2_Prioritas.py": "page.priority", "pages/3_Kantong_Kemiskinan.py": "page.pockets",
+    "pages/4_Area_Percontohan.py": "page.pilot", "pages/5_Data.py": "page.data",
+    "pages/6_Ekspor.py": "page.export", "pages/7_Keputusan.py": "page.decisions",
+    "pages/10_Admin.py": "page.admin",
+}
+
+
+def shows_link(script: str) -> bool:
+    """Whether the sidebar lists ``script``: pages the user may open; Admin only with log-in on."""
+    if script == "pages/10_Admin.py" and not enabled():
+        return False
+    permission = PAGE_PERMISSION.get(script)
+    return permission is None or current_user() is None or allowed(permission)
+
+
 def enabled() -> bool:
     """True when log-in is required (``PPM_AUTH`` is 1, true, yes or on)."""
     return os.environ.get("PPM_AUTH", "").strip().lower() in ("1", "true", "yes", "on")

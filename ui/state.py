@@ -97,7 +97,11 @@ def page_setup(title_key: str) -> str:
 def _page_links() -> None:
     """The sidebar's page list with translated titles (Streamlit's own list is hidden)."""
     with st.container(key="page_links"):
+        import ui.auth
+
         for script, title, _ in PAGES:
+            if not ui.auth.shows_link(script):
+                continue
             try:
                 st.page_link(script, label=t(title, language()))
             except StreamlitAPIException:  # a page script run on its own (AppTest): no pages

@@ -96,6 +96,16 @@ def test_each_role_reaches_its_pages(script, allowed):
             assert not at.get("file_uploader") and not at.get("download_button") and not at.dataframe
 
 
+def test_every_page_has_a_permission():
+    import ui.auth
+    from ui.state import PAGES
+
+    assert {script for script, _, _ in PAGES} <= set(ui.auth.PAGE_PERMISSION)
+    for script, _, _ in PAGES:
+        text = (ROOT / script).read_text(encoding="utf-8")
+        assert f'ui.auth.require("{ui.auth.PAGE_PERMISSION[script]}", lang)' in text, script
+
+
 def test_viewer_save_request_is_refused_on_the_server(workspace):
     at = page("pages/2_Prioritas.py", "ana")
     at.text_input(key="decision_title").input("Lokus 2026")
