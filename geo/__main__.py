@@ -27,6 +27,9 @@ COMMANDS = {
     "rank": "Join households to villages, compute indicators, rank villages, find pockets",
     "export": "Export results for GIS tools and decision documents",
     "reference": "Rebuild the shipped Kemendagri code table (names, code history, population)",
+    "publish": "Serve a run's outputs as OGC API - Features (pygeoapi), read-only",
+    "users": "Accounts and roles for a shared deployment (add, list, disable)",
+    "audit": "The audit trail of a workspace (list, export to CSV)",
 }
 
 

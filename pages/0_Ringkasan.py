@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import ui.auth
 import ui.state
 from geo.i18n import number, t
 from geo.presentation.overview import (mpi_sample_note, outcome_table, overview_figures,
@@ -11,6 +12,7 @@ from geo.presentation.region import region_population
 from geo.presentation.views import markdown_text, number_text, screen_headers, screen_table
 
 lang = ui.state.page_setup("overview")
+ui.auth.require("page.summary", lang)
 st.title(t("app_title", lang))
 result = ui.state.current_result()
 villages = result.villages

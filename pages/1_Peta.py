@@ -6,6 +6,7 @@ import streamlit as st
 import ui.area_filter
 import ui.map_widget
 import ui.print_downloads
+import ui.auth
 import ui.state
 from geo.presentation import printmap
 from geo.presentation.display import PALETTES, SCHEMES, classify
@@ -18,6 +19,7 @@ from geo.presentation.views import (ALL_DISTRICTS, district_column, markdown_tex
 from geo.presentation.webmap import choropleth_map, focus_on
 
 lang = ui.state.page_setup("map")
+ui.auth.require("page.map", lang)
 st.title(t("map", lang))
 analysis = ui.state.current_analysis()
 result = ui.state.current_result()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui.print_downloads
+import ui.auth
 import ui.state
 from geo.config import Pin
 from geo.common.errors import GeoInputError
@@ -14,6 +15,7 @@ from geo.presentation.views import (focus_table, pin_table, ranked_table, robust
                        screen_headers, screen_table, stability_counts, village_choices)
 
 lang = ui.state.page_setup("priority")
+ui.auth.require("page.priority", lang)
 st.title(t("priority", lang))
 st.caption(ui.state.data_source_caption(lang))
 analysis = ui.state.current_analysis()
@@ -24,24 +26,28 @@ weights_col, rules_col = st.columns(2)
 with weights_col:
     st.subheader(t("weights", lang))
     current = config.weights
+    locked = not ui.auth.allowed("change_weights")
     weights = {spec.column: ui.state.kept_value(
         st.slider, f"weight_{spec.column}", indicator_label(spec.column, lang),
-        default=float(round(current[spec.column], 2)), min_value=0.0, max_value=1.0, step=0.05)
+        default=float(round(current[spec.column], 2)), min_value=0.0, max_value=1.0, step=0.05, disabled=locked)
         for spec in config.indicators}
 with rules_col:
     st.subheader(t("rules", lang))
     focus = config.focus
     top_n = ui.state.kept_value(st.number_input, "rule_top_n", t("top_n", lang),
-                                default=int(focus.top_n or 0), min_value=0, max_value=500)
+                                default=int(focus.top_n or 0), min_value=0, max_value=500, disabled=locked)
     threshold = ui.state.kept_value(st.number_input, "rule_threshold", t("score_threshold", lang),
                                     default=float(focus.score_threshold or 0.0), min_value=0.0,
-                                    max_value=100.0, step=5.0)
+                                    max_value=100.0, step=5.0, disabled=locked)
     cover = ui.state.kept_value(st.number_input, "rule_cover", t("cover_extreme_poor", lang),
                                 default=round((focus.cover_extreme_poor or 0) * 100),
-                                min_value=0, max_value=100, step=5)
+                                min_value=0, max_value=100, step=5, disabled=locked)
     per_district = ui.state.kept_value(st.checkbox, "rule_per_district",
                                        t("min_per_district", lang),
-                                       default=bool(focus.min_per_district))
+                                       default=bool(focus.min_per_district), disabled=locked)
+if ui.auth.setting_changed("ranking", {"weights": weights, "top_n": int(top_n), "threshold": float(threshold),
+                                       "cover": int(cover), "per_district": bool(per_district)}):
+    ui.auth.require("change_weights", lang)  # a changed value from a role that may not: stop
 
 try:
     config = config.with_weights(weights).with_focus(
@@ -67,6 +73,7 @@ with st.expander(t("pin", lang)):
         by = st.text_input(t("decided_by", lang), key="pin_by", max_chars=100)
         submitted = st.form_submit_button(t("add_pin", lang))
     if submitted:
+        ui.auth.require("pin", lang)
         if not (pin_code and reason.strip() and by.strip()):
             st.warning(t("pin_needs_reason", lang))
         else:
@@ -79,6 +86,7 @@ with st.expander(t("pin", lang)):
         st.dataframe(screen_table(pins, lang), hide_index=True, width="stretch",
                      column_config=screen_headers(pins.columns, lang))
         if st.button(t("clear_pins", lang), key="clear_pins"):
+            ui.auth.require("pin", lang)
             ui.state.set_config(config.with_focus(pins=()))
             st.rerun()
 
@@ -88,8 +96,10 @@ chosen = focus_table(table)
 st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {number(len(chosen), lang)}")
 st.dataframe(screen_table(table, lang), hide_index=True, width="stretch", height=420,
              column_config=screen_headers(table.columns, lang), key="ranked_table")
-st.download_button(t("download_list", lang), csv_bytes(chosen, lang),
-                   file_name="focus_list.csv", mime="text/csv", key="download_focus")
+if ui.auth.allowed("download"):
+    st.download_button(t("download_list", lang), csv_bytes(chosen, lang), file_name="focus_list.csv",
+                       mime="text/csv", key="download_focus", on_click=ui.auth.on_download,
+                       args=("focus_list.csv",))
 ui.print_downloads.print_downloads(
     "focus", ui.state.content_token("print_focus", analysis.token, config.to_json(), lang),
     lambda: printmap.focus_map(villages, lang=lang, date=result.method.created_at[:10],
@@ -118,13 +128,19 @@ if stability is not None:
 
 # --- save the decision -------------------------------------------------------------------
 st.subheader(t("save_decision", lang))
+if not ui.auth.allowed("save_decision"):
+    st.stop()  # the rest of the page is the save form
 with st.form("decision_form"):
     title = st.text_input(t("decision_title", lang), max_chars=200, key="decision_title")
     decided_by = st.text_input(t("decided_by", lang), max_chars=100, key="decision_by")
     save = st.form_submit_button(t("save_decision", lang))
 if save:
+    ui.auth.require("save_decision", lang)
     try:
         where = ui.state.save_decision(result, config, title=title, decided_by=decided_by)
+        ui.auth.audit("decision_saved", {"title": title.strip()[:200], "decided_by": decided_by.strip()[:100],
+                                         "focus_villages": int(len(chosen)),
+                                         "sources": result.method.sha256_of()})
         st.success(t("decision_saved", lang, where=where))
     except GeoInputError as exc:
         ui.state.show_input_error(exc)

@@ -5,6 +5,7 @@ import streamlit as st
 import ui.area_filter
 import ui.map_widget
 import ui.print_downloads
+import ui.auth
 import ui.state
 from geo.presentation.display import POCKET_ORDER, pocket_legend
 from geo.common.messages import render_cell
@@ -18,6 +19,7 @@ from geo.presentation.views import (district_column, markdown_text,
 from geo.presentation.webmap import pocket_map
 
 lang = ui.state.page_setup("pockets")
+ui.auth.require("page.pockets", lang)
 st.title(t("pockets", lang))
 analysis = ui.state.current_analysis()
 result = ui.state.current_result()

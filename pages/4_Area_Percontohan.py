@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui.map_widget
+import ui.auth
 import ui.state
 from geo.common.errors import GeoInputError
 from geo.i18n import number, t
@@ -17,6 +18,7 @@ from geo.presentation.views import (district_column, neighbour_table, screen_hea
 from geo.presentation.webmap import pilot_map
 
 lang = ui.state.page_setup("pilot")
+ui.auth.require("page.pilot", lang)
 st.title(t("pilot", lang))
 analysis = ui.state.current_analysis()
 result = ui.state.current_result()
@@ -103,11 +105,13 @@ st.caption(t("pilot_before_after", lang))
 figure = pilot_print(result, codes, lang=lang, n_similar=int(n_similar),
                      min_households=int(min_households), cell_m=float(cell_m),
                      sources=[source.file for source in result.method.sources])
-d1, d2 = st.columns(2)
-for column, kind, mime in ((d1, "pdf", "application/pdf"), (d2, "png", "image/png")):
-    column.download_button(t("download_pilot_map", lang, kind=kind.upper()),
-                           map_bytes(figure, kind, title=print_text("pilot_title", lang)),
-                           file_name=f"pilot_map.{kind}", mime=mime, key=f"pilot_download_{kind}")
+if ui.auth.allowed("download"):
+    d1, d2 = st.columns(2)
+    for column, kind, mime in ((d1, "pdf", "application/pdf"), (d2, "png", "image/png")):
+        column.download_button(t("download_pilot_map", lang, kind=kind.upper()),
+                               map_bytes(figure, kind, title=print_text("pilot_title", lang)),
+                               file_name=f"pilot_map.{kind}", mime=mime, key=f"pilot_download_{kind}",
+                               on_click=ui.auth.on_download, args=(f"pilot_map.{kind}",))
 
 left, right = st.columns(2)
 with left:

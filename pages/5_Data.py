@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui.map_widget
+import ui.auth
 import ui.state
 import ui.uploads
 from geo.boundaries.quality_layer import quality_features, quality_totals
@@ -21,6 +22,7 @@ from geo.presentation.quality_map import quality_legend, quality_map, quality_ta
 from geo.presentation.views import markdown_text, public_rejected, screen_headers, screen_table
 
 lang = ui.state.page_setup("data")
+ui.auth.require("page.data", lang)
 st.title(t("data", lang))
 
 boundary_files = st.file_uploader(t("upload_boundaries", lang),
@@ -53,11 +55,14 @@ with st.expander(t("code_tables", lang)):
 run_col, demo_col = st.columns(2)
 if run_col.button(t("run_analysis", lang), disabled=not boundary_files, type="primary",
                   key="run_analysis"):
+    ui.auth.require("upload", lang)
     try:
         with st.spinner(t("run_analysis", lang)):
             ui.uploads.analyse_uploads(boundary_files, household_file, boundary_map_text,
                                      household_map_text, layer=layer,
                                      crosswalk_file=crosswalk_file, bridge_file=bridge_file)
+        ui.auth.audit("files_loaded", {"files": ui.auth.fingerprints(
+            [*boundary_files, household_file, crosswalk_file, bridge_file])})
         st.success(t("analysis_done", lang, n=len(ui.state.current_analysis().result.villages)))
     except GeoInputError as exc:
         ui.state.show_input_error(exc)
@@ -151,4 +156,5 @@ if rejected is not None and len(rejected):
                  width="stretch", key="rejected_table",
                  column_config=screen_headers(rejected.columns, lang))
     st.download_button(t("download_rejected", lang), csv_bytes(rejected, lang),
-                       file_name="rejected_rows.csv", mime="text/csv", key="download_rejected")
+                       file_name="rejected_rows.csv", mime="text/csv", key="download_rejected",
+                       on_click=ui.auth.on_download, args=("rejected_rows.csv",))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import ui.auth
 import ui.state
 from geo.common.errors import GeoInputError
 from geo.export import FORMATS, export_result
@@ -16,6 +17,7 @@ MIME = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlit
         "json": "application/json"}
 
 lang = ui.state.page_setup("export")
+ui.auth.require("page.export", lang)
 st.title(t("export", lang))
 st.caption(ui.state.data_source_caption(lang))
 result = ui.state.current_result()
@@ -32,6 +34,7 @@ min_households = ui.state.kept_value(st.number_input, "export_min_households",
 signature = (analysis.token, result.method.config and str(result.method.config),
              tuple(formats), int(min_households), lang)
 if st.button(t("prepare_export", lang), disabled=not formats, key="prepare_export"):
+    ui.auth.require("download", lang)
     try:
         with tempfile.TemporaryDirectory(prefix="export-") as folder, st.spinner(t("prepare_export", lang)):
             written = export_result(result, folder, formats=formats,
@@ -47,4 +50,4 @@ for i, (name, data) in enumerate(files if made_for == signature else []):
     st.download_button(t("export_file", lang, name=name, size=number(len(data) / 1024, lang, 0)), data,
                        file_name=name, mime=MIME.get(Path(name).suffix.lstrip("."),
                                                      "application/octet-stream"),
-                       key=f"download_export_{i}")
+                       key=f"download_export_{i}", on_click=ui.auth.on_download, args=(name,))

@@ -20,6 +20,10 @@ def print_downloads(key: str, cache_key: str, draw: Callable, *, title: str, fil
     """A "prepare the print map" button, then PDF and PNG downloads of ``draw()``'s figure."""
     import matplotlib.pyplot as plt
 
+    import ui.auth
+
+    if not ui.auth.allowed("download"):
+        return
     held = st.session_state.get(f"{key}_print")
     if held is None or held[0] != cache_key:
         if not st.button(t("print_prepare", lang), key=f"{key}_print_prepare"):
@@ -33,4 +37,5 @@ def print_downloads(key: str, cache_key: str, draw: Callable, *, title: str, fil
     for column, kind, mime in ((left, "pdf", "application/pdf"), (right, "png", "image/png")):
         column.download_button(t("download_print_map", lang, kind=kind.upper()), held[1][kind],
                                file_name=f"{file_stem}.{kind}", mime=mime,
-                               key=f"{key}_download_{kind}")
+                               key=f"{key}_download_{kind}", on_click=ui.auth.on_download,
+                               args=(f"{file_stem}.{kind}",))

@@ -70,6 +70,7 @@ PAGES = (
     ("pages/4_Area_Percontohan.py", "page_pilot", "Area_Percontohan"),
     ("pages/5_Data.py", "page_data", "Data"),
     ("pages/6_Ekspor.py", "page_export", "Ekspor"),
+    ("pages/10_Admin.py", "page_admin", "Admin"),  # issue 17
 )
 
 
@@ -96,7 +97,11 @@ def page_setup(title_key: str) -> str:
 def _page_links() -> None:
     """The sidebar's page list with translated titles (Streamlit's own list is hidden)."""
     with st.container(key="page_links"):
+        import ui.auth
+
         for script, title, _ in PAGES:
+            if not ui.auth.shows_link(script):
+                continue
             try:
                 st.page_link(script, label=t(title, language()))
             except StreamlitAPIException:  # a page script run on its own (AppTest): no pages
@@ -429,10 +434,14 @@ def set_config(config) -> None:
 
 def current_result() -> AnalysisResult:
     """The analysis rescored with the current config (cached per token and config)."""
+    import ui.auth
+
     analysis = current_analysis()
     if "config" not in st.session_state:
-        return analysis.result
-    return _rescored(analysis.token, current_config().to_json(), analysis.result)
+        return ui.auth.shown_result(analysis.token, analysis.result)
+    config_json = current_config().to_json()
+    return ui.auth.shown_result(analysis.token + config_json,
+                                _rescored(analysis.token, config_json, analysis.result))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # shared, read-only: no copy per rerun

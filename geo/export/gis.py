@@ -102,7 +102,27 @@ def write_geopackage(layers: ExportLayers, out_dir) -> list[Path]:
         )
     pyogrio.write_dataframe(gis_method(layers.method), path, layer="method", driver="GPKG")
     pyogrio.write_dataframe(fields_table(layers), path, layer="fields", driver="GPKG")
+    _add_iso_metadata(path, layers)
     return [path]
+
+
+def _add_iso_metadata(path: Path, layers: ExportLayers) -> None:
+    """ISO 19115 (ISO 19139 XML) record in ``gpkg_metadata`` for Satu Data catalogues."""
+    from geo.export.metadata import contact_and_licence, iso19139, write_gpkg_metadata
+
+    contact, licence = contact_and_licence()
+    villages = layers.villages
+    bbox = None
+    if len(villages) and villages.geometry.notna().any():
+        bbox = tuple(float(v) for v in villages.to_crs(4326).total_bounds)
+    xml = iso19139(
+        title="Poverty-pocket map: village ranking and poverty pockets",
+        abstract=(f"{len(villages)} villages with poverty indicators, score, rank, the focus list "
+                  f"({len(layers.focus_list)} villages) and poverty pockets (Local Moran's I / Gi*); "
+                  "aggregates only, no household rows."),
+        date=layers.created_at, sources=list(layers.sources), licence=licence, contact=contact,
+        bbox=bbox)
+    write_gpkg_metadata(path, xml, [*_LAYERS, "method", "fields"])
 
 
 def write_shapefile_zip(layers: ExportLayers, out_dir) -> list[Path]:
