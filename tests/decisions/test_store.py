@@ -13,25 +13,7 @@ from geo.config import Pin, RankConfig, default_config
 from geo.decisions.store import DB_NAME, Decision, DecisionStore, file_sha256
 from geo.common.errors import GeoInputError
 
-CODES = ["35.73.01.1001", "35.73.01.1002", "35.73.02.1003"]
-
-
-def focus_list(n: int = 3, tag: str = "") -> pd.DataFrame:
-    return pd.DataFrame({
-        "village_code": CODES[:n],
-        "village_name": ["Balearjosari", "Arjosari", "Klojen"][:n],
-        "rank": list(range(1, n + 1)),
-        "score": [91.5, 80.25, 77.0][:n],
-        "focus_reason": [f"top 10{tag}"] * n,
-    })
-
-
-def decision(title="Lokus desa miskin 2026", by="Sekda", n=3, tag="") -> Decision:
-    return Decision(title=title, decided_by=by, focus_list=focus_list(n, tag),
-                    pins=[{"village_code": CODES[0], "action": "in", "reason": "pilot",
-                           "by": "TKPK"}],
-                    config_text=default_config().to_json(),
-                    sources={"households.csv": "ab" * 32, "kel.sql": "cd" * 32})
+from decision_workers import CODES, decision, focus_list, save_many  # noqa: F401
 
 
 def test_save_and_load_round_trip(tmp_path):
@@ -87,17 +69,11 @@ def test_survives_reopening(tmp_path):
     assert reopened.latest("Lokus desa miskin 2026").version == 2
 
 
-def _save_many(workspace: str, who: str, count: int, start, results) -> None:
-    store = DecisionStore(workspace)
-    start.wait()  # both processes begin saving at the same moment
-    results.put((who, [store.save(decision(by=who, tag=f" {who} {i}")) for i in range(count)]))
-
-
 def test_two_processes_saving_at_once_lose_nothing(tmp_path):
     count = 25
     ctx = multiprocessing.get_context("spawn")
     start, queue = ctx.Barrier(2), ctx.Queue()
-    workers = [ctx.Process(target=_save_many, args=(str(tmp_path), who, count, start, queue))
+    workers = [ctx.Process(target=save_many, args=(str(tmp_path), who, count, start, queue))
                for who in ("Bappeda", "Dinsos")]
     for worker in workers:
         worker.start()
