@@ -50,7 +50,7 @@ from geo.households.rules import (
     to_number,
 )
 from geo.common.errors import GeoInputError
-from geo.common.safe_text import looks_personal, safe_headers
+from geo.common.safe_text import looks_personal, safe_file_name, safe_headers
 from geo.common.messages import SEPARATOR, Nested, decode, encode, encode_rows
 from geo.i18n import Message
 from geo.households.aliases import match_columns, require_columns
@@ -590,7 +590,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     True
     """
     path = Path(path)
-    log.info("reading households from %s", path.name)
+    log.info("reading households from %s", safe_file_name(path.name, role="households"))
     source = str(path)
     raw, info, row_problem = read_table(path, sheet=sheet)
     raw = _neutral_headers(raw)  # a header row that is data is named by position only
@@ -691,7 +691,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
 
     used = set(mapping.values()) | {col for cols in derived_from.values() for col in cols}
     report = IngestReport.from_dict({
-        "file": path.name,
+        "file": safe_file_name(path.name, role="households"),
         **{key: info.get(key) for key in ("format", "sheet", "encoding", "delimiter") if key in info},
         "rows_read": n,
         "columns_mapped": dict(mapping),
