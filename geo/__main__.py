@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except GeoInputError as exc:
         print(t("cli.error", lang, text=exc.render(lang)), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # outputs are committed whole or not at all (geo.common.atomic)
+        print(t("cli.interrupted", lang), file=sys.stderr)
+        return 130
     except OSError as exc:  # a path the user gave cannot be read or written
         where = exc.filename or "input/output"
         print(t("cli.error", lang, text=f"{where}: {exc.strerror or exc}"), file=sys.stderr)

@@ -39,6 +39,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from geo.common.errors import GeoInputError
+from geo.common.safe_text import without_paths
 from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from geo.presentation.offline import ensure_leaflet_assets
 from geo.pipeline.results import AnalysisResult
@@ -506,7 +507,7 @@ def error_text(exc, lang: str | None = None) -> str:
     """A user's input problem (or a stored one) in ``lang``, escaped for Markdown."""
     lang = lang or st.session_state.get("lang", "id")
     text = exc.render(lang) if hasattr(exc, "render") else str(exc)
-    return _escape_markdown(text)
+    return _escape_markdown(without_paths(text))  # no server folder (upload staging) on screen
 
 
 def _escape_markdown(text: str) -> str:

@@ -26,6 +26,7 @@ from geo.boundaries.names import fill_parent_names
 from geo.boundaries.report import BoundaryReport
 from geo.boundaries.schema import canonical_attributes, recognise_columns, select_columns
 from geo.common.codes import normalise_bps_code, parent_codes, village_type
+from geo.common.safe_text import safe_file_name
 from geo.common.crs import metric_crs, to_wgs84
 from geo.common.errors import GeoInputError, joined
 from geo.common.messages import decode, encode, encode_rows
@@ -118,7 +119,7 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
             raise
         frame, warnings = to_wgs84(frame, crs=crs, swap_xy=swap_xy, source=path.name)
         info.update(features=len(frame), schema=match.schema, columns=match.columns)
-        report["per_source"][path.name] = info
+        report["per_source"][safe_file_name(path.name, role="boundaries")] = info
         report["features_in"] += len(frame)
         report["islands_fixed"] += islands
         report["warnings"] += match.warnings + warnings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from geo.cli.common import add_join_arguments, join_options, message_lang, shown
+from geo.common.atomic import check_output_folder
 from geo.common.errors import GeoInputError
 from geo.i18n import t
 from geo.pipeline.analysis import analyse, as_config, run_rank
@@ -28,6 +29,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    check_output_folder(args.out)  # an existing file is refused before the analysis
     config = as_config(args.config)
     if args.top is not None and args.top < 1:
         raise GeoInputError("err.cli_top", source="--top", given=str(args.top))

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.common.safe_text import safe_file_name
 
 
 def file_sha256(path: str | Path) -> str:
@@ -25,7 +26,7 @@ def file_fingerprint(path: str | Path) -> dict:
     """Name, size and SHA-256 of an input file."""
     path = Path(path)
     digest = file_sha256(path)
-    return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest}
+    return {"file": safe_file_name(path.name, digest), "bytes": path.stat().st_size, "sha256": digest}
 
 
 #: A Shapefile is several files: codes and names live in the .dbf, the CRS in the .prj.

@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from geo.common.errors import GeoInputError
+from geo.common.safe_yaml import MAX_CONFIG_BYTES, BudgetError, compose_limited, read_limited
 from geo.config.lines import toml_lines, yaml_lines
 from geo.config.models import ConfigFile, RankConfig, did_you_mean
 from geo.i18n import Message
@@ -62,9 +63,13 @@ def load_config(path) -> RankConfig:
     if not path.is_file():
         raise input_error(Message("config.not_found"), str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path)  # a regular file of at most 1 MiB
     except UnicodeDecodeError:
         raise input_error(Message("config.not_utf8"), str(path)) from None
+    except BudgetError as exc:
+        raise input_error(Message("config.too_large", {"size": f"{exc.size} bytes",
+                                                       "limit": f"{exc.limit} bytes"}),
+                          str(path)) from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -96,6 +101,9 @@ def config_from_text(text: str, *, source: str = "config text") -> RankConfig:
     """
     if not isinstance(text, str) or not text.strip():
         raise input_error(Message("config.empty"), source)
+    if len(text) > MAX_CONFIG_BYTES:
+        raise input_error(Message("config.too_large", {"size": f"{len(text)} bytes",
+                                                       "limit": f"{MAX_CONFIG_BYTES} bytes"}), source)
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
@@ -211,8 +219,10 @@ def _parse_toml(text: str) -> tuple[dict, dict]:
 
 def _parse_yaml(text: str) -> tuple[dict, dict]:
     try:
+        node = compose_limited(text)  # an alias bomb is refused before it is expanded
         data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except BudgetError as exc:
+        raise _ParseError(Message("config.yaml_aliases", {"limit": str(exc.limit)})) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -35,6 +35,10 @@ ISOLATED_HANDLING = ("label", "knn")
 POCKET_CORRECTIONS = ("none", "fdr", "bonferroni")
 POCKET_SMOOTHINGS = ("eb", "raw")
 PIN_ACTIONS = ("in", "out")
+#: the largest relative indicator weight (weights are divided by their sum; 1e308 overflowed it)
+MAX_WEIGHT = 1000
+#: the longest label or description text of a config
+MAX_LABEL = 500
 
 
 #: Columns a config may score with or map as pockets (the column registry's list).
@@ -187,7 +191,15 @@ def _mpi_weights(value):
 
 Flag = Annotated[bool, PlainValidator(_flag), WithJsonSchema({"type": "boolean"})]
 Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
-Label = Annotated[str, PlainValidator(str), WithJsonSchema({"type": "string"})]
+def _label(value):
+    text = str(value)
+    if len(text) > MAX_LABEL:
+        raise problem("label_too_long", value=repr(text[:40] + "…"), limit=MAX_LABEL)
+    return text
+
+
+Label = Annotated[str, PlainValidator(_label),
+                  WithJsonSchema({"type": "string", "maxLength": MAX_LABEL})]
 Column = Annotated[str, PlainValidator(_column), WithJsonSchema({"enum": list(INDICATOR_COLUMNS)})]
 FractionText = WithJsonSchema({"type": "string", "examples": ["1/3"]})
 
@@ -202,7 +214,7 @@ class IndicatorSpec:
     """
 
     column: Column
-    weight: number(low=0)
+    weight: number(low=0, high=MAX_WEIGHT)  # relative; a bound keeps the sum finite (issue 18)
     direction: choice(DIRECTIONS) = "higher_is_worse"
     normalisation: choice(NORMALISATIONS) = "minmax"
     missing: choice(MISSING_POLICIES) = "median"

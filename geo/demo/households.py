@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.common.safe_text import neutralise_frame
 from geo.households.schema import DEPRIVATIONS, PROGRAMMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,7 +195,7 @@ def write_households(villages, path, n: int, *, seed: int = 2024) -> Path:
     path = Path(path)
     table = synthetic_households(villages, n, seed=seed)
     if path.suffix == ".csv":
-        table.to_csv(path, index=False)
+        neutralise_frame(table).to_csv(path, index=False)
     else:
         table.to_parquet(path, index=False)
     return path

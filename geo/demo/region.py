@@ -28,6 +28,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Polygon
 
+from geo.common.safe_text import neutralise_frame
+
 SEED = 7403
 CENTRE = (117.40, 0.11)
 HALF_WIDTH = (0.085, 0.07)  # degrees: a city of roughly 19 km x 15 km
@@ -457,7 +459,7 @@ def write_demo(out_dir, seed: int = SEED) -> dict[str, Path]:
     demo = build_demo(seed)
     paths = {role: out / name for role, name in FILES.items()}
     paths["villages"].write_text(villages_geojson(demo.villages), encoding="utf-8")
-    demo.households.to_csv(paths["households"], index=False, lineterminator="\n")
+    neutralise_frame(demo.households).to_csv(paths["households"], index=False, lineterminator="\n")
     paths["metadata"].write_text(json.dumps(demo.metadata, indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
     paths["readme"].write_text(_readme(demo), encoding="utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geo.common.atomic import atomic_output
 from geo.common.errors import GeoInputError
 from geo.i18n import Message
 from geo.export.gis import write_geojson, write_geopackage, write_shapefile_zip
@@ -139,8 +140,14 @@ def export_result(
         from geo.spatial.pilot import check_pilot_codes
 
         check_pilot_codes(result.villages, pilot)
-    out_dir.mkdir(parents=True, exist_ok=True)
     layers = build_layers(result, min_households=min_households)
+    target = out_dir
+    with atomic_output(target, command="export") as out_dir:  # whole or not at all (issue 18)
+        written = _write_all(result, layers, out_dir, chosen, lang, pilot)
+    return {name: [target / p.name for p in paths] for name, paths in written.items()}
+
+
+def _write_all(result, layers, out_dir, chosen, lang, pilot) -> dict[str, list[Path]]:
     writers = {
         "geojson": lambda: write_geojson(layers, out_dir),
         "gpkg": lambda: write_geopackage(layers, out_dir),

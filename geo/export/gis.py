@@ -16,6 +16,7 @@ import pandas as pd
 import pyogrio
 
 from geo.common.messages import render_columns
+from geo.common.safe_text import neutralise_frame
 from geo.export.fields import describe, shapefile_field_names
 from geo.export.layers import ExportLayers
 from geo.export.method import gis_method
@@ -151,6 +152,7 @@ def write_shapefile_zip(layers: ExportLayers, out_dir) -> list[Path]:
                 )
             for part in sorted(Path(tmp).glob(f"{name}.*")):
                 archive.write(part, part.name)
-        archive.writestr("field_names.csv", fields.to_csv(index=False, lineterminator="\n"))
-        archive.writestr("method.csv", gis_method(layers.method).to_csv(index=False, lineterminator="\n"))
+        archive.writestr("field_names.csv", neutralise_frame(fields).to_csv(index=False, lineterminator="\n"))
+        archive.writestr("method.csv", neutralise_frame(gis_method(layers.method)).to_csv(
+            index=False, lineterminator="\n"))
     return [path]

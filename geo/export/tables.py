@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from geo.common.columns import find_column
 from geo.common.errors import GeoInputError
+from geo.common.safe_text import neutralise_cell, neutralise_frame
 from geo.common.messages import render_columns
 from geo.export.fields import DECISION_COLUMNS, KEY_INDICATORS, describe
 from geo.export.layers import ExportLayers
@@ -38,7 +39,6 @@ RANKED_CSV_NAME = "ranked_villages.csv"
 FOCUS_CSV_NAME = "focus_list.csv"
 XLSX_NAME = "focus_list.xlsx"
 SHEETS = ("focus", "ranking", "method")  # catalogue ids sheet.<name>
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TEXT_COLUMNS = {"village_code", "district_code", "regency_code", "province_code"}
 
 
@@ -73,11 +73,7 @@ def headers(columns, lang: str) -> list[str]:
     return [f"{text} ({c})" if labels.count(text) > 1 else text for c, text in zip(columns, labels)]
 
 
-def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula, with a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+neutralise = neutralise_cell  # one rule for every CSV writer (geo.common.safe_text)
 
 
 def csv_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -109,11 +105,7 @@ def csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
 
 def _machine_csv(frame: pd.DataFrame) -> bytes:
     """The table with field names and stored codes, for software (formula-like texts neutralised)."""
-    out = pd.DataFrame(frame).copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def _cell(value):

@@ -50,12 +50,15 @@ from geo.households.rules import (
     to_number,
 )
 from geo.common.errors import GeoInputError
+from geo.common.safe_text import looks_personal, safe_file_name, safe_headers
 from geo.common.messages import SEPARATOR, Nested, decode, encode, encode_rows
 from geo.i18n import Message
 from geo.households.aliases import match_columns, require_columns
 from geo.households.report import IngestReport
 from geo.households.schema import DEPRIVATIONS, HOUSEHOLD_COLUMNS, PROGRAMMES
 from geo.common.privacy import (
+    is_personal,
+    normalise_header,
     describe_values,
     hash_key_column,
     looks_like_id_numbers,
@@ -162,10 +165,32 @@ def _detect_delimiter(path: Path, text: str, *, tab: bool = False) -> str:
     if counts[other] > 1:
         name = {"\t": "tab", "|": "pipe"}[other]
         raise GeoInputError("err.hh_one_column_sep", source=str(path),
-                            header=repr(header[:60]), separator=Message(f"kind.sep_{name}"))
+                            header=_shown_header(header), separator=Message(f"kind.sep_{name}"))
     if len(header.split()) > 2:
-        raise GeoInputError("err.hh_one_column_spaces", source=str(path), header=repr(header[:60]))
+        raise GeoInputError("err.hh_one_column_spaces", source=str(path), header=_shown_header(header))
     return best
+
+
+def _neutral_headers(raw: pd.DataFrame) -> pd.DataFrame:
+    """``raw`` with its headers replaced by their positions (``#3``) when the header row looks
+    like a household's values (a NIK, a phone number, an e-mail): a file without a header row.
+    Recognised column names and personal column names stay (:func:`safe_headers`)."""
+    from geo.households.aliases import ALIASES
+
+    aliases = {alias for names in ALIASES.values() for alias in names}
+    known = [c for c in raw.columns if normalise_header(c) in aliases or is_personal(c)]
+    headers = safe_headers(raw.columns, known=known)
+    if headers is None:
+        return raw
+    log.info("household header row looks like data: columns named by position")
+    out = raw.copy()
+    out.columns = headers
+    return out
+
+
+def _shown_header(header: str):
+    """The first line of a file as a message may quote it: not when it looks like data."""
+    return Message("msg.header_hidden") if looks_personal(header) else repr(header[:60])
 
 
 def _parse_csv_slowly(text: str, delimiter: str) -> tuple[pd.DataFrame, pd.Series]:
@@ -565,9 +590,10 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     True
     """
     path = Path(path)
-    log.info("reading households from %s", path.name)
+    log.info("reading households from %s", safe_file_name(path.name, role="households"))
     source = str(path)
     raw, info, row_problem = read_table(path, sheet=sheet)
+    raw = _neutral_headers(raw)  # a header row that is data is named by position only
 
     # Personal data goes first: only a salted hash of the family key may survive.
     personal = personal_columns(raw.columns)
@@ -665,7 +691,7 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
 
     used = set(mapping.values()) | {col for cols in derived_from.values() for col in cols}
     report = IngestReport.from_dict({
-        "file": path.name,
+        "file": safe_file_name(path.name, role="households"),
         **{key: info.get(key) for key in ("format", "sheet", "encoding", "delimiter") if key in info},
         "rows_read": n,
         "columns_mapped": dict(mapping),

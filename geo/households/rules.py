@@ -38,6 +38,7 @@ from geo.common.errors import GeoInputError
 from geo.i18n import Message
 from geo.households.schema import DEPRIVATIONS
 from geo.common.privacy import normalise_header
+from geo.common.safe_yaml import read_limited, safe_load_limited
 
 YES = ("ya", "iya", "y", "yes", "ada", "1", "true", "benar")
 
@@ -127,13 +128,11 @@ def load_rules(path) -> dict[str, list[dict]]:
     """Read a rule set from TOML, YAML or JSON (same structure as :data:`DEFAULT_RULES`)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path)  # a regular file of at most 1 MiB
         if path.suffix.lower() == ".toml":
             data = tomllib.loads(text)
         elif path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text)
+            data = safe_load_limited(text)  # an alias bomb is refused before it is expanded
         else:
             data = json.loads(text)
     except (OSError, ValueError, UnicodeDecodeError) as exc:

@@ -136,6 +136,9 @@ def exact_weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
     negative = [name for name, w in exact.items() if w < 0]
     if negative:
         raise GeoInputError("err.mpi_negative", source="weights", names=", ".join(negative))
+    above = [name for name, w in exact.items() if w > 1]  # "1e400" is a fraction, not a float
+    if above:
+        raise GeoInputError("err.mpi_weight_above_one", source="weights", names=", ".join(above))
     if sum(exact.values()) == 1:
         return exact
     snapped = {name: w.limit_denominator(100) for name, w in exact.items()}

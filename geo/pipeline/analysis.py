@@ -285,16 +285,26 @@ def run_rank(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
     """Write what ``python -m geo rank`` promises into ``out_dir``.
 
     ``reconciliation.json`` (rows_in, outcomes, examples), ``villages.geojson`` (RFC 7946,
-    every village with indicators, score, rank, in_focus_list, pocket) and ``focus_list.csv``.
+    every village with indicators, score, rank, in_focus_list, pocket) and ``focus_list.csv``,
+    with ``manifest.json`` (names, bytes, SHA-256): written into a staging folder and moved into
+    ``out_dir`` only when complete (:func:`geo.common.atomic.atomic_output`).
     """
+
+    from geo.common.atomic import atomic_output
+
+    target = Path(out_dir)
+    with atomic_output(target, command="rank") as out:  # whole or not at all (issue 18)
+        written = _write_rank(result, out)
+    return {name: target / path.name for name, path in written.items()}
+
+
+def _write_rank(result: AnalysisResult, out: Path) -> dict[str, Path]:
     import json
 
     from geo.export import build_layers
     from geo.export.gis import write_geojson
     from geo.export.tables import write_ranked_table
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = {}
     recon_path = out / "reconciliation.json"
     recon = result.reconciliation.to_dict() if result.reconciliation is not None else {}

@@ -21,6 +21,7 @@ import numbers
 
 import pandas as pd
 
+from geo.common import safe_text
 from geo.common.messages import MESSAGE_COLUMNS, render_cell
 from geo.households.schema import DEPRIVATIONS, PROGRAMMES
 from geo.i18n import DEFAULT_LANGUAGE, has_text, t
@@ -49,14 +50,9 @@ def _missing(value) -> bool:
         return False
 
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]<>#|~$"
 
 
-def markdown_text(text) -> str:
-    """``text`` (a name from a file, a note) safe inside Streamlit Markdown: every character
-    Markdown or Streamlit would interpret (emphasis, links, headings, ``:colour[...]``,
-    ``$maths$``) is backslash-escaped, so it shows as typed."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+markdown_text = safe_text.markdown_text  # one rule for every page (geo.common.safe_text)
 
 
 def number_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -40,7 +40,7 @@ def test_pilot_format_writes_png_and_an_a4_or_a3_pdf(demo, tmp_path):
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
     size = tuple(sorted(round(float(v)) for v in box.groups()))
     assert size in A_SIZES
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pilot_map.pdf", "pilot_map.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "pilot_map.pdf", "pilot_map.png"]
 
 
 def test_an_unknown_pilot_code_is_one_line_and_exit_2(demo, tmp_path):

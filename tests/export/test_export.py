@@ -140,7 +140,7 @@ def test_only_chosen_formats_are_written(result, tmp_path):
     written = export_result(result, tmp_path / "new" / "dir", formats="gpkg, CSV")
     assert set(written) == {"gpkg", "csv"}
     assert sorted(p.name for p in (tmp_path / "new" / "dir").iterdir()) == [
-        "focus_list.csv", "poverty_map.gpkg", "ranked_villages.csv"]
+        "focus_list.csv", "manifest.json", "poverty_map.gpkg", "ranked_villages.csv"]
 
 
 # --------------------------------------------------------------------------- GeoJSON / RFC 7946

@@ -1,0 +1,100 @@
+"""Text safety for everything built from what users wrote (issue 18): one place for each rule.
+
+- :func:`markdown_text`: a name, title or message safe inside Streamlit Markdown (shown as typed:
+  no link, image, heading, HTML, maths or ``:colour[...]``).
+- :func:`neutralise_cell` / :func:`neutralise_frame`: a CSV text cell a spreadsheet would run as a
+  formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``; numbers stay
+  numbers (``-3`` as a number is a number, not a formula).
+- :func:`without_paths`: absolute server paths in a message reduced to the file's own name.
+- :func:`looks_personal`: a text that looks like a personal value (a NIK / No. KK / phone digit
+  run, an e-mail address); :func:`safe_headers` reports such headers by position and
+  :func:`safe_file_name` describes such a file name instead of copying it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]<>#|~$"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# eleven or more digits in a row or with spaces, dots or dashes between (NIK and No. KK have
+# 16, phone numbers 11-14 with their 0 or 62; a date has 8, a village code 10)
+_DIGIT_RUN = re.compile(r"(?:\d[\s.\-]?){10,}\d")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_PHONE = re.compile(r"(?:\+62|\b62|\b0)8\d{2}[\s.\-]?\d{3,4}[\s.\-]?\d{3,5}")
+# an absolute path of at least two parts (POSIX or Windows); its last part is kept
+_PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\:'\"]+[/\\])+([^\s/\\:'\"]+)")
+
+
+def markdown_text(text) -> str:
+    """``text`` (a name from a file, a note) safe inside Streamlit Markdown: every character
+    Markdown or Streamlit would interpret (emphasis, links, images, headings, ``:colour[...]``,
+    ``$maths$``) is backslash-escaped, so it shows as typed."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def neutralise_cell(value):
+    """A text cell that a spreadsheet would run as a formula, with a leading ``'``; any other
+    value (numbers, NA, ordinary text) as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell neutralised (:func:`neutralise_cell`), and text
+    column headers too; numeric columns are left alone (a negative number stays a number)."""
+    out = pd.DataFrame(frame).copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(neutralise_cell)
+    out.columns = [neutralise_cell(c) for c in out.columns]
+    return out
+
+
+def without_paths(text) -> str:
+    """``text`` with every absolute path (``/tmp/upload-x1/hh.csv``) reduced to its last part
+    (``hh.csv``): no server folder on screen."""
+    return _PATH.sub(lambda m: m.group(1), str(text))
+
+
+def looks_personal(text) -> bool:
+    """Whether ``text`` looks like a personal value rather than a label: a run of digits as long
+    as a NIK, No. KK or phone number, an e-mail address or an Indonesian mobile number."""
+    text = str(text)
+    return bool(_DIGIT_RUN.search(text) or _EMAIL.search(text) or _PHONE.search(text))
+
+
+def position_label(i: int) -> str:
+    """The neutral name of the ``i``-th column (1-based): ``#3``."""
+    return f"#{i}"
+
+
+def safe_headers(columns, known=()) -> list[str] | None:
+    """Headers to use instead of ``columns`` when the header row looks like data, else ``None``.
+
+    When any header looks personal (:func:`looks_personal`) the row is most likely the first
+    record of a file without a header: every header but the ``known`` ones (recognised column
+    names) is replaced by its position (``#3``), so no message, report or table quotes it.
+    """
+    columns = [str(c) for c in columns]
+    if not any(looks_personal(c) for c in columns):
+        return None
+    known = set(known)
+    return [c if c in known and not looks_personal(c) else position_label(i)
+            for i, c in enumerate(columns, start=1)]
+
+
+def safe_file_name(name: str, sha256: str | None = None, role: str = "input") -> str:
+    """``name`` as it may be written into method tables, workbooks and PDFs: the name itself,
+    or, when it looks personal, ``<role> file (.csv, sha256 1a2b3c4d5e6f)``."""
+    name = str(name)
+    if not looks_personal(name):
+        return name
+    suffix = "".join(re.findall(r"\.[A-Za-z0-9]{1,8}$", name))
+    digest = f", sha256 {sha256[:12]}" if sha256 else ""
+    return f"{role} file ({suffix or 'no extension'}{digest})"
