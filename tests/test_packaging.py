@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-OWN = {"geo", "ui", "tests", "synthetic_result", "conftest",
+OWN = {"geo", "ui", "tests", "synthetic_result", "decision_workers", "conftest",
        *(p.stem for p in (ROOT / "benchmarks").glob("*.py"))}
 
 
