@@ -128,3 +128,75 @@ if save:
         st.success(t("decision_saved", lang, where=where))
     except GeoInputError as exc:
         ui.state.show_input_error(exc)
+
+# --- the decision record (issue 16): changes, history, compare, lampiran -----------------
+from geo.decisions.history import compare, list_decisions  # noqa: E402
+
+store = ui.state.decision_store()
+history = list_decisions(store)
+proposed = chosen[["village_code", "village_name", "rank"]]
+names = dict(zip(table["village_code"].astype(str), table["village_name"].astype(str)))
+
+
+def _show_changes(change, key: str) -> None:
+    """Villages in, out and moved, as one plain-text table (names typed by no user here)."""
+    if change.unchanged:
+        st.caption(t("decision.unchanged", lang))
+        return
+    rows = ([(t("decision.entered", lang), c, names.get(c, ""), "") for c in change.entered]
+            + [(t("decision.left", lang), c, names.get(c, ""), "") for c in change.left]
+            + [(t("decision.moved", lang), m.village_code, names.get(m.village_code, ""),
+                f"{m.rank_before} → {m.rank_after}") for m in change.moved])
+    import pandas as pd
+
+    st.dataframe(pd.DataFrame(rows, columns=[t(f"decision.col_{c}", lang) for c in
+                                             ("change", "code", "village", "rank")]),
+                 hide_index=True, width="stretch", key=key)
+
+
+if history:
+    last = store.load(history[-1].id)
+    st.subheader(t("decision.changes_heading", lang, title=last.title, version=last.version))
+    _show_changes(compare(last, proposed), "changes_table")
+
+st.subheader(t("decision.history", lang))
+if not history:
+    st.caption(t("decision.none_saved", lang))
+else:
+    import pandas as pd
+
+    listing = pd.DataFrame([{
+        t("decision.col_id", lang): d.id, t("decision.col_date", lang): d.decided_at[:16].replace("T", " "),
+        t("decision.col_title", lang): d.title, t("decision.col_version", lang): d.version,
+        t("decision.col_by", lang): d.decided_by, t("decision.col_villages", lang): d.villages,
+        t("decision.col_sources", lang): "; ".join(f"{f} {s[:12]}" for f, s in d.sources),
+    } for d in history])
+    st.dataframe(listing, hide_index=True, width="stretch", key="history_table")
+    ids = [d.id for d in history]
+    label = {d.id: f"{d.id} · {d.title} v{d.version}" for d in history}
+    opened = st.selectbox(t("decision.open", lang), ids, index=len(ids) - 1,
+                          format_func=label.get, key="decision_open")
+    shown_decision = store.load(opened)
+    st.dataframe(screen_table(shown_decision.focus_list, lang), hide_index=True, width="stretch",
+                 column_config=screen_headers(shown_decision.focus_list.columns, lang),
+                 key="opened_table")
+    pair = st.multiselect(t("decision.compare", lang), ids, max_selections=2,
+                          format_func=label.get, key="decision_compare")
+    if len(pair) == 2:
+        _show_changes(compare(store.load(min(pair)), store.load(max(pair))), "compare_table")
+    st.caption(t("decision.rerun_help", lang))
+
+st.subheader(t("decision.lampiran", lang))
+if st.button(t("decision.make_lampiran", lang), key="make_lampiran"):
+    from geo.export.lampiran import build_lampiran, docx_bytes, map_png, pdf_bytes
+
+    content = build_lampiran(result, lang=lang, title=title or None)
+    picture = map_png(result, lang)
+    st.session_state["lampiran_files"] = (docx_bytes(content, picture), pdf_bytes(content, picture))
+if "lampiran_files" in st.session_state:
+    docx_file, pdf_file = st.session_state["lampiran_files"]
+    d1, d2 = st.columns(2)
+    d1.download_button("DOCX", docx_file, file_name="lampiran.docx", key="lampiran_docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    d2.download_button("PDF", pdf_file, file_name="lampiran.pdf", mime="application/pdf",
+                       key="lampiran_pdf")

@@ -132,7 +132,8 @@ def build_lampiran(result, *, lang: str = "id", title: str | None = None) -> Lam
         config_fingerprint=config_fingerprint(config))
 
 
-def _map_png(result, lang: str) -> bytes:
+def map_png(result, lang: str) -> bytes:
+    """The focus map of the lampiran, as PNG bytes."""
     from geo.export.layers import build_layers
     from geo.presentation.printmap import focus_map, map_bytes
 
@@ -188,8 +189,13 @@ def docx_bytes(lampiran: Lampiran, map_png: bytes, *, template=None) -> bytes:
     for row in lampiran.rows:
         for cell, text in zip(table.add_row().cells, _cells(row)):
             cell.text = text
+    table.autofit = False
+    widths = [Cm(w) for w in (1.8, 3.3, 3.2, 3.0, 1.5, 4.2)]
+    for column, width in zip(table.columns, widths):  # LibreOffice reads the grid's widths
+        column.width = width
     for row in table.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
@@ -205,8 +211,8 @@ def docx_bytes(lampiran: Lampiran, map_png: bytes, *, template=None) -> bytes:
     doc.add_heading(t("lampiran.map_heading", lang), level=2)
     doc.add_picture(io.BytesIO(map_png), width=Cm(16))
     doc.add_paragraph("")
-    for key in ("sign_place_date", "sign_title", "sign_space", "sign_name"):
-        doc.add_paragraph(t(f"lampiran.{key}", lang))
+    for key in ("sign_place_date", "sign_title", None, None, "sign_name"):
+        doc.add_paragraph(t(f"lampiran.{key}", lang) if key else "")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -260,9 +266,10 @@ def pdf_bytes(lampiran: Lampiran, map_png: bytes) -> bytes:
     heading(t("lampiran.map_heading", lang))
     pdf.image(io.BytesIO(map_png), w=width)
     pdf.ln(8)
-    for key in ("sign_place_date", "sign_title", "sign_space", "sign_name"):
+    for key in ("sign_place_date", "sign_title", None, None, "sign_name"):
         pdf.set_x(pdf.l_margin + width / 2)
-        pdf.multi_cell(width / 2, 6, t(f"lampiran.{key}", lang), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width / 2, 6, t(f"lampiran.{key}", lang) if key else "",
+                       new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -272,10 +279,11 @@ def write_lampiran(result, out_dir, *, lang: str = "id", title: str | None = Non
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     content = build_lampiran(result, lang=lang, title=title)
-    picture = _map_png(result, lang)
+    picture = map_png(result, lang)
     return [_atomic(out_dir / "lampiran.docx", docx_bytes(content, picture, template=template)),
             _atomic(out_dir / "lampiran.pdf", pdf_bytes(content, picture))]
 
 
 __all__ = ["Lampiran", "LampiranRow", "build_lampiran", "config_fingerprint", "docx_bytes",
+           "map_png",
            "pdf_bytes", "write_lampiran"]

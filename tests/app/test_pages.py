@@ -883,3 +883,28 @@ def test_data_page_on_the_demo_says_there_is_nothing_to_draw():
     assert "Tidak ada tumpang tindih, celah atau perbaikan geometri yang perlu digambar." \
         in texts(at.info)
     assert not any({"kind", "place"} <= set(d.value.columns) for d in at.dataframe)
+
+
+def test_saved_decisions_appear_in_the_history_and_compare():
+    """Issue 16: save twice, both listed with title and version, no path; compare two."""
+    at = run("pages/2_Prioritas.py")
+    for by in ("Sekda", "Bappeda"):
+        at.text_input(key="decision_title").input("Lokus 2026 riwayat")
+        at.text_input(key="decision_by").input(by)
+        at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    saved = [s for s in texts(at.success) if "Keputusan tersimpan" in s]
+    assert saved and "v2" in saved[-1] and "id " in saved[-1]
+    workspace = os.environ["POVERTY_MAP_WORKSPACE"]
+    assert workspace not in saved[-1] and "sqlite" not in saved[-1]
+    history = frame_with(at, "Judul", "Versi", "Oleh")
+    mine = history[history["Judul"] == "Lokus 2026 riwayat"]
+    assert mine["Oleh"].tolist()[-2:] == ["Sekda", "Bappeda"]
+    assert mine["Versi"].tolist()[-2:] == [1, 2]
+    ids = mine["Id"].tolist()[-2:]
+    at.multiselect(key="decision_compare").set_value(ids).run()
+    assert not at.exception
+    assert any("tidak ada perubahan" in c for c in texts(at.caption))  # same list twice
+    at.button(key="make_lampiran").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) >= 2
