@@ -91,3 +91,55 @@ def rerun(store: DecisionStore, decision_id: int, *, boundaries=None, households
     return analyse([i["path"] for i in inputs if i["role"] == "boundaries"],
                    next((i["path"] for i in inputs if i["role"] == "households"), None),
                    config=config)
+
+
+def check_sources(decision: Decision, sources: dict[str, str]) -> None:
+    """Refuse when the data at hand (``{file name: SHA-256}``, e.g.
+    ``AnalysisResult.method.sha256_of()``) is not the data the decision was made on.
+
+    Raises
+    ------
+    GeoInputError
+        ``err.decision_input_missing`` naming a saved file the data at hand lacks;
+        ``err.decision_input_changed`` naming a file whose fingerprint differs, or a file at
+        hand that the decision did not use.
+    """
+    for name, saved in sorted(decision.sources.items()):
+        if name not in sources:
+            raise GeoInputError("err.decision_input_missing", source=name, file=name,
+                                id=str(decision.id))
+        if sources[name] != saved:
+            raise GeoInputError("err.decision_input_changed", source=name, file=name,
+                                id=str(decision.id))
+    for name in sorted(set(sources) - set(decision.sources)):
+        raise GeoInputError("err.decision_input_changed", source=name, file=name,
+                            id=str(decision.id))
+
+
+def rerun_on_result(store: DecisionStore, decision_id: int, result):
+    """Re-run a saved decision with its stored config on an analysis already in memory (the
+    app's session data): checks the fingerprints (:func:`check_sources`), then rescores.
+
+    Returns ``(decision, rescored AnalysisResult)``; compare them with
+    :func:`geo.decisions.history.compare` and :func:`focus_of`.
+    """
+    from geo.pipeline.analysis import rescore
+
+    decision = store.load(decision_id)
+    config = store.config_of(decision_id)
+    if config is None:
+        raise GeoInputError("err.decision_config", source=f"decision {decision_id}",
+                            id=str(decision_id))
+    check_sources(decision, result.method.sha256_of())
+    return decision, rescore(result, config)
+
+
+def focus_of(result):
+    """``village_code``, ``village_name``, ``rank`` of a result's focus list, by rank."""
+    import pandas as pd
+
+    villages = result.villages
+    chosen = villages[villages["in_focus_list"].fillna(False).astype(bool)]
+    columns = [c for c in ("village_code", "village_name", "rank") if c in chosen]
+    return pd.DataFrame(chosen[columns]).sort_values("rank", na_position="last") \
+        .reset_index(drop=True)
