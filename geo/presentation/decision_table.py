@@ -66,3 +66,24 @@ def decision_table(villages: pd.DataFrame, indicators, stability: pd.DataFrame |
     out["decision_change"] = change_cells(out, last)
     tail = [c for c in TAIL_COLUMNS if c in out]
     return out[head + points + tail]
+
+
+FOCUS_COLOUR = "#b2182b"  # the proposed villages on the decision map
+OTHER_COLOUR = "#f0f0f0"  # every other village
+
+
+def focus_colours(shapes: pd.DataFrame, codes) -> pd.Series:
+    """Fill colour per row of ``shapes``: the proposed villages dark red, the rest pale grey
+    (for :func:`geo.presentation.webmap.choropleth_map`)."""
+    chosen = shapes["village_code"].astype(str).isin({str(c) for c in codes})
+    return pd.Series([FOCUS_COLOUR if c else OTHER_COLOUR for c in chosen], index=shapes.index)
+
+
+def focus_legend(shapes: pd.DataFrame, codes, lang: str) -> list[dict]:
+    """Two legend entries (proposed / other villages) with counts, labels in ``lang``."""
+    from geo.i18n import t
+
+    inside = int(shapes["village_code"].astype(str).isin({str(c) for c in codes}).sum())
+    return [{"colour": FOCUS_COLOUR, "label": t("decision.map_focus", lang), "count": inside},
+            {"colour": OTHER_COLOUR, "label": t("decision.map_other", lang),
+             "count": len(shapes) - inside}]

@@ -79,3 +79,16 @@ def test_robustness_and_headers_from_the_registry():
     assert headers["pocket"] != "pocket"
     shown = screen_table(table, "en")
     assert all("%" in v for v in shown["in_focus_share"])
+
+
+def test_focus_colours_and_legend_count_the_proposed_villages():
+    from geo.presentation.decision_table import FOCUS_COLOUR, focus_colours, focus_legend
+
+    result, _ = _result_and_config()
+    shapes = result.villages
+    codes = list(shapes.loc[shapes["in_focus_list"].fillna(False).astype(bool), "village_code"])
+    colours = focus_colours(shapes, codes)
+    assert int((colours == FOCUS_COLOUR).sum()) == len(codes)
+    legend = focus_legend(shapes, codes, "en")
+    assert [e["count"] for e in legend] == [len(codes), len(shapes) - len(codes)]
+    assert legend[0]["label"] == "Proposed focus villages"
