@@ -187,7 +187,9 @@ def test_map_data_is_made_once_per_server_and_a_selection_resends_no_layer(monke
 # --- priority ----------------------------------------------------------------------------
 
 def ranked(at: AppTest) -> pd.DataFrame:
-    return at.dataframe[[i for i, d in enumerate(at.dataframe) if "rank" in d.value.columns][0]].value
+    # the full ranked table (all villages, with the in/out flag), below the decision table
+    return next(d.value for d in at.dataframe
+                if {"rank", "in_focus_list"} <= set(d.value.columns))
 
 
 def test_focus_reasons_on_screen_are_in_the_chosen_language():
