@@ -25,6 +25,8 @@ COMMANDS = {
     "demo": "Write the built-in synthetic demo region (boundaries and households)",
     "households": "Read and validate a household table (personal columns are dropped)",
     "rank": "Join households to villages, compute indicators, rank villages, find pockets",
+    "decide": "Rank the files and save the focus list as a decision (prints its id)",
+    "decisions": "Saved decisions: list, show, compare two, re-run one with its stored config",
     "export": "Export results for GIS tools and decision documents",
     "reference": "Rebuild the shipped Kemendagri code table (names, code history, population)",
     "publish": "Serve a run's outputs as OGC API - Features (pygeoapi), read-only",

@@ -11,6 +11,7 @@ import ui.state
 from geo.presentation import printmap
 from geo.presentation.display import PALETTES, SCHEMES, classify
 from geo.presentation.pocket_text import pocket_sentence
+from geo.presentation.profile_notes import tie_notes
 from geo.i18n import has_text, number, t
 from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, markdown_text, number_text,
@@ -136,6 +137,9 @@ if code:
         st.dataframe(table(profile_rows(row, "why"), "score",
                            lambda c, v, lang: number_text("score", v, lang)),
                      hide_index=True, width="stretch")
+        for note in tie_notes(ui.state.current_result().villages, code,
+                              ui.state.current_config().indicators, lang):
+            st.text(note)  # plain text: the label and numbers are ours, shown as they are
 
 # --- print map of what is on screen (the same classes), or of the chosen district ---------
 st.subheader(t("print_map", lang))

@@ -2,17 +2,23 @@
 
 import streamlit as st
 
+import ui.map_widget
 import ui.print_downloads
 import ui.auth
 import ui.state
 from geo.config import Pin
 from geo.common.errors import GeoInputError
+from geo.decisions.history import compare, list_decisions
+from geo.decisions.rerun import focus_of, rerun_on_result
 from geo.export.tables import csv_bytes
 from geo.presentation import printmap
+from geo.presentation.decision_table import decision_table, focus_colours, focus_legend
+from geo.presentation.webmap import choropleth_map, focus_on
 from geo.i18n import number, t
 from geo.i18n.labels import indicator_label
-from geo.presentation.views import (focus_table, pin_table, ranked_table, robustness_table,
-                       screen_headers, screen_table, stability_counts, village_choices)
+from geo.presentation.views import (district_column, focus_table, pin_table, ranked_table,
+                                    screen_headers, screen_table, stability_counts,
+                                    village_choices)
 
 lang = ui.state.page_setup("priority")
 ui.auth.require("page.priority", lang)
@@ -90,12 +96,34 @@ with st.expander(t("pin", lang)):
             ui.state.set_config(config.with_focus(pins=()))
             st.rerun()
 
-# --- ranked table ------------------------------------------------------------------------
-table = ranked_table(villages, [spec.column for spec in config.indicators])
+# --- the decision: one table of the proposed villages, a map beside it -----------------
+indicators = [spec.column for spec in config.indicators]
+table = ranked_table(villages, indicators)
 chosen = focus_table(table)
+stability = ui.state.focus_stability(analysis.token, config.to_json(), villages)
+store = ui.state.decision_store()
+history = list_decisions(store)
+last = store.load(history[-1].id) if history else None
+proposal = decision_table(villages, indicators, stability, last)
 st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {number(len(chosen), lang)}")
-st.dataframe(screen_table(table, lang), hide_index=True, width="stretch", height=420,
-             column_config=screen_headers(table.columns, lang), key="ranked_table")
+st.caption(t("decision.table_help", lang))
+table_col, map_col = st.columns([3, 2])
+with table_col:
+    if len(proposal):
+        st.dataframe(screen_table(proposal, lang), hide_index=True, width="stretch", height=480,
+                     column_config=screen_headers(proposal.columns, lang), key="decision_table")
+with map_col:
+    shapes = ui.state.display_layer(analysis.token, analysis.result.villages).shapes
+    codes = list(proposal["village_code"])
+    tooltip = {t("village", lang): "village_name", t("district", lang): district_column(shapes)}
+    ui.map_widget.show_map(
+        lambda: choropleth_map(shapes, focus_colours(shapes, codes), tooltip,
+                               tiles=st.session_state["tiles"]),
+        ui.state.content_token("decision_map", analysis.token, tuple(codes),
+                               tuple(tooltip.items()), st.session_state["tiles"]),
+        key="decision_map", height=440,
+        focus=focus_on(shapes, codes, key=str(len(codes))) if codes else None)
+    ui.map_widget.draw_legend(focus_legend(shapes, codes, lang), t("legend", lang), lang)
 if ui.auth.allowed("download"):
     st.download_button(t("download_list", lang), csv_bytes(chosen, lang), file_name="focus_list.csv",
                        mime="text/csv", key="download_focus", on_click=ui.auth.on_download,
@@ -105,10 +133,6 @@ ui.print_downloads.print_downloads(
     lambda: printmap.focus_map(villages, lang=lang, date=result.method.created_at[:10],
                                sources=[source.file for source in result.method.sources]),
     title=printmap.print_text("focus_title", lang), file_stem="map_focus_list", lang=lang)
-
-# --- robustness --------------------------------------------------------------------------
-st.subheader(t("robustness", lang))
-stability = ui.state.focus_stability(analysis.token, config.to_json(), villages)
 if stability is not None:
     counts = stability_counts(stability)
     settings = config.robustness  # focus_stability uses the config's [robustness] settings
@@ -119,12 +143,9 @@ if stability is not None:
     r4.metric(t("draws", lang), number(settings.draws, lang))
     st.caption(t("robustness_help", lang, spread=round(100 * settings.spread),
                  draws=settings.draws))
-    shown = robustness_table(villages, stability)
-    if len(shown):
-        st.dataframe(screen_table(shown, lang), hide_index=True, width="stretch",
-                     key="robustness_table", column_config=screen_headers(shown.columns, lang))
-    else:  # an empty table would read "empty" (Streamlit's own word) on any screen
-        st.caption(t("robustness_none", lang))
+with st.expander(t("decision.all_villages", lang)):
+    st.dataframe(screen_table(table, lang), hide_index=True, width="stretch", height=420,
+                 column_config=screen_headers(table.columns, lang), key="ranked_table")
 
 # --- save the decision -------------------------------------------------------------------
 st.subheader(t("save_decision", lang))
@@ -141,6 +162,85 @@ if save:
         ui.auth.audit("decision_saved", {"title": title.strip()[:200], "decided_by": decided_by.strip()[:100],
                                          "focus_villages": int(len(chosen)),
                                          "sources": result.method.sha256_of()})
-        st.success(t("decision_saved", lang, where=where))
+        st.session_state["decision_saved"] = where  # said after the rerun that lists it
+        st.rerun()
     except GeoInputError as exc:
         ui.state.show_input_error(exc)
+if "decision_saved" in st.session_state:
+    st.success(t("decision_saved", lang, where=st.session_state.pop("decision_saved")))
+
+# --- the decision record (issue 16): changes, history, compare, lampiran -----------------
+proposed = chosen[["village_code", "village_name", "rank"]]
+names = dict(zip(table["village_code"].astype(str), table["village_name"].astype(str)))
+
+
+def _show_changes(change, key: str) -> None:
+    """Villages in, out and moved, as one plain-text table (names typed by no user here)."""
+    if change.unchanged:
+        st.caption(t("decision.unchanged", lang))
+        return
+    rows = ([(t("decision.entered", lang), c, names.get(c, ""), "") for c in change.entered]
+            + [(t("decision.left", lang), c, names.get(c, ""), "") for c in change.left]
+            + [(t("decision.moved", lang), m.village_code, names.get(m.village_code, ""),
+                f"{m.rank_before} → {m.rank_after}") for m in change.moved])
+    import pandas as pd
+
+    st.dataframe(pd.DataFrame(rows, columns=[t(f"decision.col_{c}", lang) for c in
+                                             ("change", "code", "village", "rank")]),
+                 hide_index=True, width="stretch", key=key)
+
+
+if last is not None:
+    st.subheader(t("decision.changes_heading", lang, title=last.title, version=last.version))
+    _show_changes(compare(last, proposed), "changes_table")
+
+st.subheader(t("decision.history", lang))
+if not history:
+    st.caption(t("decision.none_saved", lang))
+else:
+    import pandas as pd
+
+    listing = pd.DataFrame([{
+        t("decision.col_id", lang): d.id, t("decision.col_date", lang): d.decided_at[:16].replace("T", " "),
+        t("decision.col_title", lang): d.title, t("decision.col_version", lang): d.version,
+        t("decision.col_by", lang): d.decided_by, t("decision.col_villages", lang): d.villages,
+        t("decision.col_sources", lang): "; ".join(f"{f} {s[:12]}" for f, s in d.sources),
+    } for d in history])
+    st.dataframe(listing, hide_index=True, width="stretch", key="history_table")
+    ids = [d.id for d in history]
+    label = {d.id: f"{d.id} · {d.title} v{d.version}" for d in history}
+    opened = st.selectbox(t("decision.open", lang), ids, index=len(ids) - 1,
+                          format_func=label.get, key="decision_open")
+    shown_decision = store.load(opened)
+    st.dataframe(screen_table(shown_decision.focus_list, lang), hide_index=True, width="stretch",
+                 column_config=screen_headers(shown_decision.focus_list.columns, lang),
+                 key="opened_table")
+    pair = st.multiselect(t("decision.compare", lang), ids, max_selections=2,
+                          format_func=label.get, key="decision_compare")
+    if len(pair) == 2:
+        _show_changes(compare(store.load(min(pair)), store.load(max(pair))), "compare_table")
+    if st.button(t("decision.rerun", lang), key="decision_rerun"):
+        try:
+            _, again = rerun_on_result(store, opened, analysis.result)
+            change = compare(shown_decision, focus_of(again))
+            st.caption(t("decision.rerun_same" if change.unchanged else "decision.rerun_changed",
+                         lang))
+            _show_changes(change, "rerun_table")
+        except GeoInputError as exc:
+            ui.state.show_input_error(exc)
+    st.caption(t("decision.rerun_help", lang))
+
+st.subheader(t("decision.lampiran", lang))
+if ui.auth.allowed("download") and st.button(t("decision.make_lampiran", lang), key="make_lampiran"):
+    from geo.export.lampiran import build_lampiran, docx_bytes, map_png, pdf_bytes
+
+    content = build_lampiran(result, lang=lang, title=title or None)
+    picture = map_png(result, lang)
+    st.session_state["lampiran_files"] = (docx_bytes(content, picture), pdf_bytes(content, picture))
+if "lampiran_files" in st.session_state and ui.auth.allowed("download"):
+    docx_file, pdf_file = st.session_state["lampiran_files"]
+    d1, d2 = st.columns(2)
+    d1.download_button("DOCX", docx_file, file_name="lampiran.docx", key="lampiran_docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    d2.download_button("PDF", pdf_file, file_name="lampiran.pdf", mime="application/pdf",
+                       key="lampiran_pdf")

@@ -534,8 +534,8 @@ def focus_stability(token: str, config_json: str, _villages):
 
 
 def save_decision(result: AnalysisResult, config, *, title: str, decided_by: str) -> str:
-    """Store the focus list and its config in the workspace; returns its title and number
-    (escaped for Markdown: the title is typed by the user; the database path stays on the server)."""
+    """Store the focus list and its config in the workspace; returns the saved title, version
+    and id (escaped for Markdown: the title is typed by the user). No server path is shown."""
     from geo.decisions.store import Decision, DecisionStore
 
     sources = result.method.sha256_of()
@@ -543,7 +543,15 @@ def save_decision(result: AnalysisResult, config, *, title: str, decided_by: str
                                        decided_by=decided_by, config=config, sources=sources)
     store = DecisionStore(workspace_dir())
     decision_id = store.save(decision)
-    return f"{_escape_markdown(title.strip())} (id {decision_id})"
+    saved = store.load(decision_id)
+    return f"{_escape_markdown(saved.title)} (v{saved.version}, id {decision_id})"
+
+
+def decision_store():
+    """The workspace's decision store (history, compare, re-run)."""
+    from geo.decisions.store import DecisionStore
+
+    return DecisionStore(workspace_dir())
 
 
 def workspace_dir() -> Path:

@@ -1,12 +1,14 @@
 """``python -m geo export``: analyse boundaries (+ households) and write every export.
 
     python -m geo export --boundaries B [B ...] [--households H] [--config FILE] --out DIR
-                         [--formats geojson,gpkg,shp,csv,xlsx,png,pdf,pilot] [--min-households N]
+                         [--formats geojson,gpkg,shp,csv,xlsx,png,pdf,pilot,lampiran] [--min-households N]
                          [--pilot CODE [CODE ...]] [--lang id|en] [--crosswalk FILE]
                          [--bps-bridge FILE] [--overlap RULE]
 
 ``pilot`` writes ``pilot_map.png`` and ``pilot_map.pdf`` of the villages named by ``--pilot``
-(it is not in the default set, since it needs those codes).
+(it is not in the default set, since it needs those codes). ``lampiran`` writes
+``lampiran.docx`` and ``lampiran.pdf``, the annex of the decree (``--title``,
+``--lampiran-template``); not in the default set either.
 
 Prints the files written, one per line. Unusable input ends with one line on stderr and exit
 status 2 (see ``geo/__main__.py``).
@@ -34,6 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pilot village code(s) for the 'pilot' format (pilot_map.png/.pdf)")
     parser.add_argument("--min-households", type=int, default=None, metavar="N",
                         help="leave household figures empty for villages with fewer than N households")
+    parser.add_argument("--title", metavar="T",
+                        help="title of the decision, printed on the lampiran")
+    parser.add_argument("--lampiran-template", metavar="DOCX",
+                        help="a region's .docx (letterhead, styles) the lampiran is written into")
     add_join_arguments(parser)
     parser.add_argument("--lang", choices=("id", "en"), default="id",
                         help="language of the XLSX and the printed maps (default: id)")
@@ -52,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     result = analyse(args.boundaries, args.households, config=config, **code_tables)
     written = export_result(result, args.out, formats=formats,
                             min_households=args.min_households, lang=args.lang,
-                            pilot=args.pilot)
+                            pilot=args.pilot, title=args.title,
+                            lampiran_template=args.lampiran_template)
     for paths in written.values():
         for path in paths:
             print(path)

@@ -162,7 +162,7 @@ def encode_rows(code: str, /, **params):
 
 
 #: Columns whose cells are encoded messages (row problems, join reasons, focus reasons).
-MESSAGE_COLUMNS = ("problem", "code_note", "reason", "focus_reason")
+MESSAGE_COLUMNS = ("problem", "code_note", "reason", "focus_reason", "decision_change")
 
 
 def render_columns(frame, lang: str = DEFAULT_LANGUAGE):

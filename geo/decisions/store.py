@@ -68,8 +68,15 @@ CREATE TABLE IF NOT EXISTS source (
     sha256 TEXT NOT NULL,
     PRIMARY KEY (decision_id, name)
 );
+CREATE TABLE IF NOT EXISTS input (
+    decision_id INTEGER NOT NULL REFERENCES decision(id),
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY (decision_id, position)
+);
 """
-_TABLES = ("decision", "focus_village", "pin", "source")
+_TABLES = ("decision", "focus_village", "pin", "source", "input")
 
 
 @dataclass(eq=False)
@@ -85,6 +92,8 @@ class Decision:
     pins : list of ``{"village_code", "action", "reason", "by"}``
     config_text : the ranking config (JSON from :meth:`RankConfig.to_json`, or TOML/YAML text)
     sources : data file name -> SHA-256
+    inputs : the input files as given, ``[{"role": "boundaries"|"households", "path": ...}]``,
+        so that a re-run finds them (never shown: a server path is not for the screen)
     decided_at : UTC ISO 8601; set when saved if empty
     id, version : set by the store
     """
@@ -96,6 +105,7 @@ class Decision:
     config_text: str = ""
     sources: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    inputs: list[dict] = field(default_factory=list)
     decided_at: str = ""
     id: int | None = None
     version: int | None = None
@@ -222,6 +232,9 @@ class DecisionStore:
                                  p.get("by", "")) for pos, p in enumerate(decision.pins)])
                 db.executemany("INSERT INTO source VALUES (?, ?, ?)",
                                [(new_id, name, sha) for name, sha in decision.sources.items()])
+                db.executemany("INSERT INTO input VALUES (?, ?, ?, ?)",
+                               [(new_id, pos, str(i["role"]), str(i["path"]))
+                                for pos, i in enumerate(decision.inputs)])
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -254,6 +267,8 @@ class DecisionStore:
                               "WHERE decision_id = ? ORDER BY position", (head[0],)).fetchall()
             sources = db.execute("SELECT name, sha256 FROM source WHERE decision_id = ? "
                                  "ORDER BY name", (head[0],)).fetchall()
+            inputs = db.execute("SELECT role, path FROM input WHERE decision_id = ? "
+                                "ORDER BY position", (head[0],)).fetchall()
         focus_list = pd.DataFrame(focus, columns=list(FOCUS_COLUMNS)).astype(
             {"village_code": "string", "village_name": "string", "rank": "Int64",
              "score": "float64", "focus_reason": "string"})
@@ -261,7 +276,7 @@ class DecisionStore:
             id=head[0], title=head[1], version=head[2], decided_by=head[3], decided_at=head[4],
             note=head[5], config_text=head[6], focus_list=focus_list,
             pins=[dict(zip(("village_code", "action", "reason", "by"), p)) for p in pins],
-            sources=dict(sources))
+            sources=dict(sources), inputs=[{"role": r, "path": p} for r, p in inputs])
 
     def latest(self, title: str) -> Decision | None:
         """The newest version of a title, or None if it was never saved."""

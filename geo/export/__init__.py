@@ -21,9 +21,10 @@ from geo.i18n import LANGUAGES
 from geo.presentation.printmap import focus_map, pocket_map, print_text, save_map
 from geo.pipeline.results import AnalysisResult
 
-FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf", "pilot")
-#: what ``--formats`` writes by default: every format that needs no further argument
-DEFAULT_FORMATS = FORMATS[:-1]
+FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf", "pilot", "lampiran")
+#: what ``--formats`` writes by default: every format that needs no further argument (not the
+#: pilot map, which needs codes, nor the lampiran of a decree, asked for by name)
+DEFAULT_FORMATS = FORMATS[:-2]
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -98,6 +99,8 @@ def export_result(
     min_households: int | None = None,
     lang: str = "id",
     pilot=(),
+    title: str | None = None,
+    lampiran_template=None,
 ) -> dict[str, list[Path]]:
     """Write the chosen exports of an analysis into ``out_dir``.
 
@@ -118,6 +121,9 @@ def export_result(
     pilot
         Pilot village codes for the ``pilot`` format (``pilot_map.png`` / ``.pdf``); checked
         before anything is written (an unknown code raises ``err.pilot_unknown``).
+    title, lampiran_template
+        For the ``lampiran`` format (``lampiran.docx`` / ``.pdf``, :mod:`geo.export.lampiran`):
+        the decision's title, and a region's DOCX template.
 
     Returns
     -------
@@ -163,4 +169,9 @@ def _write_all(result, layers, out_dir, chosen, lang, pilot) -> dict[str, list[P
             written[suffix] = [p for p in paths if p.suffix == f".{suffix}"]
     if "pilot" in chosen:
         written["pilot"] = write_pilot_map(result, layers, pilot, out_dir, lang=lang)
+    if "lampiran" in chosen:
+        from geo.export.lampiran import write_lampiran
+
+        written["lampiran"] = write_lampiran(result, out_dir, lang=lang, title=title,
+                                             template=lampiran_template)
     return written

@@ -187,7 +187,9 @@ def test_map_data_is_made_once_per_server_and_a_selection_resends_no_layer(monke
 # --- priority ----------------------------------------------------------------------------
 
 def ranked(at: AppTest) -> pd.DataFrame:
-    return at.dataframe[[i for i, d in enumerate(at.dataframe) if "rank" in d.value.columns][0]].value
+    # the full ranked table (all villages, with the in/out flag), below the decision table
+    return next(d.value for d in at.dataframe
+                if {"rank", "in_focus_list"} <= set(d.value.columns))
 
 
 def test_focus_reasons_on_screen_are_in_the_chosen_language():
@@ -883,3 +885,79 @@ def test_data_page_on_the_demo_says_there_is_nothing_to_draw():
     assert "Tidak ada tumpang tindih, celah atau perbaikan geometri yang perlu digambar." \
         in texts(at.info)
     assert not any({"kind", "place"} <= set(d.value.columns) for d in at.dataframe)
+
+
+def test_saved_decisions_appear_in_the_history_and_compare():
+    """Issue 16: save twice, both listed with title and version, no path; compare two."""
+    at = run("pages/2_Prioritas.py")
+    for by in ("Sekda", "Bappeda"):
+        at.text_input(key="decision_title").input("Lokus 2026 riwayat")
+        at.text_input(key="decision_by").input(by)
+        at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    saved = [s for s in texts(at.success) if "Keputusan tersimpan" in s]
+    assert saved and "v2" in saved[-1] and "id " in saved[-1]
+    workspace = os.environ["POVERTY_MAP_WORKSPACE"]
+    assert workspace not in saved[-1] and "sqlite" not in saved[-1]
+    history = frame_with(at, "Judul", "Versi", "Oleh")
+    mine = history[history["Judul"] == "Lokus 2026 riwayat"]
+    assert mine["Oleh"].tolist()[-2:] == ["Sekda", "Bappeda"]
+    assert mine["Versi"].tolist()[-2:] == [1, 2]
+    ids = mine["Id"].tolist()[-2:]
+    at.multiselect(key="decision_compare").set_value(ids).run()
+    assert not at.exception
+    assert any("tidak ada perubahan" in c for c in texts(at.caption))  # same list twice
+    at.button(key="make_lampiran").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) >= 2
+
+
+def _decision_table(at: AppTest):
+    """The decision screen's one table (values as shown) and its headers (as the reader reads)."""
+    import json
+
+    shown = next(d for d in at.dataframe if "decision_change" in d.value.columns)
+    labels = {c: v.get("label", c) for c, v in json.loads(shown.proto.columns).items()}
+    return shown.value, labels
+
+
+def test_the_decision_table_has_points_robustness_pocket_and_change_translated():
+    """Issue 16: one table of the proposed villages; after a save and a weight change the
+    change column shows movement; a re-run on unchanged inputs reports no change."""
+    at = run("pages/2_Prioritas.py")
+    table, labels = _decision_table(at)
+    points = [c for c in table.columns if c.startswith("why_")]
+    assert len(points) == 4 and all(labels[c].startswith("Poin skor dari ") for c in points)
+    assert labels["in_focus_share"] == "Seberapa sering masuk lokus"
+    assert labels["pocket"] == "Kantong (LISA)" and labels["decision_change"] == "Perubahan"
+    assert labels["focus_reason"] != "focus_reason"
+    assert all(v.endswith(" %") for v in table["in_focus_share"])
+    before = dict(zip(table["village_code"], table["rank"]))
+    score = [shown_number(v) for v in table["score"]]
+    assert all(abs(s - sum(shown_number(r[c]) for c in points)) < 0.05
+               for s, (_, r) in zip(score, table.iterrows()))  # the points add up to the score
+
+    at.text_input(key="decision_title").input("Lokus 2026 layar")
+    at.text_input(key="decision_by").input("Sekda")
+    at.button[[b.label for b in at.button].index("Simpan keputusan")].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table, _ = _decision_table(at)
+    assert set(table["decision_change"]) == {"tetap"}
+
+    for spec in ("mpi_m0", "desil1_share", "mpi_poor_people"):
+        at.slider(key=f"weight_{spec}").set_value(0.0)
+    at.slider(key="weight_desil1_households").set_value(1.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table, _ = _decision_table(at)
+    changes = dict(zip(table["village_code"], table["decision_change"]))
+    for code, rank in zip(table["village_code"], table["rank"]):
+        if code not in before:
+            assert changes[code] == "baru"
+        elif before[code] != rank:
+            assert changes[code] == f"pindah dari peringkat {before[code]}"
+    assert any(c == "baru" or c.startswith("pindah dari peringkat") for c in changes.values())
+
+    at.button(key="decision_rerun").click().run()  # the latest saved one is opened
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("daftar lokus sama dengan yang tersimpan" in c for c in texts(at.caption))
+    assert not at.error
