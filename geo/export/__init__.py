@@ -149,11 +149,13 @@ def export_result(
     layers = build_layers(result, min_households=min_households)
     target = out_dir
     with atomic_output(target, command="export") as out_dir:  # whole or not at all (issue 18)
-        written = _write_all(result, layers, out_dir, chosen, lang, pilot)
+        written = _write_all(result, layers, out_dir, chosen, lang, pilot,
+                             title=title, lampiran_template=lampiran_template)
     return {name: [target / p.name for p in paths] for name, paths in written.items()}
 
 
-def _write_all(result, layers, out_dir, chosen, lang, pilot) -> dict[str, list[Path]]:
+def _write_all(result, layers, out_dir, chosen, lang, pilot, *, title=None,
+               lampiran_template=None) -> dict[str, list[Path]]:
     writers = {
         "geojson": lambda: write_geojson(layers, out_dir),
         "gpkg": lambda: write_geopackage(layers, out_dir),
