@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from convergence_hand import CATALOGUE, NAMES, NIK_UNKNOWN, NO_KK_H2, SALT, registry, write_registers
+from tests.convergence.convergence_hand import (CATALOGUE, NAMES, NIK_UNKNOWN, NO_KK_H2, SALT,
+                                               registry, write_registers)
 
 from geo.config.load import config_from_text
 from geo.convergence import DEFAULT_ELIGIBLE, converge, read_registers
