@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from geo.convergence.eligibility import Eligibility
@@ -113,14 +114,23 @@ def converge(households: pd.DataFrame, registers: Registers, programmes=()) -> C
     left out of the measures (they stay in the row accounting).
     """
     programmes = programmes_for(registers, programmes)
-    ids = households["household_id"].astype("string")
+    ids = pd.Index(households["household_id"].astype("string"))
     village = households["village_code"].astype("string")
     linked = registers.linked()
+    # positions once for all programmes; with a repeated registry id (every household
+    # carrying it is reached) the slower isin per programme
+    position = ids.get_indexer(linked["household_id"]) if ids.is_unique else None
     eligible, reached = {}, {}
     for p in programmes:
-        eligible[p.name] = Eligibility(p.eligible).evaluate(households).to_numpy()
-        got = linked.loc[linked["programme"] == p.name, "household_id"].unique()
-        reached[p.name] = ids.isin(pd.Index(got)).to_numpy()
+        eligible[p.name] = Eligibility(p.eligible).evaluate(households).to_numpy(dtype=bool)
+        mine = (linked["programme"] == p.name).to_numpy()
+        if position is None:
+            got = linked.loc[mine, "household_id"].unique()
+            reached[p.name] = ids.isin(pd.Index(got))
+        else:
+            hit = np.zeros(len(ids), dtype=bool)
+            hit[position[mine & (position >= 0)]] = True
+            reached[p.name] = hit
     flags = pd.DataFrame(index=households.index)
     flags["village_code"] = village
     any_eligible = pd.Series(False, index=households.index)
