@@ -27,6 +27,7 @@ from geo.common.errors import GeoInputError
 from geo.common.privacy import (
     drop_personal,
     hash_key_column,
+    looks_like_id_numbers,
     normalise_header,
     personal_columns,
     resolve_salt,
@@ -135,6 +136,17 @@ def read_register(path, *, salt: str | None = None) -> tuple[pd.DataFrame, dict,
     hashed = _key_hash(raw, personal, salt_used)
     raw, dropped = drop_personal(raw)
     mapping = _columns(raw)
+    # as the registry does: a column of mostly 16-digit numbers (NIK, No. KK, card numbers)
+    # is dropped whatever its name; a household id made of them is kept only as its hash
+    for column in list(raw.columns):
+        if column == mapping.get("village_code") or not looks_like_id_numbers(raw[column]):
+            continue
+        if column == mapping.get("household_id"):
+            hashed = salted_hash(raw[column], salt_used).fillna(hashed)
+            mapping.pop("household_id")
+        mapping = {k: v for k, v in mapping.items() if v != column}
+        raw = raw.drop(columns=[column])
+        dropped.append(str(column))
     if "programme" not in mapping:
         raise GeoInputError("err.register_no_programme", source=path.name,
                             columns=", ".join(map(str, raw.columns)))

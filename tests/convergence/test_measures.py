@@ -171,3 +171,14 @@ def test_without_catalogue_programmes_come_from_registers_with_default(tmp_path)
     # desil <= 4: h1 h2 h5 h6 h8; RTLH reached h1 h2 h3 h7 -> excluded h5 h6 h8, included h3 h7
     assert (rtlh.eligible, rtlh.exclusion, rtlh.inclusion) == (5, 3, 2)
     assert len(result.notes) == 3
+
+
+def test_household_id_of_id_numbers_is_hashed_like_the_registry(tmp_path):
+    households = registry()
+    path = tmp_path / "kis.csv"  # the "household_id" column holds No. KK numbers
+    path.write_text(f"program,id_keluarga,catatan\nPBI,{NO_KK_H2},{NIK_UNKNOWN}\nPBI,h1,3573011111111111\n",
+                    encoding="utf-8")
+    registers = read_registers([path], households["household_id"], salt=SALT)
+    assert registers.accounting.outcomes["linked"] == 1  # only h2, through the hash
+    assert "catatan" in registers.accounting.dropped_columns
+    assert NO_KK_H2 not in registers.rows.to_csv() and NIK_UNKNOWN not in registers.rows.to_csv()
