@@ -32,6 +32,7 @@ COMMANDS = {
     "publish": "Serve a run's outputs as OGC API - Features (pygeoapi), read-only",
     "users": "Accounts and roles for a shared deployment (add, list, disable)",
     "audit": "The audit trail of a workspace (list, export to CSV)",
+    "convergence": "Programme registers against need: exclusion, inclusion, untouched villages",
 }
 
 

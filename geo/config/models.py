@@ -346,6 +346,55 @@ class JoinSettings:
     overlap: choice(OVERLAP_RULES) = "smallest_code"
 
 
+# --- programme catalogue (issue 14) ----------------------------------------------------------
+PROGRAMME_STRATEGIES = ("reduce_burden", "raise_income", "reduce_pockets")  # Inpres 4/2022
+BUDGET_TAGS = ("langsung", "tidak_langsung", "penunjang")  # PMK 97/2023
+
+
+def _eligible(value):
+    """An eligibility expression, checked (never run) at load: ``desil <= 4``."""
+    from geo.common.errors import GeoInputError
+    from geo.convergence.eligibility import parse
+
+    if not isinstance(value, str) or not value.strip():
+        raise problem("empty_text", value=repr(value))
+    try:
+        parse(value)
+    except GeoInputError as exc:
+        raise problem("eligible_expression", expression=repr(value),
+                      what=str(exc.message.params.get("what", ""))) from None
+    return value.strip()
+
+
+@dataclass(frozen=True, config=_STRICT)
+class ProgrammeSpec:
+    """One programme of the catalogue (``[[programme]]``): who runs it and who is eligible."""
+
+    name: Text
+    agency: Text
+    eligible: Annotated[str, PlainValidator(_eligible),
+                        WithJsonSchema({"type": "string", "examples": ["desil <= 4"]})]
+    strategy: Annotated[str, PlainValidator(lambda v: v if v == "" else _choice_strategy(v)),
+                        WithJsonSchema({"enum": ["", *PROGRAMME_STRATEGIES]})] = ""
+    budget_tag: Annotated[str, PlainValidator(lambda v: v if v == "" else _choice_tag(v)),
+                          WithJsonSchema({"enum": ["", *BUDGET_TAGS]})] = ""
+
+
+def _one_of(value, choices):
+    if value not in choices:
+        raise problem("not_one_of", value=repr(value), choices=", ".join(choices),
+                      suggestion=did_you_mean(value, choices))
+    return value
+
+
+def _choice_strategy(value):
+    return _one_of(value, PROGRAMME_STRATEGIES)
+
+
+def _choice_tag(value):
+    return _one_of(value, BUDGET_TAGS)
+
+
 class ConfigFile(BaseModel):
     """A complete config (TOML/YAML/JSON): the sections and their keys.
 
@@ -367,6 +416,7 @@ class ConfigFile(BaseModel):
     robustness: RobustnessSettings = RobustnessSettings()
     pockets: PocketSettings = PocketSettings()
     join: JoinSettings = JoinSettings()
+    programme: list[ProgrammeSpec] = []  # issue 14: the programme catalogue, optional
 
     @model_validator(mode="after")
     def _indicators_once_and_weighted(self):
@@ -378,6 +428,12 @@ class ConfigFile(BaseModel):
             seen[spec.column] = i
         if sum(spec.weight for spec in self.indicator) <= 0:
             raise problem("weights_all_zero", at=("indicator",))
+        names: dict[str, int] = {}
+        for i, spec in enumerate(self.programme):
+            if spec.name in names:
+                raise problem("programme_twice", at=("programme", i, "name"),
+                              column=repr(spec.name), other=str(names[spec.name] + 1))
+            names[spec.name] = i
         return self
 
 
@@ -393,6 +449,7 @@ class RankConfig:
     pockets: PocketSettings = field(default_factory=PocketSettings)
     description: Label = ""
     join: JoinSettings = field(default_factory=JoinSettings)
+    programmes: tuple[ProgrammeSpec, ...] = ()  # issue 14
 
     @classmethod
     def from_dict(cls, data: Mapping, *, source: str | None = None,
@@ -414,7 +471,8 @@ class RankConfig:
         return cls(indicators=tuple(parsed.indicator),
                    rank_empty_villages=parsed.scoring.rank_empty_villages,
                    mpi=parsed.mpi, focus=parsed.focus, robustness=parsed.robustness,
-                   pockets=parsed.pockets, description=parsed.description, join=parsed.join)
+                   pockets=parsed.pockets, description=parsed.description, join=parsed.join,
+                   programmes=tuple(parsed.programme))
 
     def to_dict(self) -> dict:
         """Plain data (fractions as ``"1/6"`` strings) that :meth:`from_dict` reads back."""
@@ -432,6 +490,8 @@ class RankConfig:
         out["robustness"] = data["robustness"]
         out["pockets"] = data["pockets"]
         out["join"] = data["join"]
+        if self.programmes:
+            out["programme"] = [dict(p) for p in data["programmes"]]
         return out
 
     def to_json(self) -> str:

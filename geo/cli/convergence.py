@@ -1,0 +1,49 @@
+"""``python -m geo convergence``: programme registers against the registry and its need."""
+
+from __future__ import annotations
+
+from geo.cli.common import add_join_arguments, join_options, message_lang, shown
+from geo.convergence import converge, read_registers
+from geo.convergence.write import write_convergence
+from geo.i18n import t
+from geo.pipeline.analysis import analyse, as_config
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--boundaries", nargs="+", required=True, metavar="B",
+                        help="boundary layer file(s): SQL dump, GeoPackage, GeoJSON, zipped Shapefile, ...")
+    parser.add_argument("--households", required=True, metavar="H",
+                        help="household table (CSV, XLSX, Parquet)")
+    parser.add_argument("--programmes", nargs="+", required=True, metavar="P",
+                        help="programme register file(s): a row per recipient household "
+                             "(CSV, XLSX, Parquet)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="config with [[programme]] tables (.toml or .yaml); without them "
+                             "every programme in the registers is taken as eligible: desil <= 4")
+    parser.add_argument("--prefer", choices=("code", "location"), default="code",
+                        help="when a household's code and coordinates disagree, which wins (default: code)")
+    parser.add_argument("--engine", choices=("pyogrio", "fiona"), default="pyogrio")
+    parser.add_argument("--crs", metavar="CRS", help="CRS of a boundary file that has none (e.g. EPSG:32750)")
+    parser.add_argument("--swap-xy", action="store_true",
+                        help="the boundary file has latitude and longitude in the wrong order: swap them")
+    add_join_arguments(parser)
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+
+
+def run(args) -> int:
+    config = as_config(args.config)
+    config, code_tables = join_options(args, config)
+    result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
+                     prefer=args.prefer, crs=args.crs, swap_xy=args.swap_xy, **code_tables)
+    households = result.households
+    registers = read_registers(args.programmes, households["household_id"])
+    measures = converge(households, registers, config.programmes)
+    written = write_convergence(measures, args.out)
+    rows = registers.accounting
+    print("register rows: " + ", ".join(f"{k} {v}" for k, v in rows.outcomes.items()))
+    print(f"programmes: {len(measures.programmes)}; untouched households: {measures.untouched}")
+    for note in measures.notes:
+        print(t("cli.note", message_lang(args), text=shown(note, message_lang(args))))
+    for name, path in written.items():
+        print(f"wrote {name}: {path}")
+    return 0
