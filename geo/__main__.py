@@ -27,6 +27,7 @@ COMMANDS = {
     "rank": "Join households to villages, compute indicators, rank villages, find pockets",
     "export": "Export results for GIS tools and decision documents",
     "reference": "Rebuild the shipped Kemendagri code table (names, code history, population)",
+    "waves": "Link registry waves by household key: who stayed in, left or entered desil 1",
 }
 
 
