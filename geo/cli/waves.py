@@ -12,7 +12,7 @@ def add_arguments(parser) -> None:
                         help="boundary layer file(s): SQL dump, GeoPackage, GeoJSON, zipped Shapefile, ...")
     parser.add_argument("--households", nargs="+", required=True, metavar="LABEL=FILE",
                         help="two or more waves, oldest first: 2024=dtks_2024.csv 2025=dtsen_2025q1.parquet")
-    parser.add_argument("--config", metavar="FILE", help="config (.toml or .yaml) for [join] overlap; "
+    parser.add_argument("--config", metavar="FILE", help="config (.toml or .yaml): [join] overlap, [mpi] for MPI-poor status; "
                                                          "default: config/default.toml")
     parser.add_argument("--prefer", choices=("code", "location"), default="code",
                         help="when a household's code and coordinates disagree, which wins (default: code)")
@@ -30,7 +30,7 @@ def run(args) -> int:
     config, code_tables = join_options(args, as_config(args.config))
     villages, _report = read_villages_cached(args.boundaries)
     read = read_waves(waves, villages, prefer=args.prefer, overlap=config.join.overlap,
-                      **code_tables)
+                      mpi=config.mpi, **code_tables)
     result = movement(read, villages["village_code"])
     lang = message_lang(args)
     for wave in result.waves:

@@ -19,8 +19,10 @@ village for ``left_desil1`` (where it left poverty). ``desil1_share_<LABEL>`` is
 share of desil-1 households among the households placed in the village (all placed rows, as
 ``geo rank``'s ``desil1_share``; NaN for a village without households in that wave).
 
-MPI-poor movement is not computed: :mod:`geo.indicators.mpi` gives no per-household poor flag
-(the poor are summed per group), see issue 15.
+MPI-poor status (:func:`geo.waves.read.mpi_poor`) is followed the same way over the matched
+households measured in the first and the last wave (``mpi_matched``): ``stuck_mpi_poor`` (poor
+in every wave it appears in and is measured in), ``left_mpi_poor``, ``entered_mpi_poor``, and
+``mpi_transition[first][last]`` with keys ``poor`` / ``not_poor``; same village rules.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ class Waves:
     only_middle: int
     matched_missing_middle: int
     transition: dict = field(default_factory=dict)
+    mpi_matched: int = 0
+    stuck_mpi_poor: int = 0
+    left_mpi_poor: int = 0
+    entered_mpi_poor: int = 0
+    mpi_transition: dict = field(default_factory=dict)
     waves: tuple[dict, ...] = ()
     villages: pd.DataFrame = field(default=None, repr=False)
 
@@ -62,6 +69,9 @@ class Waves:
                 "only_last": self.only_last, "only_middle": self.only_middle,
                 "matched_missing_middle": self.matched_missing_middle,
                 "transition": {a: dict(row) for a, row in self.transition.items()},
+                "mpi_matched": self.mpi_matched, "stuck_mpi_poor": self.stuck_mpi_poor,
+                "left_mpi_poor": self.left_mpi_poor, "entered_mpi_poor": self.entered_mpi_poor,
+                "mpi_transition": {a: dict(row) for a, row in self.mpi_transition.items()},
                 "waves": [dict(w) for w in self.waves],
                 "rules": {"stuck": "desil 1 in every wave the household appears in",
                           "village_of_stuck_entered": "last wave",
@@ -99,15 +109,36 @@ def movement(waves: list[Wave], village_codes) -> Waves:
     codes = pd.Index(pd.Series(village_codes, dtype="string").to_numpy(), name="village_code")
     v_first = waves[0].linked["village_code"].reindex(desil.index)
     v_last = waves[-1].linked["village_code"].reindex(desil.index)
+    poor = pd.concat([w.linked["mpi_poor"].rename(w.label) for w in waves], axis=1)
+    poor = poor.reindex(desil.index).astype("boolean")
+    measured = poor.notna()
+    is_poor = poor.fillna(False).to_numpy(dtype=bool)
+    mpi_matched = matched & measured[first].to_numpy() & measured[last].to_numpy()
+    p_first, p_last = is_poor[:, 0], is_poor[:, -1]
+    stuck_mpi = mpi_matched & (is_poor | ~measured.to_numpy()).all(axis=1)
+    left_mpi = mpi_matched & p_first & ~p_last
+    entered_mpi = mpi_matched & ~p_first & p_last
+    state = {"poor": True, "not_poor": False}
+    mpi_transition = {a: {b: int((mpi_matched & (p_first == pa) & (p_last == pb)).sum())
+                          for b, pb in state.items()} for a, pa in state.items()}
+
     table = pd.DataFrame(index=codes)
-    for name, mask, where in (("stuck_desil1", stuck, v_last), ("left_desil1", left, v_first),
-                              ("entered_desil1", entered, v_last)):
+
+    def per_village(name, mask, where):
         counts = where[mask].value_counts()
         table[name] = counts.reindex(codes, fill_value=0).astype("int64").to_numpy()
+
+    for name, mask, where in (("stuck_desil1", stuck, v_last), ("left_desil1", left, v_first),
+                              ("entered_desil1", entered, v_last)):
+        per_village(name, mask, where)
     for w in waves:
         placed = w.placed
         share = (placed["desil"] == 1).astype(float).groupby(placed["village_code"]).mean()
         table[f"desil1_share_{w.label}"] = share.reindex(codes).astype(float).to_numpy()
+    for name, mask, where in (("stuck_mpi_poor", stuck_mpi, v_last),
+                              ("left_mpi_poor", left_mpi, v_first),
+                              ("entered_mpi_poor", entered_mpi, v_last)):
+        per_village(name, mask, where)
     table = table.reset_index()
     return Waves(labels=labels, stuck_desil1=int(stuck.sum()), left_desil1=int(left.sum()),
                  entered_desil1=int(entered.sum()), matched=int(matched.sum()),
@@ -115,4 +146,7 @@ def movement(waves: list[Wave], village_codes) -> Waves:
                  only_last=int((in_last & ~in_first).sum()),
                  only_middle=int((~in_first & ~in_last).sum()),
                  matched_missing_middle=int(missing_middle.sum()), transition=transition,
+                 mpi_matched=int(mpi_matched.sum()), stuck_mpi_poor=int(stuck_mpi.sum()),
+                 left_mpi_poor=int(left_mpi.sum()), entered_mpi_poor=int(entered_mpi.sum()),
+                 mpi_transition=mpi_transition,
                  waves=tuple(w.to_dict() for w in waves), villages=table)

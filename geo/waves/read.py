@@ -16,6 +16,13 @@ or the salted hash of the id / No. KK / NIK. A row is *linkable* when it was pla
 - a key given to two or more rows of one wave (not counting invalid rows) is ambiguous: *all*
   its rows are left out of linking (``duplicate_keys`` keys, ``duplicate_rows`` rows). The join
   still places the first of them, so it counts in that wave's village shares, as in ``geo rank``.
+
+**MPI-poor** — each placed household's Alkire–Foster status with the config's weights, ``k`` and
+missing rule (:func:`geo.indicators.mpi.mpi_sums` with one group per household; a weighted
+indicator absent from a wave has its weight moved within its dimension for that wave, as
+``geo rank`` does, :func:`geo.indicators.weights.reweight_missing`): ``mpi_poor`` is True/False,
+``<NA>`` when the household is outside the measure (missing answers under the rule) or its wave
+has none of the weighted indicators (then only desil movement is counted for it).
 """
 
 from __future__ import annotations
@@ -24,14 +31,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.common.errors import GeoInputError
 from geo.common.privacy import resolve_salt
 from geo.households.read import read_households
+from geo.indicators.mpi import mpi_sums
+from geo.indicators.weights import reweight_missing
 from geo.join.match import MATCHED, Reconciliation, join_households
 
-__all__ = ["Wave", "parse_waves", "read_waves", "wave_from_table"]
+__all__ = ["Wave", "mpi_poor", "parse_waves", "read_waves", "wave_from_table"]
 
 LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")  # becomes part of a column name
 
@@ -41,7 +51,8 @@ class Wave:
     """One wave: its label, the households it links and its row accounting.
 
     ``linked`` has one row per linkable household, indexed by ``household_id``, with
-    ``village_code`` and ``desil``; ``placed`` is every placed row (for the village shares).
+    ``village_code``, ``desil`` and ``mpi_poor`` (boolean, ``<NA>`` outside the measure or when
+    no MPI was asked); ``placed`` is every placed row (for the village shares).
     """
 
     label: str
@@ -85,8 +96,27 @@ def parse_waves(items) -> list[tuple[str, str]]:
     return waves
 
 
-def wave_from_table(label: str, joined: pd.DataFrame, reconciliation: Reconciliation) -> Wave:
-    """A :class:`Wave` from one joined household table (:func:`join_households`'s output)."""
+def mpi_poor(households: pd.DataFrame, mpi) -> pd.Series:
+    """Each row's MPI-poor status (boolean, ``<NA>`` outside the measure) under ``mpi``
+    (:class:`geo.config.models.MpiSettings`), in the rows' order."""
+    available = [d for d in mpi.weights if d in households.columns and households[d].notna().any()]
+    n = len(households)
+    if not any(mpi.weights[d] > 0 for d in available):  # no MPI in this wave: status unknown
+        return pd.Series(pd.array([pd.NA] * n, dtype="boolean"), index=households.index,
+                         name="mpi_poor")
+    weights, _notes = reweight_missing(dict(mpi.weights), available)
+    frame = pd.DataFrame({d: households[d] if d in households.columns else pd.NA for d in weights},
+                         index=households.index)
+    sums = mpi_sums(frame, weights, mpi.k, codes=np.arange(n), n_groups=n, missing=mpi.missing)
+    poor = pd.array(sums["mpi_poor_people"].to_numpy() > 0, dtype="boolean")
+    poor[sums["mpi_households"].to_numpy() == 0] = pd.NA
+    return pd.Series(poor, index=households.index, name="mpi_poor")
+
+
+def wave_from_table(label: str, joined: pd.DataFrame, reconciliation: Reconciliation,
+                    mpi=None) -> Wave:
+    """A :class:`Wave` from one joined household table (:func:`join_households`'s output);
+    ``mpi`` (:class:`~geo.config.models.MpiSettings`) adds each household's MPI-poor status."""
     outcome = joined["outcome"].astype("string")
     placed_mask = outcome.isin(MATCHED).to_numpy()
     hid = joined["household_id"].astype("string")
@@ -97,8 +127,11 @@ def wave_from_table(label: str, joined: pd.DataFrame, reconciliation: Reconcilia
     repeated = counts[counts > 1]
     dup_rows = hid.isin(repeated.index).fillna(False).to_numpy() & valid
     link = placed_mask & ~from_row & ~dup_rows
+    poor = (mpi_poor(joined[link], mpi).to_numpy() if mpi is not None
+            else pd.array([pd.NA] * int(link.sum()), dtype="boolean"))
     linked = pd.DataFrame({"village_code": joined["village_code"].astype("string")[link].to_numpy(),
-                           "desil": joined["desil"].astype("Int64")[link].to_numpy()},
+                           "desil": joined["desil"].astype("Int64")[link].to_numpy(),
+                           "mpi_poor": poor},
                           index=pd.Index(hid[link].to_numpy(), name="household_id"))
     placed = pd.DataFrame({"village_code": joined["village_code"].astype("string")[placed_mask],
                            "desil": joined["desil"].astype("Int64")[placed_mask]})
@@ -111,9 +144,11 @@ def wave_from_table(label: str, joined: pd.DataFrame, reconciliation: Reconcilia
 
 def read_waves(waves, villages, *, column_map: dict | None = None, prefer: str = "code",
                overlap: str = "smallest_code", crosswalk=None, bps_bridge=None,
-               salt: str | None = None) -> list[Wave]:
+               salt: str | None = None, mpi=None) -> list[Wave]:
     """Read and join every wave of ``waves`` (``[(label, path), ...]``, oldest first) to the
     canonical village layer ``villages``; the join options are those of ``geo rank``.
+    ``mpi``: :class:`~geo.config.models.MpiSettings` for each household's MPI-poor status
+    (default: the default config's).
 
     Raises
     ------
@@ -126,11 +161,15 @@ def read_waves(waves, villages, *, column_map: dict | None = None, prefer: str =
         crosswalk = read_crosswalk(crosswalk)
     if isinstance(bps_bridge, (str, Path)):
         bps_bridge = read_bps_bridge(bps_bridge)
+    if mpi is None:
+        from geo.config import default_config
+
+        mpi = default_config().mpi
     salt_used, _ = resolve_salt(salt)  # one salt for all waves: hashed keys link
     out = []
     for label, path in waves:
         table, _ingest = read_households(path, column_map=column_map, salt=salt_used)
         joined, reconciliation = join_households(table, villages, prefer=prefer, overlap=overlap,
                                                  crosswalk=crosswalk, bps_bridge=bps_bridge)
-        out.append(wave_from_table(label, joined, reconciliation))
+        out.append(wave_from_table(label, joined, reconciliation, mpi))
     return out

@@ -42,8 +42,11 @@ def test_waves_json_and_village_csv(waves_out):
 
     table = pd.read_csv(out / "waves_villages.csv", dtype={"village_code": str})
     assert list(table.columns) == ["village_code", "stuck_desil1", "left_desil1",
-                                   "entered_desil1", "desil1_share_2024", "desil1_share_2025"]
-    for name in ("stuck_desil1", "left_desil1", "entered_desil1"):
+                                   "entered_desil1", "desil1_share_2024", "desil1_share_2025",
+                                   "stuck_mpi_poor", "left_mpi_poor", "entered_mpi_poor"]
+    assert report["mpi_matched"] > 0 and report["stuck_mpi_poor"] > 0
+    for name in ("stuck_desil1", "left_desil1", "entered_desil1", "stuck_mpi_poor",
+                 "left_mpi_poor", "entered_mpi_poor"):
         assert table[name].sum() == report[name]
     assert table["village_code"].str.match(r"^\d\d\.\d\d\.\d\d\.\d{4}$").all()
     assert not any(p.name.endswith(".tmp") for p in out.iterdir())

@@ -72,3 +72,38 @@ def test_movement_needs_two_waves(tmp_path, villages):
     files = [("a", write_wave(tmp_path / "a.csv", [("h1", V1, 1)]))]
     with pytest.raises(ValueError):
         movement(read_waves(files, villages), villages["village_code"])
+
+
+def _mpi_wave(path, rows):
+    """rows of (id, village, desil, poor?): poor = deprived in nutrition and schooling (1/6 + 1/6
+    = k = 1/3 under the global weights), not poor = deprived in nutrition only (1/6)."""
+    from geo.households.schema import DEPRIVATIONS
+
+    header = "household_id,village_code,members,desil," + ",".join(DEPRIVATIONS)
+    lines = [header]
+    for hid, code, desil, poor in rows:
+        flags = {d: 0 for d in DEPRIVATIONS}
+        flags["dep_nutrition"] = 1
+        flags["dep_schooling"] = int(poor)
+        lines.append(f"{hid},{code},2,{desil}," + ",".join(str(flags[d]) for d in DEPRIVATIONS))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_mpi_poor_movement_hand_computed(tmp_path, villages):
+    a = _mpi_wave(tmp_path / "a.csv", [("h1", V1, 1, True), ("h2", V1, 2, True),
+                                       ("h3", V2, 3, False), ("h4", V2, 4, False)])
+    b = _mpi_wave(tmp_path / "b.csv", [("h1", V2, 1, True), ("h2", V1, 2, False),
+                                       ("h3", V2, 3, True), ("h4", V2, 4, False)])
+    result = movement(read_waves([("a", a), ("b", b)], villages), villages["village_code"])
+    assert result.mpi_matched == 4
+    assert (result.stuck_mpi_poor, result.left_mpi_poor, result.entered_mpi_poor) == (1, 1, 1)
+    assert result.mpi_transition == {"poor": {"poor": 1, "not_poor": 1},
+                                     "not_poor": {"poor": 1, "not_poor": 1}}
+    v1, v2 = _village(result, V1), _village(result, V2)
+    assert (v1.stuck_mpi_poor, v1.left_mpi_poor, v2.stuck_mpi_poor, v2.entered_mpi_poor) == (0, 1, 1, 1)
+
+
+def test_no_mpi_columns_means_no_mpi_movement(tmp_path, villages):
+    result = _run(tmp_path, villages, [("a", [("h1", V1, 1)]), ("b", [("h1", V1, 1)])])
+    assert result.stuck_desil1 == 1 and result.mpi_matched == 0 and result.stuck_mpi_poor == 0
