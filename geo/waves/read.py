@@ -50,6 +50,10 @@ LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")  # becomes part of a co
 class Wave:
     """One wave: its label, the households it links and its row accounting.
 
+    ``rows_in`` = the sum of ``outcomes`` (the join's); of the ``placed_rows``, ``linkable`` are
+    linked and the rest are not (``to_dict()["not_linked"]``: ``repeated_key`` rows, placed rows
+    of a key repeated in the wave, and ``row_number_id`` rows, placed rows without a key).
+
     ``linked`` has one row per linkable household, indexed by ``household_id``, with
     ``village_code``, ``desil`` and ``mpi_poor`` (boolean, ``<NA>`` outside the measure or when
     no MPI was asked); ``placed`` is every placed row (for the village shares).
@@ -65,11 +69,14 @@ class Wave:
     duplicate_rows: int
     row_number_ids: int
     outcomes: dict = field(default_factory=dict)
+    placed_duplicate_rows: int = 0
 
     def to_dict(self) -> dict:
         return {"label": self.label, "rows_in": self.rows_in, "placed": self.placed_rows,
                 "linkable": self.linkable, "duplicate_keys": self.duplicate_keys,
                 "duplicate_rows": self.duplicate_rows, "row_number_ids": self.row_number_ids,
+                "not_linked": {"repeated_key": self.placed_duplicate_rows,
+                               "row_number_id": self.row_number_ids},
                 "outcomes": dict(self.outcomes)}
 
 
@@ -139,6 +146,7 @@ def wave_from_table(label: str, joined: pd.DataFrame, reconciliation: Reconcilia
                 rows_in=len(joined), placed_rows=int(placed_mask.sum()), linkable=int(link.sum()),
                 duplicate_keys=len(repeated), duplicate_rows=int(dup_rows.sum()),
                 row_number_ids=int((from_row & placed_mask).sum()),
+                placed_duplicate_rows=int((placed_mask & ~from_row & dup_rows).sum()),
                 outcomes={k: int(v) for k, v in reconciliation.outcomes.items()})
 
 

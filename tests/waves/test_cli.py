@@ -35,6 +35,8 @@ def test_waves_json_and_village_csv(waves_out):
     assert [w["rows_in"] for w in report["waves"]] == rows
     for wave in report["waves"]:
         assert sum(wave["outcomes"].values()) == wave["rows_in"]
+        assert wave["placed"] == wave["linkable"] + sum(wave["not_linked"].values())
+        assert wave["not_linked"]["repeated_key"] > 0  # the demo repeats an id
     first, last = report["waves"]
     assert report["matched"] + report["only_first"] == first["linkable"]
     assert report["matched"] + report["only_last"] == last["linkable"]

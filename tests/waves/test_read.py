@@ -43,6 +43,7 @@ def test_duplicate_keys_within_a_wave_are_left_out_of_linking(tmp_path, villages
     assert waves[0].linkable == 2 and waves[1].linkable == 2
     for wave in waves:
         assert sum(wave.outcomes.values()) == wave.rows_in == 4
+        assert wave.placed_rows == wave.linkable + wave.placed_duplicate_rows + wave.row_number_ids
     result = movement(waves, villages["village_code"])
     # h1 only linkable in b, h3 only in a, h2 links: left desil 1
     assert (result.matched, result.only_first, result.only_last) == (1, 1, 1)
