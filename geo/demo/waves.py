@@ -2,7 +2,8 @@
 
 The wave starts from the demo's own households (:func:`geo.demo.region.build_demo`, same seed,
 same ``id_keluarga``) and, drawn with its own seed: shifts the desil of a share of households by
-one or two deciles (within 1–10), drops a few households (left the registry), moves a few to
+one or two deciles (within 1–10; their other answers become those of a household of the new
+desil, so their MPI status can move too), drops a few households (left the registry), moves a few to
 another village (code and coordinates of a household there) and adds a few new households
 (copies of existing rows under new ``DEMO2-`` ids). All of it is SYNTHETIC.
 """
@@ -24,6 +25,7 @@ MOVED_DESIL = 0.15
 DROPPED = 0.03
 MOVED_VILLAGE = 0.02
 ADDED = 0.03
+_KEPT = ("id_keluarga", "kode_desa", "jumlah_art", "desil", "lintang", "bujur")
 
 
 def demo_wave(seed: int = 2025, *, demo_seed: int = SEED, shift_share: float = MOVED_DESIL) -> pd.DataFrame:
@@ -35,7 +37,18 @@ def demo_wave(seed: int = 2025, *, demo_seed: int = SEED, shift_share: float = M
     valid = desil.between(1, 10).to_numpy()
     shift = valid & (rng.random(n) < shift_share)
     step = rng.choice([-2, -1, 1, 2], size=n)
-    table.loc[shift, "desil"] = np.clip(desil[shift].to_numpy() + step[shift], 1, 10).astype(int)
+    new_desil = np.clip(desil[shift].to_numpy() + step[shift], 1, 10).astype(int)
+    table.loc[shift, "desil"] = new_desil
+    # a household whose desil moved answers like a household of its new desil (so MPI moves too)
+    answers = [c for c in table.columns if c not in _KEPT]
+    rows = np.nonzero(shift)[0]
+    for value in np.unique(new_desil):
+        pool = np.nonzero(valid & (desil.to_numpy() == value))[0]
+        targets = rows[new_desil == value]
+        if len(pool) and len(targets):
+            donors = pool[rng.integers(0, len(pool), len(targets))]
+            table.iloc[targets, [table.columns.get_loc(c) for c in answers]] = \
+                table.iloc[donors][answers].to_numpy()
     move = rng.random(n) < MOVED_VILLAGE
     donor = rng.integers(0, n, n)
     for column in ("kode_desa", "lintang", "bujur"):

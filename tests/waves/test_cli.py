@@ -47,6 +47,7 @@ def test_waves_json_and_village_csv(waves_out):
                                    "entered_desil1", "desil1_share_2024", "desil1_share_2025",
                                    "stuck_mpi_poor", "left_mpi_poor", "entered_mpi_poor"]
     assert report["mpi_matched"] > 0 and report["stuck_mpi_poor"] > 0
+    assert report["left_mpi_poor"] > 0 and report["entered_mpi_poor"] > 0
     for name in ("stuck_desil1", "left_desil1", "entered_desil1", "stuck_mpi_poor",
                  "left_mpi_poor", "entered_mpi_poor"):
         assert table[name].sum() == report[name]
