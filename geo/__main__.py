@@ -33,6 +33,7 @@ COMMANDS = {
     "users": "Accounts and roles for a shared deployment (add, list, disable)",
     "audit": "The audit trail of a workspace (list, export to CSV)",
     "convergence": "Programme registers against need: exclusion, inclusion, untouched villages",
+    "waves": "Link registry waves by household key: who stayed in, left or entered desil 1",
 }
 
 

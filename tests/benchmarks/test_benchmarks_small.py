@@ -75,3 +75,17 @@ def test_bench_pockets_small(malang_cache, tmp_path, capsys):
     assert raw["artefacts"]["zero_among_zero_significant"] == 0
     assert raw["scaled_by_3_changed"] == 0
     assert set(figures["structured"]) == {99, 199}
+
+
+def test_bench_waves_small(malang_cache, tmp_path, capsys):
+    import bench_waves
+
+    figures = bench_waves.main(["--households", "2000", "--work", str(tmp_path),
+                                "--villages-cache", str(malang_cache)])
+    out = capsys.readouterr().out
+    assert "ratio ours/baseline" in out
+    assert figures["ours_s"] > 0 and figures["baseline_s"] > 0
+    ours = figures["ours"]
+    assert 0 < ours["matched"] <= figures["baseline"]["matched"]
+    assert [w["rows_in"] for w in ours["waves"]] == [2000, 2000]
+    assert (tmp_path / "out" / "waves.json").exists()

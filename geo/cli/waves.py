@@ -1,0 +1,44 @@
+"""``python -m geo waves``: registry waves linked by household key; movement in and out of desil 1."""
+
+from __future__ import annotations
+
+from geo.cli.common import add_join_arguments, join_options, message_lang
+from geo.i18n import t
+from geo.pipeline.analysis import as_config
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--boundaries", nargs="+", required=True, metavar="B",
+                        help="boundary layer file(s): SQL dump, GeoPackage, GeoJSON, zipped Shapefile, ...")
+    parser.add_argument("--households", nargs="+", required=True, metavar="LABEL=FILE",
+                        help="two or more waves, oldest first: 2024=dtks_2024.csv 2025=dtsen_2025q1.parquet")
+    parser.add_argument("--config", metavar="FILE", help="config (.toml or .yaml): [join] overlap, [mpi] for MPI-poor status; "
+                                                         "default: config/default.toml")
+    parser.add_argument("--prefer", choices=("code", "location"), default="code",
+                        help="when a household's code and coordinates disagree, which wins (default: code)")
+    add_join_arguments(parser)
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+
+
+def run(args) -> int:
+    from geo.boundaries.cache import read_villages_cached
+    from geo.waves.movement import movement
+    from geo.waves.read import parse_waves, read_waves
+    from geo.waves.write import write_waves
+
+    waves = parse_waves(args.households)  # a bad LABEL=FILE fails before any reading
+    config, code_tables = join_options(args, as_config(args.config))
+    villages, _report = read_villages_cached(args.boundaries)
+    read = read_waves(waves, villages, prefer=args.prefer, overlap=config.join.overlap,
+                      mpi=config.mpi, **code_tables)
+    result = movement(read, villages["village_code"])
+    lang = message_lang(args)
+    for wave in result.waves:
+        print(t("cli.waves_wave", lang, label=wave["label"], rows=wave["rows_in"],
+                placed=wave["placed"], linkable=wave["linkable"], keys=wave["duplicate_keys"]))
+    print(t("cli.waves_totals", lang, matched=result.matched, only_first=result.only_first,
+            only_last=result.only_last, stuck=result.stuck_desil1, left=result.left_desil1,
+            entered=result.entered_desil1))
+    for name, path in write_waves(result, args.out).items():
+        print(f"wrote {name}: {path}")
+    return 0
