@@ -223,6 +223,8 @@ else:
         try:
             _, again = rerun_on_result(store, opened, analysis.result)
             change = compare(shown_decision, focus_of(again))
+            ui.auth.audit("decision_rerun", {"decision_id": int(opened), "unchanged": change.unchanged,
+                                             "sources": analysis.result.method.sha256_of()})
             st.caption(t("decision.rerun_same" if change.unchanged else "decision.rerun_changed",
                          lang))
             _show_changes(change, "rerun_table")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.access.db import connect
+from geo.common.privacy import mask_id_numbers
 from geo.export.tables import neutralise
 
 ACTIONS = ("login", "logout", "login_failed", "files_loaded", "setting_changed", "decision_saved",
@@ -37,10 +38,21 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
 
 
+def _masked(value):
+    """Typed texts (titles, names) lose any NIK-like digit run; fingerprints stay whole."""
+    if isinstance(value, dict):
+        return {k: v if k in ("sha256", "sources") else _masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked(v) for v in value]
+    if isinstance(value, str):
+        return str(mask_id_numbers([value]).iloc[0])
+    return value
+
+
 def record(workspace, actor: str, action: str, details: dict | None = None) -> int:
     """Append one row; returns its id. ``details`` must be JSON-able aggregates/fingerprints."""
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
+    text = json.dumps(_masked(details or {}), ensure_ascii=False, sort_keys=True, default=str)
     with connect(workspace, _SCHEMA) as db:
         cur = db.execute("INSERT INTO audit (at, actor, action, details) VALUES (?, ?, ?, ?)",
                          (at, str(actor or "-")[:80], str(action)[:60], text))

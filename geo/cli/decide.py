@@ -25,5 +25,10 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     decision_id, _ = decide(args.boundaries, args.households, title=args.title,
                             decided_by=args.by, workspace=args.workspace, config=args.config)
+    from geo.audit import record
+    from geo.cli.decisions import _cli_actor
+
+    record(args.workspace, _cli_actor(), "decision_saved",
+           {"decision_id": int(decision_id), "title": args.title[:200], "decided_by": args.by[:100]})
     print(decision_id)
     return 0

@@ -70,4 +70,17 @@ def run(args) -> int:
         result = rerun(store, args.id, boundaries=args.boundaries, households=args.households)
         for name, path in run_rank(result, args.out).items():
             print(f"wrote {name}: {path}")
+        from geo.audit import record
+
+        record(args.workspace, _cli_actor(), "decision_rerun", {"decision_id": int(args.id)})
     return 0
+
+
+def _cli_actor() -> str:
+    """Who ran a command in the audit trail: the operating-system account, marked as CLI."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

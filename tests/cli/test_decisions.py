@@ -117,3 +117,17 @@ def test_rerun_on_changed_or_missing_input_is_refused(inputs, workspace, tmp_pat
                  "--households", households])
     err = capsys.readouterr().err
     assert code == 2 and "gone.geojson" in err and "not found" in err
+
+
+def test_decide_and_rerun_are_in_the_audit_trail_without_a_typed_nik(inputs, tmp_path):
+    from geo.audit import entries
+
+    _, boundaries, households, _ = inputs
+    ws = tmp_path / "ws"
+    assert main(["decide", "--boundaries", boundaries, "--households", households,
+                 "--title", "Lokus 3573010101010001", "--by", "Sekda", "--workspace", str(ws)]) == 0
+    assert main(["decisions", "rerun", "1", "--workspace", str(ws), "--out", str(tmp_path / "again")]) == 0
+    trail = entries(ws)
+    assert list(trail["action"]) == ["decision_rerun", "decision_saved"]  # newest first
+    assert trail["actor"].str.startswith("cli").all()
+    assert "3573010101010001" not in trail.to_csv()
