@@ -35,6 +35,18 @@ _FULL_DISK_BYTES = 4 << 20
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """One text file written whole: a temporary file beside ``path``, then renamed over it."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as handle:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from geo.convergence.measures import Convergence
+from geo.common.atomic import write_text_atomic
 from geo.export.tables import neutralise
 
 JSON_NAME = "convergence.json"
@@ -23,16 +22,6 @@ def village_table(result: Convergence):
     return table
 
 
-def _replace(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
 
 def write_convergence(result: Convergence, out_dir) -> dict[str, Path]:
     """``convergence.json`` and ``convergence_villages.csv`` in ``out_dir``, each written whole
@@ -40,6 +29,6 @@ def write_convergence(result: Convergence, out_dir) -> dict[str, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     json_path, csv_path = out / JSON_NAME, out / CSV_NAME
-    _replace(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    _replace(csv_path, village_table(result).to_csv(index=False, lineterminator="\n"))
+    write_text_atomic(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(csv_path, village_table(result).to_csv(index=False, lineterminator="\n"))
     return {JSON_NAME: json_path, CSV_NAME: csv_path}

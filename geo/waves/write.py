@@ -8,10 +8,9 @@ holds counts, the CSV one row per village.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from geo.common.atomic import write_text_atomic
 from geo.common.errors import GeoInputError
 from geo.export.tables import neutralise
 from geo.waves.movement import Waves
@@ -21,16 +20,6 @@ __all__ = ["write_waves"]
 JSON_NAME = "waves.json"
 CSV_NAME = "waves_villages.csv"
 
-
-def _atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_waves(result: Waves, out_dir) -> dict[str, Path]:
@@ -47,8 +36,8 @@ def write_waves(result: Waves, out_dir) -> dict[str, Path]:
         table = result.villages.copy()
         table["village_code"] = table["village_code"].astype("string").map(neutralise)
         json_path, csv_path = out / JSON_NAME, out / CSV_NAME
-        _atomic(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-        _atomic(csv_path, table.to_csv(index=False))
+        write_text_atomic(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        write_text_atomic(csv_path, table.to_csv(index=False))
     except OSError as exc:
         raise GeoInputError("err.cli_write_file", source=str(out), option="--out",
                             detail=str(exc.strerror or exc)) from exc
