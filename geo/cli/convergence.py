@@ -36,6 +36,8 @@ def run(args) -> int:
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
                      prefer=args.prefer, crs=args.crs, swap_xy=args.swap_xy, **code_tables)
     households = result.households
+    if "outcome" in households.columns:  # a repeated household row counts once
+        households = households[households["outcome"] != "duplicate_household"]
     registers = read_registers(args.programmes, households["household_id"])
     measures = converge(households, registers, config.programmes)
     written = write_convergence(measures, args.out)

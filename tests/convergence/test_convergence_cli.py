@@ -65,6 +65,8 @@ def test_json_interface(demo_run):
     assert data["unlinked_rows"] == 2
     assert data["rows"]["reasons"] == {"key_not_in_registry": 1, "no_key": 1}
     assert sum(data["reached_by"].values()) == data["households"]
+    registry = pd.read_csv(demo_sources()[1], dtype=str)
+    assert data["households"] == len(registry) - registry["id_keluarga"].duplicated().sum()
     assert data["reached_by"]["2"] == 10  # ids 30-39 are in both registers
     assert data["untouched"] > 0
 
