@@ -78,6 +78,16 @@ def write_text(path: Path, text: str, *, option: str) -> None:
                             detail=str(exc.strerror or exc)) from exc
 
 
+def add_reading_arguments(parser) -> None:
+    """``--prefer``, ``--engine``, ``--crs`` and ``--swap-xy``: how the files are read and placed."""
+    parser.add_argument("--prefer", choices=("code", "location"), default="code",
+                        help="when a household's code and coordinates disagree, which wins (default: code)")
+    parser.add_argument("--engine", choices=("pyogrio", "fiona"), default="pyogrio")
+    parser.add_argument("--crs", metavar="CRS", help="CRS of a boundary file that has none (e.g. EPSG:32750)")
+    parser.add_argument("--swap-xy", action="store_true",
+                        help="the boundary file has latitude and longitude in the wrong order: swap them")
+
+
 def add_join_arguments(parser) -> None:
     """``--crosswalk``, ``--bps-bridge`` and ``--overlap``: how registry codes meet the layer."""
     from geo.config.models import OVERLAP_RULES

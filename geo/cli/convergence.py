@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.cli.common import add_join_arguments, join_options, message_lang, shown
+from geo.cli.common import add_reading_arguments, add_join_arguments, join_options, message_lang, shown
 from geo.convergence import converge, read_registers
 from geo.convergence.write import write_convergence
 from geo.i18n import t
@@ -20,12 +20,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--config", metavar="FILE",
                         help="config with [[programme]] tables (.toml or .yaml); without them "
                              "every programme in the registers is taken as eligible: desil <= 4")
-    parser.add_argument("--prefer", choices=("code", "location"), default="code",
-                        help="when a household's code and coordinates disagree, which wins (default: code)")
-    parser.add_argument("--engine", choices=("pyogrio", "fiona"), default="pyogrio")
-    parser.add_argument("--crs", metavar="CRS", help="CRS of a boundary file that has none (e.g. EPSG:32750)")
-    parser.add_argument("--swap-xy", action="store_true",
-                        help="the boundary file has latitude and longitude in the wrong order: swap them")
+    add_reading_arguments(parser)
     add_join_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.cli.common import add_join_arguments, join_options, message_lang, shown
+from geo.cli.common import add_reading_arguments, add_join_arguments, join_options, message_lang, shown
 from geo.common.atomic import check_output_folder
 from geo.common.errors import GeoInputError
 from geo.i18n import t
@@ -15,12 +15,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--households", metavar="H", help="household table (CSV, XLSX, Parquet)")
     parser.add_argument("--config", metavar="FILE", help="ranking config (.toml or .yaml); default: config/default.toml")
     parser.add_argument("--top", type=int, metavar="N", help="focus list: the top N villages (overrides the config)")
-    parser.add_argument("--prefer", choices=("code", "location"), default="code",
-                        help="when a household's code and coordinates disagree, which wins (default: code)")
-    parser.add_argument("--engine", choices=("pyogrio", "fiona"), default="pyogrio")
-    parser.add_argument("--crs", metavar="CRS", help="CRS of a boundary file that has none (e.g. EPSG:32750)")
-    parser.add_argument("--swap-xy", action="store_true",
-                        help="the boundary file has latitude and longitude in the wrong order: swap them")
+    add_reading_arguments(parser)
     parser.add_argument("--dask", nargs="?", const=True, metavar="ADDRESS",
                         help="run the household side on Dask: a local cluster, or the scheduler at "
                              "ADDRESS (tcp://host:8786); --households is then a Parquet file, folder or glob")
