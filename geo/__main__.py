@@ -34,6 +34,7 @@ COMMANDS = {
     "audit": "The audit trail of a workspace (list, export to CSV)",
     "convergence": "Programme registers against need: exclusion, inclusion, untouched villages",
     "waves": "Link registry waves by household key: who stayed in, left or entered desil 1",
+    "targets": "A region's RPJMD target and official BPS poverty rates, kept in the workspace",
 }
 
 
