@@ -17,7 +17,9 @@ Per village: a household that moved village counts in its **last** wave's villag
 ``stuck_desil1`` and ``entered_desil1`` (where it is poor now) and in its **first** wave's
 village for ``left_desil1`` (where it left poverty). ``desil1_share_<LABEL>`` is each wave's
 share of desil-1 households among the households placed in the village (all placed rows, as
-``geo rank``'s ``desil1_share``; NaN for a village without households in that wave).
+``geo rank``'s ``desil1_share``; NaN for a village without households in that wave);
+``m0_<LABEL>`` is each wave's village M0 (:func:`geo.waves.read.village_m0`; NaN when the
+wave has no MPI indicators).
 
 MPI-poor status (:func:`geo.waves.read.mpi_poor`) is followed the same way over the matched
 households measured in the first and the last wave (``mpi_matched``): ``stuck_mpi_poor`` (poor
@@ -139,6 +141,9 @@ def movement(waves: list[Wave], village_codes) -> Waves:
                               ("left_mpi_poor", left_mpi, v_first),
                               ("entered_mpi_poor", entered_mpi, v_last)):
         per_village(name, mask, where)
+    for w in waves:  # M0 per wave, after the contract's columns
+        m0 = w.m0 if w.m0 is not None else pd.Series(dtype=float)
+        table[f"m0_{w.label}"] = m0.reindex(codes).astype(float).to_numpy()
     table = table.reset_index()
     return Waves(labels=labels, stuck_desil1=int(stuck.sum()), left_desil1=int(left.sum()),
                  entered_desil1=int(entered.sum()), matched=int(matched.sum()),

@@ -41,7 +41,7 @@ from geo.indicators.mpi import mpi_sums
 from geo.indicators.weights import reweight_missing
 from geo.join.match import MATCHED, Reconciliation, join_households
 
-__all__ = ["Wave", "mpi_poor", "parse_waves", "read_waves", "wave_from_table"]
+__all__ = ["Wave", "mpi_poor", "parse_waves", "read_waves", "village_m0", "wave_from_table"]
 
 LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")  # becomes part of a column name
 
@@ -70,6 +70,7 @@ class Wave:
     row_number_ids: int
     outcomes: dict = field(default_factory=dict)
     placed_duplicate_rows: int = 0
+    m0: pd.Series | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {"label": self.label, "rows_in": self.rows_in, "placed": self.placed_rows,
@@ -120,10 +121,26 @@ def mpi_poor(households: pd.DataFrame, mpi) -> pd.Series:
     return pd.Series(poor, index=households.index, name="mpi_poor")
 
 
+def village_m0(joined: pd.DataFrame, villages, mpi) -> pd.Series:
+    """Each village's M0 in one joined wave, as ``geo rank`` computes it (people-weighted
+    Alkire–Foster over the placed rows; a weighted indicator absent from the wave has its weight
+    moved within its dimension); all NaN when the wave has none of the weighted indicators."""
+    from geo.indicators.village import village_indicators
+
+    codes = villages["village_code"].astype("string")
+    available = [d for d in mpi.weights if d in joined.columns and joined[d].notna().any()]
+    if not any(mpi.weights[d] > 0 for d in available):
+        return pd.Series(np.nan, index=pd.Index(codes, name="village_code"), name="mpi_m0")
+    weights, _notes = reweight_missing(dict(mpi.weights), available)
+    table = village_indicators(joined, villages, weights=weights, k=mpi.k, missing=mpi.missing)
+    return table.set_index("village_code")["mpi_m0"].astype(float)
+
+
 def wave_from_table(label: str, joined: pd.DataFrame, reconciliation: Reconciliation,
-                    mpi=None) -> Wave:
+                    mpi=None, villages=None) -> Wave:
     """A :class:`Wave` from one joined household table (:func:`join_households`'s output);
-    ``mpi`` (:class:`~geo.config.models.MpiSettings`) adds each household's MPI-poor status."""
+    ``mpi`` (:class:`~geo.config.models.MpiSettings`) adds each household's MPI-poor status and,
+    with ``villages`` (the layer joined to), each village's M0."""
     outcome = joined["outcome"].astype("string")
     placed_mask = outcome.isin(MATCHED).to_numpy()
     hid = joined["household_id"].astype("string")
@@ -147,7 +164,9 @@ def wave_from_table(label: str, joined: pd.DataFrame, reconciliation: Reconcilia
                 duplicate_keys=len(repeated), duplicate_rows=int(dup_rows.sum()),
                 row_number_ids=int((from_row & placed_mask).sum()),
                 placed_duplicate_rows=int((placed_mask & ~from_row & dup_rows).sum()),
-                outcomes={k: int(v) for k, v in reconciliation.outcomes.items()})
+                outcomes={k: int(v) for k, v in reconciliation.outcomes.items()},
+                m0=(village_m0(joined, villages, mpi)
+                    if mpi is not None and villages is not None else None))
 
 
 def read_waves(waves, villages, *, column_map: dict | None = None, prefer: str = "code",
@@ -179,5 +198,5 @@ def read_waves(waves, villages, *, column_map: dict | None = None, prefer: str =
         table, _ingest = read_households(path, column_map=column_map, salt=salt_used)
         joined, reconciliation = join_households(table, villages, prefer=prefer, overlap=overlap,
                                                  crosswalk=crosswalk, bps_bridge=bps_bridge)
-        out.append(wave_from_table(label, joined, reconciliation, mpi))
+        out.append(wave_from_table(label, joined, reconciliation, mpi, villages))
     return out

@@ -45,7 +45,9 @@ def test_waves_json_and_village_csv(waves_out):
     table = pd.read_csv(out / "waves_villages.csv", dtype={"village_code": str})
     assert list(table.columns) == ["village_code", "stuck_desil1", "left_desil1",
                                    "entered_desil1", "desil1_share_2024", "desil1_share_2025",
-                                   "stuck_mpi_poor", "left_mpi_poor", "entered_mpi_poor"]
+                                   "stuck_mpi_poor", "left_mpi_poor", "entered_mpi_poor",
+                                   "m0_2024", "m0_2025"]
+    assert table["m0_2024"].notna().all() and (table["m0_2024"] != table["m0_2025"]).any()
     assert report["mpi_matched"] > 0 and report["stuck_mpi_poor"] > 0
     assert report["left_mpi_poor"] > 0 and report["entered_mpi_poor"] > 0
     for name in ("stuck_desil1", "left_desil1", "entered_desil1", "stuck_mpi_poor",

@@ -102,6 +102,11 @@ def test_mpi_poor_movement_hand_computed(tmp_path, villages):
                                      "not_poor": {"poor": 1, "not_poor": 1}}
     v1, v2 = _village(result, V1), _village(result, V2)
     assert (v1.stuck_mpi_poor, v1.left_mpi_poor, v2.stuck_mpi_poor, v2.entered_mpi_poor) == (0, 1, 1, 1)
+    # M0 = poor people's scores / people, 2 members each, a poor score 1/3:
+    # a: V1 h1, h2 poor -> (2/3 + 2/3) / 4 = 1/3; V2 nobody poor -> 0
+    # b: V1 h2 not poor -> 0; V2 h1, h3 poor of h1, h3, h4 -> (2/3 + 2/3) / 6 = 2/9
+    assert math.isclose(v1.m0_a, 1 / 3) and v2.m0_a == 0
+    assert v1.m0_b == 0 and math.isclose(v2.m0_b, 2 / 9)
 
 
 def test_no_mpi_columns_means_no_mpi_movement(tmp_path, villages):
