@@ -4,11 +4,13 @@ import streamlit as st
 
 import ui.auth
 import ui.state
+import ui.trends
 from geo.i18n import number, t
 from geo.presentation.overview import (mpi_sample_note, outcome_table, overview_figures,
                                        population_note, quality_notes, region_label, target_gap,
                                        unused_rows)
 from geo.presentation.region import region_population
+from geo.targets.store import region_of_villages
 from geo.presentation.views import markdown_text, number_text, screen_headers, screen_table
 
 lang = ui.state.page_setup("overview")
@@ -32,8 +34,8 @@ population = ui.state.kept_value(left.number_input, "population", t("population"
                                  help=t("population_help", lang))
 left.caption(markdown_text(population_note(official, region, ui.state.current_analysis().is_demo,
                                            lang)))
-target = ui.state.kept_value(right.number_input, "target", t("target", lang), default=3.77,
-                             min_value=0.0, max_value=100.0, step=0.01, format="%.2f")
+target = ui.trends.target_field(right.number_input, region_of_villages(villages),
+                                t("target", lang), lang)  # the region's stored RPJMD target
 measures = {"desil1_people": t("extreme_poor", lang), "desil14_people": t("poor", lang),
             "mpi_poor_people": t("mpi_poor", lang)}
 measure = ui.state.kept_choice(st.radio, "target_measure", t("target_measure", lang),

@@ -33,6 +33,7 @@ PAGE_PERMISSION = {
     "pages/2_Prioritas.py": "page.priority", "pages/3_Kantong_Kemiskinan.py": "page.pockets",
     "pages/4_Area_Percontohan.py": "page.pilot", "pages/5_Data.py": "page.data",
     "pages/6_Ekspor.py": "page.export", "pages/7_Keputusan.py": "page.decisions",
+    "pages/9_Tren.py": "page.trends",  # issue 15
     "pages/10_Admin.py": "page.admin",
 }
 

@@ -71,6 +71,7 @@ PAGES = (
     ("pages/4_Area_Percontohan.py", "page_pilot", "Area_Percontohan"),
     ("pages/5_Data.py", "page_data", "Data"),
     ("pages/6_Ekspor.py", "page_export", "Ekspor"),
+    ("pages/9_Tren.py", "page_trends", "Tren"),  # issue 15
     ("pages/10_Admin.py", "page_admin", "Admin"),  # issue 17
 )
 

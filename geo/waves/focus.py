@@ -7,7 +7,9 @@ chosen* in its own quintile: ``difference`` is the mean, over the focus villages
 village's change - the mean change of the not-chosen villages of its quintile), in percentage
 points. Negative: the focus villages' desil-1 share fell more (or rose less) than that of
 similar villages. A focus village whose quintile has no village not chosen cannot be compared
-(``unmatched``). This is a description, not an estimate of a programme's effect: the villages
+(``unmatched``); ``focus_change_pp`` and ``similar_change_pp`` are the means over the compared
+focus villages and over their quintiles' not-chosen means, so their difference is
+``difference_pp``. This is a description, not an estimate of a programme's effect: the villages
 were chosen *because* of their figures, and five groups control for the baseline only.
 
 **Persisted pockets**: villages that are a pocket (LISA high-high, ``HH``, of the desil-1
@@ -97,7 +99,7 @@ def focus_vs_similar(change: pd.DataFrame, focus_codes, *,
         villages=villages, groups=pd.DataFrame(rows, columns=["quintile", "focus", "focus_change_pp",
                                                               "others", "others_change_pp"]),
         focus=len(chosen), compared=len(matched), unmatched=len(chosen) - len(matched),
-        focus_change_pp=float(chosen["change_pp"].mean()) if len(chosen) else np.nan,
+        focus_change_pp=float(matched["change_pp"].mean()) if len(matched) else np.nan,
         similar_change_pp=float(np.mean(similar)) if similar else np.nan,
         difference_pp=float(np.mean(diffs)) if diffs else np.nan)
 

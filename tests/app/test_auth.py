@@ -86,6 +86,7 @@ def test_log_in_wrong_then_right_and_throttled(accounts):
     ("pages/2_Prioritas.py", {"adi", "ana", "opd"}),
     ("pages/5_Data.py", {"adi", "ana"}),
     ("pages/6_Ekspor.py", {"adi", "ana", "opd"}),
+    ("pages/9_Tren.py", {"adi", "ana", "opd"}),
     ("pages/10_Admin.py", {"adi"}),
 ])
 def test_each_role_reaches_its_pages(script, allowed):
@@ -174,3 +175,14 @@ def test_viewer_map_withholds_small_villages():
         assert shown["households"].isna().all()
     finally:
         ui.auth.VIEWER_MIN_HOUSEHOLDS = old
+
+
+def test_agency_sees_the_stored_target_but_cannot_change_it(workspace):
+    from geo.targets.store import TargetStore
+
+    TargetStore(workspace).set_target("99.71", 4.1, 2026, 5.0, 2022)
+    at = page("pages/9_Tren.py", "opd")
+    assert not refused(at)
+    assert at.number_input(key="target").value == 4.1 and at.number_input(key="target").disabled
+    at = page("pages/9_Tren.py", "ana")
+    assert not at.number_input(key="target").disabled

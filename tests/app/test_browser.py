@@ -99,8 +99,9 @@ def _map_paths(page, minimum: int = 1):
 
 
 NAV_ID = ["Ringkasan", "Peta", "Prioritas", "Kantong Kemiskinan", "Area Percontohan", "Data",
-          "Ekspor"]
-NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Data", "Export"]
+          "Ekspor", "Tren"]
+NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Data", "Export",
+          "Trends"]
 
 
 def _nav_titles(page) -> list[str]:
@@ -170,9 +171,9 @@ def test_pages_render_without_errors(app_url, session):
     page, _, _ = session
     for path, text in (("", "Langkah berikutnya"), ("Kantong_Kemiskinan", "Desa dalam kantong"),
                        ("Area_Percontohan", "Calon perluasan"), ("Data", "Rekonsiliasi"),
-                       ("Ekspor", "Siapkan berkas")):
+                       ("Ekspor", "Siapkan berkas"), ("Tren", "Gelombang data registri")):
         _open(page, f"{app_url}/{path}", text)
-        if path in ("Kantong_Kemiskinan", "Area_Percontohan"):
+        if path in ("Kantong_Kemiskinan", "Area_Percontohan", "Tren"):
             _map_paths(page)
         _settle(page)
         assert page.locator("[data-testid='stException']").count() == 0, path

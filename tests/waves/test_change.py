@@ -65,11 +65,12 @@ def test_focus_against_similar_villages_by_hand():
     assert result.villages["quintile"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
     assert (result.focus, result.compared, result.unmatched) == (3, 1, 2)
     assert result.difference_pp == pytest.approx(2.0)
-    assert result.focus_change_pp == pytest.approx((3 - 6 - 2) / 3)
+    assert result.focus_change_pp == pytest.approx(3.0)  # over the compared focus villages
     assert result.similar_change_pp == pytest.approx(1.0)
     result = focus_vs_similar(change, ["v02", "v06", "v09"])
     # v02 (q2): -2 vs v03 0 -> -2; v06 (q4): -6 vs v07 -2 -> -4; v09 (q5): 1 vs v08 -3 -> +4
     assert result.difference_pp == pytest.approx((-2 - 4 + 4) / 3)
+    assert result.focus_change_pp - result.similar_change_pp == pytest.approx(result.difference_pp)
     groups = result.groups.set_index("quintile")
     assert groups.loc[4, "others_change_pp"] == -2 and groups.loc[1, "focus"] == 0
     assert result.to_dict()["groups"][0]["focus_change_pp"] is None  # NaN -> null

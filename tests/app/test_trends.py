@@ -1,0 +1,87 @@
+"""The trends page (issue 15) with AppTest: demo waves on first start, the target kept in the
+workspace (across sessions, pages and a restart), the overview reading the same target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.numbers import parse_decimal
+from streamlit.testing.v1 import AppTest
+
+from geo import audit
+from geo.targets.store import TargetStore
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 300
+REGION = "99.71"  # the demo's kota
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label))
+
+
+def test_first_start_shows_the_demo_waves_without_uploads():
+    at = run("pages/9_Tren.py")
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders[0] == "Target RPJMD dan angka resmi BPS"
+    assert "Perubahan per desa/kelurahan, 2024 → 2025" in subheaders
+    assert "Kantong kemiskinan yang bertahan" in subheaders
+    stuck = int(metric(at, "Tetap desil 1").replace(".", ""))
+    left = int(metric(at, "Keluar dari desil 1").replace(".", ""))
+    assert stuck > 0 and left > 0
+    matrix = next(d.value for d in at.dataframe if "Desil 1" in d.value.index)
+    assert matrix.loc["Desil 1"].sum() == stuck + left  # desil 1 first: stayed or left
+    assert any("Selisih" == m.label for m in at.metric)
+    assert any("Desa kantong" in m.value for m in at.markdown)
+    # no target stored yet: the field shows the placeholder figure, nothing is saved
+    assert TargetStore(_ws()).target(REGION) is None
+
+
+def _ws():
+    import os
+
+    return os.environ["POVERTY_MAP_WORKSPACE"]
+
+
+def test_target_typed_on_the_page_is_stored_and_survives_a_new_session():
+    at = run("pages/9_Tren.py")
+    at.number_input(key="target").set_value(3.75).run()
+    assert TargetStore(_ws()).target(REGION).value_pct == 3.75
+    at.number_input(key=f"trend_target_year_{REGION}_None").set_value(2026).run()
+    at.number_input(key=f"trend_baseline_pct_{REGION}_None").set_value(4.62).run()
+    assert any("dasar" in e.value for e in at.error)  # baseline without its year: one line
+    at.number_input(key=f"trend_baseline_year_{REGION}_None").set_value(2022).run()
+    assert not at.exception
+    target = TargetStore(_ws()).target(REGION)
+    assert (target.value_pct, target.target_year, target.baseline_pct, target.baseline_year) == (
+        3.75, 2026, 4.62, 2022)
+    TargetStore(_ws()).set_rates(REGION, {2023: 4.44, 2024: 4.30})
+    fresh = run("pages/9_Tren.py")  # a new session on the same workspace: as after a restart
+    assert fresh.number_input(key="target").value == 3.75
+    assert fresh.number_input(key=f"trend_target_year_{REGION}_2026").value == 2026
+    # (4.30 - 3.75) / (2026 - 2024) = 0.275 a year still needed; the path falls 0.2175 a year
+    assert metric(fresh, "Penurunan per tahun yang masih dibutuhkan") in ("0,28 poin", "0,27 poin")
+    assert metric(fresh, "Penurunan per tahun menurut lintasan") == "0,22 poin"
+    assert float(parse_decimal(metric(fresh, "Lintasan lurus").split()[0], locale="id_ID")) == 4.19
+    assert fresh.get("arrow_vega_lite_chart") or fresh.get("vega_lite_chart")
+    actions = list(audit.entries(_ws())["action"])
+    assert actions.count("target_saved") == 3  # value, year, baseline with its year
+
+
+def test_the_overview_reads_and_writes_the_same_stored_target():
+    TargetStore(_ws()).set_target(REGION, 4.1, 2026, 5.0, 2022)
+    at = run("app.py")
+    assert at.number_input(key="target").value == 4.1  # not 3.77
+    at.number_input(key="target").set_value(4.25).run()
+    stored = TargetStore(_ws()).target(REGION)
+    assert stored.value_pct == 4.25 and stored.target_year == 2026  # year and baseline kept
+    again = run("app.py")
+    assert again.number_input(key="target").value == 4.25
+    trends = run("pages/9_Tren.py")
+    assert trends.number_input(key="target").value == 4.25
