@@ -230,11 +230,16 @@ f[1].metric(t("trend.similar_change", lang), points(None if pd.isna(comparison.s
                                                     else comparison.similar_change_pp))
 f[2].metric(t("trend.difference", lang), points(None if pd.isna(comparison.difference_pp)
                                                 else comparison.difference_pp))
-st.caption(t("trend.focus_rule", lang, compared=comparison.compared, unmatched=comparison.unmatched))
-groups = comparison.groups
-st.dataframe(screen_table(groups, lang), hide_index=True, key="trend_focus_groups",
-             column_config=screen_headers(groups.columns, lang,
-                                          {c: t(f"trend.col_{c}", lang) for c in groups.columns}))
+st.caption(t("trend.focus_rule", lang, nearest=comparison.nearest, compared=comparison.compared,
+             unmatched=comparison.unmatched, gap=points(None if pd.isna(comparison.baseline_gap_pp)
+                                                        else comparison.baseline_gap_pp, 1)))
+matches = comparison.villages.copy()
+for column in ("baseline_share", "similar_baseline_share"):
+    matches[column] = [number(v * 100, lang, 1) + " %" for v in matches[column]]
+for column in ("change_pp", "similar_change_pp", "difference_pp"):
+    matches[column] = [number(v, lang, 1) for v in matches[column]]
+st.dataframe(matches, hide_index=True, key="trend_focus_matches",
+             column_config={c: t(f"trend.col_{c}", lang) for c in matches.columns})
 
 # --- persisted pockets --------------------------------------------------------------------
 st.subheader(t("trend.pockets_title", lang))
@@ -249,3 +254,35 @@ if pockets.persisted:
         if "village_name" in villages else pd.DataFrame({"village_code": list(pockets.persisted)})
     st.dataframe(screen_table(persisted_table, lang), hide_index=True, key="trend_pockets",
                  column_config=screen_headers(persisted_table.columns, lang))
+
+# --- the quarterly report ---------------------------------------------------------------
+st.subheader(t("quarterly.download", lang))
+if ui.auth.allowed("download"):
+    from geo.export.quarterly import build_quarterly, pdf_bytes, xlsx_bytes
+    from geo.presentation.region import region_title
+
+    report_key = ui.state.content_token("quarterly", analysis.token, first, last, lang, region or "",
+                                        str(store.target(region) if region else None),
+                                        str(store.rates(region) if region else None), tuple(basis))
+    held = st.session_state.get("trend_report")
+    if held is None or held[0] != report_key:
+        held = None
+        if st.button(t("trend.report_prepare", lang), key="trend_report_prepare"):
+            with st.spinner(t("print_preparing", lang)):
+                report = build_quarterly(
+                    waves, villages, lang=lang, region=region_title(villages, lang),
+                    region_code=region, target=store.target(region) if region else None,
+                    rates=store.rates(region) if region else (), focus_codes=basis,
+                    focus_title=(f"{previous.title} (v{previous.version})" if previous is not None
+                                 else t("trend.current_focus", lang)), pockets=pockets)
+                held = (report_key, {"pdf": pdf_bytes(report), "xlsx": xlsx_bytes(report)})
+            st.session_state["trend_report"] = held
+    if held is not None:
+        left, right = st.columns(2)
+        for column, kind, mime in ((left, "pdf", "application/pdf"),
+                                   (right, "xlsx", "application/vnd.openxmlformats-officedocument."
+                                                   "spreadsheetml.sheet")):
+            name = f"quarterly_{lang}.{kind}"
+            column.download_button(t("trend.report_download", lang, kind=kind.upper()), held[1][kind],
+                                   file_name=name, mime=mime, key=f"trend_report_{kind}",
+                                   on_click=ui.auth.on_download, args=(name,))

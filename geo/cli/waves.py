@@ -18,6 +18,15 @@ def add_arguments(parser) -> None:
                         help="when a household's code and coordinates disagree, which wins (default: code)")
     add_join_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--report", nargs="+", choices=("pdf", "xlsx"), metavar="FORMAT",
+                        help="also write the quarterly report: pdf and/or xlsx")
+    parser.add_argument("--lang", dest="report_lang", choices=("id", "en"), default=None,
+                        help="language of the report (default: the messages' language)")
+    parser.add_argument("--workspace", metavar="W",
+                        help="workspace with the region's RPJMD target, official rates and the "
+                             "last saved decision (its focus list) for the report")
+    parser.add_argument("--focus", nargs="+", metavar="CODE",
+                        help="focus villages for the report (default: the last saved decision's)")
 
 
 def run(args) -> int:
@@ -41,4 +50,37 @@ def run(args) -> int:
             entered=result.entered_desil1))
     for name, path in write_waves(result, args.out).items():
         print(f"wrote {name}: {path}")
+    if args.report:
+        for name, path in _quarterly(args, result, villages, config, lang).items():
+            print(f"wrote report {name}: {path}")
     return 0
+
+
+def _quarterly(args, result, villages, config, lang) -> dict:
+    """The quarterly report of these waves, with the workspace's target and last decision."""
+    from geo.export.quarterly import build_quarterly, write_quarterly
+    from geo.presentation.region import region_title
+    from geo.targets.store import TargetStore, region_of_villages
+    from geo.waves.focus import latest_decision, persisted_pockets
+
+    report_lang = args.report_lang or lang
+    region = region_of_villages(villages)
+    target, rates, focus, title = None, [], list(args.focus or []), ""
+    if args.workspace:
+        from geo.decisions.store import DecisionStore
+
+        if region is not None:
+            store = TargetStore(args.workspace)
+            target, rates = store.target(region), store.rates(region)
+        if not focus:
+            decision = latest_decision(DecisionStore(args.workspace))
+            if decision is not None:
+                focus, title = decision.village_codes, f"{decision.title} (v{decision.version})"
+    pockets = persisted_pockets(villages, result.villages, result.labels[0], result.labels[-1],
+                                permutations=config.pockets.permutations,
+                                seed=config.pockets.seed, alpha=config.pockets.alpha)
+    report = build_quarterly(result, villages, lang=report_lang,
+                             region=region_title(villages, report_lang), region_code=region,
+                             target=target, rates=rates, focus_codes=focus,
+                             focus_title=title or ("--focus" if focus else ""), pockets=pockets)
+    return write_quarterly(report, args.out, args.report)

@@ -1,16 +1,18 @@
 """Did the focus villages move differently from similar villages that were not chosen?
 
-**The stated comparison.** Villages with a desil-1 share in both the first and the last wave
-are put into baseline quintiles: ranked by their first-wave share (ties by code order) and cut
-into five groups of (nearly) equal size. Each focus village is compared with the villages *not
-chosen* in its own quintile: ``difference`` is the mean, over the focus villages, of (the
-village's change - the mean change of the not-chosen villages of its quintile), in percentage
-points. Negative: the focus villages' desil-1 share fell more (or rose less) than that of
-similar villages. A focus village whose quintile has no village not chosen cannot be compared
-(``unmatched``); ``focus_change_pp`` and ``similar_change_pp`` are the means over the compared
-focus villages and over their quintiles' not-chosen means, so their difference is
-``difference_pp``. This is a description, not an estimate of a programme's effect: the villages
-were chosen *because* of their figures, and five groups control for the baseline only.
+**The stated comparison.** Over the villages with a desil-1 share in both the first and the last
+wave, each focus village is matched with the :data:`NEAREST` villages *not chosen* whose
+first-wave share is nearest to its own (absolute difference, rounded to 1e-9; ties by village
+code). ``difference_pp`` is the mean, over the focus villages, of (the village's change - the
+mean change of its matched villages), in percentage points; ``focus_change_pp`` and
+``similar_change_pp`` are the two means, so their difference is ``difference_pp``. Negative:
+the focus villages' desil-1 share fell more (or rose less) than that of similar villages.
+``baseline_gap_pp`` (mean first-wave share of the focus villages minus that of their matches)
+says how similar the matches are: the focus list is usually the villages with the highest
+shares, so their nearest not-chosen villages start lower, and a high share tends to fall back
+(regression to the mean). Quintiles were tried first and fail for exactly that reason: the
+top quintile *is* the focus list. This is a description, not an estimate of a programme's
+effect. A focus village without data in both waves is left out (``unmatched``).
 
 **Persisted pockets**: villages that are a pocket (LISA high-high, ``HH``, of the desil-1
 share, :func:`geo.spatial.pockets.find_pockets`) in the first *and* the last wave; ``new``
@@ -32,33 +34,36 @@ from geo.decisions.history import Comparison, compare
 __all__ = ["FocusComparison", "PersistedPockets", "focus_against_decision", "focus_vs_similar",
            "latest_decision", "persisted_pockets"]
 
-QUANTILES = 5
+NEAREST = 3
 
 
 @dataclass(frozen=True)
 class FocusComparison:
-    """See the module notes. ``villages``: ``village_code``, ``baseline_share`` (0–1),
-    ``quintile`` (1 = lowest baseline), ``change_pp``, ``in_focus``; ``groups``: per quintile
-    ``quintile``, ``focus``, ``focus_change_pp``, ``others``, ``others_change_pp``."""
+    """See the module notes. ``villages``: one row per compared focus village:
+    ``village_code``, ``baseline_share`` (0–1), ``change_pp``, ``similar`` (the matched codes,
+    comma-separated), ``similar_baseline_share``, ``similar_change_pp``, ``difference_pp``."""
 
     villages: pd.DataFrame
-    groups: pd.DataFrame
     focus: int
     compared: int
     unmatched: int
     focus_change_pp: float
     similar_change_pp: float
     difference_pp: float
+    baseline_gap_pp: float
+    nearest: int = NEAREST
 
     def to_dict(self) -> dict:
         return {"focus": self.focus, "compared": self.compared, "unmatched": self.unmatched,
+                "nearest": self.nearest,
                 "focus_change_pp": _none(self.focus_change_pp),
                 "similar_change_pp": _none(self.similar_change_pp),
                 "difference_pp": _none(self.difference_pp),
-                "groups": [{k: _none(v) for k, v in row.items()}
-                           for row in self.groups.to_dict("records")],
-                "rule": "focus villages against villages not chosen in the same quintile of "
-                        "the first wave's desil-1 share; mean of the per-village differences"}
+                "baseline_gap_pp": _none(self.baseline_gap_pp),
+                "villages": [{k: _none(v) for k, v in row.items()}
+                             for row in self.villages.to_dict("records")],
+                "rule": f"each focus village against the {self.nearest} villages not chosen with "
+                        "the nearest first-wave desil-1 share; mean of the differences"}
 
 
 def _none(value):
@@ -68,40 +73,45 @@ def _none(value):
 
 
 def focus_vs_similar(change: pd.DataFrame, focus_codes, *,
-                     quantiles: int = QUANTILES) -> FocusComparison:
+                     nearest: int = NEAREST) -> FocusComparison:
     """The comparison of the module notes over :func:`geo.waves.change.village_change`'s table."""
-    focus_set = {str(c) for c in focus_codes}
+    focus_list = list(dict.fromkeys(str(c) for c in focus_codes))
     table = change[["village_code", "desil1_share_first", "change_desil1_share"]].copy()
-    table["village_code"] = table["village_code"].astype("string")
+    table["village_code"] = table["village_code"].astype(str)
     table = table.dropna(subset=["desil1_share_first", "change_desil1_share"])
-    table = table.sort_values(["desil1_share_first", "village_code"], kind="stable")
-    n = len(table)
-    groups = min(quantiles, n) if n else 0
-    table["quintile"] = (np.arange(n) * groups // n + 1) if n else []
-    table["in_focus"] = table["village_code"].isin(focus_set)
-    villages = table.rename(columns={"desil1_share_first": "baseline_share",
-                                     "change_desil1_share": "change_pp"}).reset_index(drop=True)
-    rows, diffs = [], []
-    for q in range(1, groups + 1):
-        part = villages[villages["quintile"] == q]
-        chosen, others = part[part["in_focus"]], part[~part["in_focus"]]
-        others_mean = float(others["change_pp"].mean()) if len(others) else np.nan
-        rows.append({"quintile": q, "focus": len(chosen),
-                     "focus_change_pp": float(chosen["change_pp"].mean()) if len(chosen) else np.nan,
-                     "others": len(others), "others_change_pp": others_mean})
-        if len(others):
-            diffs.extend((chosen["change_pp"] - others_mean).tolist())
-    chosen = villages[villages["in_focus"]]
-    matched = villages[villages["in_focus"] & villages["quintile"].isin(
-        [r["quintile"] for r in rows if r["others"]])]
-    similar = [r["others_change_pp"] for r in rows for _ in range(r["focus"]) if r["others"]]
+    table = table.sort_values("village_code", kind="stable").reset_index(drop=True)
+    chosen = table["village_code"].isin(set(focus_list)).to_numpy()
+    pool = table[~chosen]
+    base = pool["desil1_share_first"].to_numpy(dtype=float)
+    moved = pool["change_desil1_share"].to_numpy(dtype=float)
+    codes = pool["village_code"].to_numpy()
+    by_code = table.set_index("village_code")
+    rows = []
+    for code in focus_list:
+        if code not in by_code.index or not len(pool):
+            continue
+        own, own_change = (float(v) for v in by_code.loc[code, ["desil1_share_first",
+                                                                "change_desil1_share"]])
+        distance = np.round(np.abs(base - own), 9)
+        pick = np.lexsort((codes, distance))[:nearest]  # pool is in code order: ties by code
+        similar = float(moved[pick].mean())
+        rows.append({"village_code": code, "baseline_share": own, "change_pp": own_change,
+                     "similar": ", ".join(codes[pick]),
+                     "similar_baseline_share": float(base[pick].mean()),
+                     "similar_change_pp": similar, "difference_pp": own_change - similar})
+    villages = pd.DataFrame(rows, columns=["village_code", "baseline_share", "change_pp",
+                                           "similar", "similar_baseline_share",
+                                           "similar_change_pp", "difference_pp"])
+
+    def mean(column, scale=1.0):
+        return float(villages[column].mean()) * scale if len(villages) else np.nan
+
     return FocusComparison(
-        villages=villages, groups=pd.DataFrame(rows, columns=["quintile", "focus", "focus_change_pp",
-                                                              "others", "others_change_pp"]),
-        focus=len(chosen), compared=len(matched), unmatched=len(chosen) - len(matched),
-        focus_change_pp=float(matched["change_pp"].mean()) if len(matched) else np.nan,
-        similar_change_pp=float(np.mean(similar)) if similar else np.nan,
-        difference_pp=float(np.mean(diffs)) if diffs else np.nan)
+        villages=villages, focus=len(focus_list), compared=len(villages),
+        unmatched=len(focus_list) - len(villages), focus_change_pp=mean("change_pp"),
+        similar_change_pp=mean("similar_change_pp"), difference_pp=mean("difference_pp"),
+        baseline_gap_pp=(mean("baseline_share") - mean("similar_baseline_share")) * 100
+        if len(villages) else np.nan, nearest=nearest)
 
 
 @dataclass(frozen=True)

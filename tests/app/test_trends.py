@@ -85,3 +85,13 @@ def test_the_overview_reads_and_writes_the_same_stored_target():
     assert again.number_input(key="target").value == 4.25
     trends = run("pages/9_Tren.py")
     assert trends.number_input(key="target").value == 4.25
+
+
+def test_the_quarterly_report_is_offered_for_download():
+    TargetStore(_ws()).set_target(REGION, 3.75, 2026, 4.62, 2022)
+    at = run("pages/9_Tren.py")
+    button = next(b for b in at.button if b.label == "Siapkan laporan triwulanan")
+    at = button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    downloads = at.get("download_button")
+    assert len(downloads) == 2

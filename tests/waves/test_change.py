@@ -54,33 +54,43 @@ def test_village_trend_for_the_profile():
 
 
 def test_focus_against_similar_villages_by_hand():
-    # ten villages, baseline shares 0.05 .. 0.50: quintiles of two villages each
+    # ten villages, baseline shares 0.05 .. 0.50, two nearest not chosen per focus village
     codes = [f"v{i:02d}" for i in range(10)]
     change = pd.DataFrame({"village_code": codes,
                            "desil1_share_first": [0.05 * (i + 1) for i in range(10)],
                            "change_desil1_share": [1, 3, -2, 0, 4, 2, -6, -2, -3, 1]})
-    result = focus_vs_similar(change, ["v01", "v06", "v07"])
-    # v01 (q1): -> 3 vs v00's 1: +2; v06 (q4): -6 vs none chosen besides v07 ... v06 and v07
-    # are both in q4, so q4 has no village not chosen: unmatched 2
-    assert result.villages["quintile"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-    assert (result.focus, result.compared, result.unmatched) == (3, 1, 2)
-    assert result.difference_pp == pytest.approx(2.0)
-    assert result.focus_change_pp == pytest.approx(3.0)  # over the compared focus villages
-    assert result.similar_change_pp == pytest.approx(1.0)
-    result = focus_vs_similar(change, ["v02", "v06", "v09"])
-    # v02 (q2): -2 vs v03 0 -> -2; v06 (q4): -6 vs v07 -2 -> -4; v09 (q5): 1 vs v08 -3 -> +4
-    assert result.difference_pp == pytest.approx((-2 - 4 + 4) / 3)
+    result = focus_vs_similar(change, ["v01", "v06", "v07"], nearest=2)
+    # v01 (0.10): v00, v02 (both 0.05 away; code order) -> (1 - 2) / 2 = -0.5; 3 - -0.5 = 3.5
+    # v06 (0.35; v07 is chosen): v05 (0.05), v04 (0.10, before v08 by code) -> 3; -6 - 3 = -9
+    # v07 (0.40): v08 (0.05), v05 (0.10, before v09) -> -0.5; -2 - -0.5 = -1.5
+    rows = result.villages.set_index("village_code")
+    assert rows["similar"].tolist() == ["v00, v02", "v05, v04", "v08, v05"]
+    assert rows["difference_pp"].tolist() == pytest.approx([3.5, -9.0, -1.5])
+    assert (result.focus, result.compared, result.unmatched) == (3, 3, 0)
+    assert result.difference_pp == pytest.approx(-7 / 3)
+    assert result.focus_change_pp == pytest.approx(-5 / 3)
+    assert result.similar_change_pp == pytest.approx(2 / 3)
     assert result.focus_change_pp - result.similar_change_pp == pytest.approx(result.difference_pp)
-    groups = result.groups.set_index("quintile")
-    assert groups.loc[4, "others_change_pp"] == -2 and groups.loc[1, "focus"] == 0
-    assert result.to_dict()["groups"][0]["focus_change_pp"] is None  # NaN -> null
+    # baselines: focus (0.10 + 0.35 + 0.40) / 3, matches (0.10 + 0.275 + 0.375) / 3
+    assert result.baseline_gap_pp == pytest.approx((0.85 - 0.75) / 3 * 100)
+    assert result.to_dict()["villages"][0]["similar"] == "v00, v02"
+
+
+def test_the_top_villages_still_find_comparisons():
+    # the focus list is the top of the baseline (as a ranking by share makes it)
+    codes = [f"v{i:02d}" for i in range(10)]
+    change = pd.DataFrame({"village_code": codes, "desil1_share_first": [i / 10 for i in range(10)],
+                           "change_desil1_share": [0.0] * 7 + [-3.0, -3.0, -3.0]})
+    result = focus_vs_similar(change, ["v07", "v08", "v09"])
+    assert result.compared == 3 and result.difference_pp == pytest.approx(-3.0)
+    assert result.baseline_gap_pp > 0  # the matches start lower: said, not hidden
 
 
 def test_villages_without_both_shares_are_left_out():
     change = pd.DataFrame({"village_code": ["a", "b", "c"], "desil1_share_first": [0.1, np.nan, 0.3],
                            "change_desil1_share": [1.0, 2.0, np.nan]})
-    result = focus_vs_similar(change, ["a"])
-    assert len(result.villages) == 1 and result.unmatched == 1 and math.isnan(result.difference_pp)
+    result = focus_vs_similar(change, ["b", "a"])
+    assert result.compared == 0 and result.unmatched == 2 and math.isnan(result.difference_pp)
 
 
 def test_persisted_pockets_from_given_labels(villages):

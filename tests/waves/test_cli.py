@@ -71,3 +71,24 @@ def test_bad_label_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "LABEL=FILE" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_quarterly_report_from_the_command_line(tmp_path):
+    from pypdf import PdfReader
+
+    from geo.targets.store import TargetStore
+
+    boundaries, households = demo_sources()
+    second = write_demo_wave(tmp_path / "wave2.csv")
+    ws = tmp_path / "ws"
+    TargetStore(ws).set_target("99.71", 3.75, 2026, 4.62, 2022)
+    out = tmp_path / "out"
+    for lang in ("id", "en"):
+        code = main(["waves", "--boundaries", str(boundaries), "--households",
+                     f"2024={households}", f"2025={second}", "--out", str(out),
+                     "--report", "pdf", "xlsx", "--lang", lang, "--workspace", str(ws),
+                     "--focus", "99.71.01.1001", "99.71.01.1002"])
+        assert code == 0
+        text = "".join(p.extract_text() for p in PdfReader(out / f"quarterly_{lang}.pdf").pages)
+        assert ("99.71.01.1001" in text) and ("3,75 %" if lang == "id" else "3.75 %") in text
+        assert (out / f"quarterly_{lang}.xlsx").stat().st_size > 0
