@@ -199,7 +199,10 @@ with legend_col:
 
 codes = list(villages["village_code"].astype(str))
 labels = dict(zip(codes, villages["village_name"].astype(str))) if "village_name" in villages else {}
+in_focus = [c for c, f in zip(codes, villages.get("in_focus_list", pd.Series(False, index=villages.index))
+                              .fillna(False).astype(bool)) if f]
 village = ui.state.kept_choice(st.selectbox, "trend_village", t("trend.village_trend", lang), codes,
+                               default=(in_focus or codes)[0],
                                format_func=lambda c: f"{labels.get(c, c)} ({c})")
 trend = village_trend(waves.villages, village, waves.labels)
 if len(trend):

@@ -39,6 +39,9 @@ def test_first_start_shows_the_demo_waves_without_uploads():
     assert matrix.loc["Desil 1"].sum() == stuck + left  # desil 1 first: stayed or left
     assert any("Selisih" == m.label for m in at.metric)
     assert any("Desa kantong" in m.value for m in at.markdown)
+    focus = at.session_state["choices"] if "choices" in at.session_state else {}
+    assert at.selectbox(key="trend_village").value  # a village's trend is shown from the start
+    assert focus.get("trend_village") == at.selectbox(key="trend_village").value
     # no target stored yet: the field shows the placeholder figure, nothing is saved
     assert TargetStore(_ws()).target(REGION) is None
 
