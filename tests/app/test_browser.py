@@ -634,3 +634,24 @@ def test_the_pilot_page_shows_a_legend_and_a_grid_at_its_defaults(app_url, sessi
     assert shown, text[:2000]
     assert int(shown.group(1).replace(".", "")) > 0, shown.group(0)
     page.screenshot(path=str(SHOTS / "pilot_defaults.png"), full_page=True)
+
+
+def test_a_target_typed_on_the_trends_page_is_kept_for_the_next_session(app_url, browser):
+    """Issue 15: the RPJMD target typed on Tren is stored in the workspace: the overview shows it,
+    and a new browser session (nothing in its session state) still finds it."""
+    for visit in range(2):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        requests: list[str] = []
+        context.on("request", lambda request, seen=requests: seen.append(request.url))
+        page = context.new_page()
+        _open(page, f"{app_url}/Tren", "Gelombang data registri")
+        _settle(page)
+        if visit == 0:
+            _set_number(page, "target", "3.66")
+            page.get_by_role("link", name="Ringkasan").click()
+            page.get_by_text("Langkah berikutnya").first.wait_for(timeout=60_000)
+            _settle(page)
+        _no_traceback(page, f"visit {visit}")
+        assert _number(page, "target") == "3.66"
+        context.close()
+        assert requests and not [u for u in requests if not _local(u)]
