@@ -10,6 +10,7 @@ import ui.trends
 from geo.common.errors import GeoInputError
 from geo.decisions.store import DecisionStore
 from geo.i18n import number, t
+from geo.spatial.pilot import default_pilot
 from geo.presentation.views import markdown_text, screen_headers, screen_table, with_values
 from geo.presentation.webmap import choropleth_map
 from geo.targets.store import region_of_villages
@@ -243,6 +244,32 @@ for column in ("change_pp", "similar_change_pp", "difference_pp"):
     matches[column] = [number(v, lang, 1) for v in matches[column]]
 st.dataframe(matches, hide_index=True, key="trend_focus_matches",
              column_config={c: t(f"trend.col_{c}", lang) for c in matches.columns})
+
+# --- the pilot area before and after ---------------------------------------------------------
+pilot_codes = list(ui.state.remembered("pilot_villages", None)
+                   or default_pilot(villages, ui.state.planted_pilot()))
+if pilot_codes:
+    st.subheader(t("trend.pilot_title", lang))
+    pilot = focus_vs_similar(change, pilot_codes)
+    p = st.columns(3)
+    p[0].metric(t("trend.pilot_change", lang), points(None if pd.isna(pilot.focus_change_pp)
+                                                       else pilot.focus_change_pp))
+    p[1].metric(t("trend.similar_change", lang), points(None if pd.isna(pilot.similar_change_pp)
+                                                        else pilot.similar_change_pp))
+    p[2].metric(t("trend.difference", lang), points(None if pd.isna(pilot.difference_pp)
+                                                    else pilot.difference_pp))
+    before_after = pd.DataFrame({
+        "village_code": pilot.villages["village_code"],
+        "village_name": [labels.get(c, "") for c in pilot.villages["village_code"]],
+        "before": [number(v * 100, lang, 1) + " %" for v in pilot.villages["baseline_share"]],
+        "after": [number((b * 100 + c), lang, 1) + " %" for b, c in
+                  zip(pilot.villages["baseline_share"], pilot.villages["change_pp"])]})
+    st.dataframe(before_after, hide_index=True, key="trend_pilot",
+                 column_config={"village_code": t("trend.col_village_code", lang),
+                                "village_name": t("village", lang),
+                                "before": t("quarterly.col_share", lang, wave=first),
+                                "after": t("quarterly.col_share", lang, wave=last)})
+    st.caption(t("trend.pilot_rule", lang, nearest=pilot.nearest))
 
 # --- persisted pockets --------------------------------------------------------------------
 st.subheader(t("trend.pockets_title", lang))

@@ -42,6 +42,14 @@ def test_first_start_shows_the_demo_waves_without_uploads():
     focus = at.session_state["choices"] if "choices" in at.session_state else {}
     assert at.selectbox(key="trend_village").value  # a village's trend is shown from the start
     assert focus.get("trend_village") == at.selectbox(key="trend_village").value
+    # the demo's planted pilot kelurahan, before and after (its share in each wave)
+    pilot = next(d.value for d in at.dataframe if "before" in d.value.columns)
+    assert list(pilot["village_name"]) == ["Contoh Telihan"]
+    before, after = (float(parse_decimal(pilot[c].iloc[0].removesuffix(" %"), locale="id_ID"))
+                     for c in ("before", "after"))
+    change = float(parse_decimal(metric(at, "Perubahan porsi desil 1, desa percontohan").split()[0],
+                                 locale="id_ID"))
+    assert abs((after - before) - change) <= 0.051  # shares shown to 0.1, the change to 0.01
     # no target stored yet: the field shows the placeholder figure, nothing is saved
     assert TargetStore(_ws()).target(REGION) is None
 
