@@ -49,6 +49,8 @@ from geo.households.rules import (
     spread_back,
     to_number,
 )
+from geo.common.input_files import check_input_file
+from geo.common.reading import reading
 from geo.common.errors import GeoInputError
 from geo.common.safe_text import looks_personal, safe_file_name, safe_headers
 from geo.common.messages import SEPARATOR, Nested, decode, encode, encode_rows
@@ -193,10 +195,18 @@ def _shown_header(header: str):
     return Message("msg.header_hidden") if looks_personal(header) else repr(header[:60])
 
 
-def _parse_csv_slowly(text: str, delimiter: str) -> tuple[pd.DataFrame, pd.Series]:
+def _parse_csv_slowly(text: str, delimiter: str,
+                      source: str | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Row by row, for files whose rows have the wrong number of fields: each such row is kept
     (padded or cut) with a problem, instead of failing the whole file."""
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    except csv.Error as exc:  # "field larger than field limit": a quote opened, never closed
+        line = _unclosed_quote_line(text)
+        if line is None:
+            raise
+        raise GeoInputError("err.hh_csv_unclosed_quote", source=source, row=max(line - 1, 1),
+                            line=line) from exc
     header, body = rows[0], rows[1:]
     width = len(header)
     problem = pd.Series(pd.NA, index=range(len(body)), dtype="string")
@@ -205,6 +215,15 @@ def _parse_csv_slowly(text: str, delimiter: str) -> tuple[pd.DataFrame, pd.Serie
             problem.iloc[i] = encode("row.ragged", fields=len(row), width=width)
     fitted = [(row + [""] * width)[:width] for row in body]
     return pd.DataFrame(fitted, columns=header, dtype="string"), problem
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The 1-based text line where a quoted cell opens and is not closed on that line (an odd
+    number of ``"``), the usual cause of csv's "field larger than field limit"."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count('"') % 2:
+            return number
+    return None
 
 
 def _parse_csv_quickly(text: str, delimiter: str) -> pd.DataFrame:
@@ -239,7 +258,7 @@ def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict, pd.Series | 
             frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                                 skip_blank_lines=True, engine="c")
         except pd.errors.ParserError:
-            frame, row_problem = _parse_csv_slowly(text, delimiter)
+            frame, row_problem = _parse_csv_slowly(text, delimiter, str(path))
     info = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
     return frame, info, row_problem
 
@@ -310,12 +329,13 @@ def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | Non
         raise GeoInputError("err.file_not_found", source=str(path))
     if path.is_dir():
         raise GeoInputError("err.hh_folder", source=str(path))
-    data = path.read_bytes()
+    data = check_input_file(path).read_bytes()
     if not data.strip():
         raise GeoInputError("err.file_empty", source=str(path))
     kind = _sniff(path, data[:8192])
     try:
-        frame, info, row_problem = _read_kind(path, kind, data, sheet)
+        with reading(path, what="household"):
+            frame, info, row_problem = _read_kind(path, kind, data, sheet)
     except GeoInputError as exc:
         if kind == "csv" and path.suffix.lower() in EXCEL_SUFFIXES:
             raise GeoInputError("err.hh_excel_is_text", source=str(path), suffix=path.suffix,
