@@ -9,11 +9,13 @@
 - :func:`looks_personal`: a text that looks like a personal value (a NIK / No. KK / phone digit
   run, an e-mail address); :func:`safe_headers` reports such headers by position and
   :func:`safe_file_name` describes such a file name instead of copying it.
+- :func:`without_control_characters`: NUL and other control characters out of a file name.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
@@ -89,10 +91,19 @@ def safe_headers(columns, known=()) -> list[str] | None:
             for i, c in enumerate(columns, start=1)]
 
 
+def without_control_characters(text) -> str:
+    """``text`` without NUL and the other control and format characters (``\\x00``, ``\\x1b``,
+    a right-to-left override), which no file name needs: a NUL cuts a path short in C libraries,
+    an escape sequence recolours a terminal, an override shows ``gpj.exe`` as ``exe.jpg``."""
+    return "".join(c for c in str(text) if unicodedata.category(c) not in ("Cc", "Cf")
+                   or c == "\u200d")
+
+
 def safe_file_name(name: str, sha256: str | None = None, role: str = "input") -> str:
-    """``name`` as it may be written into method tables, workbooks and PDFs: the name itself,
-    or, when it looks personal, ``<role> file (.csv, sha256 1a2b3c4d5e6f)``."""
-    name = str(name)
+    """``name`` as it may be written into method tables, workbooks and PDFs: the name itself
+    without control characters, or, when it looks personal,
+    ``<role> file (.csv, sha256 1a2b3c4d5e6f)``."""
+    name = without_control_characters(name)
     if not looks_personal(name):
         return name
     suffix = "".join(re.findall(r"\.[A-Za-z0-9]{1,8}$", name))
