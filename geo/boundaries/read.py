@@ -115,6 +115,10 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
             frame, info, islands = _read_source(path, engine=engine, layer=layer)
         attributes = [c for c in frame.columns if c != frame.geometry.name
                       and not c.startswith("_")]
+        if len(frame) == 0:  # before "no village code column": there is nothing to name
+            raise GeoInputError("err.bnd_layer_empty", source=path.name)
+        if not attributes and "Shapefile" in str(info.get("format")):
+            raise GeoInputError("err.bnd_shp_no_dbf", source=path.name)
         try:
             match = recognise_columns(attributes, column_map, source=path.name)
         except GeoInputError as exc:
@@ -281,6 +285,8 @@ def _locate_layer(path: Path, *, engine: str, layer: str | None) -> tuple[str, s
     if path.suffix.lower() == ".zip":
         target, fmt = _shapefile_in_zip(path, layer), "zipped Shapefile"
         layer = None
+    elif "!" in target:  # pyogrio would read "a!b" as the file b inside the archive a
+        raise GeoInputError("err.bnd_exclamation", source=path.name)
     try:
         layers = _list_layers(target, engine)
     except _engine_errors(engine) as exc:

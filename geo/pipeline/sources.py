@@ -90,8 +90,9 @@ def parse_column_map(text: str | None, what: str) -> dict[str, str] | None:
 
 def _safe_name(name: str) -> str:
     """The file name without any folder part, so an upload cannot write outside its folder,
-    and without NUL or other control characters (a NUL makes ``open`` fail)."""
-    base = without_control_characters(re.split(r"[\\/]", name)[-1]).strip()
+    and without NUL or other control characters (a NUL makes ``open`` fail); ``!`` becomes
+    ``_`` (GDAL, through pyogrio, reads ``a!b`` as file ``b`` inside archive ``a``)."""
+    base = without_control_characters(re.split(r"[\\/]", name)[-1]).strip().replace("!", "_")
     if base in ("", ".", ".."):
         raise GeoInputError("err.upload_no_name", source=without_control_characters(name) or "upload")
     return base

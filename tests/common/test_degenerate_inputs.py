@@ -37,6 +37,8 @@ def test_control_characters_leave_upload_names(tmp_path):
     path = stage_household_file(name, DEMO_HH.read_bytes(), tmp_path)
     assert path.name == "rumahtangga[31m.csv" and path.is_file()
     assert without_control_characters("a\tb\r\nc") == "abc"
+    # GDAL (pyogrio) would read "a!b" as b inside the archive a: staged as a_b
+    assert stage_household_file("![u](u.png).csv", b"x,y\n1,2\n", tmp_path).name == "_[u](u.png).csv"
     assert "\x00" not in safe_file_name("x\x00.csv") and safe_file_name("x\x00.csv") == "x.csv"
     with pytest.raises(GeoInputError) as caught:
         check_upload("hh\x00.exe", 10, HOUSEHOLD_TYPES)
