@@ -13,7 +13,8 @@ from geo.common.safe_text import safe_file_name
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes, read in 1 MiB blocks (registries can be gigabytes)."""
     digest = hashlib.sha256()
-    check_input_file(path, limit=False)  # streamed, so any size; but never a FIFO or a device
+    if Path(path).exists():  # streamed, so any size; but never a FIFO or a device
+        check_input_file(path, limit=False)
     try:
         with Path(path).open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
