@@ -513,10 +513,12 @@ def error_text(exc, lang: str | None = None) -> str:
 def _escape_markdown(text: str) -> str:
     """Backslash the characters that would turn a one-line message into Markdown formatting,
     links, HTML, maths or Streamlit's ``:colour[...]`` (an underscore inside a word, a dot or a
-    colon in a file name stay as they are)."""
+    colon in a file name stay as they are), and break bare ``http://``/``www.`` autolinks."""
     import re
 
-    return re.sub(r"([\\`*\[\]<>#|~$])", r"\\\1", text)
+    from geo.common.safe_text import without_autolinks
+
+    return without_autolinks(re.sub(r"([\\`*\[\]<>#|~$])", r"\\\1", text))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -20,6 +20,10 @@ import unicodedata
 import pandas as pd
 
 _MARKDOWN_SPECIAL = "\\`*_{}[]<>#|~$"
+# GFM turns a bare "http://host", "www.host" or "a@b.c" into a link after parsing (a backslash
+# escape does not stop it): a word joiner (U+2060, invisible) inside each breaks the pattern
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=\bwww)(?=\.)|(?<=\w@)(?=\w)")
+WORD_JOINER = "\u2060"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # eleven or more digits in a row or with spaces, dots or dashes between (NIK and No. KK have
@@ -34,8 +38,17 @@ _PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\:'\"]+[/\\])+([^\s/\\:'\"]+)")
 def markdown_text(text) -> str:
     """``text`` (a name from a file, a note) safe inside Streamlit Markdown: every character
     Markdown or Streamlit would interpret (emphasis, links, images, headings, ``:colour[...]``,
-    ``$maths$``) is backslash-escaped, so it shows as typed."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    ``$maths$``, and the bare ``http://``, ``www.`` and ``a@b.c`` that GFM turns into links) is
+    backslash-escaped, so it shows as typed."""
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    return without_autolinks(escaped)
+
+
+def without_autolinks(text: str) -> str:
+    """``text`` with an invisible word joiner inside every bare ``http://``, ``https://``,
+    ``www.`` and e-mail address: shown the same, but GFM no longer makes them links (a click
+    would leave the offline app for an outside address, and a link invites it)."""
+    return _AUTOLINK.sub(WORD_JOINER, text)
 
 
 def neutralise_cell(value):
