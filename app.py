@@ -19,4 +19,4 @@ navigation = st.navigation([
             **({"url_path": address} if address else {}))
     for script, title, address in ui.state.PAGES
 ], position="hidden")
-navigation.run()
+ui.state.run_page(navigation)  # an unexpected error: a short message, its place in the log

@@ -18,6 +18,7 @@ import os
 import sys
 
 from geo.common.errors import GeoInputError
+from geo.common.reading import failure_kind, library_errors
 from geo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 COMMANDS = {
@@ -83,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a path the user gave cannot be read or written
         where = exc.filename or "input/output"
         print(t("cli.error", lang, text=f"{where}: {exc.strerror or exc}"), file=sys.stderr)
+        return 2
+    except library_errors() as exc:  # an input library failed outside a named file's read
+        logging.getLogger("geo").debug("%s during %s", failure_kind(exc), args.command)
+        print(t("cli.error", lang, text=t("err.input_library_unnamed", lang,
+                                          kind=failure_kind(exc))), file=sys.stderr)
         return 2
 
 

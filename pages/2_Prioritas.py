@@ -16,7 +16,8 @@ from geo.presentation.decision_table import decision_table, focus_colours, focus
 from geo.presentation.webmap import choropleth_map, focus_on
 from geo.i18n import number, t
 from geo.i18n.labels import indicator_label
-from geo.presentation.views import (district_column, focus_table, pin_table, ranked_table,
+from geo.presentation.views import (district_column, focus_table, markdown_text, pin_table,
+                                    ranked_table,
                                     screen_headers, screen_table, stability_counts,
                                     village_choices)
 
@@ -191,7 +192,8 @@ def _show_changes(change, key: str) -> None:
 
 
 if last is not None:
-    st.subheader(t("decision.changes_heading", lang, title=last.title, version=last.version))
+    st.subheader(t("decision.changes_heading", lang, title=markdown_text(last.title),
+                   version=last.version))  # the title is typed by a user: shown as typed
     _show_changes(compare(last, proposed), "changes_table")
 
 st.subheader(t("decision.history", lang))

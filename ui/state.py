@@ -514,10 +514,12 @@ def error_text(exc, lang: str | None = None) -> str:
 def _escape_markdown(text: str) -> str:
     """Backslash the characters that would turn a one-line message into Markdown formatting,
     links, HTML, maths or Streamlit's ``:colour[...]`` (an underscore inside a word, a dot or a
-    colon in a file name stay as they are)."""
+    colon in a file name stay as they are), and break bare ``http://``/``www.`` autolinks."""
     import re
 
-    return re.sub(r"([\\`*\[\]<>#|~$])", r"\\\1", text)
+    from geo.common.safe_text import without_autolinks
+
+    return without_autolinks(re.sub(r"([\\`*\[\]<>#|~$])", r"\\\1", text))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -565,3 +567,39 @@ def workspace_dir() -> Path:
 def use_demo() -> None:
     """Go back to the built-in demo data."""
     set_analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
+
+
+def run_page(navigation) -> None:
+    """Run the chosen page with a last resort for what nothing else caught (issue 18).
+
+    An input problem that escaped its page is its one-line message; any other exception is a
+    short message in the user's language with a reference, and the server log gets the
+    reference, the exception type and the place (file, line, function) — never the exception's
+    text or variables, which may hold a household's values. Streamlit's own control flow
+    (``st.rerun``, ``st.stop``, ``st.switch_page``: BaseException) passes through.
+    """
+    try:
+        navigation.run()
+    except GeoInputError as exc:
+        show_input_error(exc)
+    except Exception as exc:  # noqa: BLE001 - the last resort of every page
+        from streamlit.errors import FragmentHandledException
+
+        if isinstance(exc, FragmentHandledException):
+            raise
+        show_unexpected_error(exc)
+
+
+def show_unexpected_error(exc: BaseException) -> str:
+    """The short message for an unexpected failure, logged by reference; returns the reference."""
+    import logging
+    import traceback
+    import uuid
+
+    reference = uuid.uuid4().hex[:8]
+    places = [f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+              for frame in traceback.extract_tb(exc.__traceback__)[-6:]]
+    logging.getLogger("ui").error("unexpected error %s: %s at %s", reference,
+                                  type(exc).__name__, " < ".join(reversed(places)))
+    st.error(t("app.unexpected_error", language(), reference=reference))
+    return reference

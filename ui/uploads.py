@@ -60,9 +60,9 @@ def analyse_uploads(boundary_files, household_file, boundary_map_text: str,
     token = token_of(*(part for name, data in files for part in (name, data)), household_bytes,
                      boundary_map_text or "", household_map_text or "", layer or "",
                      *(part for name, data in table_bytes.values() for part in (name, data)))
-    names = [p.name for p in boundary_paths]
+    names = [p.name for p in boundary_paths]  # staged names: folder parts and NUL removed
     label = ", ".join(names[:3]) + (f" … (+{len(names) - 3})" if len(names) > 3 else "")
-    label += f" + {household_file.name}" if household_file is not None else ""
+    label += f" + {household_path.name}" if household_path is not None else ""
     set_analysis(result, token=token, label=label)
 
 

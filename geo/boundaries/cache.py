@@ -33,6 +33,7 @@ from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
 from geo.boundaries.report import BoundaryReport
 from geo.common.fingerprint import file_sha256, source_files
+from geo.common.reading import library_errors
 from geo.reference import table as reference_table
 
 log = logging.getLogger(__name__)
@@ -81,12 +82,16 @@ def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, Boundary
     layer_path, report_path = folder / f"{key}.parquet", folder / f"{key}.json"
     if layer_path.is_file() and report_path.is_file():
         try:
-            report = BoundaryReport.from_dict(json.loads(report_path.read_text(encoding="utf-8")))
+            stored = json.loads(report_path.read_text(encoding="utf-8"))
+            if not isinstance(stored, dict):  # valid JSON, but not a report: a miss
+                raise TypeError(f"a cached report is a {type(stored).__name__}, not an object")
+            report = BoundaryReport.from_dict(stored)
             villages = gpd.read_parquet(layer_path)
             report_path.touch()  # recently used: kept when older entries are removed
             log.debug("boundary cache hit %s", key[:12])
             return villages, report.with_cache("hit")
-        except (OSError, ValueError, TypeError) as exc:  # damaged entry: read afresh, overwrite it
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) + library_errors() as exc:
+            # a damaged or foreign entry: read afresh and overwrite it
             log.warning("boundary cache entry %s unreadable (%s); reading the sources again",
                         key[:12], type(exc).__name__)
     villages, report = boundaries.read_villages(sources, **options)

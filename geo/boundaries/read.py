@@ -19,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from geo.boundaries import quality
@@ -27,8 +28,11 @@ from geo.boundaries.report import BoundaryReport
 from geo.boundaries.schema import canonical_attributes, recognise_columns, select_columns
 from geo.common.codes import normalise_bps_code, parent_codes, village_type
 from geo.common.safe_text import safe_file_name
-from geo.common.crs import metric_crs, to_wgs84
+from geo.common.crs import (check_plausible_layer, coordinate_problems, metric_crs,
+                             to_wgs84)
 from geo.common.errors import GeoInputError, joined
+from geo.common.input_files import check_input_file
+from geo.common.reading import reading
 from geo.common.messages import decode, encode, encode_rows
 from geo.i18n import Message
 from geo.boundaries.sqldump import read_sql_dump
@@ -107,9 +111,14 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
                     "islands_fixed": [], "warnings": [], "per_source": {}}
     frames = []
     for path in paths:
-        frame, info, islands = _read_source(path, engine=engine, layer=layer)
+        with reading(path, what="boundaries"):
+            frame, info, islands = _read_source(path, engine=engine, layer=layer)
         attributes = [c for c in frame.columns if c != frame.geometry.name
                       and not c.startswith("_")]
+        if len(frame) == 0:  # before "no village code column": there is nothing to name
+            raise GeoInputError("err.bnd_layer_empty", source=path.name)
+        if not attributes and "Shapefile" in str(info.get("format")):
+            raise GeoInputError("err.bnd_shp_no_dbf", source=path.name)
         try:
             match = recognise_columns(attributes, column_map, source=path.name)
         except GeoInputError as exc:
@@ -117,7 +126,9 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
                 raise GeoInputError("err.with_hint", text=exc.message,
                                     hint=info["hint"], source=exc.source) from exc
             raise
+        frame = _screen_coordinates(frame, _declared(crs, frame), source=path.name, placed=False)
         frame, warnings = to_wgs84(frame, crs=crs, swap_xy=swap_xy, source=path.name)
+        frame = _screen_coordinates(frame, frame.crs, source=path.name, placed=True)
         info.update(features=len(frame), schema=match.schema, columns=match.columns)
         report["per_source"][safe_file_name(path.name, role="boundaries")] = info
         report["features_in"] += len(frame)
@@ -172,6 +183,8 @@ def _as_paths(sources) -> list[Path]:
             raise GeoInputError("err.file_not_found", source=str(path))
         if path.is_dir() and path.suffix.lower() != ".gdb":
             raise GeoInputError("err.bnd_folder", source=str(path))
+        if not path.is_dir():
+            check_input_file(path)  # no FIFO, device or file above the app's upload cap
     return paths
 
 
@@ -213,7 +226,7 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
 
     try:
         return gpd.read_parquet(path)
-    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+    except (pyarrow.ArrowException, OSError, ValueError, shapely.errors.GEOSException) as exc:
         raise GeoInputError("err.bnd_geoparquet", source=path.name, detail=_short(exc)) from exc
 
 
@@ -272,6 +285,8 @@ def _locate_layer(path: Path, *, engine: str, layer: str | None) -> tuple[str, s
     if path.suffix.lower() == ".zip":
         target, fmt = _shapefile_in_zip(path, layer), "zipped Shapefile"
         layer = None
+    elif "!" in target:  # pyogrio would read "a!b" as the file b inside the archive a
+        raise GeoInputError("err.bnd_exclamation", source=path.name)
     try:
         layers = _list_layers(target, engine)
     except _engine_errors(engine) as exc:
@@ -319,15 +334,72 @@ def _shapefile_in_zip(path: Path, layer: str | None) -> str:
 
 def _read_with_engine(target: str, path: Path, *, engine: str, layer: str | None):
     try:
-        return gpd.read_file(target, engine=engine, layer=layer)
-    except _engine_errors(engine) as exc:
+        try:
+            return gpd.read_file(target, engine=engine, layer=layer)
+        except shapely.errors.GEOSException:
+            if engine != "pyogrio":
+                raise
+            return _read_keeping_unreadable(target, layer)
+    except _engine_errors(engine) + (shapely.errors.GEOSException,) as exc:
         raise GeoInputError("err.bnd_cannot_read", source=path.name, engine=engine,
                             detail=_short(exc)) from exc
+
+
+def _read_keeping_unreadable(target: str, layer: str | None) -> gpd.GeoDataFrame:
+    """The layer when some geometries cannot be built (a NaN vertex leaves a ring unclosed, and
+    GEOS refuses the whole file): those rows keep their attributes, lose their geometry and get
+    the reason, so they are rejected one by one instead of the file."""
+    import pyogrio.raw
+
+    frame = gpd.read_file(target, engine="pyogrio", layer=layer, on_invalid="ignore")
+    wkb = pyogrio.raw.read(target, layer=layer, columns=[])[2]
+    unreadable = pd.notna(pd.Series(wkb, dtype=object)).to_numpy() & shapely.is_missing(
+        np.asarray(frame.geometry.array, dtype=object))
+    frame["_problem"] = pd.Series(pd.NA, index=frame.index, dtype="string").mask(
+        unreadable, encode("row.bnd_coord_not_finite"))
+    return frame
 
 
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text[:200] or type(exc).__name__
+
+
+def _declared(crs, frame: gpd.GeoDataFrame):
+    """The CRS the coordinates are in: the one given (``--crs``), else the file's."""
+    if crs is None:
+        return frame.crs
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError:
+        return frame.crs  # to_wgs84 names the unknown CRS
+
+
+def _screen_coordinates(frame: gpd.GeoDataFrame, crs, *, source: str,
+                        placed: bool) -> gpd.GeoDataFrame:
+    """Quarantine features whose coordinates no place on Earth has (NaN, infinity, ``1e308``;
+    once ``placed`` in EPSG:4326, beyond ±180/±90): their geometry is dropped and their row gets
+    the reason, so it is rejected with it and cannot move the extent or the UTM zone. A layer that
+    as a whole does not fit its CRS is refused (:func:`geo.common.crs.check_plausible_layer`):
+    degrees in a projected CRS before placing, metres in degrees after (so that swapped axes
+    still get their own message from :func:`geo.common.crs.to_wgs84`)."""
+    geoms = np.asarray(frame.geometry.array, dtype=object)
+    if placed or (crs is not None and crs.is_projected):
+        check_plausible_layer(geoms, crs, source=source)
+    problems = pd.Series(coordinate_problems(geoms, crs if placed else None), index=frame.index,
+                         dtype="string")
+    bad = problems.notna().to_numpy()
+    if not bad.any():
+        return frame
+    log.info("%s: %d feature(s) with implausible coordinates quarantined", source, int(bad.sum()))
+    frame = frame.copy()
+    earlier = (frame["_problem"].astype("string") if "_problem" in frame.columns
+               else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    frame["_problem"] = earlier.combine_first(problems.where(bad))
+    geoms = geoms.copy()
+    geoms[bad] = None
+    frame[frame.geometry.name] = gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs)
+    return frame
 
 
 # --- canonical rows, repairs, duplicates ------------------------------------------------

@@ -44,6 +44,8 @@ def run(args) -> int:
                 f"{k} {v}" for k, v in recon.successors.items())))
     chosen = int(result.villages["in_focus_list"].fillna(False).astype(bool).sum())
     print(f"villages: {len(result.villages)}; focus list: {chosen} villages")
+    if not config.focus.top_n:  # top_n = 0 in the config: the top-N rule is off, say so
+        print(t("cli.note", message_lang(args), text=t("cli.top_n_off", message_lang(args))))
     notes = list(result.method.mpi_notes)
     if result.method.mpi_sample is not None:  # the MPI missing rule and its sample loss
         notes.append(result.method.mpi_sample.note())

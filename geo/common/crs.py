@@ -5,6 +5,10 @@
   (a Shapefile without its ``.prj``) and swapped latitude/longitude.
 - :func:`metric_crs` picks the UTM zone of the layer's centre (Indonesia spans zones 46–54,
   north and south) so that areas of villages, overlaps and gaps are in square metres.
+- :func:`coordinate_problems` finds features whose coordinates no place on Earth has (NaN,
+  infinity, ``1e308``, metres in a layer that says degrees) so that they are quarantined with a
+  reason before one of them can move the layer's extent; :func:`check_plausible_layer` refuses a
+  whole layer whose coordinates do not fit its CRS (degrees declared as UTM and the reverse).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from pyproj.database import query_utm_crs_info
 from geo.common.errors import GeoInputError
 from geo.common.messages import encode
 
+#: No coordinate of a place on Earth is this large, in metres, feet or degrees.
+COORDINATE_LIMIT = 1e8
 #: Longitude/latitude box around Indonesia (with a margin), used to recognise swapped axes.
 INDONESIA_LON = (94.0, 142.0)
 INDONESIA_LAT = (-11.5, 7.0)
@@ -40,7 +46,8 @@ def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
 
     Notes
     -----
-    One zone for one layer keeps it simple; across a whole province the area error stays well
+    The zone is that of the median feature centre, so a single far-away feature (a typo in a
+    coordinate) does not choose it for the whole layer. One zone for one layer keeps it simple; across a whole province the area error stays well
     under 1 %, far below the precision of the boundaries themselves.
     """
     if gdf.crs is None:
@@ -48,11 +55,15 @@ def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
     geoms = gdf.geometry
     if not geoms.crs.equals(pyproj.CRS.from_epsg(4326)):
         geoms = geoms.to_crs(4326)
-    present = geoms.array[~(geoms.isna() | geoms.is_empty).to_numpy()]
-    if len(present) == 0:
-        raise ValueError("metric_crs needs a layer with at least one non-empty geometry")
-    xmin, ymin, xmax, ymax = shapely.total_bounds(np.asarray(present, dtype=object))
-    lon, lat = (xmin + xmax) / 2, (ymin + ymax) / 2
+    present = np.asarray(geoms.array[~(geoms.isna() | geoms.is_empty).to_numpy()], dtype=object)
+    bounds = shapely.bounds(present)
+    centres = np.column_stack(((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2))
+    centres = centres[np.isfinite(centres).all(axis=1) & (np.abs(centres[:, 0]) <= 180)
+                      & (np.abs(centres[:, 1]) <= 90)]
+    if len(centres) == 0:
+        raise ValueError("metric_crs needs a layer with at least one geometry on Earth")
+    # the median feature, not the centre of the extent: one stray polygon cannot move the zone
+    lon, lat = (float(v) for v in np.median(centres, axis=0))
     found = query_utm_crs_info(datum_name="WGS 84",
                                area_of_interest=AreaOfInterest(lon, lat, lon, lat))
     if not found:  # pragma: no cover - every point on Earth lies in some UTM zone
@@ -131,3 +142,65 @@ def _in_indonesia(geoms: np.ndarray) -> np.ndarray:
     bounds = shapely.bounds(geoms)
     return ((bounds[:, 0] >= INDONESIA_LON[0]) & (bounds[:, 2] <= INDONESIA_LON[1])
             & (bounds[:, 1] >= INDONESIA_LAT[0]) & (bounds[:, 3] <= INDONESIA_LAT[1]))
+
+
+def coordinate_problems(geoms, crs=None) -> np.ndarray:
+    """Per geometry, ``None`` or the reason (a message cell) its coordinates are not plausible.
+
+    Reasons: a vertex that is NaN or infinite; a coordinate beyond :data:`COORDINATE_LIMIT`
+    (``1e308``); in a geographic ``crs`` (degrees), a longitude beyond ±180 or latitude beyond ±90.
+    Missing and empty geometries have no problem here (they are reported as empty).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    problems = np.full(len(geoms), None, dtype=object)
+    if not len(geoms):
+        return problems
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    finite = np.isfinite(coords)
+    not_finite = np.bincount(index[~finite.all(axis=1)], minlength=len(geoms)) > 0
+    size = np.abs(np.where(finite, coords, 0.0))
+    absurd = np.bincount(index[(size > COORDINATE_LIMIT).any(axis=1)], minlength=len(geoms)) > 0
+    crs = pyproj.CRS.from_user_input(crs) if crs is not None else None
+    if crs is not None and crs.is_geographic:
+        off = (size[:, 0] > 180) | (size[:, 1] > 90)
+        beyond = np.bincount(index[off], minlength=len(geoms)) > 0
+        problems[beyond] = encode("row.bnd_coord_not_degrees", crs=crs.to_string())
+    problems[absurd] = encode("row.bnd_coord_absurd", limit="1e8")
+    problems[not_finite] = encode("row.bnd_coord_not_finite")
+    return problems
+
+
+def check_plausible_layer(geoms, crs, *, source: str | None = None) -> None:
+    """Refuse a layer whose (plausible) coordinates do not fit its CRS as a whole.
+
+    Degrees declared as metres (every feature within ±180/±90 in a projected CRS such as UTM)
+    would land near the South Pole or the false origin; metres declared as degrees (no feature
+    within ±180/±90 in a layer labelled EPSG:4326, e.g. a GeoParquet holding UTM coordinates) lie
+    off the globe. Features with absurd coordinates are left out (they are quarantined one by
+    one, :func:`coordinate_problems`). Either is one message naming
+    the CRS and the option that fixes it, never a half-placed layer.
+    """
+    if crs is None:
+        return
+    crs = pyproj.CRS.from_user_input(crs)
+    geoms = np.asarray(geoms, dtype=object)
+    present = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if not len(present):
+        return
+    bounds = shapely.bounds(present)
+    keep = np.isfinite(bounds).all(axis=1) & (np.abs(bounds) <= COORDINATE_LIMIT).all(axis=1)
+    bounds = bounds[keep]
+    if not len(bounds):
+        return
+    within = ((np.abs(bounds[:, [0, 2]]) <= 180).all(axis=1)
+              & (np.abs(bounds[:, [1, 3]]) <= 90).all(axis=1))
+    xmin, ymin = (float(v) for v in bounds[:, :2].min(axis=0))
+    xmax, ymax = (float(v) for v in bounds[:, 2:].max(axis=0))
+    extent = {"xmin": round(xmin, 2), "xmax": round(xmax, 2), "ymin": round(ymin, 2),
+              "ymax": round(ymax, 2)}
+    if crs.is_projected and within.all():
+        raise GeoInputError("err.crs_degrees_as_projected", source=source, crs=crs.to_string(),
+                            **extent)
+    if crs.is_geographic and not within.any():
+        raise GeoInputError("err.crs_metres_as_degrees", source=source, crs=crs.to_string(),
+                            **extent)

@@ -6,12 +6,15 @@ import hashlib
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.common.input_files import check_input_file
 from geo.common.safe_text import safe_file_name
 
 
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes, read in 1 MiB blocks (registries can be gigabytes)."""
     digest = hashlib.sha256()
+    if Path(path).exists():  # streamed, so any size; but never a FIFO or a device
+        check_input_file(path, limit=False)
     try:
         with Path(path).open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):

@@ -9,15 +9,21 @@
 - :func:`looks_personal`: a text that looks like a personal value (a NIK / No. KK / phone digit
   run, an e-mail address); :func:`safe_headers` reports such headers by position and
   :func:`safe_file_name` describes such a file name instead of copying it.
+- :func:`without_control_characters`: NUL and other control characters out of a file name.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
 _MARKDOWN_SPECIAL = "\\`*_{}[]<>#|~$"
+# GFM turns a bare "http://host", "www.host" or "a@b.c" into a link after parsing (a backslash
+# escape does not stop it): a word joiner (U+2060, invisible) inside each breaks the pattern
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=\bwww)(?=\.)|(?<=\w@)(?=\w)")
+WORD_JOINER = "\u2060"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # eleven or more digits in a row or with spaces, dots or dashes between (NIK and No. KK have
@@ -32,8 +38,17 @@ _PATH = re.compile(r"(?:[A-Za-z]:\\|/)(?:[^\s/\\:'\"]+[/\\])+([^\s/\\:'\"]+)")
 def markdown_text(text) -> str:
     """``text`` (a name from a file, a note) safe inside Streamlit Markdown: every character
     Markdown or Streamlit would interpret (emphasis, links, images, headings, ``:colour[...]``,
-    ``$maths$``) is backslash-escaped, so it shows as typed."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    ``$maths$``, and the bare ``http://``, ``www.`` and ``a@b.c`` that GFM turns into links) is
+    backslash-escaped, so it shows as typed."""
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    return without_autolinks(escaped)
+
+
+def without_autolinks(text: str) -> str:
+    """``text`` with an invisible word joiner inside every bare ``http://``, ``https://``,
+    ``www.`` and e-mail address: shown the same, but GFM no longer makes them links (a click
+    would leave the offline app for an outside address, and a link invites it)."""
+    return _AUTOLINK.sub(WORD_JOINER, text)
 
 
 def neutralise_cell(value):
@@ -89,10 +104,19 @@ def safe_headers(columns, known=()) -> list[str] | None:
             for i, c in enumerate(columns, start=1)]
 
 
+def without_control_characters(text) -> str:
+    """``text`` without NUL and the other control and format characters (``\\x00``, ``\\x1b``,
+    a right-to-left override), which no file name needs: a NUL cuts a path short in C libraries,
+    an escape sequence recolours a terminal, an override shows ``gpj.exe`` as ``exe.jpg``."""
+    return "".join(c for c in str(text) if unicodedata.category(c) not in ("Cc", "Cf")
+                   or c == "\u200d")
+
+
 def safe_file_name(name: str, sha256: str | None = None, role: str = "input") -> str:
-    """``name`` as it may be written into method tables, workbooks and PDFs: the name itself,
-    or, when it looks personal, ``<role> file (.csv, sha256 1a2b3c4d5e6f)``."""
-    name = str(name)
+    """``name`` as it may be written into method tables, workbooks and PDFs: the name itself
+    without control characters, or, when it looks personal,
+    ``<role> file (.csv, sha256 1a2b3c4d5e6f)``."""
+    name = without_control_characters(name)
     if not looks_personal(name):
         return name
     suffix = "".join(re.findall(r"\.[A-Za-z0-9]{1,8}$", name))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from geo.common.input_files import check_input_file
+
 #: a config or rule file larger than this is not a config (the default config is ~4 KB)
 MAX_CONFIG_BYTES = 1 << 20
 #: nodes of the expanded document (the default config has a few hundred)
@@ -30,7 +32,7 @@ class BudgetError(ValueError):
 
 def read_limited(path, limit: int = MAX_CONFIG_BYTES) -> str:
     """The UTF-8 text of a regular file of at most ``limit`` bytes (checked before reading)."""
-    path = Path(path)
+    path = Path(check_input_file(path, limit=False))  # a FIFO would block the open
     size = path.stat().st_size
     if size > limit:
         raise BudgetError("size", size, limit)

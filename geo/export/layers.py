@@ -163,6 +163,16 @@ def _by_rank(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
+def display_names(frame: pd.DataFrame) -> pd.Series:
+    """Village names as text for lists and labels: a village without a name (a layer whose
+    name column is empty for it) is listed by its code rather than breaking the export."""
+    codes = frame["village_code"].astype("string")
+    if "village_name" not in frame:
+        return codes
+    names = frame["village_name"].astype("string").str.strip()
+    return names.mask(names.isna() | (names == ""), codes).fillna("–")
+
+
 def pocket_areas(pockets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Dissolve touching HH villages into pocket areas (kantong kemiskinan) with member codes.
 
@@ -181,7 +191,7 @@ def pocket_areas(pockets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     graph = coo_array((np.ones(len(left)), (left, right)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     frame = pockets.assign(_area=labels).sort_values("village_code", kind="stable")
-    names = frame["village_name"] if "village_name" in frame else frame["village_code"]
+    names = display_names(frame)
     rows = []
     for _, group in frame.groupby("_area", sort=False):
         withheld = bool(group["suppressed"].any()) if "suppressed" in group else False

@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -49,6 +50,8 @@ from geo.households.rules import (
     spread_back,
     to_number,
 )
+from geo.common.input_files import check_input_file
+from geo.common.reading import reading
 from geo.common.errors import GeoInputError
 from geo.common.safe_text import looks_personal, safe_file_name, safe_headers
 from geo.common.messages import SEPARATOR, Nested, decode, encode, encode_rows
@@ -110,6 +113,8 @@ def _sniff(path: Path, head: bytes) -> str:
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
         except zipfile.BadZipFile:
+            if path.suffix.lower() in (".xlsx", ".xlsm"):  # a workbook is a ZIP: cut short
+                raise GeoInputError("err.hh_xlsx_truncated", source=str(path)) from None
             names = []
         if "xl/workbook.xml" in names:
             return "xlsx"
@@ -129,20 +134,47 @@ def _sniff(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
+def _decode(path: Path, data: bytes) -> tuple[str, str, tuple[int, int] | None]:
+    """The text, its encoding and, for a UTF-8 file with a few Windows-1252 lines, (how many,
+    the first line number)."""
     if data.startswith(UTF16_BOMS):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return data.decode("utf-16"), "utf-16", None
         except UnicodeDecodeError as exc:
             raise GeoInputError("err.hh_utf16_damaged", source=str(path)) from exc
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    for encoding in ("utf-8", "cp1252"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", None
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed[0], "utf-8", mixed[1]
+    try:
+        return data.decode("cp1252"), "cp1252", None
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, tuple[int, int]] | None:
+    """A UTF-8 file with a few lines in Windows-1252 (one ``é`` typed in an old program): those
+    lines decoded as cp1252, the rest as UTF-8; ``None`` when no line (or hardly any) is non-ASCII
+    UTF-8: a cp1252 file, read whole as such. The lines are counted for the ingest report."""
+    lines = data.split(b"\n")
+    utf8, other, first = 0, 0, None
+    decoded = []
+    for number, line in enumerate(lines, start=1):
         try:
-            return data.decode(encoding), encoding
+            decoded.append(line.decode("utf-8"))
+            utf8 += not line.isascii()
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+            decoded.append(line.decode("cp1252", errors="replace"))
+            other += 1
+            first = first or number
+    if utf8 == 0 or other > 10 * utf8:  # no (or hardly any) UTF-8 text: a Windows-1252 file
+        return None
+    return "\n".join(decoded), (other, first)
 
 
 def _header_fields(line: str, delimiter: str) -> int:
@@ -193,10 +225,18 @@ def _shown_header(header: str):
     return Message("msg.header_hidden") if looks_personal(header) else repr(header[:60])
 
 
-def _parse_csv_slowly(text: str, delimiter: str) -> tuple[pd.DataFrame, pd.Series]:
+def _parse_csv_slowly(text: str, delimiter: str,
+                      source: str | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Row by row, for files whose rows have the wrong number of fields: each such row is kept
     (padded or cut) with a problem, instead of failing the whole file."""
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    except csv.Error as exc:  # "field larger than field limit": a quote opened, never closed
+        line = _unclosed_quote_line(text)
+        if line is None:
+            raise
+        raise GeoInputError("err.hh_csv_unclosed_quote", source=source, row=max(line - 1, 1),
+                            line=line) from exc
     header, body = rows[0], rows[1:]
     width = len(header)
     problem = pd.Series(pd.NA, index=range(len(body)), dtype="string")
@@ -205,6 +245,15 @@ def _parse_csv_slowly(text: str, delimiter: str) -> tuple[pd.DataFrame, pd.Serie
             problem.iloc[i] = encode("row.ragged", fields=len(row), width=width)
     fitted = [(row + [""] * width)[:width] for row in body]
     return pd.DataFrame(fitted, columns=header, dtype="string"), problem
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The 1-based text line where a quoted cell opens and is not closed on that line (an odd
+    number of ``"``), the usual cause of csv's "field larger than field limit"."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count('"') % 2:
+            return number
+    return None
 
 
 def _parse_csv_quickly(text: str, delimiter: str) -> pd.DataFrame:
@@ -224,7 +273,7 @@ def _parse_csv_quickly(text: str, delimiter: str) -> pd.DataFrame:
 
 
 def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict, pd.Series | None]:
-    text, encoding = _decode(path, data)
+    text, encoding, fallback = _decode(path, data)
     start = text.lstrip()[:1]
     if start in ("{", "["):
         raise GeoInputError("err.hh_json", source=str(path))
@@ -239,8 +288,10 @@ def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict, pd.Series | 
             frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                                 skip_blank_lines=True, engine="c")
         except pd.errors.ParserError:
-            frame, row_problem = _parse_csv_slowly(text, delimiter)
+            frame, row_problem = _parse_csv_slowly(text, delimiter, str(path))
     info = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
+    if fallback is not None:
+        info["fallback_lines"] = fallback
     return frame, info, row_problem
 
 
@@ -259,7 +310,8 @@ def _read_xlsx(path: Path, sheet) -> tuple[pd.DataFrame, dict]:
         frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False)
     for col in frame.columns:
         frame[col] = _xlsx_column(frame[col])
-    return frame, {"format": "xlsx", "sheet": chosen, "encoding": None, "delimiter": None}
+    return frame, {"format": "xlsx", "sheet": chosen, "encoding": None, "delimiter": None,
+                   "sheets": list(names)}
 
 
 def _xlsx_column(cells: pd.Series) -> pd.Series:
@@ -310,18 +362,21 @@ def read_table(path, *, sheet=None) -> tuple[pd.DataFrame, dict, pd.Series | Non
         raise GeoInputError("err.file_not_found", source=str(path))
     if path.is_dir():
         raise GeoInputError("err.hh_folder", source=str(path))
-    data = path.read_bytes()
+    data = check_input_file(path).read_bytes()
     if not data.strip():
         raise GeoInputError("err.file_empty", source=str(path))
     kind = _sniff(path, data[:8192])
     try:
-        frame, info, row_problem = _read_kind(path, kind, data, sheet)
+        with reading(path, what="household"):
+            frame, info, row_problem = _read_kind(path, kind, data, sheet)
     except GeoInputError as exc:
         if kind == "csv" and path.suffix.lower() in EXCEL_SUFFIXES:
             raise GeoInputError("err.hh_excel_is_text", source=str(path), suffix=path.suffix,
                                 reason=exc.message) from exc
         raise
     frame = frame.reset_index(drop=True)
+    info["boolean_columns"] = [col for col in frame.columns
+                               if pd.api.types.is_bool_dtype(frame[col].dtype)]
     for col in frame.columns:
         if not holds_numbers(frame[col]):
             frame[col] = per_unique(frame[col].astype("string"), _blank_to_na)
@@ -352,7 +407,27 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def _blank_to_na(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.strip()
+    wide = ~text.str.isascii().fillna(True)
+    if wide.any():  # full-width or Arabic-Indic digits: the ASCII digits they stand for
+        text = text.mask(wide, text[wide].map(ascii_digits)).astype("string")
     return text.mask(text.str.lower().isin(MISSING_WORDS).fillna(True)).astype("string")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every Unicode decimal digit as its ASCII digit and full-width ASCII forms
+    as ASCII (``３５７３`` and ``٣٥٧٣`` -> ``3573``, ``．`` -> ``.``), other characters unchanged:
+    an IME or an Arabic-script keyboard types these for codes and numbers, and they mean the
+    same digits (the Unicode decimal property; NFKC alone folds the full-width forms only)."""
+    out = []
+    for char in text:
+        digit = unicodedata.decimal(char, None)
+        if digit is not None:
+            out.append(str(digit))
+        elif "\uff01" <= char <= "\uff5e":
+            out.append(chr(ord(char) - 0xFEE0))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -605,7 +680,20 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     mapping = match_columns(raw.columns, column_map, source=source, dropped=personal)
     id_column = mapping.get("household_id")
     raw, mapping, id_numbers, id_key = _drop_id_number_columns(raw, mapping, source)
-    require_columns(mapping, raw.columns, source=source)
+    try:
+        require_columns(mapping, raw.columns, source=source)
+    except GeoInputError as exc:
+        others = [name for name in info.get("sheets", ()) if name != info.get("sheet")]
+        if not others:
+            raise
+        # a workbook whose first sheet is a cover page or notes: say where the data may be
+        raise GeoInputError("err.with_hint", text=exc.message, source=exc.source,
+                            hint=Message("err.hh_try_sheet", {"sheet": info.get("sheet"),
+                                                             "sheets": ", ".join(others)})) from exc
+    for field in ("members", "desil", "latitude", "longitude"):
+        if mapping.get(field) in info.get("boolean_columns", ()):  # Parquet true/false
+            raise GeoInputError("err.hh_boolean_column", source=source, column=mapping[field],
+                                field=field)
 
     n = len(raw)
     table = pd.DataFrame(index=raw.index)
@@ -629,6 +717,9 @@ def read_households(path, *, column_map: dict[str, str] | None = None, rules=Non
     table["source_row"] = source_row
     warnings = ([] if id_from == ROW_NUMBER_ID
                 else _repeated_id_warning(table["household_id"], id_from))
+    if "fallback_lines" in info:  # a UTF-8 file with a few Windows-1252 lines: say which
+        lines, first = info["fallback_lines"]
+        warnings.append(encode("warn.hh_cp1252_lines", lines=lines, first=first))
 
     no_text = pd.Series(pd.NA, index=raw.index, dtype="string")
     code, code_note = no_text, no_text

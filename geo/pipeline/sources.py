@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.common.errors import GeoInputError
+from geo.common.safe_text import without_control_characters
 from geo.i18n import Message
 
 MAX_UPLOAD_MB = 200  # also server.maxUploadSize in .streamlit/config.toml
@@ -62,6 +63,7 @@ def suffix_of(name: str) -> str:
 def check_upload(name: str, size: int, allowed: Iterable[str]) -> None:
     """Refuse a file of the wrong type or above :data:`MAX_UPLOAD_MB`, naming the file."""
     allowed = tuple(allowed)
+    name = without_control_characters(name)
     suffix = suffix_of(name)
     if suffix not in allowed:
         raise GeoInputError("err.upload_type", source=name, suffix=suffix,
@@ -87,10 +89,12 @@ def parse_column_map(text: str | None, what: str) -> dict[str, str] | None:
 
 
 def _safe_name(name: str) -> str:
-    """The file name without any folder part, so an upload cannot write outside its folder."""
-    base = re.split(r"[\\/]", name)[-1].strip()
+    """The file name without any folder part, so an upload cannot write outside its folder,
+    and without NUL or other control characters (a NUL makes ``open`` fail); ``!`` becomes
+    ``_`` (GDAL, through pyogrio, reads ``a!b`` as file ``b`` inside archive ``a``)."""
+    base = without_control_characters(re.split(r"[\\/]", name)[-1]).strip().replace("!", "_")
     if base in ("", ".", ".."):
-        raise GeoInputError("err.upload_no_name", source=name or "upload")
+        raise GeoInputError("err.upload_no_name", source=without_control_characters(name) or "upload")
     return base
 
 

@@ -9,6 +9,7 @@ iframe) is recorded; only localhost, ``data:`` and ``blob:`` are allowed. Screen
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -655,3 +656,68 @@ def test_a_target_typed_on_the_trends_page_is_kept_for_the_next_session(app_url,
         assert _number(page, "target") == "3.66"
         context.close()
         assert requests and not [u for u in requests if not _local(u)]
+
+
+HOSTILE_IMAGE = "![x](http://127.0.0.2:9/x.png)"  # an outside address, if Markdown ran it
+
+
+def test_markdown_images_in_names_titles_and_upload_names_fetch_nothing(app_url, session,
+                                                                          tmp_path):
+    """Issue 18: village, district and regency names, the upload's file name and a decision
+    title holding a Markdown image are shown as typed on the Overview, the map's village
+    profile and the decision screen; no image element appears and no request is made (the
+    session fixture also refuses any request that leaves localhost)."""
+    page, requests, dialogs = session
+    squares = [[[117.40, 0.10], [117.41, 0.10], [117.41, 0.11], [117.40, 0.11], [117.40, 0.10]],
+               [[117.41, 0.10], [117.42, 0.10], [117.42, 0.11], [117.41, 0.11], [117.41, 0.10]]]
+    features = [{"type": "Feature",
+                 "properties": {"village_code": f"99.71.01.100{i + 1}",
+                                "village_name": f"{HOSTILE_IMAGE} {i}",
+                                "district_name": HOSTILE_IMAGE, "regency_name": HOSTILE_IMAGE},
+                 "geometry": {"type": "Polygon", "coordinates": [ring]}}
+                for i, ring in enumerate(squares)]
+    upload = tmp_path / "![u](u.png).geojson"  # a relative image would be fetched from the app
+    upload.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    households = ROOT / "data" / "boundaries" / "demo_households.csv"
+
+    _open(page, f"{app_url}/Data", "Rekonsiliasi")
+    inputs = page.locator("[data-testid='stFileUploader'] input[type='file']")
+    inputs.nth(0).set_input_files(str(upload))
+    page.get_by_text("u.png").first.wait_for(timeout=20_000)
+    inputs.nth(1).set_input_files(str(households))
+    page.get_by_text("demo_households.csv").first.wait_for(timeout=20_000)
+    run = page.get_by_role("button", name="Jalankan analisis")
+    sync_api.expect(run).to_be_enabled(timeout=90_000)
+    run.click()
+    page.get_by_text("Analisis selesai").wait_for(timeout=90_000)
+
+    page.get_by_role("link", name="Ringkasan").click()  # region heading: the regency's name
+    page.get_by_text("127.0.0.2:9/x.png").first.wait_for(timeout=60_000)  # as typed (a word
+    # joiner, invisible, sits before "://" so that it is no autolink either)
+    _settle(page)
+
+    page.get_by_role("link", name="Peta").click()
+    frame, paths = _map_paths(page, 2)
+    paths.nth(0).click()
+    page.locator("h4").filter(has_text="127.0.0.2").first.wait_for(timeout=60_000)
+    _settle(page)
+
+    page.get_by_role("link", name="Prioritas").click()
+    title = page.get_by_role("textbox", name="Judul keputusan")
+    title.wait_for(timeout=90_000)
+    title.fill(HOSTILE_IMAGE)
+    page.get_by_role("textbox", name="Diputuskan oleh").fill("Bappeda")
+    page.get_by_role("button", name="Simpan keputusan").click()
+    saved = page.get_by_text(re.compile(r"^Keputusan tersimpan:"))
+    saved.wait_for(timeout=60_000)
+    assert HOSTILE_IMAGE in saved.inner_text().replace("\u2060", "")
+    _settle(page)
+    page.screenshot(path=str(SHOTS / "hostile_markdown.png"), full_page=True)
+
+    for where in page.frames:
+        assert where.locator("img[src*='127.0.0.2'], img[src*='x.png'], img[src*='u.png']").count() == 0
+        links = where.locator("a[href*='127.0.0.2']")
+        assert links.count() == 0, [links.nth(i).evaluate("e => e.parentElement.outerHTML")
+                                    for i in range(links.count())]  # not even a link to click
+    fetched = [u for u in requests if "127.0.0.2" in u or u.endswith(("/x.png", "/u.png"))]
+    assert fetched == [] and dialogs == []

@@ -91,7 +91,8 @@ def test_without_the_server_address_streamlit_would_reach_out(tmp_path):
     (folder / ".streamlit").mkdir(parents=True)
     text = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     (folder / ".streamlit" / "config.toml").write_text(
-        text.replace('serverAddress = "localhost"', ""), encoding="utf-8")
+        text.replace('serverAddress = "localhost"', "").replace('address = "127.0.0.1"', ""),
+        encoding="utf-8")  # bound to 127.0.0.1 (issue 18) Streamlit would not look up either
     (folder / "app.py").write_text("import streamlit as st\nst.write('x')\n", encoding="utf-8")
     attempts = _attempts(tmp_path, folder, "app.py")
     if not attempts:

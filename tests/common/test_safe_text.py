@@ -33,7 +33,20 @@ def test_markdown_text_escapes_every_active_character(text):
     for i, c in enumerate(unescaped):
         if c in "[]<>#`*$_":
             assert i > 0 and unescaped[i - 1] == "\\", (text, escaped)
-    assert escaped.replace("\\", "") == text.replace("\\", "")
+    # shown as typed: only backslashes and invisible word joiners (no autolink) were added
+    assert escaped.replace("\\", "").replace("\u2060", "") == text.replace("\\", "")
+
+
+def test_bare_addresses_are_no_autolinks():
+    """GFM links a bare ``http://``, ``www.`` or e-mail address: each is broken by one escape
+    (shown the same), while ordinary colons and dots stay as written."""
+    from ui.state import error_text
+
+    for escape in (markdown_text, lambda text: error_text(text, "en")):
+        shown = escape("see http://127.0.0.2:9/x www.evil.example a@b.example; row 1: ok.")
+        assert "http://" not in shown and "www." not in shown and "a@b" not in shown
+        assert shown.replace("\u2060", "").count("http://127.0.0.2:9/x") == 1
+        assert "row 1: ok." in shown
 
 
 def test_neutralise_keeps_numbers_numeric_and_quotes_formula_text():
