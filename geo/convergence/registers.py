@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.common.codes import normalise_village_code
 from geo.common.errors import GeoInputError
 from geo.common.privacy import (
     drop_personal,
@@ -155,6 +156,8 @@ def read_register(path, *, salt: str | None = None) -> tuple[pd.DataFrame, dict,
     rows["source_row"] = np.arange(1, len(raw) + 1)
     for name in ("programme", "agency", "village_code"):
         rows[name] = _text(raw, mapping.get(name))
+    # 9971011001 / 99.71.01.1001 as the registry writes it; anything else is kept as given
+    rows["village_code"] = normalise_village_code(rows["village_code"]).fillna(rows["village_code"])
     rows["year_given"] = _text(raw, mapping.get("year"))
     rows["budget_given"] = _text(raw, mapping.get("budget"))
     rows["recipients_given"] = _text(raw, mapping.get("recipients"))
