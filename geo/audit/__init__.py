@@ -21,6 +21,7 @@ from geo.common.privacy import mask_id_numbers
 from geo.export.tables import neutralise
 
 ACTIONS = ("login", "logout", "login_failed", "files_loaded", "setting_changed", "decision_saved",
+           "assignment_saved",  # issue 14
            "decision_rerun", "export_downloaded", "user_added", "user_disabled")
 COLUMNS = ("id", "at", "actor", "action", "details")
 _SCHEMA = """

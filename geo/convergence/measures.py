@@ -117,7 +117,7 @@ class Convergence:
             "reached_by": dict(self.reached_by),
             "rows": self.registers.accounting.to_dict(),
             "notes": list(self.notes),
-            "quadrant": self.quadrant.to_dict() if self.quadrant is not None else None,
+            "need_effort": self.quadrant.to_dict() if self.quadrant is not None else None,
         }
 
     def programme(self, name: str) -> ProgrammeMeasures:
@@ -186,7 +186,8 @@ def programme_budgets(registers: Registers, households: pd.DataFrame, names) -> 
 
 
 def need_effort(villages: pd.DataFrame) -> tuple[pd.DataFrame, NeedEffort]:
-    """``villages`` with ``need``, ``coverage`` and ``quadrant`` added (rule: module docstring).
+    """``villages`` with ``need``, ``coverage`` and ``need_effort`` (the quadrant) added
+    (the rule: module docstring).
 
     Needs ``households``, ``eligible_any`` and ``untouched`` per village."""
     out = villages.copy()
@@ -202,8 +203,8 @@ def need_effort(villages: pd.DataFrame) -> tuple[pd.DataFrame, NeedEffort]:
     quadrant = np.select([~scored, high & low, high, low],
                          ["no_eligible", "high_need_low_coverage", "high_need_high_coverage",
                           "low_need_low_coverage"], "low_need_high_coverage")
-    out["quadrant"] = quadrant
-    counts = {q: int((out["quadrant"] == q).sum()) for q in QUADRANTS}
+    out["need_effort"] = quadrant
+    counts = {q: int((out["need_effort"] == q).sum()) for q in QUADRANTS}
     return out, NeedEffort(need_threshold=None if need_cut is None else round(need_cut, 4),
                            coverage_threshold=None if cover_cut is None else round(cover_cut, 4),
                            counts=counts)

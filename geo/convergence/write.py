@@ -7,10 +7,12 @@ from pathlib import Path
 
 from geo.convergence.measures import Convergence
 from geo.common.atomic import write_text_atomic
+from geo.common.safe_text import neutralise_frame
 from geo.export.tables import neutralise
 
 JSON_NAME = "convergence.json"
 CSV_NAME = "convergence_villages.csv"
+ASSIGNMENT_NAME = "assignment.csv"
 
 
 def village_table(result: Convergence):
@@ -22,7 +24,6 @@ def village_table(result: Convergence):
     return table
 
 
-
 def write_convergence(result: Convergence, out_dir) -> dict[str, Path]:
     """``convergence.json`` and ``convergence_villages.csv`` in ``out_dir``, each written whole
     (a temporary file beside the target, then renamed)."""
@@ -32,3 +33,11 @@ def write_convergence(result: Convergence, out_dir) -> dict[str, Path]:
     write_text_atomic(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(csv_path, village_table(result).to_csv(index=False, lineterminator="\n"))
     return {JSON_NAME: json_path, CSV_NAME: csv_path}
+
+
+def write_assignment(assignment, out_dir) -> Path:
+    """``assignment.csv``: the proposed (or edited) bagi tugas, cells neutralised, whole."""
+    path = Path(out_dir) / ASSIGNMENT_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, neutralise_frame(assignment).to_csv(index=False, lineterminator="\n"))
+    return path

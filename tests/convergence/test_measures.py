@@ -225,9 +225,9 @@ def test_need_effort_quadrant_with_median_thresholds(result):
     assert villages["need"].to_dict() == {"A": 0.75, "B": 0.6667}
     assert villages["coverage"].to_dict() == {"A": 1.0, "B": 0.5}
     # medians: need (0.75 + 0.6667) / 2 = 0.70835, coverage 0.75
-    assert result.quadrant.need_threshold == 0.7083 or result.quadrant.need_threshold == 0.7084
+    assert result.quadrant.need_threshold in (0.7083, 0.7084)
     assert result.quadrant.coverage_threshold == 0.75
-    assert villages["quadrant"].to_dict() == {"A": "high_need_high_coverage",
+    assert villages["need_effort"].to_dict() == {"A": "high_need_high_coverage",
                                               "B": "low_need_low_coverage"}
 
 
@@ -241,7 +241,7 @@ def test_need_effort_go_next_is_high_need_and_low_coverage():
     out, stated = need_effort(villages)
     # need 0.8 0.8 0.2 0.2 (T none): median 0.5; coverage 0.25 0.875 0 1: median 0.5625
     assert (stated.need_threshold, stated.coverage_threshold) == (0.5, 0.5625)
-    assert out["quadrant"].tolist() == ["high_need_low_coverage", "high_need_high_coverage",
+    assert out["need_effort"].tolist() == ["high_need_low_coverage", "high_need_high_coverage",
                                         "low_need_low_coverage", "low_need_high_coverage",
                                         "no_eligible"]
     assert stated.counts["high_need_low_coverage"] == 1 and stated.counts["no_eligible"] == 1
