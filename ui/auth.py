@@ -34,6 +34,7 @@ PAGE_PERMISSION = {
     "pages/4_Area_Percontohan.py": "page.pilot", "pages/5_Data.py": "page.data",
     "pages/6_Ekspor.py": "page.export", "pages/7_Keputusan.py": "page.decisions",
     "pages/10_Admin.py": "page.admin",
+    "pages/8_Konvergensi.py": "page.convergence",  # issue 14
 }
 
 

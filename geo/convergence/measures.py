@@ -103,6 +103,7 @@ class Convergence:
     registers: Registers
     notes: tuple[str, ...] = field(default=())
     quadrant: NeedEffort | None = None
+    eligible_any: int = 0  # households eligible for at least one programme (placed or not)
 
     @property
     def unlinked_rows(self) -> int:
@@ -114,6 +115,7 @@ class Convergence:
             "households": self.households,
             "unlinked_rows": self.unlinked_rows,
             "untouched": self.untouched,
+            "eligible_any": self.eligible_any,
             "reached_by": dict(self.reached_by),
             "rows": self.registers.accounting.to_dict(),
             "notes": list(self.notes),
@@ -284,4 +286,5 @@ def converge(households: pd.DataFrame, registers: Registers, programmes=()) -> C
                   for p in programmes if p.eligible_from == "default")
     return Convergence(programmes=measures, villages=villages, reached_by=reached_by,
                        untouched=int(flags["untouched"].sum()), households=int(len(households)),
-                       registers=registers, notes=notes, quadrant=quadrant)
+                       registers=registers, notes=notes, quadrant=quadrant,
+                       eligible_any=int(any_eligible.sum()))

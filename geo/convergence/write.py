@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from geo.convergence.measures import Convergence
 from geo.common.atomic import write_text_atomic
 from geo.common.safe_text import neutralise_frame
@@ -15,10 +17,18 @@ CSV_NAME = "convergence_villages.csv"
 ASSIGNMENT_NAME = "assignment.csv"
 
 
-def village_table(result: Convergence):
+def village_table(result: Convergence, min_households: int = 0):
     """``village_code``, ``untouched`` and per programme ``<name>_reached``, ``_exclusion``,
-    ``_inclusion`` (``_eligible`` too); names neutralised against spreadsheet formulas."""
+    ``_inclusion`` (``_eligible`` too); names neutralised against spreadsheet formulas.
+
+    ``min_households``: every figure of a village with fewer households is left empty
+    (small cells suppressed, as for viewers)."""
     table = result.villages.copy()
+    if min_households:
+        small = table["households"] < int(min_households)
+        figures = [c for c in table.columns if c not in ("village_code", "need_effort")]
+        table[figures] = table[figures].astype("float64").mask(small)
+        table.loc[small, "need_effort"] = pd.NA
     table.columns = [neutralise(str(c)) for c in table.columns]
     table["village_code"] = table["village_code"].astype("string")
     return table

@@ -98,9 +98,10 @@ def _map_paths(page, minimum: int = 1):
     return frame, paths
 
 
-NAV_ID = ["Ringkasan", "Peta", "Prioritas", "Kantong Kemiskinan", "Area Percontohan", "Data",
-          "Ekspor"]
-NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Data", "Export"]
+NAV_ID = ["Ringkasan", "Peta", "Prioritas", "Kantong Kemiskinan", "Area Percontohan",
+          "Konvergensi", "Data", "Ekspor"]
+NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Convergence", "Data",
+          "Export"]
 
 
 def _nav_titles(page) -> list[str]:
@@ -170,9 +171,9 @@ def test_pages_render_without_errors(app_url, session):
     page, _, _ = session
     for path, text in (("", "Langkah berikutnya"), ("Kantong_Kemiskinan", "Desa dalam kantong"),
                        ("Area_Percontohan", "Calon perluasan"), ("Data", "Rekonsiliasi"),
-                       ("Ekspor", "Siapkan berkas")):
+                       ("Ekspor", "Siapkan berkas"), ("Konvergensi", "Bagi tugas")):
         _open(page, f"{app_url}/{path}", text)
-        if path in ("Kantong_Kemiskinan", "Area_Percontohan"):
+        if path in ("Kantong_Kemiskinan", "Area_Percontohan", "Konvergensi"):
             _map_paths(page)
         _settle(page)
         assert page.locator("[data-testid='stException']").count() == 0, path
