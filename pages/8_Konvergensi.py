@@ -15,6 +15,7 @@ import ui.map_widget
 import ui.state
 from geo.common.errors import GeoInputError
 from geo.convergence.assignment import agency_load, propose_assignment, save_assignment
+from geo.convergence.exports import convergence_layer, layer_bytes, workbook_bytes
 from geo.convergence.write import village_table
 from geo.common.safe_text import neutralise_frame
 from geo.i18n import number, percent, t
@@ -148,8 +149,13 @@ else:
 # --- downloads -------------------------------------------------------------------------------
 if ui.auth.allowed("download"):
     st.subheader(t("conv.downloads", lang))
-    d1, d2, d3 = st.columns(3)
     files = {
+        "convergence.xlsx": (workbook_bytes(measures, villages, None if proposal.empty else assignment,
+                                            lang, min_households=small),
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "convergence_villages.geojson": (layer_bytes(convergence_layer(
+            measures, analysis.result.villages, min_households=small), "GeoJSON"),
+            "application/geo+json"),
         "convergence.json": (json.dumps(measures.to_dict(), indent=2, ensure_ascii=False)
                              .encode("utf-8"), "application/json"),
         "convergence_villages.csv": (village_table(measures, small).to_csv(index=False).encode("utf-8-sig"),
@@ -158,6 +164,7 @@ if ui.auth.allowed("download"):
     if not proposal.empty:
         files["assignment.csv"] = (neutralise_frame(assignment).to_csv(index=False)
                                    .encode("utf-8-sig"), "text/csv")
-    for column, (name, (data, mime)) in zip((d1, d2, d3), files.items()):
+    columns = st.columns(len(files))
+    for column, (name, (data, mime)) in zip(columns, files.items()):
         column.download_button(name, data, file_name=name, mime=mime, key=f"conv_dl_{name}",
                                on_click=ui.auth.on_download, args=(name,))

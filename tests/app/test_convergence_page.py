@@ -93,3 +93,10 @@ def test_uploaded_register_replaces_the_demo_registers(tmp_path):
     assert not any("SINTETIS" in w for w in words)
     assert not any("9971019876543210" in str(v) for d in at.dataframe for c in d.value.columns
                    for v in d.value[c])
+
+
+def test_downloads_offer_the_workbook_and_the_layer():
+    at = run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"convergence.xlsx", "convergence_villages.geojson", "convergence.json",
+            "convergence_villages.csv", "assignment.csv"} <= set(labels)
