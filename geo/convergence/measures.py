@@ -167,11 +167,15 @@ def programme_budgets(registers: Registers, households: pd.DataFrame, names) -> 
     for name in names:
         mine = budget[(rows["programme"] == name).to_numpy()]
         totals[name] = round(float(mine.sum()), 2) if mine.notna().any() else None
-    home = (households.drop_duplicates("household_id")
-            .set_index(households["household_id"].drop_duplicates().astype("string"))["village_code"]
-            .astype("string"))
+    # the village of a linked row is its registry household's (first one for a repeated id)
+    first = households.drop_duplicates("household_id")
+    position = pd.Index(first["household_id"].astype(object)).get_indexer(
+        rows["household_id"].astype(object).to_numpy())
+    home = first["village_code"].astype(object).to_numpy()
+    linked_village = pd.Series(np.where(position >= 0, home[np.maximum(position, 0)], None),
+                               index=rows.index, dtype="string")
     village = rows["village_code"].astype("string").where(~(rows["outcome"] == "linked"),
-                                                          rows["household_id"].map(home))
+                                                          linked_village)
     placed = pd.DataFrame({"village_code": village.to_numpy(), "programme": rows["programme"].to_numpy(),
                            "budget": budget.fillna(0.0).to_numpy(),
                            "village_level": np.where(rows["outcome"] == "village_level",
