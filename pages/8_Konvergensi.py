@@ -60,8 +60,7 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("conv.m_eligible", lang), number(figures["eligible"], lang))
 c2.metric(t("conv.m_reached", lang), number(figures["reached"], lang))
 c3.metric(t("conv.m_untouched", lang), number(figures["untouched"], lang))
-c4.metric(t("conv.m_unlinked", lang), number(figures["unlinked_rows"], lang),
-          delta=t("conv.m_invalid", lang, n=figures["invalid_rows"]), delta_color="off")
+c4.metric(t("conv.m_unlinked", lang), number(figures["unlinked_rows"], lang))
 rows = measures.registers.accounting
 st.caption(t("conv.rows_line", lang, rows=rows.rows_in, linked=rows.outcomes["linked"],
              unlinked=rows.outcomes["unlinked"], invalid=rows.outcomes["invalid"],
@@ -89,13 +88,12 @@ st.subheader(t("conv.programmes_heading", lang))
 st.dataframe(programme_table(measures, lang), hide_index=True, width="stretch",
              key="conv_programmes")
 
+st.subheader(t("conv.go_next_heading", lang))
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("conv.go_next_heading", lang))
     go_next = need_effort_table(measures, villages, lang, min_households=small)
     st.dataframe(go_next, hide_index=True, width="stretch", key="conv_go_next")
 with right:
-    st.subheader(t("conv.quadrant", lang))
     st.dataframe(quadrant_counts(measures, lang), hide_index=True, width="stretch",
                  key="conv_quadrants")
 

@@ -4,8 +4,9 @@ The rule (:func:`propose_assignment`), stated so a TKPK meeting can check it:
 
 1. *Priority villages* are the focus list (``in_focus_list``) in rank order; without a focus
    list, the need-vs-effort ``high_need_low_coverage`` villages, most untouched first.
-2. *What drives poverty there*: the MPI dimension with the largest contribution
-   (``contrib_dep_*``) is the village's ``main_dimension``.
+2. *What drives poverty there*: the village's ``main_dimension`` is the MPI indicator whose
+   contribution (``contrib_dep_*``) stands furthest above its median over the villages (the
+   raw largest contribution is schooling nearly everywhere: it weighs 1/6).
 3. *Whose eligibility is unmet*: each agency scores the households its programmes exclude in the
    village (``<programme>_exclusion``: eligible, not reached); a programme whose eligibility
    reads the main dimension (``dep_housing == 1`` where housing drives poverty) counts double.
@@ -61,7 +62,10 @@ def _main_dimension(villages: pd.DataFrame | None) -> dict[str, str]:
     if not contrib:
         return {}
     values = villages[contrib].apply(pd.to_numeric, errors="coerce").fillna(0.0)
-    top = values.idxmax(axis=1).str.removeprefix("contrib_")
+    # above the typical village: the schooling indicators weigh 1/6 and lead almost everywhere,
+    # so the dimension that sets a village apart is its contribution minus the median one
+    above = values - values.median(axis=0)
+    top = above.idxmax(axis=1).str.removeprefix("contrib_")
     top = top.where(values.max(axis=1) > 0, "")
     return dict(zip(villages["village_code"].astype(str), top))
 

@@ -150,11 +150,14 @@ def _per(amount, whole) -> float | None:
     return round(float(amount) / whole, 2) if whole and amount is not None and amount == amount else None
 
 
-def programme_budgets(registers: Registers, households: pd.DataFrame, names) -> tuple[dict, pd.DataFrame]:
+def programme_budgets(registers: Registers, households: pd.DataFrame, names,
+                      row_position: pd.Series | None = None) -> tuple[dict, pd.DataFrame]:
     """``({programme: budget or None}, per-village frame)``; the frame has ``village_code`` and
     per programme ``<name>_budget`` and ``<name>_village_level_recipients``.
 
     A programme whose rows carry no budget at all gets ``None`` (unknown), not 0.
+    ``row_position``: per register row, the position of its household in ``households``
+    (-1 when not linked), when the caller has it already (household ids unique).
     """
     rows = registers.rows[(registers.rows["outcome"] != "invalid")
                           & registers.rows["programme"].isin(list(names))]
@@ -168,10 +171,14 @@ def programme_budgets(registers: Registers, households: pd.DataFrame, names) -> 
         mine = budget[(rows["programme"] == name).to_numpy()]
         totals[name] = round(float(mine.sum()), 2) if mine.notna().any() else None
     # the village of a linked row is its registry household's (first one for a repeated id)
-    first = households.drop_duplicates("household_id")
-    position = pd.Index(first["household_id"].astype(object)).get_indexer(
-        rows["household_id"].astype(object).to_numpy())
-    home = first["village_code"].astype(object).to_numpy()
+    if row_position is not None:
+        position = row_position.loc[rows.index].to_numpy()
+        home = households["village_code"].astype(object).to_numpy()
+    else:
+        first = households.drop_duplicates("household_id")
+        position = pd.Index(first["household_id"].astype(object)).get_indexer(
+            rows["household_id"].astype(object).to_numpy())
+        home = first["village_code"].astype(object).to_numpy()
     linked_village = pd.Series(np.where(position >= 0, home[np.maximum(position, 0)], None),
                                index=rows.index, dtype="string")
     village = rows["village_code"].astype("string").where(~(rows["outcome"] == "linked"),
@@ -225,19 +232,25 @@ def converge(households: pd.DataFrame, registers: Registers, programmes=()) -> C
     left out of the measures (they stay in the row accounting).
     """
     programmes = programmes_for(registers, programmes)
-    ids = pd.Index(households["household_id"].astype("string"))
+    # object arrays: pandas' hash table on Arrow strings converts every value on each call
+    ids = pd.Index(households["household_id"].astype(object).to_numpy())
     village = households["village_code"].astype("string")
     linked = registers.linked()
     # positions once for all programmes; with a repeated registry id (every household
     # carrying it is reached) the slower isin per programme
-    position = ids.get_indexer(linked["household_id"]) if ids.is_unique else None
+    position = (ids.get_indexer(linked["household_id"].astype(object).to_numpy())
+                if ids.is_unique else None)
+    row_position = None
+    if position is not None:
+        row_position = pd.Series(-1, index=registers.rows.index, dtype="int64")
+        row_position.loc[linked.index] = position
     eligible, reached = {}, {}
     for p in programmes:
         eligible[p.name] = Eligibility(p.eligible).evaluate(households).to_numpy(dtype=bool)
         mine = (linked["programme"] == p.name).to_numpy()
         if position is None:
-            got = linked.loc[mine, "household_id"].unique()
-            reached[p.name] = ids.isin(pd.Index(got))
+            got = linked.loc[mine, "household_id"].astype(object).unique()
+            reached[p.name] = ids.isin(got)
         else:
             hit = np.zeros(len(ids), dtype=bool)
             hit[position[mine & (position >= 0)]] = True
@@ -270,7 +283,7 @@ def converge(households: pd.DataFrame, registers: Registers, programmes=()) -> C
                             for m in ("eligible", "reached", "exclusion", "inclusion")]
     villages = per_village[keep + ["households", "eligible_any"]].astype("int64").reset_index()
     names = [p.name for p in programmes]
-    totals, budgets = programme_budgets(registers, households, names)
+    totals, budgets = programme_budgets(registers, households, names, row_position)
     villages = villages.merge(budgets, on="village_code", how="left")
     for name in names:
         known = totals[name] is not None  # no budget in any row: unknown, not zero

@@ -83,8 +83,14 @@ def coverage_matrix(result: Convergence, villages: pd.DataFrame, lang: str = DEF
     for p in result.programmes:
         eligible = table[f"{p.name}_eligible"]
         covered = eligible - table[f"{p.name}_exclusion"]
-        out[p.name] = [MISSING if s or e == 0 else percent(c / e, lang)
-                       for e, c, s in zip(eligible, covered, small)]
+        counts = table[f"{p.name}_village_level_recipients"]
+        cells = []
+        for e, c, n, s in zip(eligible, covered, counts, small):
+            text = MISSING if s or e == 0 else percent(c / e, lang)
+            if n > 0 and not s:  # counts only: recipients the register does not name
+                text += " " + t("conv.village_level_cell", lang, n=int(n))
+            cells.append(text)
+        out[p.name] = cells
     return out.reset_index(drop=True)
 
 
@@ -96,7 +102,7 @@ def need_effort_table(result: Convergence, villages: pd.DataFrame, lang: str = D
         table = table[table["need_effort"] == GO_NEXT]
     table = table.sort_values(["untouched", "village_code"], ascending=[False, True])
     small = _small(table, min_households)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         t("village", lang): table["village_name"].astype(str),
         t("conv.need", lang): [MISSING if s else _share(v, lang) for v, s in zip(table["need"], small)],
         t("conv.coverage_any", lang): [MISSING if s else _share(v, lang)
@@ -105,6 +111,7 @@ def need_effort_table(result: Convergence, villages: pd.DataFrame, lang: str = D
                                     for v, s in zip(table["untouched"], small)],
         t("conv.quadrant", lang): [t(f"conv.q.{q}", lang) for q in table["need_effort"]],
     }).reset_index(drop=True)
+    return out.drop(columns=t("conv.quadrant", lang)) if only_go_next else out
 
 
 def quadrant_counts(result: Convergence, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:

@@ -24,12 +24,14 @@ def result(tmp_path):
 
 
 def villages(main_b="dep_housing") -> pd.DataFrame:
-    """B ranks first; A is driven by water, B by ``main_b``."""
+    """B ranks first; A is driven by water, B by ``main_b`` (each: its contribution minus the
+    median of the two villages is the largest)."""
     out = pd.DataFrame({"village_code": ["A", "B"], "village_name": ["Desa A", "Desa B"],
                         "rank": [2, 1], "in_focus_list": [True, True],
                         "contrib_dep_water": [0.5, 0.2], "contrib_dep_housing": [0.1, 0.3]})
-    if main_b == "dep_water":
+    if main_b == "dep_water":  # water: median 0.55, B +0.05; housing: median 0.175, A +0.125
         out["contrib_dep_water"] = [0.5, 0.6]
+        out["contrib_dep_housing"] = [0.3, 0.05]
     return out
 
 
@@ -49,7 +51,8 @@ def test_agency_with_largest_exclusion_and_dimension_match(result):
 
 
 def test_one_agency_is_not_given_everything(result):
-    # A then B, both driven by water: A -> Sosial (2); B: Sosial 2, Perumahan 1, but Sosial
+    # A (housing: but no housing exclusion there) -> Sosial (2); B (water): Sosial 2,
+    # Perumahan 1, but Sosial
     # already holds its share ceil(2 villages / 2 agencies) = 1 -> Perumahan (balanced)
     got = propose_assignment(result, villages("dep_water"), codes=["A", "B"])
     assert got["agency"].tolist() == ["Dinas Sosial", "Dinas Perumahan"]
