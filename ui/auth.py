@@ -35,6 +35,7 @@ PAGE_PERMISSION = {
     "pages/6_Ekspor.py": "page.export", "pages/7_Keputusan.py": "page.decisions",
     "pages/9_Tren.py": "page.trends",  # issue 15
     "pages/10_Admin.py": "page.admin",
+    "pages/8_Konvergensi.py": "page.convergence",  # issue 14
 }
 
 

@@ -69,6 +69,7 @@ PAGES = (
     ("pages/2_Prioritas.py", "page_priority", "Prioritas"),
     ("pages/3_Kantong_Kemiskinan.py", "page_pockets", "Kantong_Kemiskinan"),
     ("pages/4_Area_Percontohan.py", "page_pilot", "Area_Percontohan"),
+    ("pages/8_Konvergensi.py", "page_convergence", "Konvergensi"),  # issue 14
     ("pages/5_Data.py", "page_data", "Data"),
     ("pages/6_Ekspor.py", "page_export", "Ekspor"),
     ("pages/9_Tren.py", "page_trends", "Tren"),  # issue 15

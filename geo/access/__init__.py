@@ -31,7 +31,8 @@ ROLES = ("admin", "analyst", "agency", "viewer")
 #: pages by their ui.state key, and actions; each role's set of permissions
 PAGE_PERMISSIONS = ("page.summary", "page.map", "page.priority", "page.pockets", "page.pilot",
                     "page.data", "page.export", "page.decisions", "page.admin",
-                    "page.trends")  # issue 15
+                    "page.trends",  # issue 15
+                    "page.convergence")  # issue 14
 ACTIONS = ("upload", "change_weights", "pin", "save_decision", "download", "manage_users",
            "view_audit", "full_detail")
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -22,7 +22,8 @@ from geo.export.tables import neutralise
 
 ACTIONS = ("login", "logout", "login_failed", "files_loaded", "setting_changed", "decision_saved",
            "decision_rerun", "export_downloaded", "user_added", "user_disabled",
-           "target_saved", "official_rate_saved")  # issue 15: targets
+           "target_saved", "official_rate_saved",  # issue 15: targets
+           "assignment_saved")  # issue 14
 COLUMNS = ("id", "at", "actor", "action", "details")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (

@@ -23,6 +23,22 @@ def add_arguments(parser) -> None:
     add_reading_arguments(parser)
     add_join_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--assign", action="store_true",
+                        help="also propose which agency takes which focus village (bagi tugas) "
+                             "and write assignment.csv")
+    parser.add_argument("--title", metavar="T",
+                        help="with --assign, --by and --workspace: save the proposal as an "
+                             "assignment titled T (a new version each time) and audit it")
+    parser.add_argument("--by", metavar="NAME", help="who finalised the assignment")
+    parser.add_argument("--workspace", metavar="W", help="folder of the decisions database")
+    parser.add_argument("--formats", nargs="+", default=(), choices=("xlsx", "geojson", "gpkg"),
+                        metavar="F", help="also write: xlsx (workbook: a sheet per agency, a "
+                                          "method sheet), geojson and/or gpkg (village layer)")
+    parser.add_argument("--min-households", type=int, default=0, metavar="N",
+                        help="in the xlsx/geojson/gpkg, leave the figures of villages with "
+                             "fewer than N households empty (default 0: none)")
+    parser.add_argument("--lang", choices=("id", "en"), default="id",
+                        help="language of the workbook (default: id)")
 
 
 def run(args) -> int:
@@ -36,6 +52,26 @@ def run(args) -> int:
     registers = read_registers(args.programmes, households["household_id"])
     measures = converge(households, registers, config.programmes)
     written = write_convergence(measures, args.out)
+    assignment = None
+    if args.assign:
+        from geo.convergence.assignment import agency_load, propose_assignment, save_assignment
+        from geo.convergence.write import ASSIGNMENT_NAME, write_assignment
+
+        assignment = propose_assignment(measures, result.villages.drop(columns="geometry"))
+        written[ASSIGNMENT_NAME] = write_assignment(assignment, args.out)
+        print("assignment: " + ", ".join(f"{a} {n}" for a, n in agency_load(assignment).items()))
+        if args.title and args.by and args.workspace:
+            from geo.cli.decisions import _cli_actor
+
+            saved = save_assignment(args.workspace, assignment, title=args.title, by=args.by,
+                                    actor=_cli_actor())
+            print(f"assignment saved: id {saved}")
+    if args.formats:
+        from geo.convergence.exports import write_exports
+
+        written.update(write_exports(measures, result.villages, args.out, args.formats,
+                                     assignment=assignment, lang=args.lang,
+                                     min_households=max(int(args.min_households), 0)))
     rows = registers.accounting
     print("register rows: " + ", ".join(f"{k} {v}" for k, v in rows.outcomes.items()))
     print(f"programmes: {len(measures.programmes)}; untouched households: {measures.untouched}")

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.common.codes import normalise_village_code
 from geo.common.errors import GeoInputError
 from geo.common.privacy import (
     drop_personal,
@@ -34,6 +35,7 @@ from geo.common.privacy import (
     salted_hash,
 )
 from geo.households.read import read_table
+from geo.households.rules import per_unique
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +157,8 @@ def read_register(path, *, salt: str | None = None) -> tuple[pd.DataFrame, dict,
     rows["source_row"] = np.arange(1, len(raw) + 1)
     for name in ("programme", "agency", "village_code"):
         rows[name] = _text(raw, mapping.get(name))
+    # 9971011001 / 99.71.01.1001 as the registry writes it; anything else is kept as given
+    rows["village_code"] = normalise_village_code(rows["village_code"]).fillna(rows["village_code"])
     rows["year_given"] = _text(raw, mapping.get("year"))
     rows["budget_given"] = _text(raw, mapping.get("budget"))
     rows["recipients_given"] = _text(raw, mapping.get("recipients"))
@@ -165,10 +169,23 @@ def read_register(path, *, salt: str | None = None) -> tuple[pd.DataFrame, dict,
     return rows, file_info, dropped
 
 
-def _number(values: pd.Series) -> pd.Series:
+def _parse_number(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.replace(r"[\s.](?=\d{3}(\D|$))", "", regex=True)
     text = text.str.replace(",", ".", regex=False)
     return pd.to_numeric(text, errors="coerce")
+
+
+def _number(values: pd.Series) -> pd.Series:
+    """``2.400.000`` / ``2400000`` / ``17,5`` as numbers; parsed once per distinct text (a
+    register repeats the same budget and year on every row)."""
+    return pd.to_numeric(per_unique(values, _parse_number), errors="coerce")
+
+
+def _in(values: pd.Series, known) -> np.ndarray:
+    """``values.isin(known)`` as a hash lookup: pandas' isin on Arrow strings turns each of
+    the ``known`` values (a million registry ids) into a Python object first."""
+    index = pd.Index(pd.Series(known, dtype="string").dropna().unique().astype(object))
+    return index.get_indexer(values.astype(object).to_numpy()) >= 0
 
 
 def read_registers(paths, known_ids, *, salt: str | None = None) -> Registers:
@@ -205,8 +222,7 @@ def read_registers(paths, known_ids, *, salt: str | None = None) -> Registers:
     no_programme = rows["programme"].isna()
     has_key = rows["household_id"].notna()
     village_level = ~has_key & rows["village_code"].notna() & recipients.notna() & (recipients >= 0)
-    known = pd.Index(pd.Series(known_ids, dtype="string").dropna().unique())
-    in_registry = rows["household_id"].isin(known) & has_key
+    in_registry = _in(rows["household_id"].fillna(""), known_ids) & has_key
 
     outcome = pd.Series("unlinked", index=rows.index, dtype="string")
     reason = pd.Series("key_not_in_registry", index=rows.index, dtype="string")

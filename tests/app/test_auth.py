@@ -86,6 +86,7 @@ def test_log_in_wrong_then_right_and_throttled(accounts):
     ("pages/2_Prioritas.py", {"adi", "ana", "opd"}),
     ("pages/5_Data.py", {"adi", "ana"}),
     ("pages/6_Ekspor.py", {"adi", "ana", "opd"}),
+    ("pages/8_Konvergensi.py", {"adi", "ana", "opd"}),  # issue 14
     ("pages/9_Tren.py", {"adi", "ana", "opd"}),
     ("pages/10_Admin.py", {"adi"}),
 ])

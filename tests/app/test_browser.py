@@ -99,10 +99,10 @@ def _map_paths(page, minimum: int = 1):
     return frame, paths
 
 
-NAV_ID = ["Ringkasan", "Peta", "Prioritas", "Kantong Kemiskinan", "Area Percontohan", "Data",
-          "Ekspor", "Tren"]
-NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Data", "Export",
-          "Trends"]
+NAV_ID = ["Ringkasan", "Peta", "Prioritas", "Kantong Kemiskinan", "Area Percontohan",
+          "Konvergensi", "Data", "Ekspor", "Tren"]
+NAV_EN = ["Overview", "Map", "Priority", "Poverty pockets", "Pilot area", "Convergence", "Data",
+          "Export", "Trends"]
 
 
 def _nav_titles(page) -> list[str]:
@@ -172,9 +172,10 @@ def test_pages_render_without_errors(app_url, session):
     page, _, _ = session
     for path, text in (("", "Langkah berikutnya"), ("Kantong_Kemiskinan", "Desa dalam kantong"),
                        ("Area_Percontohan", "Calon perluasan"), ("Data", "Rekonsiliasi"),
-                       ("Ekspor", "Siapkan berkas"), ("Tren", "Gelombang data registri")):
+                       ("Ekspor", "Siapkan berkas"), ("Konvergensi", "Bagi tugas"),
+                       ("Tren", "Gelombang data registri")):
         _open(page, f"{app_url}/{path}", text)
-        if path in ("Kantong_Kemiskinan", "Area_Percontohan", "Tren"):
+        if path in ("Kantong_Kemiskinan", "Area_Percontohan", "Konvergensi", "Tren"):
             _map_paths(page)
         _settle(page)
         assert page.locator("[data-testid='stException']").count() == 0, path

@@ -580,7 +580,8 @@ def test_bad_environment_falls_back_to_the_demo(tmp_path, monkeypatch):
 # --- every screen in the chosen language (issue 11) ----------------------------------------
 
 PAGES = ("app.py", "pages/1_Peta.py", "pages/2_Prioritas.py", "pages/3_Kantong_Kemiskinan.py",
-         "pages/4_Area_Percontohan.py", "pages/5_Data.py", "pages/6_Ekspor.py")
+         "pages/4_Area_Percontohan.py", "pages/5_Data.py", "pages/6_Ekspor.py",
+         "pages/8_Konvergensi.py")
 RAW_TEXTS = ("None", "nan", "NaN", "<NA>", "NaT", "empty", "Choose an option", "Choose options")
 
 

@@ -89,3 +89,19 @@ def test_bench_waves_small(malang_cache, tmp_path, capsys):
     assert 0 < ours["matched"] <= figures["baseline"]["matched"]
     assert [w["rows_in"] for w in ours["waves"]] == [2000, 2000]
     assert (tmp_path / "out" / "waves.json").exists()
+
+
+def test_bench_convergence_small(tmp_path, capsys):
+    import bench_convergence
+
+    figures = bench_convergence.main(["--households", "3000", "--work", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "ratio ours/baseline" in out and "read + link" in out
+    rows = figures["ours"]["outcomes"]
+    assert sum(rows.values()) == figures["register_rows"] == 5 * (450 + 4)
+    # ~1 % unknown keys and ~0.5 % blank keys per file: some unlinked, most linked
+    assert 0 < rows["unlinked"] < 0.05 * figures["register_rows"]
+    assert rows["invalid"] > 0 and rows["linked"] > 0.9 * figures["register_rows"]
+    # the No. KK rows link through the salt; the baseline (no hashing) cannot link them
+    assert figures["baseline"]["linked"] < rows["linked"]
+    assert np.isfinite(figures["ratio"]) and figures["ratio"] > 0

@@ -104,3 +104,39 @@ def test_refused_expression_is_one_line(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "eligible" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_demo_registers_with_assignment_saved_and_audited(tmp_path):
+    from geo.audit import entries
+    from geo.convergence.assignment import AssignmentStore
+    from geo.demo.registers import write_demo_registers
+
+    paths = write_demo_registers(tmp_path / "registers")
+    boundaries, registry = demo_sources()
+    out, workspace = tmp_path / "out", tmp_path / "ws"
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "convergence", "--boundaries", str(boundaries),
+         "--households", str(registry), "--programmes", *map(str, paths),
+         "--config", str(tmp_path / "registers" / "programmes.toml"), "--out", str(out),
+         "--assign", "--title", "Bagi tugas 2026", "--by", "TKPK", "--workspace", str(workspace)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out / "assignment.csv", dtype=str, keep_default_na=False)
+    saved = AssignmentStore(workspace).latest("Bagi tugas 2026")
+    assert saved.villages["village_code"].tolist() == table["village_code"].tolist()
+    assert len(table) > 0 and (table["agency"] != "").all()
+    # balanced: no agency holds more than its share ceil(villages / 6 agencies)
+    share = -(-len(table) // 6)
+    over = table[table["reason"] == "over_share"]
+    assert (table["agency"].value_counts() <= share).all() or len(over) > 0
+    trail = entries(workspace)
+    assert trail["action"].tolist() == ["assignment_saved"]
+    assert trail["actor"].iloc[0].startswith("cli")
+    for path in [*out.iterdir()]:
+        text = path.read_text(encoding="utf-8")
+        assert "Penerima Sintetis" not in text and "9971000000" not in text
+    data = json.loads((out / "convergence.json").read_text(encoding="utf-8"))
+    from geo.demo.registers import PLANTED
+
+    unlinked = sum(p.get("key_not_in_registry", 0) + p.get("no_key", 0) for p in PLANTED.values())
+    assert data["unlinked_rows"] == unlinked and data["need_effort"]["go_next"] == "high_need_low_coverage"

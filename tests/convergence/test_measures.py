@@ -182,3 +182,66 @@ def test_household_id_of_id_numbers_is_hashed_like_the_registry(tmp_path):
     assert registers.accounting.outcomes["linked"] == 1  # only h2, through the hash
     assert "catatan" in registers.accounting.dropped_columns
     assert NO_KK_H2 not in registers.rows.to_csv() and NIK_UNKNOWN not in registers.rows.to_csv()
+
+
+def test_budget_per_programme_and_per_eligible_household(result):
+    budget = {p.name: (p.budget, p.budget_per_eligible, p.village_level_recipients)
+              for p in result.programmes}
+    # RTLH: h2 (No. KK) h3 h7 h1 at 17,500,000 each (the bad-year row is invalid) = 70,000,000,
+    #       3 eligible -> 23,333,333.33
+    # BPNT: h1 h5 h3 at 2,400,000 + the village-level row of B (24,000,000) = 31,200,000; the
+    #       negative budget row is invalid; 3 eligible -> 10,400,000
+    # PKH: no budget column -> unknown (None), not zero
+    assert budget == {"PKH": (None, None, 0), "RTLH": (70_000_000.0, 23_333_333.33, 0),
+                      "BPNT": (31_200_000.0, 10_400_000.0, 10)}
+    villages = result.villages.set_index("village_code")
+    # RTLH in A: h1 h2 h3 = 52,500,000 over 2 eligible (h1 h3); B: h7 = 17,500,000 over 1 (h6)
+    assert villages.loc["A", "RTLH_budget"] == 52_500_000.0
+    assert villages.loc["A", "RTLH_budget_per_eligible"] == 26_250_000.0
+    assert villages.loc["B", "RTLH_budget_per_eligible"] == 17_500_000.0
+    # BPNT in B: h5 2,400,000 + the village row 24,000,000; no eligible household in B
+    assert villages.loc["B", "BPNT_budget"] == 26_400_000.0
+    assert pd.isna(villages.loc["B", "BPNT_budget_per_eligible"])
+    assert villages.loc["B", "BPNT_village_level_recipients"] == 10
+    assert villages["PKH_budget"].isna().all()
+
+
+def test_a_repeated_recipient_row_counts_its_budget_once(tmp_path):
+    households = registry()
+    path = tmp_path / "r.csv"
+    path.write_text("program,id_keluarga,anggaran\nX,h1,100\nX,h1,100\nX,h5,50\n", encoding="utf-8")
+    registers = read_registers([path], households["household_id"], salt=SALT)
+    got = converge(households, registers, config_from_text(
+        '[[programme]]\nname = "X"\nagency = "Y"\neligible = "desil <= 4"\n').programmes)
+    assert got.programme("X").budget == 150.0  # not 250
+    assert got.villages.set_index("village_code")["X_budget"].to_dict() == {"A": 100.0, "B": 50.0}
+
+
+def test_need_effort_quadrant_with_median_thresholds(result):
+    villages = result.villages.set_index("village_code")
+    # A: 4 households, eligible for any: h1 h2 h3 (h4: desil 8, no housing) = 3 -> need 0.75;
+    #    untouched 0 -> coverage 1.0
+    # B: 3 households, eligible h5 h6 (h7 desil 9) = 2 -> need 0.6667; untouched h6 -> 0.5
+    assert villages["need"].to_dict() == {"A": 0.75, "B": 0.6667}
+    assert villages["coverage"].to_dict() == {"A": 1.0, "B": 0.5}
+    # medians: need (0.75 + 0.6667) / 2 = 0.70835, coverage 0.75
+    assert result.quadrant.need_threshold in (0.7083, 0.7084)
+    assert result.quadrant.coverage_threshold == 0.75
+    assert villages["need_effort"].to_dict() == {"A": "high_need_high_coverage",
+                                              "B": "low_need_low_coverage"}
+
+
+def test_need_effort_go_next_is_high_need_and_low_coverage():
+    from geo.convergence.measures import need_effort
+
+    villages = pd.DataFrame({"village_code": list("PQRST"),
+                             "households": [10, 10, 10, 10, 10],
+                             "eligible_any": [8, 8, 2, 2, 0],
+                             "untouched": [6, 1, 2, 0, 0]})
+    out, stated = need_effort(villages)
+    # need 0.8 0.8 0.2 0.2 (T none): median 0.5; coverage 0.25 0.875 0 1: median 0.5625
+    assert (stated.need_threshold, stated.coverage_threshold) == (0.5, 0.5625)
+    assert out["need_effort"].tolist() == ["high_need_low_coverage", "high_need_high_coverage",
+                                        "low_need_low_coverage", "low_need_high_coverage",
+                                        "no_eligible"]
+    assert stated.counts["high_need_low_coverage"] == 1 and stated.counts["no_eligible"] == 1
