@@ -17,7 +17,6 @@ import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -31,11 +30,14 @@ from geo.presentation.styles import NO_DATA_COLOUR, PALETTES, POCKET_CLASSES, PO
 COORDINATE_DECIMALS = 5
 JENKS_SAMPLE = 600  # above this many values, natural breaks are computed on a sample
 
+#: scheme -> mapclassify classifier name. mapclassify (with scipy) is imported only when a
+#: map is classified: ``rank`` exports tables through this module and never classifies, and
+#: the import alone took seconds of every run (issue 19).
 SCHEMES = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.FisherJenks,
-    "equal_interval": mapclassify.EqualInterval,
-    "head_tail": mapclassify.HeadTailBreaks,
+    "quantiles": "Quantiles",
+    "natural_breaks": "FisherJenks",
+    "equal_interval": "EqualInterval",
+    "head_tail": "HeadTailBreaks",
 }
 
 #: column kinds where 0 means "none" and gets a class of its own
@@ -252,6 +254,8 @@ def _zero_means_none(indicator: str) -> bool:
 
 def _classes(scheme: str, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Upper bounds and class per value, empty classes dropped and renumbered."""
+    import mapclassify
+
     if not len(y):
         return np.array([]), np.array([], dtype=int)
     distinct = np.unique(y)
@@ -303,8 +307,10 @@ def _classifier(scheme: str, y: np.ndarray, k: int):
     including the minimum and maximum, so the same data give the same breaks) and applied to
     all values with ``UserDefined``.
     """
+    import mapclassify
+
     if scheme != "natural_breaks" or len(y) <= JENKS_SAMPLE:
-        return SCHEMES[scheme](y, k=k)
+        return getattr(mapclassify, SCHEMES[scheme])(y, k=k)
     ordered = np.sort(y)
     sample = ordered[np.linspace(0, len(ordered) - 1, JENKS_SAMPLE).round().astype(int)]
     bins = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=float)
