@@ -141,6 +141,19 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) 
                         int(shapely.get_num_coordinates(rounded).sum()))
 
 
+def zoom_tolerance(zoom: int) -> float:
+    """Half a screen pixel at a web-map zoom level, in degrees of longitude (256-px tiles):
+    a simplification this small cannot be seen at that zoom or any lower one."""
+    return 360.0 / (256 * 2 ** int(zoom)) / 2
+
+
+def level_of_detail(gdf: gpd.GeoDataFrame, zooms=(6, 8, 10, 12)) -> dict[int, DisplayLayer]:
+    """The layer simplified for each zoom level (:func:`zoom_tolerance`): a national map
+    sends the coarse shapes when zoomed out and the finer ones only when zoomed in
+    (issue 19: 83,000 villages at full detail are too heavy for a browser)."""
+    return {int(z): simplify_for_display(gdf, zoom_tolerance(z)) for z in zooms}
+
+
 def _polygonal(geom):
     """Keep only the polygon parts (make_valid may add stray lines or points)."""
     if geom is None or geom.geom_type in ("Polygon", "MultiPolygon"):
