@@ -41,9 +41,6 @@ What this module does instead
 
 from __future__ import annotations
 
-import os
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,9 +49,6 @@ import numpy as np
 #: of the index and value arrays. Fixed, so the same seed gives the same draws on any machine.
 BLOCK_ELEMENTS = 4_000_000
 TIE_ULPS = 64
-#: Threads summing and counting permutation blocks while the next block is drawn (the
-#: draws stay in one order, so the result does not depend on this number).
-WORKERS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,13 +148,7 @@ def local_tests(y: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, *,
 
 def _permutation_counts(z, k, s_obs, permutations, seed, only=None):
     """Per village: permutations whose neighbour sum is >= / <= the observed one (ties in
-    both), and the permutations' mean and standard deviation; ``only``: these villages.
-
-    The random draws are made here, block after block, in one fixed order (villages grouped
-    by neighbour count), so the stream, and the result, is fixed by the seed; the sums and
-    counts of a block (most of the time, and all in NumPy code that releases the GIL) run on
-    :data:`WORKERS` threads while the next block is drawn. Each block writes its own rows.
-    """
+    both), and the permutations' mean and standard deviation; ``only``: these villages."""
     n = len(z)
     rng = np.random.default_rng(seed)
     at_least = np.zeros(n, dtype=np.int64)
@@ -168,68 +156,46 @@ def _permutation_counts(z, k, s_obs, permutations, seed, only=None):
     mean = np.zeros(n)
     sd = np.zeros(n)
     scale = TIE_ULPS * np.finfo(np.float64).eps * float(np.abs(z).max() or 1.0)
-
-    def count(rows, size, draws):
-        sims = _neighbour_sums(z, rows, size, draws)
-        obs = s_obs[rows, None]
-        tol = scale * size
-        at_least[rows] = (sims >= obs - tol).sum(axis=1)
-        at_most[rows] = (sims <= obs + tol).sum(axis=1)
-        mean[rows] = sims.mean(axis=1)
-        sd[rows] = sims.std(axis=1)
-        tied = sd[rows] <= tol
-        sd[rows[tied]] = 0.0
-
-    workers = max(1, min(WORKERS, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: deque = deque()
-        for size in np.unique(k):  # villages with the same number of neighbours, in blocks
-            villages = np.flatnonzero(k == size)
-            if only is not None:
-                villages = np.intersect1d(villages, only)
-            block = max(1, BLOCK_ELEMENTS // (permutations * int(size)))
-            for start in range(0, len(villages), block):
-                rows = villages[start:start + block]
-                draws = _draw(len(z) - 1, len(rows), int(size), permutations, rng)
-                pending.append(pool.submit(count, rows, int(size), draws))
-                while len(pending) > workers:  # at most workers + 1 blocks in memory
-                    pending.popleft().result()
-        while pending:
-            pending.popleft().result()
+    for size in np.unique(k):  # villages with the same number of neighbours, in blocks
+        villages = np.flatnonzero(k == size)
+        if only is not None:
+            villages = np.intersect1d(villages, only)
+        block = max(1, BLOCK_ELEMENTS // (permutations * int(size)))
+        for start in range(0, len(villages), block):
+            rows = villages[start:start + block]
+            sims = _random_neighbour_sums(z, rows, int(size), permutations, rng)
+            obs = s_obs[rows, None]
+            tol = scale * size
+            at_least[rows] = (sims >= obs - tol).sum(axis=1)
+            at_most[rows] = (sims <= obs + tol).sum(axis=1)
+            mean[rows] = sims.mean(axis=1)
+            sd[rows] = sims.std(axis=1)
+            tied = sd[rows] <= tol
+            sd[rows[tied]] = 0.0
     return at_least, at_most, mean, sd
 
 
-def _draw(m, rows, size, permutations, rng) -> list[np.ndarray]:
-    """The raw draws of Floyd's algorithm for a block: for j = m-size … m-1, t in [0, j],
-    (rows, permutations) each; the only use of the generator, always in this order."""
-    shape = (rows, permutations)
-    return [rng.integers(0, m - size + step + 1, size=shape) for step in range(size)]
-
-
-def _neighbour_sums(z, rows, size, draws) -> np.ndarray:
+def _random_neighbour_sums(z, rows, size, permutations, rng) -> np.ndarray:
     """Sums of ``size`` values drawn without replacement from the villages other than each
     of ``rows``, ``permutations`` times per village: (len(rows), permutations).
 
-    Floyd's algorithm over the m = n-1 other villages: for j = m-size … m-1 draw t in
-    [0, j] (``draws``, :func:`_draw`); take t unless already taken, else j. Every subset is
-    equally likely, and each set costs exactly ``size`` draws (no rejection), so the stream,
-    and the result, is fixed by the seed. ``draws`` is overwritten with the chosen positions.
+    Floyd's algorithm over the n-1 other villages: for j = m-size … m-1 draw t in [0, j];
+    take t unless already taken, else j. Every subset is equally likely, and each set costs
+    exactly ``size`` draws (no rejection), so the stream, and the result, is fixed by the seed.
     """
     m = len(z) - 1
-    sums = np.zeros(draws[0].shape)
+    shape = (len(rows), permutations)
+    chosen = np.empty((size, *shape), dtype=np.int64)  # one contiguous plane per draw
+    sums = np.zeros(shape)
     own = rows[:, None]
     for step in range(size):
         upper = m - size + step
-        t = draws[step]
+        t = rng.integers(0, upper + 1, size=shape)
         if step:
-            taken = draws[0] == t
-            for earlier in draws[1:step]:
+            taken = chosen[0] == t
+            for earlier in chosen[1:step]:
                 taken |= earlier == t
             t[taken] = upper
+        chosen[step] = t
         sums += z[t + (t >= own)]  # position among the others -> village position
     return sums
-
-
-def _random_neighbour_sums(z, rows, size, permutations, rng) -> np.ndarray:
-    """:func:`_draw` then :func:`_neighbour_sums`: one block, drawn and summed at once."""
-    return _neighbour_sums(z, rows, size, _draw(len(z) - 1, len(rows), size, permutations, rng))
