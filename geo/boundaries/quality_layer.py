@@ -59,7 +59,9 @@ def _overlaps(villages: gpd.GeoDataFrame, report: BoundaryReport) -> pd.DataFram
 def _gaps(metric_geoms: np.ndarray, report: BoundaryReport) -> pd.DataFrame:
     if not (report.gaps or {}).get("count") or len(metric_geoms) > GAPS_DRAWN_UP_TO:
         return pd.DataFrame(columns=COLUMNS)
-    holes = quality.union_holes(metric_geoms)
+    overlapping = (report.overlaps_total or {}).get("pairs", len(report.overlaps))
+    holes = quality.union_holes(metric_geoms,  # overlaps: no valid coverage, no test
+                                exact_coverage=False if overlapping else None)
     areas = shapely.area(holes)
     order = np.argsort(-areas, kind="stable")
     return pd.DataFrame({"kind": "gap", "rank": np.arange(1, len(order) + 1), "label": "",

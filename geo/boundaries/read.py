@@ -147,9 +147,10 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
     report["overlaps"], report["overlaps_total"], report["gaps"] = [], None, None
     if check_quality:
         metric_geoms = np.asarray(villages.geometry.to_crs(metric).array, dtype=object)
-        report["overlaps"], report["overlaps_total"] = quality.find_overlaps(
-            metric_geoms, villages["village_code"], villages["village_name"])
-        report["gaps"] = quality.find_gaps(metric_geoms, metric)
+        found = quality.check_coverage(metric_geoms, villages["village_code"],
+                                       villages["village_name"], metric)
+        report["overlaps"], report["overlaps_total"] = found.overlaps, found.overlaps_total
+        report["gaps"] = found.gaps
     report["quality_checked"] = bool(check_quality)
     return villages, BoundaryReport.from_dict(report)
 

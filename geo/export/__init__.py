@@ -18,7 +18,6 @@ from geo.export.gis import write_geojson, write_geopackage, write_shapefile_zip
 from geo.export.layers import ExportLayers, build_layers, suppress_small_villages
 from geo.export.tables import write_ranked_table
 from geo.i18n import LANGUAGES
-from geo.presentation.printmap import focus_map, pocket_map, print_text, save_map
 from geo.pipeline.results import AnalysisResult
 
 FORMATS = ("geojson", "gpkg", "shp", "csv", "xlsx", "png", "pdf", "pilot", "lampiran")
@@ -45,6 +44,9 @@ __all__ = [
 
 def write_print_maps(layers: ExportLayers, out_dir, *, formats=("png", "pdf"), lang="id") -> list[Path]:
     """Write ``map_focus_list`` and ``map_pockets`` as PNG (200 dpi) and/or PDF (A4 landscape)."""
+    # matplotlib only when a print map is asked for: ``rank`` writes no map (issue 19)
+    from geo.presentation.printmap import focus_map, pocket_map, print_text, save_map
+
     if lang not in LANGUAGES:
         raise GeoInputError("err.unknown_language", source="lang", given=repr(lang),
                             languages=", ".join(sorted(LANGUAGES)))
@@ -70,6 +72,7 @@ def write_pilot_map(result: AnalysisResult, layers: ExportLayers, codes, out_dir
     or not at all (:func:`~geo.presentation.printmap.save_map`).
     """
     from geo.presentation.pilotprint import pilot_print
+    from geo.presentation.printmap import print_text, save_map
 
     fig = pilot_print(result, codes, lang=lang, villages=layers.villages,
                       date=layers.created_at[:10], sources=layers.sources)

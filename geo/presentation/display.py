@@ -17,7 +17,6 @@ import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -31,11 +30,14 @@ from geo.presentation.styles import NO_DATA_COLOUR, PALETTES, POCKET_CLASSES, PO
 COORDINATE_DECIMALS = 5
 JENKS_SAMPLE = 600  # above this many values, natural breaks are computed on a sample
 
+#: scheme -> mapclassify classifier name. mapclassify (with scipy) is imported only when a
+#: map is classified: ``rank`` exports tables through this module and never classifies, and
+#: the import alone took seconds of every run (issue 19).
 SCHEMES = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.FisherJenks,
-    "equal_interval": mapclassify.EqualInterval,
-    "head_tail": mapclassify.HeadTailBreaks,
+    "quantiles": "Quantiles",
+    "natural_breaks": "FisherJenks",
+    "equal_interval": "EqualInterval",
+    "head_tail": "HeadTailBreaks",
 }
 
 #: column kinds where 0 means "none" and gets a class of its own
@@ -137,6 +139,19 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) 
     out = out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=out.crs))
     return DisplayLayer(out, method, tol, int(shapely.get_num_coordinates(geoms).sum()),
                         int(shapely.get_num_coordinates(rounded).sum()))
+
+
+def zoom_tolerance(zoom: int) -> float:
+    """Half a screen pixel at a web-map zoom level, in degrees of longitude (256-px tiles):
+    a simplification this small cannot be seen at that zoom or any lower one."""
+    return 360.0 / (256 * 2 ** int(zoom)) / 2
+
+
+def level_of_detail(gdf: gpd.GeoDataFrame, zooms=(6, 8, 10, 12)) -> dict[int, DisplayLayer]:
+    """The layer simplified for each zoom level (:func:`zoom_tolerance`): a national map
+    sends the coarse shapes when zoomed out and the finer ones only when zoomed in
+    (issue 19: 83,000 villages at full detail are too heavy for a browser)."""
+    return {int(z): simplify_for_display(gdf, zoom_tolerance(z)) for z in zooms}
 
 
 def _polygonal(geom):
@@ -252,6 +267,8 @@ def _zero_means_none(indicator: str) -> bool:
 
 def _classes(scheme: str, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Upper bounds and class per value, empty classes dropped and renumbered."""
+    import mapclassify
+
     if not len(y):
         return np.array([]), np.array([], dtype=int)
     distinct = np.unique(y)
@@ -303,8 +320,10 @@ def _classifier(scheme: str, y: np.ndarray, k: int):
     including the minimum and maximum, so the same data give the same breaks) and applied to
     all values with ``UserDefined``.
     """
+    import mapclassify
+
     if scheme != "natural_breaks" or len(y) <= JENKS_SAMPLE:
-        return SCHEMES[scheme](y, k=k)
+        return getattr(mapclassify, SCHEMES[scheme])(y, k=k)
     ordered = np.sort(y)
     sample = ordered[np.linspace(0, len(ordered) - 1, JENKS_SAMPLE).round().astype(int)]
     bins = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=float)

@@ -35,6 +35,8 @@ def test_bench_pipeline_small(malang_cache, tmp_path, capsys):
                                    "--permutations", "99"])
     out = capsys.readouterr().out
     assert "ratio ours/baseline" in out
+    assert "RATIOS ours / plain script (same run): first run" in out and "layer cached" in out
+    assert figures["ratio_end_to_end_first_run"] >= figures["ratio_end_to_end"] > 0
     assert sum(figures["outcomes"].values()) == figures["households"] == 2000
     assert sum(figures["outcomes"][o] for o in MATCHED) > 1900
     for stage in ("read", "validate", "join", "aggregate", "score", "pockets", "export"):
@@ -105,3 +107,34 @@ def test_bench_convergence_small(tmp_path, capsys):
     # the No. KK rows link through the salt; the baseline (no hashing) cannot link them
     assert figures["baseline"]["linked"] < rows["linked"]
     assert np.isfinite(figures["ratio"]) and figures["ratio"] > 0
+
+
+def test_bench_national_small(malang_cache, tmp_path, capsys):
+    import bench_national
+
+    figures = bench_national.main(["--copies", "3", "--households", "1500", "--chunk", "500",
+                                   "--villages-cache", str(malang_cache), "--work",
+                                   str(tmp_path), "--workers", "1"])
+    out = capsys.readouterr().out
+    assert "rank on Dask" in out and "map payload" in out and "(1.00 = linear)" in out
+    one, three = figures["runs"][1], figures["runs"][3]
+    assert (one["villages"], three["villages"]) == (57, 171)
+    assert three["households"] == 1500 and three["peak_mb"] > 0
+    chars, vertices = three["payload"]["chars"], three["payload"]["vertices"]
+    # coarser zooms never weigh more; the closest zoom still simplifies the source
+    assert chars["z6"] <= chars["z8"] <= chars["z10"] <= chars["z12"] <= chars["full"]
+    assert vertices["z6"] < vertices["full"]
+
+
+def test_national_layer_copies_are_disjoint_and_uniquely_coded(malang_cache):
+    import geopandas as gpd
+
+    import bench_national
+
+    base = gpd.read_parquet(malang_cache)
+    layer = bench_national.national_layer(base, 3)
+    assert len(layer) == 3 * len(base) and layer["village_code"].is_unique
+    assert layer.geometry.area.sum() == pytest.approx(3 * base.geometry.area.sum())
+    copies = [layer.iloc[k * len(base):(k + 1) * len(base)].geometry.union_all()
+              for k in range(3)]
+    assert not copies[0].intersects(copies[1]) and not copies[1].intersects(copies[2])
