@@ -39,7 +39,8 @@ class Preparation:
     ``began`` / ``ended``: monotonic seconds per stage code (a stage has begun when it is in
     ``began``, finished when in ``ended``); ``outline_layer``: the village shapes simplified for
     drawing (:class:`geo.presentation.display.DisplayLayer`) before the analysis is done,
-    ``outline_source`` what identifies the shapes they came from; ``result``: the
+    ``outline_source`` the digest of the shapes they came from
+    (:func:`geo.presentation.display_cache.shapes_digest`); ``result``: the
     :class:`geo.pipeline.results.AnalysisResult`; ``display``: the display layer of the result
     (the outline's when the shapes are the same); ``error``: why the analysis failed.
     """
@@ -49,7 +50,7 @@ class Preparation:
     began: dict = field(default_factory=dict)
     ended: dict = field(default_factory=dict)
     outline_layer: object | None = None
-    outline_source: dict | None = None
+    outline_source: str | None = None
     result: object | None = None
     display: object | None = None
     error: BaseException | None = None
@@ -83,20 +84,21 @@ class Preparation:
         return out
 
 
-def _outline_layer(sources):
-    """The village shapes simplified for drawing, read the quick way: the cached layer when
-    there is one, else the files without the quality checks (the analysis runs them)."""
-    from geo.boundaries.cache import cache_dir, cache_key, read_villages_cached
+def _boundary_options(sources) -> dict:
+    """The reading options :func:`geo.pipeline.analysis.analyse` uses (the cache keys on them)."""
+    return {"engine": "pyogrio", "layer": sources.layer, "column_map": None, "crs": None,
+            "swap_xy": False}
+
+
+def _read_for_outline(sources, boundary_key: str | None):
+    """The villages read the quick way: the cached layer when there is one, else the files
+    without the quality checks (the analysis runs them)."""
+    from geo.boundaries.cache import cache_dir, read_villages_cached
     from geo.boundaries.read import read_villages
 
-    options = {"engine": "pyogrio", "layer": sources.layer, "column_map": None, "crs": None,
-               "swap_xy": False}
+    options = _boundary_options(sources)
     boundaries = list(sources.boundaries)
-    try:
-        cached = (cache_dir() / f"{cache_key(boundaries, options)}.parquet").is_file()
-    except OSError:
-        cached = False
-    if cached:
+    if boundary_key is not None and (cache_dir() / f"{boundary_key}.parquet").is_file():
         villages, _ = read_villages_cached(boundaries, **options)
     else:
         villages, _ = read_villages(boundaries, check_quality=False, **options)
@@ -117,35 +119,32 @@ def display_of(villages):
     return layer
 
 
-def _shapes_of(villages) -> dict:
-    """What identifies a layer's shapes: codes in order and geometry (WKB)."""
-    import numpy as np
-    import shapely
-
-    return {"codes": villages["village_code"].astype("string").fillna("").to_numpy(),
-            "wkb": shapely.to_wkb(np.asarray(villages.geometry.values, dtype=object))}
-
-
-def _same_shapes(source: dict | None, villages) -> bool:
-    """Whether the outline was drawn from exactly these villages' shapes (same codes, order
-    and geometry), so that its display layer serves the analysed villages as well."""
-    import numpy as np
-
-    if source is None or len(source["codes"]) != len(villages):
-        return False
-    other = _shapes_of(villages)
-    return bool(np.array_equal(source["codes"], other["codes"])
-                and np.array_equal(source["wkb"], other["wkb"]))
-
-
 def _outline_job(job: Preparation, sources) -> None:
+    """The display layer before the analysis: from the disk (a restart with the same files:
+    about a second), else read and simplified (then stored for the next start)."""
+    from geo.boundaries.cache import cache_dir, cache_key
+    from geo.presentation.display_cache import read_display, shapes_digest, write_display
+
     try:
         job.begin("boundaries")
-        villages = _outline_layer(sources)
+        try:
+            key = cache_key(list(sources.boundaries), _boundary_options(sources))
+        except OSError:
+            key = None
+        stored = read_display(cache_dir(), key) if key is not None else None
+        if stored is not None:
+            job.end("boundaries")
+            job.begin("outline")
+            job.outline_layer, job.outline_source = stored
+            return
+        villages = _read_for_outline(sources, key)
         job.end("boundaries")
         job.begin("outline")
-        job.outline_source = _shapes_of(villages)
-        job.outline_layer = display_of(villages)
+        layer = display_of(villages)
+        job.outline_source = shapes_digest(villages)
+        job.outline_layer = layer
+        if key is not None:
+            write_display(cache_dir(), key, layer, job.outline_source)
     except Exception as exc:  # noqa: BLE001 - the outline is a courtesy; the analysis will say
         log.info("village outline not prepared (%s: %s)", type(exc).__name__, exc)
     finally:
@@ -155,7 +154,11 @@ def _outline_job(job: Preparation, sources) -> None:
 
 def _analysis_job(job: Preparation, sources, outline: threading.Thread) -> None:
     from geo.pipeline.analysis import analyse
+    from geo.presentation.display_cache import shapes_digest
 
+    # after the outline, not beside it: both are mostly Python (one core at a time), and the
+    # polygons are what the first visitor is waiting for
+    outline.join()
     try:
         job.begin("analysis")
         job.result = analyse(list(sources.boundaries), sources.households, config=sources.config,
@@ -168,11 +171,10 @@ def _analysis_job(job: Preparation, sources, outline: threading.Thread) -> None:
     try:
         job.begin("display")
         if job.result is not None:
-            outline.join()
             layer = job.outline_layer
             villages = job.result.villages
-            job.display = layer if layer is not None and _same_shapes(job.outline_source, villages) \
-                else display_of(villages)
+            same = layer is not None and job.outline_source == shapes_digest(villages)
+            job.display = layer if same else display_of(villages)
     except Exception as exc:  # noqa: BLE001 - the page then simplifies on its own
         log.warning("display layer not prepared (%s: %s)", type(exc).__name__, exc)
     finally:
@@ -183,10 +185,15 @@ def _analysis_job(job: Preparation, sources, outline: threading.Thread) -> None:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def preparation(fingerprint: str, _sources) -> Preparation:
     """The job for these files, started once per server (every session gets the same one)."""
+    return start(fingerprint, _sources)
+
+
+def start(fingerprint: str, sources) -> Preparation:
+    """Start a job on ``sources`` (a :class:`geo.pipeline.sources.EnvironmentSources`)."""
     job = Preparation(fingerprint)
-    outline = threading.Thread(target=_outline_job, args=(job, _sources), daemon=True,
+    outline = threading.Thread(target=_outline_job, args=(job, sources), daemon=True,
                                name="ppm-outline")
-    analysis = threading.Thread(target=_analysis_job, args=(job, _sources, outline), daemon=True,
+    analysis = threading.Thread(target=_analysis_job, args=(job, sources, outline), daemon=True,
                                 name="ppm-analysis")
     outline.start()
     analysis.start()

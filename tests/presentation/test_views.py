@@ -240,6 +240,6 @@ def test_screen_table_writes_each_cell_as_cell_text_does():
         for table in (frame, frame.sample(frac=1, random_state=1)):
             shown = screen_table(table, lang)
             for column in table.columns:
-                expected = table[column].map(lambda v, c=column: cell_text(c, v, lang)).tolist()
+                expected = table[column].map(lambda v, c=column, la=lang: cell_text(c, v, la)).tolist()
                 assert shown[column].tolist() == expected, (column, lang)
             assert shown.index.equals(table.index)
