@@ -180,7 +180,7 @@ async def session(browser, url: str, index: int, timeout_s: float, moved: asynci
         for _ in range(steps):
             await page.keyboard.press("ArrowLeft")
         # no table (boundaries only: no focus list) or no change: the run's end counts alone
-        changed = table is not None and await _table_changed(page, table, min(timeout_s, 60))
+        changed = bool(table) and await _table_changed(page, table, min(timeout_s, 60))
         out["weight_table_s"] = time.perf_counter() - start if changed else None
         await _idle(page, timeout_s * 1000)
         out["weight_s"] = time.perf_counter() - start
