@@ -8,10 +8,12 @@ Run: ``python benchmarks/bench_app.py [--households N] [--kel-dir DIR] [--no-hou
 2. Starts ``streamlit run app.py`` with ``PPM_BOUNDARIES`` = the 38 SQL dumps and
    ``PPM_HOUSEHOLDS`` = that file, exactly as a GIS officer would start it.
 3. Opens ``/Peta`` in headless Debian Chromium: the first visit (cold: the server reads, joins
-   and scores everything, then simplifies for display) and then fresh sessions (warm: the
-   analysis is cached, the page script still classifies, builds and sends the map). First
-   paint = time from navigation until the map iframe shows a drawn ``path.leaflet-interactive``
-   or a canvas with painted pixels. The map payload = bytes the browser received over the
+   and scores everything in the background, showing a progress bar with its stages and the
+   village outlines meanwhile) and then fresh sessions (warm: the analysis is shared, the
+   page script classifies and sends the map). Per visit: seconds until the progress bar or
+   the map shows, first paint = until the map iframe shows a drawn
+   ``path.leaflet-interactive`` or a canvas with painted pixels (the outlines, on a first
+   visit), and until the analysed villages are drawn in their class colours. The map payload = bytes the browser received over the
    app's websocket until then plus the map's data file (``/app/static/maps/...``; the bytes
    received, which are gzip when the browser unpacks it itself).
 4. Measures the standalone map (``benchmarks/bench_map.py``: the same villages as one static
@@ -71,6 +73,33 @@ def _map_frame(page, timeout_s: float):
     raise TimeoutError("the map iframe did not appear")
 
 
+_PROGRESS = "[data-testid='stProgress']"
+
+
+def _first_useful(page, timeout_s: float) -> float:
+    """Seconds (from now) until the page shows the progress bar or the map's frame."""
+    start = time.perf_counter()
+    page.wait_for_selector(f"{_PROGRESS}, iframe[title='{MAP_FRAME}']", timeout=timeout_s * 1000)
+    return time.perf_counter() - start
+
+
+def wait_styled(page, timeout_s: float):
+    """The map frame once its villages carry their class colours (``window.villageMapStyled``,
+    set by ``ui/components/village_map/main.js``; the outline drawn while the server still
+    analyses has none). Frames come and go while the page reruns: each is asked in turn."""
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            if MAP_FRAME in (frame.url or "") or frame.name == MAP_FRAME:
+                try:
+                    if frame.evaluate("() => !!(window.villageMapStyled && window.villageMap)"):
+                        return frame
+                except Exception:  # noqa: BLE001 - a frame detached by the rerun
+                    continue
+        page.wait_for_timeout(100)
+    raise TimeoutError("the coloured map did not appear")
+
+
 def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
     """One fresh session: seconds from navigation to the painted map, and bytes received."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -99,13 +128,18 @@ def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
     page.goto(f"{url}/Peta", wait_until="commit")
     page.wait_for_selector("h1", timeout=timeout_s * 1000)
     title_s = time.perf_counter() - start
+    useful_s = title_s + _first_useful(page, timeout_s)
     frame = _map_frame(page, timeout_s)
     frame_s = time.perf_counter() - start
     frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=50)
     seconds = time.perf_counter() - start
+    frame = wait_styled(page, timeout_s)  # the analysed villages in their class colours
+    frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=50)
+    coloured_s = time.perf_counter() - start
     received["map_data"] = sum(len(r.body()) for r in map_data)
     received["map_data_wire"] = sum(r.request.sizes()["responseBodySize"] for r in map_data)
     figures = {"first_paint_s": round(seconds, 2), "title_s": round(title_s, 2),
+               "progress_or_map_s": round(useful_s, 2), "coloured_map_s": round(coloured_s, 2),
                "map_frame_s": round(frame_s, 2), "ws_mb": round(received["ws"] / 1e6, 2),
                "map_data_mb": round(received.get("map_data", 0) / 1e6, 2),
                "map_data_wire_mb": round(received.get("map_data_wire", 0) / 1e6, 2),
@@ -179,8 +213,12 @@ def main(argv=None) -> int:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 cold, page, context = paint_once(browser, url, args.timeout)
                 context.close()
-                print(f"{'app /Peta, first visit (analysis + paint)':<44} "
-                      f"{cold['first_paint_s']:7.2f} s")
+                print(f"{'app /Peta, first visit: progress or map':<44} "
+                      f"{cold['progress_or_map_s']:7.2f} s")
+                print(f"{'app /Peta, first visit: first polygons':<44} "
+                      f"{cold['first_paint_s']:7.2f} s   (target < 8 s)")
+                print(f"{'app /Peta, first visit: coloured map':<44} "
+                      f"{cold['coloured_map_s']:7.2f} s")
                 warm_runs = []
                 for run in range(args.warm_runs):
                     warm, page, context = paint_once(browser, url, args.timeout)

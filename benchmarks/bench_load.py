@@ -1,23 +1,31 @@
-"""Many people at once: N concurrent browser sessions on the app, each opening the map and
-changing a weight.
+"""Many people at once: N concurrent browser sessions on the app, each opening the map,
+clicking a village and changing a weight; against one session alone, in the same run.
 
-Run: ``python benchmarks/bench_load.py --sessions 20`` (Jawa Timur: the 38 dumps of
-``../shared/data/wilayah_boundaries/kel``), or small: ``--demo --sessions 2`` (the built-in
-demo, as ``tests/benchmarks`` does).
+Run: ``python benchmarks/bench_load.py --sessions 12 --households 200000`` (Jawa Timur: the 38
+dumps of ``../shared/data/wilayah_boundaries/kel``; ``--households 0``: boundaries only), or
+small: ``--demo --sessions 2`` (the built-in demo, as ``tests/benchmarks`` does).
 
-1. Starts ``streamlit run app.py`` (``PPM_BOUNDARIES`` = the dumps; nothing for the demo) and
-   warms it with one session (the analysis is made once per server).
-2. Opens N browser contexts (separate sessions, one headless Chromium, asyncio) at once; each
-   opens ``/Peta`` until the map is painted, then ``/Prioritas``, moves the first weight slider
-   by its own number of steps (session i: i % 5 + 1 steps left) and waits for the rerun.
+1. Writes the synthetic households (seeded, ``geo.demo.households``; a temporary folder),
+   starts ``streamlit run app.py`` (``PPM_BOUNDARIES`` / ``PPM_HOUSEHOLDS``; nothing for the
+   demo) and opens one session at once: the first visit after the server start (seconds to the
+   progress bar or map, to the first polygons, to the coloured map).
+2. One session alone (the baseline), then N browser contexts (separate sessions, one headless
+   Chromium, asyncio) at once. Each opens ``/Peta`` until the coloured map is painted, clicks
+   the middle of the map and waits for that village's profile heading (the click, measured in
+   the browser), then opens ``/Prioritas``, moves the first weight slider by its own number of
+   steps (session i: i % 5 + 1 steps left) and waits until the decision table shows other
+   figures (the weight change to the reordered table), then until the script run ends.
 3. Samples the server's memory (RSS of the process and its children, psutil) every 0.2 s.
-4. Checks nothing was lost (every session finished both steps, no exception box on screen)
-   and that sessions did not see each other: each session's slider still shows its own value
-   after all have moved theirs.
+4. Checks nothing was lost (every session finished, no exception box on screen) and that
+   sessions did not see each other: each session's slider still shows its own value after all
+   have moved theirs.
 
 Prints and writes ``benchmarks/results/bench_load.json`` (or ``--results DIR``): sessions,
-peak and idle memory, p50/p95 of map paint and of the weight change, failures, what broke.
-Exit status 0 when every session finished and kept its own value.
+peak and idle memory, p50/p95 of map paint, click and weight change for N sessions and for the
+single one, the ratio of the map paint p50 N / single (target: 12 sessions within 3x), failures.
+Both sessions and the server share this machine's cores: with N browsers drawing a province the
+ratio measures the browsers as much as the server. Exit status 0 when every session finished
+and kept its own value.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_app import MAP_FRAME, _PAINTED_JS  # noqa: E402
+from bench_app import MAP_FRAME, _PAINTED_JS, _PROGRESS  # noqa: E402
 from bench_map import CHROMIUM, CHROMIUM_ARGS, DEFAULT_DIR  # noqa: E402
 from ui.launch import start_app  # noqa: E402
 
@@ -75,14 +83,67 @@ async def _idle(page, timeout_ms: float) -> None:
     await page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout_ms)
 
 
-async def _map_frame(page, timeout_s: float):
+async def _styled_frame(page, timeout_s: float):
+    """The map frame once the villages carry their class colours (see bench_app.wait_styled)."""
     deadline = time.perf_counter() + timeout_s
     while time.perf_counter() < deadline:
         for frame in page.frames:
             if MAP_FRAME in (frame.url or "") or frame.name == MAP_FRAME:
-                return frame
-        await page.wait_for_timeout(50)
-    raise TimeoutError("the map iframe did not appear")
+                try:
+                    if await frame.evaluate("() => !!(window.villageMapStyled && window.villageMap)"):
+                        return frame
+                except Exception:  # noqa: BLE001 - a frame detached by a rerun
+                    continue
+        await page.wait_for_timeout(100)
+    raise TimeoutError("the coloured map did not appear")
+
+
+_TABLE_TEXT = """() => {
+  const grid = document.querySelector("[data-testid='stDataFrame']");
+  if (!grid) return null;
+  const cells = grid.querySelectorAll("[id^='glide-cell-']");
+  return Array.from(cells).slice(0, 60).map(c => c.innerText).join("|");
+}"""
+
+
+async def _table_changed(page, before: str | None, timeout_s: float) -> bool:
+    try:
+        await page.wait_for_function(
+            "before => { const grid = document.querySelector(\"[data-testid='stDataFrame']\");"
+            " if (!grid) return false; const cells = grid.querySelectorAll(\"[id^='glide-cell-']\");"
+            " const now = Array.from(cells).slice(0, 60).map(c => c.innerText).join('|');"
+            " return now && now !== before; }", arg=before, timeout=timeout_s * 1000, polling=50)
+        return True
+    except Exception:  # noqa: BLE001 - the figures did not change (then the run's end counts)
+        return False
+
+
+async def first_visit(browser, url: str, timeout_s: float) -> dict:
+    """The server's first visitor on /Peta: progress bar or map, first polygons, coloured map."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    out = {}
+    try:
+        start = time.perf_counter()
+        await page.goto(f"{url}/Peta", wait_until="commit")
+        await page.wait_for_selector(f"{_PROGRESS}, iframe[title='{MAP_FRAME}']",
+                                     timeout=timeout_s * 1000)
+        out["progress_or_map_s"] = round(time.perf_counter() - start, 2)
+        frame = None
+        while frame is None and time.perf_counter() - start < timeout_s:
+            frame = next((f for f in page.frames if MAP_FRAME in (f.url or "")), None)
+            await page.wait_for_timeout(50)
+        await frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=100)
+        out["first_polygons_s"] = round(time.perf_counter() - start, 2)
+        frame = await _styled_frame(page, timeout_s)
+        await frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=100)
+        out["coloured_map_s"] = round(time.perf_counter() - start, 2)
+        out["ok"] = True
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    finally:
+        await context.close()
+    return out
 
 
 async def session(browser, url: str, index: int, timeout_s: float, moved: asyncio.Event,
@@ -93,19 +154,34 @@ async def session(browser, url: str, index: int, timeout_s: float, moved: asynci
     try:
         start = time.perf_counter()
         await page.goto(f"{url}/Peta", wait_until="commit")
-        frame = await _map_frame(page, timeout_s)
+        frame = await _styled_frame(page, timeout_s)
         await frame.wait_for_function(_PAINTED_JS, timeout=timeout_s * 1000, polling=100)
         out["map_s"] = time.perf_counter() - start
+        await _idle(page, timeout_s * 1000)
+        # a click on the map (the middle of the view: some village) to its profile heading
+        box = await page.locator(f"iframe[title='{MAP_FRAME}']").first.bounding_box()
+        start = time.perf_counter()
+        await page.mouse.click(box["x"] + box["width"] / 2 + 7 * (index % 5),
+                               box["y"] + box["height"] / 2 + 5 * (index % 3))
+        try:
+            await page.locator("h4").first.wait_for(timeout=timeout_s * 1000)
+            out["click_s"] = time.perf_counter() - start
+        except Exception:  # noqa: BLE001 - the middle of the view was no village (the sea)
+            out["click_s"] = None
         await page.goto(f"{url}/Prioritas", wait_until="commit")
         slider = page.locator(SLIDER).first
         await slider.wait_for(timeout=timeout_s * 1000)
         await _idle(page, timeout_s * 1000)
         before = float(await slider.get_attribute("aria-valuenow") or await slider.input_value())
+        table = await page.evaluate(_TABLE_TEXT)
         steps = index % 5 + 1
         start = time.perf_counter()
         await slider.focus()
         for _ in range(steps):
             await page.keyboard.press("ArrowLeft")
+        # no table (boundaries only: no focus list) or no change: the run's end counts alone
+        changed = bool(table) and await _table_changed(page, table, min(timeout_s, 60))
+        out["weight_table_s"] = time.perf_counter() - start if changed else None
         await _idle(page, timeout_s * 1000)
         out["weight_s"] = time.perf_counter() - start
         out["own_value"] = round(max(before - 0.05 * steps, 0.0), 2)
@@ -124,26 +200,33 @@ async def session(browser, url: str, index: int, timeout_s: float, moved: asynci
     return out
 
 
-async def run_sessions(url: str, n: int, timeout_s: float) -> list[dict]:
+async def _together(browser, url: str, n: int, timeout_s: float) -> list[dict]:
+    moved, ready = asyncio.Event(), []
+
+    async def release():
+        while len(ready) < n:
+            await asyncio.sleep(0.2)
+        moved.set()
+
+    results = await asyncio.gather(*(session(browser, url, i, timeout_s, moved, ready)
+                                     for i in range(n)), release())
+    return list(results[:n])
+
+
+async def run_sessions(url: str, n: int, timeout_s: float) -> tuple[dict, list[dict], list[dict]]:
+    """The first visit, one session alone, then ``n`` at once."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        warm = await session(browser, url, 0, timeout_s, _set_event(), [])  # the analysis, once
-        if not warm["ok"]:
+        first = await first_visit(browser, url, timeout_s)  # the analysis, once per server
+        if not first.get("ok"):
             await browser.close()
-            return [dict(warm, warm_up=True)]
-        moved, ready = asyncio.Event(), []
-
-        async def release():
-            while len(ready) < n:
-                await asyncio.sleep(0.2)
-            moved.set()
-
-        results = await asyncio.gather(*(session(browser, url, i, timeout_s, moved, ready)
-                                         for i in range(n)), release())
+            return first, [], []
+        alone = await _together(browser, url, 1, timeout_s)
+        together = await _together(browser, url, n, timeout_s)
         await browser.close()
-    return list(results[:n])
+    return first, alone, together
 
 
 def _set_event() -> asyncio.Event:
@@ -156,22 +239,41 @@ def pct(values, q) -> float | None:
     return round(float(np.percentile(values, q)), 2) if values else None
 
 
+def _figures(results: list[dict]) -> dict:
+    values = {name: [r[name] for r in results if r.get(name) is not None]
+              for name in ("map_s", "click_s", "weight_table_s", "weight_s")}
+    out = {}
+    for name, found in values.items():
+        stem = name.removesuffix("_s")
+        out[f"{stem}_p50_s"], out[f"{stem}_p95_s"] = pct(found, 50), pct(found, 95)
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=12)
+    parser.add_argument("--households", type=int, default=200_000,
+                        help="synthetic households over the villages (0: boundaries only)")
     parser.add_argument("--demo", action="store_true", help="the built-in demo instead of Jawa Timur")
     parser.add_argument("--kel-dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--timeout", type=float, default=300, help="seconds per step")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     env: dict = {}
-    if not args.demo:
-        paths = sorted(args.kel_dir.glob("wilayah_boundaries_kel_35.*.sql"))
-        if not paths:
-            print(f"no Jawa Timur dumps in {args.kel_dir}", file=sys.stderr)
-            return 2
-        env["PPM_BOUNDARIES"] = os.pathsep.join(str(p) for p in paths)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+        if not args.demo:
+            paths = sorted(args.kel_dir.glob("wilayah_boundaries_kel_35.*.sql"))
+            if not paths:
+                print(f"no Jawa Timur dumps in {args.kel_dir}", file=sys.stderr)
+                return 2
+            env["PPM_BOUNDARIES"] = os.pathsep.join(str(p) for p in paths)
+            if args.households:
+                from geo.demo.households import load_villages, write_households
+
+                villages = load_villages(paths)
+                env["PPM_HOUSEHOLDS"] = str(write_households(
+                    villages, Path(folder) / "households.parquet", args.households))
+                del villages
         env["POVERTY_MAP_WORKSPACE"] = str(Path(folder) / "workspace")
         server, url = start_app(env, Path(folder) / "streamlit.log")
         sampler = MemorySampler(server.pid)
@@ -179,31 +281,38 @@ def main(argv=None) -> int:
         sampler.start()
         started = time.perf_counter()
         try:
-            results = asyncio.run(run_sessions(url, args.sessions, args.timeout))
+            first, alone, results = asyncio.run(run_sessions(url, args.sessions, args.timeout))
         finally:
             sampler.stop.set()
             sampler.join()
             server.terminate()
             server.wait(timeout=30)
     ok = [r for r in results if r.get("ok")]
-    maps = [r["map_s"] for r in results if "map_s" in r]
-    weights = [r["weight_s"] for r in results if "weight_s" in r]
-    broke = sorted({r["error"].split(":")[0] for r in results if "error" in r})
+    broke = sorted({r["error"].split(":")[0] for r in [first, *alone, *results] if "error" in r})
+    single = _figures(alone)
+    together = _figures(results)
+    ratio = (together["map_p50_s"] / single["map_p50_s"]
+             if together["map_p50_s"] and single["map_p50_s"] else None)
     figures = {
         "layer": "demo" if args.demo else "jawa_timur", "sessions": args.sessions,
+        "households": 0 if args.demo else args.households,
         "finished": len(ok), "kept_own_value": sum(bool(r.get("kept_own_value")) for r in results),
         "server_mb_start": round(idle_mb, 1),
         "server_mb_peak": round(max(sampler.samples, default=idle_mb), 1),
-        "map_p50_s": pct(maps, 50), "map_p95_s": pct(maps, 95),
-        "weight_p50_s": pct(weights, 50), "weight_p95_s": pct(weights, 95),
+        "first_visit": first,
+        **together,
+        "single": single,
+        "map_ratio_sessions_vs_single": None if ratio is None else round(ratio, 2),
         "wall_s": round(time.perf_counter() - started, 1), "errors": broke,
-        "sessions_detail": results,
+        "sessions_detail": results, "single_detail": alone,
     }
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "bench_load.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    for key in ("layer", "sessions", "finished", "kept_own_value", "server_mb_start", "server_mb_peak",
-                "map_p50_s", "map_p95_s", "weight_p50_s", "weight_p95_s", "wall_s", "errors"):
-        print(f"{key:<18} {figures[key]}")
+    for key in ("layer", "sessions", "households", "finished", "kept_own_value", "server_mb_start",
+                "server_mb_peak", "first_visit", "map_p50_s", "map_p95_s", "click_p50_s",
+                "click_p95_s", "weight_table_p50_s", "weight_table_p95_s", "weight_p50_s",
+                "weight_p95_s", "single", "map_ratio_sessions_vs_single", "wall_s", "errors"):
+        print(f"{key:<30} {figures[key]}")
     return 0 if len(ok) == args.sessions and figures["kept_own_value"] == args.sessions else 1
 
 

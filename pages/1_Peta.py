@@ -9,7 +9,7 @@ import ui.print_downloads
 import ui.auth
 import ui.state
 from geo.presentation import printmap
-from geo.presentation.display import PALETTES, SCHEMES, classify
+from geo.presentation.display import PALETTES, SCHEMES
 from geo.presentation.pocket_text import pocket_sentence
 from geo.presentation.profile_notes import tie_notes
 from geo.i18n import has_text, number, t
@@ -17,12 +17,13 @@ from geo.i18n.labels import indicator_label, value_label
 from geo.presentation.views import (ALL_DISTRICTS, district_column, markdown_text, number_text,
                                     numeric_indicators, place_columns, profile_rows,
                                     village_choices, with_values)
-from geo.presentation.webmap import choropleth_map, focus_on
+from geo.presentation.webmap import choropleth_map, choropleth_styles, focus_on
 
 lang = ui.state.page_setup("map")
 ui.auth.require("page.map", lang)
 st.title(t("map", lang))
-analysis = ui.state.current_analysis()
+# a first visit while the server still analyses the files: the village outlines meanwhile
+analysis = ui.state.current_analysis(on_outline=lambda job: ui.map_widget.show_outline(job, lang))
 result = ui.state.current_result()
 villages = result.villages
 display = ui.state.display_layer(analysis.token, analysis.result.villages)
@@ -52,7 +53,7 @@ if "regency_name" in place_columns(villages):  # several regencies: name the reg
 
 # --- classification and map --------------------------------------------------------------
 drawn = with_values(shapes, shown, [indicator, *places.values()])
-classes = classify(drawn[indicator], scheme, int(k), palette, indicator=indicator, lang=lang)
+classes = ui.state.classification(drawn[indicator], scheme, int(k), palette, indicator, lang)
 drawn["value_text"] = [number_text(indicator, v, lang) for v in drawn[indicator]]  # per locale
 tooltip = {t("village", lang): "village_name", **places,
            indicator_label(indicator, lang): "value_text"}
@@ -61,12 +62,13 @@ selected = st.session_state.get("selected_village")
 with map_slot:
     map_col, legend_col = st.columns([4, 1])  # a phone stacks them: the legend right under the map
     with map_col:
-        # rendered once per server for the same villages, values, colours, labels and selection
+        # the shapes and tooltips built once per server for the same villages, values and
+        # labels; the class colours go beside them (another classification only recolours)
         tiles = st.session_state["tiles"]
         map_key = ui.state.content_token(
             "choropleth", analysis.token,
             drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))],
-            classes.colours, tuple(tooltip), tiles)
+            tuple(tooltip), tiles)
         known = set(drawn["village_code"].astype("string").dropna())
 
         def choose(code: str) -> None:  # a click: outline it and show its profile in this run
@@ -83,7 +85,7 @@ with map_slot:
         ui.map_widget.show_map(
             lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
             map_key, key="village_map", height=560, selected=selected, on_click=choose,
-            focus=focus)
+            focus=focus, styles=[choropleth_styles(drawn, classes.colours)])
     with legend_col:
         ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
         if classes.note:  # fewer classes than asked: say why, under the legend

@@ -13,7 +13,7 @@ from geo.decisions.rerun import focus_of, rerun_on_result
 from geo.export.tables import csv_bytes
 from geo.presentation import printmap
 from geo.presentation.decision_table import decision_table, focus_colours, focus_legend
-from geo.presentation.webmap import choropleth_map, focus_on
+from geo.presentation.webmap import choropleth_map, choropleth_styles, focus_on
 from geo.i18n import number, t
 from geo.i18n.labels import indicator_label
 from geo.presentation.views import (district_column, focus_table, markdown_text, pin_table,
@@ -101,30 +101,43 @@ with st.expander(t("pin", lang)):
 indicators = [spec.column for spec in config.indicators]
 table = ranked_table(villages, indicators)
 chosen = focus_table(table)
-stability = ui.state.focus_stability(analysis.token, config.to_json(), villages)
 store = ui.state.decision_store()
 history = list_decisions(store)
 last = store.load(history[-1].id) if history else None
-proposal = decision_table(villages, indicators, stability, last)
 st.subheader(f"{t('ranked_table', lang)} — {t('focus_count', lang)}: {number(len(chosen), lang)}")
 st.caption(t("decision.table_help", lang))
 table_col, map_col = st.columns([3, 2])
-with table_col:
+
+
+def _draw_proposal(slot, proposal, key=None) -> None:
     if len(proposal):
-        st.dataframe(screen_table(proposal, lang), hide_index=True, width="stretch", height=480,
-                     column_config=screen_headers(proposal.columns, lang), key="decision_table")
+        slot.dataframe(screen_table(proposal, lang), hide_index=True, width="stretch", height=480,
+                       column_config=screen_headers(proposal.columns, lang), key=key)
+
+
+with table_col:
+    # the reordered list at once; its robustness column (500 weight draws, a second for a
+    # province) fills in when computed, below
+    proposal_slot = st.empty()
+    proposal = decision_table(villages, indicators, None, last)
+    _draw_proposal(proposal_slot, proposal)
 with map_col:
     shapes = ui.state.display_layer(analysis.token, analysis.result.villages).shapes
     codes = list(proposal["village_code"])
     tooltip = {t("village", lang): "village_name", t("district", lang): district_column(shapes)}
+    # the shapes once per server; a weight change only recolours them (the focus villages)
     ui.map_widget.show_map(
         lambda: choropleth_map(shapes, focus_colours(shapes, codes), tooltip,
                                tiles=st.session_state["tiles"]),
-        ui.state.content_token("decision_map", analysis.token, tuple(codes),
+        ui.state.content_token("decision_map", analysis.token,
                                tuple(tooltip.items()), st.session_state["tiles"]),
         key="decision_map", height=440,
-        focus=focus_on(shapes, codes, key=str(len(codes))) if codes else None)
+        focus=focus_on(shapes, codes, key=str(len(codes))) if codes else None,
+        styles=[choropleth_styles(shapes, focus_colours(shapes, codes))])
     ui.map_widget.draw_legend(focus_legend(shapes, codes, lang), t("legend", lang), lang)
+stability = ui.state.focus_stability(analysis.token, config.to_json(), villages)
+proposal = decision_table(villages, indicators, stability, last)
+_draw_proposal(proposal_slot, proposal, key="decision_table")
 if ui.auth.allowed("download"):
     st.download_button(t("download_list", lang), csv_bytes(chosen, lang), file_name="focus_list.csv",
                        mime="text/csv", key="download_focus", on_click=ui.auth.on_download,

@@ -137,3 +137,30 @@ def test_messages_render_late_with_numbers_in_the_readers_language():
     assert message.render("en").startswith("4,449 ")
     assert str(message) == message.render("en")
     assert t("no_such_message_id", "id") == "no_such_message_id"
+
+
+# --- issue 19: numbers formatted once per displayed value ---------------------------------
+
+def test_numbers_read_exactly_as_babel_writes_them():
+    """number() rounds as Babel does before asking it (one call per displayed value): the
+    text is Babel's own for halves, negative zero, large and tiny numbers, numpy scalars."""
+    import random
+
+    import numpy as np
+    from babel.numbers import format_decimal
+
+    from geo.i18n import LOCALES, number
+
+    rng = random.Random(19)
+    values = ([rng.uniform(-1e6, 1e6) for _ in range(3000)] + [rng.random() for _ in range(3000)]
+              + [x / 1000 for x in range(-1500, 1500)]
+              + [0.05, 0.15, 0.25, 2.5, 0.5, 1.5, 2.675, 1.005, -0.0, -0.04, 1e20, 3, 7e-9,
+                 np.int64(12345), np.float32(0.1), np.float64(12.345)])
+    for value in values:
+        for lang in ("id", "en"):
+            for decimals in (None, 0, 1, 2, 3):
+                integral = float(value).is_integer()
+                pattern = (("#,##0" if integral else "#,##0.###") if decimals is None
+                           else "#,##0" + ("." + "0" * decimals if decimals else ""))
+                assert number(value, lang, decimals) == \
+                    format_decimal(value, format=pattern, locale=LOCALES[lang]), (value, lang)

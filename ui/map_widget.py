@@ -6,7 +6,10 @@ out in ``./static/components`` at start-up: plain JavaScript, no build step) get
 only a URL, the selected village, where to look (a focus) and its height. The map's data is
 made once per server and cache key and written into ``./static/maps`` (:func:`geo.presentation.offline.publish_map_data`);
 the browser fetches it once per map. A click or another selection reruns the script and sends
-the same few bytes again, never the village layer.
+the same few bytes again, never the village layer. Colours may come on their own
+(``styles``: :class:`geo.presentation.webmap.LayerStyles`, a small file of its own), so a
+weight change or another classification recolours the drawn villages: the shapes are neither
+built, sent nor drawn again.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from geo.i18n import number
-from geo.presentation.offline import STATIC_DIR, component_page, publish_map_data
-from geo.presentation.webmap import MapFocus
+from geo.presentation.offline import (KEEP_STYLES, STATIC_DIR, STYLES_SUBDIR, component_page,
+                                      publish_map_data)
+from geo.presentation.webmap import LayerStyles, MapFocus, map_styles_json
 
 #: the component's script (plain JavaScript, no build step)
 COMPONENT_SOURCE = Path(__file__).resolve().parent / "components" / "village_map" / "main.js"
@@ -58,7 +62,8 @@ def map_data(cache_key: str, _build: Callable) -> str:
 def show_map(build: Callable, cache_key: str, *, key: str, height: int,
              selected: str | None = None,
              on_click: Callable[[str], None] | None = None,
-             focus: MapFocus | None = None) -> str | None:
+             focus: MapFocus | None = None,
+             styles: list[LayerStyles | None] | None = None) -> str | None:
     """Draw the map ``build()`` returns (built only when no session has drawn it yet).
 
     Parameters
@@ -78,6 +83,10 @@ def show_map(build: Callable, cache_key: str, *, key: str, height: int,
     focus
         Where the view is fitted (:func:`geo.presentation.webmap.focus_on`): a few numbers
         beside the cached data, refitted only when they change.
+    styles
+        Colours per layer of the built map (``None`` for a layer: its own), e.g.
+        :func:`geo.presentation.webmap.choropleth_styles`; leave the colours out of
+        ``cache_key`` then: the same shapes serve every colouring.
 
     Returns
     -------
@@ -85,6 +94,8 @@ def show_map(build: Callable, cache_key: str, *, key: str, height: int,
         The id of the last clicked feature of this session's map, or None.
     """
     url = publish_map_data(map_data(cache_key, build))
+    extra = {} if styles is None else {"style_url": publish_map_data(
+        map_styles_json(styles), subdir=STYLES_SUBDIR, keep=KEEP_STYLES)}
 
     def clicked():
         value = st.session_state.get(key)
@@ -94,7 +105,7 @@ def show_map(build: Callable, cache_key: str, *, key: str, height: int,
     value = _village_map_component(data_url=url, selected=selected, height=int(height),
                                    focus=None if focus is None else focus.to_dict(),
                                    clickable=on_click is not None, key=key, default=None,
-                                   on_change=clicked)
+                                   on_change=clicked, **extra)
     if isinstance(value, dict) and value.get("code"):
         return str(value["code"])
     return None
@@ -115,3 +126,25 @@ def draw_legend(entries: list[dict], title: str, lang: str) -> None:
             f'<span>{html.escape(str(label))} ({number(entry.get("count", 0), lang)})</span></div>'
         )
     st.markdown(f"**{html.escape(title)}**\n\n" + "".join(rows), unsafe_allow_html=True)
+
+
+def show_outline(job, lang: str, *, key: str = "village_map", height: int = 560) -> None:
+    """The village outlines (grey, names as tooltips) while the analysis is still running
+    (:mod:`ui.preparation`): the polygons within seconds of a first visit, before the
+    households are joined and scored. Built once per server and language."""
+    import pandas as pd
+
+    from geo.i18n import t
+    from geo.presentation.styles import NO_DATA_COLOUR
+    from geo.presentation.webmap import choropleth_map
+
+    shapes = job.outline_layer.shapes
+    tooltip = {t("village", lang): "village_name"}
+    if "district_name" in shapes:
+        tooltip[t("district", lang)] = "district_name"
+
+    def build():
+        return choropleth_map(shapes, pd.Series(NO_DATA_COLOUR, index=shapes.index), tooltip)
+
+    st.caption(t("prepare.outline_note", lang))
+    show_map(build, f"outline-{job.fingerprint}-{lang}", key=key, height=height)

@@ -7,7 +7,9 @@ State lives in ``st.session_state`` under a few well-named keys:
 - ``analysis``: the analysis the user loaded (:class:`geo.pipeline.results.AnalysisResult`) and its
   ``token`` (what the caches key on), ``label`` (where the data came from). A new session
   opens on the files named in ``PPM_BOUNDARIES`` / ``PPM_HOUSEHOLDS`` / ``PPM_CONFIG``
-  (:mod:`geo.pipeline.sources`) when set, else on the built-in demo
+  (:mod:`geo.pipeline.sources`; analysed once per server in the background by
+  :mod:`ui.preparation`, every session shares the result read-only) when set, else on the
+  built-in demo
 - ``environment_error``: why those files could not be read (the demo is used instead)
 - ``config``: the current :class:`geo.config.RankConfig` (weights, rules, pins)
 - ``selected_village``: the village outlined on the map
@@ -349,40 +351,43 @@ def _demo_analysis() -> AnalysisResult:
     return analyse(*demo_sources())
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _environment_analysis(fingerprint: str, _sources) -> AnalysisResult:
-    """The files named in the environment, analysed once per server (keyed by their stats)."""
-    from geo.pipeline.analysis import analyse
-
-    return analyse(list(_sources.boundaries), _sources.households, config=_sources.config,
-                   layer=_sources.layer)
-
-
-def _initial_analysis() -> Analysis:
+def _initial_analysis(on_outline=None) -> Analysis:
     """What a new session opens on: the files in ``PPM_BOUNDARIES``... if set, else the demo.
 
-    A problem with those files is shown once (``environment_error``) and the demo is used, so
-    the app still opens.
+    The files are analysed once per server in the background (:mod:`ui.preparation`); a page
+    shows the stages meanwhile. A problem with those files is shown once
+    (``environment_error``) and the demo is used, so the app still opens.
     """
+    import ui.preparation
     from geo.pipeline.sources import sources_from_environment
 
     try:
         sources = sources_from_environment()
         if sources is not None:
             fingerprint = sources.fingerprint()
-            with st.spinner(t("analysing_environment", language())):
-                result = _environment_analysis(fingerprint, sources)
-            return Analysis(result, token="env-" + token_of(fingerprint), label=sources.label())
+            job = ui.preparation.preparation(fingerprint, sources)
+            result, outline_drawn = ui.preparation.wait(job, language(), on_outline)
+            token = "env-" + token_of(fingerprint)
+            ui.preparation.remember_token(token, job)
+            analysis = Analysis(result, token=token, label=sources.label())
+            if outline_drawn:  # the page drew the outlines: again, with the analysed villages
+                st.session_state["analysis"] = analysis
+                st.rerun()
+            return analysis
     except (GeoInputError, OSError) as exc:  # the app still opens, on the demo
         st.session_state["environment_error"] = exc  # rendered in the language of each visit
     with st.spinner(t("analysing_demo", language())):
         return Analysis(_demo_analysis(), token=DEMO_TOKEN, label="demo")
 
 
-def current_analysis() -> Analysis:
-    """The loaded analysis: the environment's files or the built-in demo on first visit."""
+def current_analysis(on_outline=None) -> Analysis:
+    """The loaded analysis: the environment's files or the built-in demo on first visit.
+
+    ``on_outline(job)``: while the environment's files are still being analysed, called once
+    the village outlines are ready (:func:`ui.preparation.wait`; the map page draws them).
+    """
     if "analysis" not in st.session_state:
-        st.session_state["analysis"] = _initial_analysis()
+        st.session_state["analysis"] = _initial_analysis(on_outline)
     return st.session_state["analysis"]
 
 
@@ -457,19 +462,42 @@ def _rescored(token: str, config_json: str, _result: AnalysisResult) -> Analysis
     return rescore(_result, RankConfig.from_dict(json.loads(config_json)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # pages copy before changing it
-def display_layer(token: str, _villages):
+def display_layer(token: str, villages):
     """Simplified, rounded village shapes for drawing (:class:`geo.presentation.display.DisplayLayer`;
-    geometry never changes on rescoring)."""
-    from geo.presentation.display import simplify_for_display
+    geometry never changes on rescoring). Shared read-only by every session: pages copy
+    before changing it. For the environment's files it was made in the background
+    (:mod:`ui.preparation`) while the first visitor read the overview."""
+    import ui.preparation
 
-    keep = [c for c in ("village_code", "village_name", "district_code", "district_name")
-            if c in _villages]
-    layer = simplify_for_display(_villages[keep + ["geometry"]])
-    # plain Python strings: every map page looks its villages up in this column, and pandas'
-    # isin on Arrow strings converts the other side value by value (~0.2 s for Jawa Timur)
-    layer.shapes["village_code"] = layer.shapes["village_code"].astype(object)
-    return layer
+    prepared = ui.preparation.prepared_display(token, language())
+    return prepared if prepared is not None else _display_layer(token, villages)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _display_layer(token: str, _villages):
+    import ui.preparation
+
+    return ui.preparation.display_of(_villages)
+
+
+def classification(values, scheme: str, k: int, palette: str, indicator: str, lang: str):
+    """:func:`geo.presentation.display.classify` of these values, once per server for the
+    same values and options (Fisher-Jenks over a province takes a second: a click on the map
+    reruns the page and must not classify again). Shared read-only: the caller must not
+    change what it returns."""
+    import pandas as pd
+
+    values = pd.Series(values, copy=False)
+    keyed = pd.DataFrame({"row": values.index.to_numpy(), "value": values.to_numpy()})
+    return _classification(content_token("classes", keyed), values,
+                           scheme, int(k), palette, indicator, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _classification(values_token: str, _values, scheme, k, palette, indicator, lang):
+    from geo.presentation.display import classify
+
+    return classify(_values, scheme, k, palette, indicator=indicator, lang=lang)
 
 
 def token_of(*parts: bytes | str) -> str:

@@ -20,7 +20,8 @@ import numbers
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -139,7 +140,29 @@ def number(value, lang: str = DEFAULT_LANGUAGE, decimals: int | None = None, *,
         pattern = "#,##0" if integral else "#,##0.###"
     else:
         pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return _babel_decimal(value, format=pattern, locale=_locale(lang))
+    return _decimal_text(value, pattern, _locale(lang))
+
+
+def _decimal_text(value, pattern: str, locale: str) -> str:
+    """Babel's ``format_decimal`` of ``value``, each distinct displayed number formatted once.
+
+    Babel turns a float into ``Decimal(str(value))`` and rounds it half-even to the pattern's
+    decimals; we do the same rounding first (exactly the same result), so a province's 8,494
+    shares shown to one decimal need a few hundred Babel calls, not 8,494 (each ~0.1 ms: a
+    table of Jawa Timur took seconds to format on every rerun).
+    """
+    decimals = len(pattern.partition(".")[2])
+    try:
+        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals))
+    except (InvalidOperation, ValueError, TypeError):  # beyond Decimal's precision: Babel itself
+        return _babel_decimal(value, format=pattern, locale=locale)
+    return _rounded_text(rounded, rounded.is_signed(), pattern, locale)
+
+
+@lru_cache(maxsize=65536)
+def _rounded_text(rounded: Decimal, signed: bool, pattern: str, locale: str) -> str:
+    # ``signed`` in the key: Decimal("-0.0") == Decimal("0.0"), yet Babel writes "-0,0"
+    return _babel_decimal(rounded, format=pattern, locale=locale)
 
 
 def percent(fraction, lang: str = DEFAULT_LANGUAGE, decimals: int = 1, *,

@@ -31,6 +31,8 @@ LEAFLET_CSS_URL = f"{ASSET_BASE_URL}/leaflet.css"
 VILLAGE_MAP_JS_URL = f"{ASSET_BASE_URL}/village_map.js"
 MAPS_BASE_URL = "../../app/static/" + MAPS_SUBDIR
 KEEP_MAPS = 40  # map data files kept in static/maps (the oldest go first)
+STYLES_SUBDIR = "styles"  # a map's colours on their own (webmap.LayerStyles): small, many
+KEEP_STYLES = 400
 _FILES = ("leaflet.js", "leaflet.css")
 _RENDERER = Path(__file__).resolve().parent / "assets" / "village_map.js"
 
@@ -71,7 +73,7 @@ def ensure_leaflet_assets(static_dir: Path | str = STATIC_DIR) -> Path:
 
 
 def publish_map_data(text: str, static_dir: Path | str = STATIC_DIR, *,
-                     keep: int = KEEP_MAPS) -> str:
+                     keep: int = KEEP_MAPS, subdir: str = MAPS_SUBDIR) -> str:
     """Write a map's JSON into ``static_dir/maps`` (if not there yet) and return its URL.
 
     The file is named by a hash of its content, so one map is one file whatever the session,
@@ -88,6 +90,9 @@ def publish_map_data(text: str, static_dir: Path | str = STATIC_DIR, *,
         The map as JSON (:meth:`geo.presentation.webmap.VillageMap.to_json`).
     static_dir
         The folder Streamlit serves at ``/app/static``.
+    subdir
+        The folder below it: ``maps`` for map data, :data:`STYLES_SUBDIR` for the many small
+        colourings (kept apart so that they never push a map's shapes out).
 
     Returns
     -------
@@ -96,7 +101,7 @@ def publish_map_data(text: str, static_dir: Path | str = STATIC_DIR, *,
     """
     data = text.encode("utf-8")
     name = hashlib.sha256(data).hexdigest()[:32] + ".json"
-    folder = Path(static_dir) / MAPS_SUBDIR
+    folder = Path(static_dir) / subdir
     path, packed = folder / name, folder / (name + ".gz")
     if not (path.exists() and packed.exists()):
         folder.mkdir(parents=True, exist_ok=True)
@@ -104,7 +109,7 @@ def publish_map_data(text: str, static_dir: Path | str = STATIC_DIR, *,
         _write(packed, gzip.compress(data, compresslevel=6, mtime=0))
         _write(path, data)
         _prune(folder, keep, path)
-    return f"{MAPS_BASE_URL}/{name}"
+    return f"../../app/static/{subdir}/{name}"
 
 
 def _write(path: Path, data: bytes) -> None:

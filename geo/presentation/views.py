@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
 import pandas as pd
 
 from geo.common import safe_text
@@ -94,8 +95,53 @@ def screen_table(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE,
         if column in numeric and pd.api.types.is_numeric_dtype(out[column]):
             out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
         else:
-            out[column] = out[column].map(lambda v, c=column: cell_text(c, v, lang)).astype(object)
+            out[column] = _column_text(out[column], column, lang)
     return out
+
+
+def _column_text(values: pd.Series, column: str, lang: str) -> pd.Series:
+    """:func:`cell_text` of every value, each distinct value written once (a province's
+    table has 8,494 rows but few distinct names, flags and rounded numbers per column).
+
+    Only columns whose values are alike are grouped (numbers, flags, texts): in a mixed object
+    column ``True`` and ``1`` are equal keys but read differently, so each cell is written.
+    """
+    alike = values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) in (
+        "string", "empty")
+    if alike and values.dtype.kind == "f":  # factorize takes -0.0 for 0.0 (it reads "-0")
+        numbers_ = values.to_numpy(dtype=float, na_value=np.nan)
+        alike = not (np.signbit(numbers_) & (numbers_ == 0)).any()
+    if alike:
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # unhashable cells (lists)
+            alike = False
+    if not alike:
+        return values.map(lambda v: cell_text(column, v, lang)).astype(object)
+    memo = _text_memo(column, lang, values.dtype.kind)
+    texts = []
+    for value in uniques:
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = cell_text(column, value, lang)
+        texts.append(text)
+    texts.append(MISSING)
+    return pd.Series(np.asarray(texts, dtype=object)[codes], index=values.index, dtype=object)
+
+
+_TEXT_MEMOS: dict[tuple, dict] = {}
+_MEMO_LIMIT = 100_000  # texts kept per column and language (a province's values, a few times)
+
+
+def _text_memo(column: str, lang: str, kind: str) -> dict:
+    """The texts already written for this column, language and kind of values. A weight change
+    reorders the table and changes a few columns (score, rank): the others are looked up, not
+    formatted again (each Babel number costs ~0.1 ms; a table of Jawa Timur has 100,000 cells).
+    Values are texts, numbers and flags (never personal data: screens show aggregates)."""
+    memo = _TEXT_MEMOS.setdefault((column, lang, kind), {})
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    return memo
 
 
 def column_header(column: str, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -345,6 +345,56 @@ def village_layer(gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = Non
                     tooltip=[html.escape(str(label)) for label in tooltip], label=label)
 
 
+@dataclass(frozen=True)
+class LayerStyles:
+    """New colours for a drawn layer, without its shapes: ``styles`` (distinct Leaflet styles)
+    and ``style_of`` (per feature of the layer, in its order, the index of its style).
+
+    A weight change or another classification recolours the villages; the shapes and tooltips
+    (megabytes for a province) stay in the browser and only this (a few kilobytes) is sent.
+    """
+
+    styles: list[dict]
+    style_of: list[int]
+
+    def to_dict(self) -> dict:
+        return {"styles": self.styles, "style_of": self.style_of}
+
+
+def map_styles_json(layers: list[LayerStyles | None]) -> str:
+    """The restyling of a map's layers as JSON (``None``: that layer keeps its own styles)."""
+    return _json({"layers": [None if layer is None else layer.to_dict() for layer in layers]})
+
+
+def _drawn_ids(gdf: gpd.GeoDataFrame, id_column: str) -> list[str]:
+    """The ids of the features :func:`village_layer` draws, in its order (shapes present)."""
+    ids = gdf[id_column].astype("string").fillna("").tolist()
+    missing = shapely.is_missing(np.asarray(gdf.geometry.values, dtype=object))
+    return [code for code, gone in zip(ids, missing) if not gone]
+
+
+def layer_styles(gdf: gpd.GeoDataFrame, *, fill: Mapping[str, str] | None = None,
+                 styles: Mapping[str, dict] | None = None,
+                 id_column: str = "village_code") -> LayerStyles:
+    """The styles :func:`village_layer` would give these villages (same rules), on their own:
+    to recolour a layer drawn from the same frame."""
+    ids = _drawn_ids(gdf, id_column)
+    fill = dict(fill or {})
+    own = dict(styles or {})
+    per_feature = {code: ({**BASE_STYLE, **own[code]} if code in own
+                          else {**BASE_STYLE, "fillColor": fill.get(code, NO_DATA_COLOUR)})
+                   for code in ids}
+    table, style_of = _style_table(ids, per_feature)
+    return LayerStyles(styles=table, style_of=style_of)
+
+
+def choropleth_styles(gdf: gpd.GeoDataFrame, colours: pd.Series) -> LayerStyles:
+    """The fill of :func:`choropleth_map` for ``colours`` (aligned with ``gdf``), on its own."""
+    codes = gdf["village_code"].astype("string").fillna("")
+    fill = dict(zip(codes, pd.Series(colours, copy=False).reindex(gdf.index).fillna(NO_DATA_COLOUR)))
+    return layer_styles(gdf, fill=fill)
+
+
 def _village_map(layers, bounds, *, tiles: str, prefer_canvas: bool = False,
                  selected: str | None = None) -> VillageMap:
     if tiles not in TILES:

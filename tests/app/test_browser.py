@@ -148,9 +148,11 @@ def _first_ranked_code(page) -> str:
 
 
 def test_changing_a_weight_reorders_the_priority_table(app_url, session):
-    page, _, _ = session
+    page, requests, _ = session
     _open(page, f"{app_url}/Prioritas", "Peringkat desa")
     before = _first_ranked_code(page)
+    _map_paths(page, 1)
+    shapes_before = [u for u in requests if "/app/static/maps/" in u]
     sliders = page.locator("[data-testid='stSlider'] input[type='range']")
     assert sliders.count() == 4  # the default config's four indicators
     # weight only "Ruta desil 1" (desil-1 households, a count): large villages come first
@@ -165,6 +167,11 @@ def test_changing_a_weight_reorders_the_priority_table(app_url, session):
     after = _first_ranked_code(page)
     assert after != before
     _settle(page)
+    # issue 19: the decision map is recoloured (new colours, a small file), its shapes are
+    # neither fetched nor drawn again
+    page.wait_for_timeout(1500)
+    assert [u for u in requests if "/app/static/maps/" in u] == shapes_before
+    assert [u for u in requests if "/app/static/styles/" in u]  # the colours on their own
     page.screenshot(path=str(SHOTS / "priority.png"), full_page=True)
 
 

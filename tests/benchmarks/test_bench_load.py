@@ -23,4 +23,10 @@ def test_two_sessions_on_the_demo(tmp_path):
     assert figures["server_mb_peak"] > figures["server_mb_start"] > 0
     assert 0 < figures["map_p50_s"] <= figures["map_p95_s"]
     assert 0 < figures["weight_p50_s"] <= figures["weight_p95_s"]
+    # issue 19: the click and the weight change measured in the browser, the same-run baseline
+    assert 0 < figures["click_p50_s"] <= figures["click_p95_s"]
+    assert 0 < figures["weight_table_p50_s"] <= figures["weight_p95_s"]
+    assert figures["first_visit"]["ok"] and 0 < figures["first_visit"]["progress_or_map_s"] \
+        <= figures["first_visit"]["first_polygons_s"] <= figures["first_visit"]["coloured_map_s"]
+    assert figures["single"]["map_p50_s"] > 0 and figures["map_ratio_sessions_vs_single"] > 0
     assert status == 0

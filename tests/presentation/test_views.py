@@ -209,3 +209,37 @@ def test_robustness_columns_have_headers_not_raw_keys():
         for column in ("rank_p5", "rank_median", "rank_p95", "in_focus_share", "stability"):
             assert column_header(column, lang) != column, (column, lang)
     assert column_header("rank_p5", "id") != column_header("rank_p5", "en")
+
+
+# --- issue 19: a province's table written fast, the same text --------------------------
+
+def test_screen_table_writes_each_cell_as_cell_text_does():
+    """screen_table writes each distinct value of a column once; every cell still reads as
+    cell_text reads it alone (what screen_table did cell by cell before): numbers, shares, flags, codes, messages, missing values, the
+    negative zero ("-0,0 %"), mixed and unhashable cells, after a reorder and a language."""
+    from geo.common.messages import encode
+    from geo.presentation.views import cell_text, screen_table
+
+    rng = np.random.default_rng(19)
+    n = 400
+    frame = pd.DataFrame({
+        "rank": pd.array(list(range(1, n)) + [None], dtype="Int64"),
+        "score": np.round(rng.random(n) * 100, 3),
+        "desil1_share": np.where(rng.random(n) < 0.1, np.nan, rng.beta(2, 18, n)),
+        "in_focus_list": pd.array(rng.random(n) < 0.3, dtype="boolean"),
+        "village_name": rng.choice(["Dinoyo", "Sukamaju", None], n),
+        "quadrant": rng.choice(["HH", "LL", "HL", None], n),
+        "focus_reason": [encode("reason.top_n", n=5) if i % 3 else None for i in range(n)],
+        "mixed": [True if i % 4 == 0 else (1 if i % 4 == 1 else ("x" if i % 4 == 2 else None))
+                  for i in range(n)],
+        "listed": [[1, 2] if i % 2 else None for i in range(n)],
+    })
+    frame.loc[3, "desil1_share"] = -0.0
+    frame.loc[5, "desil1_share"] = 0.0
+    for lang in ("id", "en"):
+        for table in (frame, frame.sample(frac=1, random_state=1)):
+            shown = screen_table(table, lang)
+            for column in table.columns:
+                expected = table[column].map(lambda v, c=column, la=lang: cell_text(c, v, la)).tolist()
+                assert shown[column].tolist() == expected, (column, lang)
+            assert shown.index.equals(table.index)

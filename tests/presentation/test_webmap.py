@@ -364,3 +364,62 @@ def test_label_text_is_the_name_as_text():
     done = subprocess.run(["node", "-e", program], input=json.dumps([html_escaped(n) for n in names]),
                           text=True, capture_output=True, timeout=60, check=True)
     assert json.loads(done.stdout) == names
+
+
+# --- issue 19: colours on their own, the shapes sent once ---------------------------------
+
+def test_layer_styles_are_the_styles_the_layer_is_drawn_with(villages):
+    """A recolouring (choropleth_styles) gives each drawn feature exactly the style the
+    whole map would have drawn it with: the browser can swap colours without the shapes."""
+    from geo.presentation.webmap import choropleth_styles, map_styles_json
+
+    villages = villages.copy()
+    villages.loc[1, "geometry"] = None  # a village without a shape is not drawn: not styled
+    for colours in (pd.Series(["#ffffcc", "#bd0026", "#d9d9d9"], index=villages.index),
+                    pd.Series(["#000000", None, "#111111"], index=villages.index)):
+        layer = choropleth_map(villages, colours, {"Desa": "village_name"}).layers[0]
+        styles = choropleth_styles(villages, colours)
+        assert styles.styles == layer.styles and styles.style_of == layer.style_of
+        assert len(styles.style_of) == len(layer.columns["ids"]) == 2
+        sent = json.loads(map_styles_json([styles, None]))
+        assert sent["layers"][1] is None
+        assert sent["layers"][0]["style_of"] == layer.style_of
+        assert "<" not in map_styles_json([styles])
+
+
+def test_colourings_are_published_apart_from_the_shapes(tmp_path):
+    from geo.presentation.offline import STYLES_SUBDIR
+
+    shapes_url = publish_map_data('{"layers": []}', tmp_path)
+    for i in range(5):
+        publish_map_data(f'{{"layers": [{i}]}}', tmp_path, subdir=STYLES_SUBDIR, keep=2)
+    assert "/maps/" in shapes_url
+    assert len(list((tmp_path / STYLES_SUBDIR).glob("*.json"))) == 2  # its own budget
+    assert len(list((tmp_path / "maps").glob("*.json"))) == 1  # the shapes stay
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is absent")
+def test_the_renderer_restyles_drawn_villages_in_place():
+    """village_map.js's restyle: each village of the layer takes the style of its index; an
+    id of another layer or a missing one is left alone."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "geo" / "presentation" / "assets"
+              / "village_map.js").read_text()
+    body = source[source.index("restyle: function (layers)"):]
+    body = body[:body.index("labelCount")]
+    program = """
+      const shapes = {a: {layer: 0, style: {f: 1}}, b: {layer: 0, style: {f: 1}},
+                      c: {layer: 1, style: {f: 9}}};
+      const data = {layers: [{columns: {ids: ["a", "b", "c"]}}, {columns: {ids: ["c"]}}]};
+      const done = [];
+      function restyle(id) { done.push(id); }
+      const handle = {""" + body + """};
+      handle.restyle([{styles: [{f: 2}, {f: 3}], style_of: [1, 0, 1]}, null]);
+      console.log(JSON.stringify({shapes, done}));
+    """
+    out = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True,
+                                    check=True).stdout)
+    assert out["shapes"]["a"]["style"] == {"f": 3} and out["shapes"]["b"]["style"] == {"f": 2}
+    assert out["shapes"]["c"]["style"] == {"f": 9}  # drawn by the other layer
+    assert out["done"] == ["a", "b"]

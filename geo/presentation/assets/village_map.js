@@ -4,7 +4,9 @@
      data     what VillageMap.to_json() writes: bounds, canvas, tiles, layers (compact columns)
      options  {selected: "<village code>" | null, onClick: function(id) | null}
    handle.select(code) outlines that village (null: none); handle.focus(focus) fits the view to
-   a MapFocus ({bounds, max_zoom, padding}); handle.remove() drops the map.
+   a MapFocus ({bounds, max_zoom, padding}); handle.restyle(layers) recolours the drawn layers
+   (webmap.map_styles_json: per layer null or {styles, style_of}, the shapes stay as they are);
+   handle.remove() drops the map.
 
    The selected village is drawn again on top of every layer (a halo and a line, no fill,
    not interactive), with a ring at its centre when its shape is only a few pixels wide.
@@ -96,7 +98,7 @@
       entry.path.setStyle(style);
     }
 
-    data.layers.forEach(function (spec) {
+    data.layers.forEach(function (spec, layerIndex) {
       var collection = expand(spec.columns);
       collection.features.forEach(function (f, i) { f.styleIndex = spec.style_of[i]; });
       L.geoJSON(collection, {
@@ -105,7 +107,7 @@
           var id = feature.id;
           if (!(id in shapes)) {
             shapes[id] = {path: path, style: spec.styles[feature.styleIndex],
-                          highlight: spec.highlight || {}};
+                          highlight: spec.highlight || {}, layer: layerIndex};
           }
           if (spec.label && feature.properties[spec.label] !== undefined) {
             named.push({id: id, path: path, text: unescape(feature.properties[spec.label]),
@@ -231,6 +233,19 @@
         var b = entry.path.getBounds();
         return {id: selected, bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
                 ring: !!ring};
+      },
+      /* New styles per layer (null: unchanged), in the order of the layer's features. */
+      restyle: function (layers) {
+        (layers || []).forEach(function (spec, layerIndex) {
+          var layer = data.layers[layerIndex];
+          if (!spec || !layer) return;
+          layer.columns.ids.forEach(function (id, i) {
+            var entry = shapes[id];
+            if (!entry || entry.layer !== layerIndex) return;
+            entry.style = spec.styles[spec.style_of[i]];
+            restyle(id);
+          });
+        });
       },
       labelCount: function () { return labels.getLayers().length; },
       remove: function () { map.remove(); }

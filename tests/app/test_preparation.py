@@ -1,0 +1,98 @@
+"""Issue 19: the environment's files prepared once per server in the background, in stages.
+
+The job (:mod:`ui.preparation`) on the demo's files: every stage is passed and timed, the
+result is the analysis of the same files, the outline's display layer serves the analysed
+villages (same shapes), a restart finds it on disk, and bad files give the user's error.
+The map page shows the outlines while the analysis is still running, then the real map.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import ui.preparation
+from geo.common.errors import GeoInputError
+from geo.pipeline.sources import EnvironmentSources
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "boundaries"
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _sources(households=DEMO / "demo_households.csv"):
+    return EnvironmentSources(boundaries=(DEMO / "demo_villages.geojson",), households=households)
+
+
+def test_the_job_passes_every_stage_and_shares_one_display_layer(tmp_path):
+    from geo.pipeline.analysis import analyse
+
+    job = ui.preparation.start("demo-files", _sources())
+    assert job.finished.wait(300)
+    assert job.error is None
+    assert set(job.ended) == set(job.began) == set(ui.preparation.STAGES)
+    assert job.fraction == 1.0
+    assert all(line.startswith("✓") for line in job.lines("id"))
+    expected = analyse([DEMO / "demo_villages.geojson"], DEMO / "demo_households.csv")
+    assert job.result.villages["village_code"].tolist() == \
+        expected.villages["village_code"].tolist()
+    assert job.result.villages["score"].round(9).tolist() == \
+        expected.villages["score"].round(9).tolist()
+    assert job.display is job.outline_layer  # simplified once, for the outline and the maps
+    assert len(job.display.shapes) == len(job.result.villages)
+
+    again = ui.preparation.start("demo-files", _sources())  # a restart: the shapes from disk
+    assert again.finished.wait(300)
+    assert again.outline_source == job.outline_source
+    assert again.display.shapes["village_code"].tolist() == \
+        job.display.shapes["village_code"].tolist()
+    assert again.display.shapes.geometry.geom_equals_exact(job.display.shapes.geometry, 0).all()
+
+
+def test_bad_households_are_the_users_error_for_every_session(tmp_path):
+    bad = tmp_path / "rumah_tangga.csv"
+    bad.write_text("ini,bukan\n1,2\n", encoding="utf-8")
+    job = ui.preparation.start("bad-files", _sources(bad))
+    assert job.analysed.wait(300)
+    assert isinstance(job.error, GeoInputError)
+    with pytest.raises(GeoInputError):
+        ui.preparation.wait(job, "id")
+    assert job.outline_layer is not None  # the boundaries were fine: their outline was drawn
+
+
+def test_the_map_page_shows_the_outlines_while_the_analysis_runs(monkeypatch):
+    """While the households are analysed the map page draws the outlines (once), then runs
+    again and draws the analysed map: no exception, the profile section below it."""
+    from streamlit.testing.v1 import AppTest
+
+    import geo.pipeline.analysis
+    import ui.map_widget
+
+    outlined = threading.Event()
+    real_analyse, real_outline = geo.pipeline.analysis.analyse, ui.map_widget.show_outline
+    drawn = []
+
+    def slow_analyse(*args, **kwargs):  # the analysis ends only after the outline is drawn
+        outlined.wait(120)
+        return real_analyse(*args, **kwargs)
+
+    def outline(job, lang, **kwargs):
+        drawn.append(len(job.outline_layer.shapes))
+        real_outline(job, lang, **kwargs)
+        outlined.set()
+
+    monkeypatch.setattr(geo.pipeline.analysis, "analyse", slow_analyse)
+    monkeypatch.setattr(ui.map_widget, "show_outline", outline)
+    monkeypatch.setenv("PPM_BOUNDARIES", str(DEMO / "demo_villages.geojson"))
+    monkeypatch.setenv("PPM_HOUSEHOLDS", str(DEMO / "demo_households.csv"))
+    at = AppTest.from_file(str(ROOT / "pages" / "1_Peta.py"), default_timeout=300).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert drawn == [48]  # the demo's 48 villages, outlined once
+    assert any(s.value == "Profil desa" for s in at.subheader)
+    assert at.session_state["analysis"].token.startswith("env-")
