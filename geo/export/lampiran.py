@@ -19,26 +19,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
 
 from geo.common.errors import GeoInputError
 from geo.common.messages import render_cell
-from geo.common.privacy import mask_id_numbers
+from geo.export.pdf_document import a4_document, document_text, write_bytes_atomic
+from geo.export.pdf_document import heading as pdf_heading
 from geo.i18n import date_text, number, t
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
-def _safe(text) -> str:
-    if text is None or (isinstance(text, float) and text != text) or text is pd.NA:
-        return ""
-    return str(mask_id_numbers([str(text)]).iloc[0])
+_safe = document_text
+_atomic = write_bytes_atomic
 
 
 @dataclass(frozen=True)
@@ -153,19 +147,6 @@ def _cells(row: LampiranRow) -> list[str]:
             row.district_name, row.score, row.reason]
 
 
-def _atomic(path: Path, data: bytes) -> Path:
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def docx_bytes(lampiran: Lampiran, map_png: bytes, *, template=None) -> bytes:
     """The lampiran as DOCX; ``template`` is a region's .docx whose styles and header are used."""
     from docx import Document
@@ -220,23 +201,10 @@ def docx_bytes(lampiran: Lampiran, map_png: bytes, *, template=None) -> bytes:
 
 def pdf_bytes(lampiran: Lampiran, map_png: bytes) -> bytes:
     """The lampiran as PDF (A4 portrait, fpdf2)."""
-    from fpdf import FPDF
-
     lang = lampiran.lang
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_title(lampiran.title)
-    pdf.set_creator("geo (poverty-pocket map)")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
+    pdf = a4_document(lampiran.title)
     width = pdf.epw
-
-    def heading(text, size=12):
-        pdf.ln(2)
-        pdf.set_font("DejaVu", "B", size)
-        pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 10)
+    heading = partial(pdf_heading, pdf)
 
     pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(width, 5, t("lampiran.annex_of", lang), new_x="LMARGIN", new_y="NEXT",

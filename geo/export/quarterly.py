@@ -11,6 +11,7 @@ it; :func:`write_quarterly` writes ``quarterly_<lang>.pdf`` / ``.xlsx`` whole or
 from __future__ import annotations
 
 import io
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from geo.common.safe_text import neutralise_cell
-from geo.export.lampiran import FONT_DIR, _atomic, _safe
+from geo.export.pdf_document import a4_document, write_bytes_atomic
+from geo.export.pdf_document import document_text as _safe
+from geo.export.pdf_document import heading as pdf_heading
 from geo.i18n import date_text, number, t
 from geo.targets.store import OfficialRate, Target
 from geo.targets.trajectory import Trajectory, trajectory
@@ -189,24 +192,11 @@ def chart_png(q: Quarterly) -> bytes | None:
 
 def pdf_bytes(q: Quarterly) -> bytes:
     """The report as PDF (A4 portrait)."""
-    from fpdf import FPDF
-
     lang = q.lang
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     title = t("quarterly.title", lang, region=q.region or q.region_code or "")
-    pdf.set_title(title)
-    pdf.set_creator("geo (poverty-pocket map)")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
+    pdf = a4_document(title)
     width = pdf.epw
-
-    def heading(text, size=12):
-        pdf.ln(2)
-        pdf.set_font("DejaVu", "B", size)
-        pdf.multi_cell(width, 7, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 10)
+    heading = partial(pdf_heading, pdf)
 
     def pairs(rows, widths=(95, 85)):
         pdf.set_font("DejaVu", "", 9)
@@ -359,4 +349,4 @@ def write_quarterly(q: Quarterly, out_dir, formats=FORMATS) -> dict[str, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     makers = {"pdf": pdf_bytes, "xlsx": xlsx_bytes}
-    return {f: _atomic(out / f"quarterly_{q.lang}.{f}", makers[f](q)) for f in formats}
+    return {f: write_bytes_atomic(out / f"quarterly_{q.lang}.{f}", makers[f](q)) for f in formats}
