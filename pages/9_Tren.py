@@ -35,7 +35,19 @@ def pct(value, decimals=2):
 
 
 def points(value, decimals=2):
-    return "–" if value is None else t("trend.points", lang, value=number(value, lang, decimals))
+    """A change in percentage points; a dash when there is none (None or NaN)."""
+    if value is None or pd.isna(value):
+        return "–"
+    return t("trend.points", lang, value=number(value, lang, decimals))
+
+
+def comparison_metrics(comparison, first_label: str) -> None:
+    """The three figures of a chosen-against-similar comparison: their change, the similar
+    villages' change, and the difference."""
+    cols = st.columns(3)
+    cols[0].metric(first_label, points(comparison.focus_change_pp))
+    cols[1].metric(t("trend.similar_change", lang), points(comparison.similar_change_pp))
+    cols[2].metric(t("trend.difference", lang), points(comparison.difference_pp))
 
 
 # --- the RPJMD target and the official series ---------------------------------------------
@@ -227,16 +239,9 @@ else:
 basis = previous.village_codes if previous is not None else list(current["village_code"])
 comparison = focus_vs_similar(change, basis)
 st.markdown(t("trend.focus_basis_saved" if previous is not None else "trend.focus_basis_current", lang))
-f = st.columns(3)
-f[0].metric(t("trend.focus_change", lang), points(None if pd.isna(comparison.focus_change_pp)
-                                                  else comparison.focus_change_pp))
-f[1].metric(t("trend.similar_change", lang), points(None if pd.isna(comparison.similar_change_pp)
-                                                    else comparison.similar_change_pp))
-f[2].metric(t("trend.difference", lang), points(None if pd.isna(comparison.difference_pp)
-                                                else comparison.difference_pp))
+comparison_metrics(comparison, t("trend.focus_change", lang))
 st.caption(t("trend.focus_rule", lang, nearest=comparison.nearest, compared=comparison.compared,
-             unmatched=comparison.unmatched, gap=points(None if pd.isna(comparison.baseline_gap_pp)
-                                                        else comparison.baseline_gap_pp, 1)))
+             unmatched=comparison.unmatched, gap=points(comparison.baseline_gap_pp, 1)))
 matches = comparison.villages.copy()
 for column in ("baseline_share", "similar_baseline_share"):
     matches[column] = [number(v * 100, lang, 1) + " %" for v in matches[column]]
@@ -251,13 +256,7 @@ pilot_codes = list(ui.state.remembered("pilot_villages", None)
 if pilot_codes:
     st.subheader(t("trend.pilot_title", lang))
     pilot = focus_vs_similar(change, pilot_codes)
-    p = st.columns(3)
-    p[0].metric(t("trend.pilot_change", lang), points(None if pd.isna(pilot.focus_change_pp)
-                                                       else pilot.focus_change_pp))
-    p[1].metric(t("trend.similar_change", lang), points(None if pd.isna(pilot.similar_change_pp)
-                                                        else pilot.similar_change_pp))
-    p[2].metric(t("trend.difference", lang), points(None if pd.isna(pilot.difference_pp)
-                                                    else pilot.difference_pp))
+    comparison_metrics(pilot, t("trend.pilot_change", lang))
     before_after = pd.DataFrame({
         "village_code": pilot.villages["village_code"],
         "village_name": [labels.get(c, "") for c in pilot.villages["village_code"]],
