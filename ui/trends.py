@@ -64,11 +64,12 @@ def _demo_files() -> list[tuple[str, str]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _movement(token: str, files: tuple[tuple[str, str], ...], _villages, _config):
+def _movement(token: str, _files: tuple[tuple[str, str], ...], _villages, _config):
+    """The waves' movement, kept per ``token`` (the files' contents, not their paths)."""
     from geo.waves.movement import movement
     from geo.waves.read import read_waves
 
-    waves = read_waves(list(files), _villages, overlap=_config.join.overlap, mpi=_config.mpi)
+    waves = read_waves(list(_files), _villages, overlap=_config.join.overlap, mpi=_config.mpi)
     return movement(waves, _villages["village_code"])
 
 
@@ -88,24 +89,25 @@ def uploaded_waves(analysis, config, uploads):
     """Movement of uploaded wave files (oldest first, labels from the file names)."""
     from geo.waves.read import parse_waves
 
-    folder = Path(tempfile.gettempdir()) / "ppm_waves"
-    folder.mkdir(exist_ok=True)
-    items, seen = [], set()
-    for upload in uploads:
-        data = upload.getvalue()
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        label = label_of(upload.name)
-        while label in seen:
-            label = f"{label[:28]}_{len(seen)}"
-        seen.add(label)
-        suffix = "".join(Path(str(upload.name)).suffixes[-2:]) or ".csv"
-        path = folder / f"{digest}{suffix}"
-        if not path.exists():
+    # household files hold personal data: they live in a private folder (0700) only while they
+    # are read, and the cache is keyed by their contents' digests, not by where they were put
+    with tempfile.TemporaryDirectory(prefix="ppm_waves_") as folder:
+        items, keys, seen = [], [], set()
+        for upload in uploads:
+            data = upload.getvalue()
+            digest = hashlib.sha256(data).hexdigest()[:16]
+            label = label_of(upload.name)
+            while label in seen:
+                label = f"{label[:28]}_{len(seen)}"
+            seen.add(label)
+            suffix = "".join(Path(str(upload.name)).suffixes[-2:]) or ".csv"
+            path = Path(folder) / f"{digest}{suffix}"
             path.write_bytes(data)
-        items.append(f"{label}={path}")
-    files = tuple(parse_waves(items))
-    token = ui.state.token_of(analysis.token, *(f"{a}={b}" for a, b in files))
-    return _movement(token, files, analysis.result.villages, config)
+            items.append(f"{label}={path}")
+            keys.append(f"{label}={digest}")
+        files = tuple(parse_waves(items))
+        token = ui.state.token_of(analysis.token, *keys)
+        return _movement(token, files, analysis.result.villages, config)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -106,3 +106,41 @@ def test_the_quarterly_report_is_offered_for_download():
     assert not at.exception, [e.value for e in at.exception]
     downloads = at.get("download_button")
     assert len(downloads) == 2
+
+
+class _Upload:
+    """What ``st.file_uploader`` hands over: a name and the bytes."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self._data = name, data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_uploaded_waves_leave_no_household_file_behind(monkeypatch, tmp_path):
+    """Uploaded household waves are written only while they are read, into a private folder,
+    and the cache is keyed by their contents: the same bytes again are not written anew."""
+    import ui.trends
+    from types import SimpleNamespace
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    seen = []
+
+    def fake_movement(token, files, villages, config):
+        for _, path in files:
+            folder = Path(path).parent
+            seen.append((token, Path(path).read_bytes(), oct(folder.stat().st_mode & 0o777)))
+        return token
+
+    monkeypatch.setattr(ui.trends, "_movement", fake_movement)
+    analysis = SimpleNamespace(token="a1", result=SimpleNamespace(villages=None))
+    uploads = [_Upload("dtsen 2024.csv", b"id,desil\n1,1\n"), _Upload("dtsen 2025.csv", b"id,desil\n1,2\n")]
+    first = ui.trends.uploaded_waves(analysis, None, uploads)
+    again = ui.trends.uploaded_waves(analysis, None, uploads)
+    assert first == again  # same contents, same key, wherever they were put
+    assert [s[1] for s in seen[:2]] == [b"id,desil\n1,1\n", b"id,desil\n1,2\n"]
+    assert {s[2] for s in seen} == {"0o700"}
+    assert list(tmp_path.iterdir()) == []  # nothing left once read
+    changed = ui.trends.uploaded_waves(analysis, None, [uploads[0], _Upload("dtsen 2025.csv", b"x\n")])
+    assert changed != first
