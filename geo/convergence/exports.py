@@ -143,9 +143,9 @@ def method_rows(result: Convergence, lang: str = DEFAULT_LANGUAGE,
         rows.append([f"{p.name} ({p.agency})", p.eligible_rule])
     accounting = result.registers.accounting
     rows.append([t("conv.x.rows", lang), ", ".join(
-        f"{k} {number(v, lang)}" for k, v in accounting.outcomes.items())])
+        f"{t(f'conv.outcome.{k}', lang)} {number(v, lang)}" for k, v in accounting.outcomes.items())])
     rows.append([t("conv.x.reasons", lang), ", ".join(
-        f"{k} {number(v, lang)}" for k, v in accounting.reasons.items()) or "-"])
+        f"{t(f'conv.why.{k}', lang)} {number(v, lang)}" for k, v in accounting.reasons.items()) or "-"])
     rows.append([t("conv.x.files", lang), ", ".join(f["file"] for f in accounting.files)])
     rows.append([t("conv.x.privacy", lang), t("conv.x.privacy_text", lang,
                                              n=number(int(min_households or 0), lang))])

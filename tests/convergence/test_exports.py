@@ -57,6 +57,14 @@ def test_workbook_has_a_sheet_per_agency_and_a_method_sheet(result):
     assert method["RTLH (Dinas Perumahan)"] == "dep_housing == 1"
     english = load_workbook(io.BytesIO(workbook_bytes(result, villages(), lang="en")))
     assert english.sheetnames[0] == "Programmes" and english.sheetnames[-1] == "Method"
+    # register rows and their reasons in the reader's language, not as codes
+    accounting = result.registers.accounting
+    outcomes = ", ".join(f"{k} {v}" for k, v in accounting.outcomes.items())
+    line = next(v for k, v in method.items() if k.startswith("Baris register"))
+    assert line.startswith(f"tertaut {accounting.outcomes['linked']}, tak tertaut ") and line != outcomes
+    english_method = {r[0]: r[1] for r in rows(english["Method"])}
+    assert "village level" in " ".join(str(v) for v in english_method.values())
+    assert "village_level" not in " ".join(str(v) for v in english_method.values())
 
 
 def test_small_villages_are_left_out_of_the_agency_sheets(result):
