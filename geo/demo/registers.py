@@ -187,13 +187,15 @@ def demo_registers(households: pd.DataFrame | None = None, seed: int = SEED) -> 
     return out
 
 
-def write_demo_registers(folder, seed: int = SEED) -> list[Path]:
+def write_demo_registers(folder, seed: int = SEED, households_folder: str | Path = DEMO_DIR
+                         ) -> list[Path]:
     """Write :func:`demo_registers` and ``programmes.toml`` into ``folder``; returns the
-    register paths (each file written whole)."""
+    register paths (each file written whole). ``households_folder``: the demo whose households
+    the registers name (the committed one by default)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, table in demo_registers(seed=seed).items():
+    for name, table in demo_registers(_raw_households(households_folder), seed=seed).items():
         path = folder / name
         if name.endswith(".xlsx"):
             partial = folder / f".{name}.partial.xlsx"

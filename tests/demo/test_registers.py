@@ -66,3 +66,22 @@ def test_synthetic_names_and_nik_are_dropped(demo):
     assert {"nama_penerima", "nik", "alamat"} <= set(registers.accounting.dropped_columns)
     dumped = registers.rows.to_csv()
     assert "Penerima Sintetis" not in dumped and "9971000000000" not in dumped
+
+
+def test_the_demo_command_writes_the_registers_of_its_households(tmp_path):
+    """``python -m geo demo`` writes the registers too, naming the households it wrote: the
+    same files as the app's demo registers (made from the committed households)."""
+    import argparse
+
+    from geo.cli import demo as demo_cli
+
+    parser = argparse.ArgumentParser()
+    demo_cli.add_arguments(parser)
+    assert demo_cli.run(parser.parse_args(["--out", str(tmp_path / "demo")])) == 0
+    written = tmp_path / "demo" / "registers"
+    app = write_demo_registers(tmp_path / "app")
+    assert sorted(p.name for p in written.iterdir()) == sorted([p.name for p in app] + ["programmes.toml"])
+    for path in app:
+        if path.suffix == ".csv":  # xlsx carries a timestamp
+            assert (written / path.name).read_bytes() == path.read_bytes(), path.name
+    assert (written / "programmes.toml").read_text(encoding="utf-8") == CATALOGUE
