@@ -147,20 +147,23 @@ else:
 # --- downloads -------------------------------------------------------------------------------
 if ui.auth.allowed("download"):
     st.subheader(t("conv.downloads", lang))
+    # built only when clicked (Streamlit runs a callable on download): a province's workbook
+    # and layer take seconds, and every rerun of the page would otherwise pay for them
+    chosen = None if proposal.empty else assignment
     files = {
-        "convergence.xlsx": (workbook_bytes(measures, villages, None if proposal.empty else assignment,
-                                            lang, min_households=small),
+        "convergence.xlsx": (lambda: workbook_bytes(measures, villages, chosen, lang,
+                                                    min_households=small),
                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "convergence_villages.geojson": (layer_bytes(convergence_layer(
+        "convergence_villages.geojson": (lambda: layer_bytes(convergence_layer(
             measures, analysis.result.villages, min_households=small), "GeoJSON"),
             "application/geo+json"),
-        "convergence.json": (json.dumps(measures.to_dict(), indent=2, ensure_ascii=False)
+        "convergence.json": (lambda: json.dumps(measures.to_dict(), indent=2, ensure_ascii=False)
                              .encode("utf-8"), "application/json"),
-        "convergence_villages.csv": (village_table(measures, small).to_csv(index=False).encode("utf-8-sig"),
-                                     "text/csv"),
+        "convergence_villages.csv": (lambda: village_table(measures, small).to_csv(index=False)
+                                     .encode("utf-8-sig"), "text/csv"),
     }
     if not proposal.empty:
-        files["assignment.csv"] = (neutralise_frame(assignment).to_csv(index=False)
+        files["assignment.csv"] = (lambda: neutralise_frame(assignment).to_csv(index=False)
                                    .encode("utf-8-sig"), "text/csv")
     columns = st.columns(len(files))
     for column, (name, (data, mime)) in zip(columns, files.items()):

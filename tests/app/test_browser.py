@@ -729,3 +729,24 @@ def test_markdown_images_in_names_titles_and_upload_names_fetch_nothing(app_url,
                                     for i in range(links.count())]  # not even a link to click
     fetched = [u for u in requests if "127.0.0.2" in u or u.endswith(("/x.png", "/u.png"))]
     assert fetched == [] and dialogs == []
+
+
+def test_the_convergence_workbook_is_built_when_its_button_is_clicked(app_url, session, tmp_path):
+    """The Konvergensi downloads are made on click (not on every rerun): the workbook that
+    arrives is whole, in Indonesian, with the method sheet naming row outcomes in words."""
+    from openpyxl import load_workbook
+
+    page, _, _ = session
+    _open(page, f"{app_url}/Konvergensi", "Bagi tugas")
+    _settle(page)
+    button = page.get_by_role("button", name="convergence.xlsx")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    path = tmp_path / "convergence.xlsx"
+    download.value.save_as(path)
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "Ringkasan program" and book.sheetnames[-1] == "Metode"
+    method = {r[0].value: r[1].value for r in book["Metode"].iter_rows(min_row=2)}
+    assert method["Baris register"].startswith("tertaut 3.250, tak tertaut 12"), method
+    _no_traceback(page, "after the download")
