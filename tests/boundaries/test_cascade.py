@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 import shapely.affinity
 
@@ -88,3 +89,28 @@ def test_a_single_thread_gives_the_same_holes():
     cells = _jittered_grid(n=10, seed=3)
     assert _as_set(cascade.union_holes(cells, threads=1)) == _as_set(
         cascade.union_holes(cells, threads=2))
+
+
+def _metric_layer(paths):
+    from geo.boundaries.read import read_villages
+    from geo.common.crs import metric_crs
+
+    villages, _ = read_villages(paths, check_quality=False)
+    return np.asarray(villages.geometry.to_crs(metric_crs(villages)).array, dtype=object)
+
+
+@pytest.mark.parametrize("fixture, count", [("malang_sql", 207), ("bontang_sql", 41),
+                                            ("pekalongan_sql", 889)])
+def test_the_real_files_give_union_alls_holes_ring_for_ring(fixture, count, request):
+    geoms = _metric_layer([request.getfixturevalue(fixture)])
+    holes = cascade.union_holes(geoms)
+    assert len(holes) == count  # as counted by union_all when the cascade was written
+    assert _as_set(holes) == _plain_holes(geoms)
+
+
+@pytest.mark.slow
+def test_jawa_timur_gives_union_alls_holes_ring_for_ring(jatim_sqls):
+    geoms = _metric_layer(jatim_sqls)
+    holes = cascade.union_holes(geoms)
+    assert len(holes) == 38_616
+    assert _as_set(holes) == _plain_holes(geoms)
