@@ -28,7 +28,7 @@ from geo.boundaries import read as boundaries
 from geo.boundaries import schema as boundary_schema
 from geo.common import codes
 from geo.common import crs
-from geo.boundaries import quality
+from geo.boundaries import cascade, quality
 from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
 from geo.boundaries.report import BoundaryReport
@@ -38,8 +38,8 @@ from geo.reference import table as reference_table
 
 log = logging.getLogger(__name__)
 
-_READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, sqldump, boundary_report,
-                   boundary_names, reference_table)
+_READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, cascade, sqldump,
+                   boundary_report, boundary_names, reference_table)
 
 
 #: Entries kept; the least recently used beyond this are removed (each upload is a new key).

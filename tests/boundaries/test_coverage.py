@@ -149,3 +149,48 @@ def test_jawa_timur_findings_are_those_of_the_plain_way(jatim_sqls):
     assert report.overlaps_total["area_m2"] == pytest.approx(sum(plain.values()), abs=0.1)
     assert report.overlaps[0]["names"] == ["Ketro", "Ketro Harjo"]
     assert not is_exact_coverage(geoms)
+
+
+def test_an_error_in_the_gap_thread_is_raised_by_check_coverage(monkeypatch):
+    from geo.boundaries import quality
+    from geo.common.errors import GeoInputError
+
+    def broken(*args, **kwargs):
+        raise GeoInputError("err.bnd_no_village", source="gaps.gpkg", features=1, reasons="x")
+
+    monkeypatch.setattr(quality, "find_gaps", broken)
+    cells = [_cell(i, j) for i in range(3) for j in range(3) if (i, j) != (1, 1)]
+    cells.append(shapely.affinity.translate(_cell(1, 1), xoff=2.0))  # an overlap: the thread
+    codes, names = _codes(len(cells))
+    with pytest.raises(GeoInputError) as raised:
+        check_coverage(np.array(cells, dtype=object), codes, names, UTM49S)
+    assert raised.value.source == "gaps.gpkg"
+
+
+def test_the_gap_union_starts_only_once_an_overlap_is_found(monkeypatch):
+    from geo.boundaries import quality
+
+    calls = []
+    real = quality.find_gaps
+    monkeypatch.setattr(quality, "find_gaps",
+                        lambda *a, **k: calls.append(k["exact_coverage"]) or real(*a, **k))
+    clean = [_cell(i, j) for i in range(4) for j in range(4) if (i, j) != (1, 2)]
+    codes, names = _codes(len(clean))
+    assert check_coverage(np.array(clean, dtype=object), codes, names, UTM49S).method == "coverage"
+    assert calls == [True]  # no overlap: the coverage test first, then the coverage union
+    # many candidate pairs (squares cut into two triangles: same box, no shared area), the
+    # only overlap beyond the first batch: still found, the gaps still from the union
+    tris = []
+    for k in range(quality.FIRST_PAIRS + 50):
+        x, y = ORIGIN + [k * 20.0, 0]
+        tris += [shapely.Polygon([(x, y), (x + 10, y), (x + 10, y + 10)]),
+                 shapely.Polygon([(x, y), (x + 10, y + 10), (x, y + 10)])]
+    tris.append(shapely.affinity.translate(tris[-1], xoff=2.0))
+    geoms = np.array(tris, dtype=object)
+    left, right = quality._candidate_pairs(geoms)
+    area = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    assert np.flatnonzero(area > 0).min() >= quality.FIRST_PAIRS  # the case meant
+    codes, names = _codes(len(tris))
+    found = check_coverage(geoms, codes, names, UTM49S)
+    assert found.method == "union" and found.overlaps_total["pairs"] == int((area > 0).sum())
+    assert calls[1:] == [False]
