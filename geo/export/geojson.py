@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from geo.common.atomic import write_text_atomic
+from geo.common.atomic import write_bytes_atomic
 from geo.export.geometry_text import PRECISION
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -120,15 +120,25 @@ def write_feature_collection(path, *, name: str, properties, geometries: list[st
     """
     if len(properties) != len(geometries):
         raise ValueError(f"{len(properties)} property texts for {len(geometries)} geometries")
+    n = len(properties)
+    # each feature with the separator after it, so Arrow's value buffer is the document body
+    separators = pa.array([",\n"] * (n - 1) + ["\n"] * min(n, 1), type=pa.string())
     features = pc.binary_join_element_wise(
         '{"type":"Feature","properties":', properties, ',"geometry":',
-        pa.array(geometries, type=pa.string()), "}", "")
+        pa.array(geometries, type=pa.string()), "}", separators, "")
     head = ("{\n"
             '"type": "FeatureCollection",\n'
             f'"name": {_ENCODE(name)},\n'
             f'"xy_coordinate_resolution": {10.0 ** -PRECISION!r},\n'
             '"features": [\n')
-    body = ",\n".join(features.to_pylist())
     path = Path(path)
-    write_text_atomic(path, head + body + ("\n" if len(features) else "") + "]\n}\n")
+    write_bytes_atomic(path, head.encode("utf-8"), _body(features), b"]\n}\n")
     return path
+
+
+def _body(texts: pa.Array) -> memoryview:
+    """The concatenated values of an Arrow string array, without a copy."""
+    if len(texts) == 0:
+        return memoryview(b"")
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset:texts.offset + len(texts) + 1]
+    return memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]]
