@@ -47,6 +47,20 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def write_bytes_atomic(path: Path, *parts) -> None:
+    """One binary file written whole from ``parts`` (bytes-like, in order): a temporary file
+    beside ``path``, then renamed over it."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            for part in parts:
+                stream.write(part)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as handle:

@@ -1,6 +1,8 @@
 """Writers for GIS tools: GeoJSON (RFC 7946), GeoPackage, zipped Shapefile.
 
-All three go through pyogrio (GDAL). Layer names and property names are stable:
+GeoPackage and Shapefile go through pyogrio (GDAL); GeoJSON is composed from the properties and
+geometry texts made once per boundary layer (:mod:`geo.export.geojson`), GDAL only for a layer
+that needs it. Layer names and property names are stable:
 ``villages``, ``focus_list``, ``pockets``, ``pocket_areas`` with the canonical column names.
 """
 
@@ -18,12 +20,13 @@ import pyogrio
 from geo.common.messages import render_columns
 from geo.common.safe_text import neutralise_frame
 from geo.export.fields import describe, shapefile_field_names
+from geo.export.geometry_text import PRECISION
 from geo.export.layers import ExportLayers
 from geo.export.method import gis_method
 
 GEOPACKAGE_NAME = "poverty_map.gpkg"
 SHAPEFILE_ZIP_NAME = "poverty_map_shp.zip"
-COORDINATE_PRECISION = 6  # decimal degrees: about 0.1 m, far below boundary accuracy
+COORDINATE_PRECISION = PRECISION  # decimal degrees: about 0.1 m, far below boundary accuracy
 _LAYERS = ("villages", "focus_list", "pockets", "pocket_areas")
 
 
@@ -61,23 +64,39 @@ def fields_table(layers: ExportLayers) -> pd.DataFrame:
 def write_geojson(layers: ExportLayers, out_dir) -> list[Path]:
     """Write ``villages.geojson``, ``focus_list.geojson``, ``pockets.geojson``, ``pocket_areas.geojson``.
 
-    RFC 7946 is GDAL's ``RFC7946=YES`` layer option: WGS 84 longitude/latitude, exterior
-    rings counter-clockwise and holes clockwise, no ``crs`` member; coordinates are written
-    with 6 decimals (``COORDINATE_PRECISION``). Properties are flat, UTF-8, null where a
-    value is missing or suppressed.
+    RFC 7946 as GDAL's ``RFC7946=YES`` layer option writes it: WGS 84 longitude/latitude,
+    exterior rings counter-clockwise and holes clockwise, no ``crs`` member; coordinates are
+    written with 6 decimals (``COORDINATE_PRECISION``). Properties are flat, UTF-8, null where a
+    value is missing or suppressed. Each file is composed from its properties and the village
+    geometry text made once per boundary layer (:mod:`geo.export.geojson`,
+    :mod:`geo.export.geometry_text`); a layer that needs GDAL (3D, antimeridian, a column type
+    not handled there) is written with pyogrio as before. Each file is written whole or not at all.
 
     Returns
     -------
     list of Path
         The files written.
     """
+    from geo.export.geojson import can_compose, properties_texts, write_feature_collection
+    from geo.export.geometry_text import GeometryTexts
+
     out_dir = Path(out_dir)
+    texts = GeometryTexts()  # the focus list and the pockets reuse the villages' texts
     written = []
     for name, frame in _spatial_layers(layers).items():
         path = out_dir / f"{name}.geojson"
+        frame = _writable(frame)
+        if frame.crs is not None and frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs(4326)
+        properties = properties_texts(frame) if can_compose(frame) else None
+        if properties is not None:
+            geometries = texts.texts(frame.geometry.values, store=name == "villages")
+            written.append(write_feature_collection(path, name=name, properties=properties,
+                                                    geometries=geometries))
+            continue
         path.unlink(missing_ok=True)
         pyogrio.write_dataframe(
-            _writable(frame),
+            frame,
             path,
             layer=name,
             driver="GeoJSON",
