@@ -12,10 +12,10 @@ Why not esda's ``p_sim``
 
 What this module does instead
     For every village ``i`` with ``k_i`` neighbours, ``permutations`` random sets of ``k_i``
-    other villages are drawn, independently for every village, from one seeded
-    :class:`numpy.random.Generator` (Floyd's algorithm, vectorised: ``k_i`` draws per set,
-    no rejection; the draws depend on the neighbour graph and the seed only, not on the
-    values). With binary contiguity every neighbour weighs the same, so both statistics are
+    other villages are drawn, independently for every village, from a stream of its own
+    keyed by the seed and the village (compiled, :mod:`geo.spatial.permutations`: Floyd's
+    algorithm, ``k_i`` exactly uniform draws per set, no rejection of sets; the draws depend
+    on the neighbour graph and the seed only, not on the values or the number of threads). With binary contiguity every neighbour weighs the same, so both statistics are
     monotone in the sum of the neighbours' values: Local Moran's I_i = (n-1) z_i (s_i/k_i) /
     Σz² (z = y - ȳ, row-standardised weights) and Gi*_i = (y_i + Σ_j y_j) / Σy (binary weights,
     the village itself included) are compared with their permutations through ``s_i``.
@@ -45,9 +45,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Elements of one block of random draws (villages x permutations x neighbours): ~32 MB each
-#: of the index and value arrays. Fixed, so the same seed gives the same draws on any machine.
-BLOCK_ELEMENTS = 4_000_000
+from geo.spatial.permutations import permutation_counts
+
 TIE_ULPS = 64
 
 
@@ -95,7 +94,7 @@ def local_tests(y: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, *,
     focal, neighbour : the links (both directions present), village positions in ``y``;
         every village has at least one neighbour.
     permutations : random neighbour sets drawn per village.
-    seed : seed of the one :class:`numpy.random.Generator`; same graph and seed, same draws.
+    seed : the seed of the draws (an int); same graph and seed, same draws.
     refine_at : the significance level the p-values will be compared with. The count of
         significant villages moves between seeds only through villages whose p-value is close
         to it, so those (first-stage p within :data:`REFINE_BAND_SE` Monte Carlo standard
@@ -149,53 +148,5 @@ def local_tests(y: np.ndarray, focal: np.ndarray, neighbour: np.ndarray, *,
 def _permutation_counts(z, k, s_obs, permutations, seed, only=None):
     """Per village: permutations whose neighbour sum is >= / <= the observed one (ties in
     both), and the permutations' mean and standard deviation; ``only``: these villages."""
-    n = len(z)
-    rng = np.random.default_rng(seed)
-    at_least = np.zeros(n, dtype=np.int64)
-    at_most = np.zeros(n, dtype=np.int64)
-    mean = np.zeros(n)
-    sd = np.zeros(n)
     scale = TIE_ULPS * np.finfo(np.float64).eps * float(np.abs(z).max() or 1.0)
-    for size in np.unique(k):  # villages with the same number of neighbours, in blocks
-        villages = np.flatnonzero(k == size)
-        if only is not None:
-            villages = np.intersect1d(villages, only)
-        block = max(1, BLOCK_ELEMENTS // (permutations * int(size)))
-        for start in range(0, len(villages), block):
-            rows = villages[start:start + block]
-            sims = _random_neighbour_sums(z, rows, int(size), permutations, rng)
-            obs = s_obs[rows, None]
-            tol = scale * size
-            at_least[rows] = (sims >= obs - tol).sum(axis=1)
-            at_most[rows] = (sims <= obs + tol).sum(axis=1)
-            mean[rows] = sims.mean(axis=1)
-            sd[rows] = sims.std(axis=1)
-            tied = sd[rows] <= tol
-            sd[rows[tied]] = 0.0
-    return at_least, at_most, mean, sd
-
-
-def _random_neighbour_sums(z, rows, size, permutations, rng) -> np.ndarray:
-    """Sums of ``size`` values drawn without replacement from the villages other than each
-    of ``rows``, ``permutations`` times per village: (len(rows), permutations).
-
-    Floyd's algorithm over the n-1 other villages: for j = m-size … m-1 draw t in [0, j];
-    take t unless already taken, else j. Every subset is equally likely, and each set costs
-    exactly ``size`` draws (no rejection), so the stream, and the result, is fixed by the seed.
-    """
-    m = len(z) - 1
-    shape = (len(rows), permutations)
-    chosen = np.empty((size, *shape), dtype=np.int64)  # one contiguous plane per draw
-    sums = np.zeros(shape)
-    own = rows[:, None]
-    for step in range(size):
-        upper = m - size + step
-        t = rng.integers(0, upper + 1, size=shape)
-        if step:
-            taken = chosen[0] == t
-            for earlier in chosen[1:step]:
-                taken |= earlier == t
-            t[taken] = upper
-        chosen[step] = t
-        sums += z[t + (t >= own)]  # position among the others -> village position
-    return sums
+    return permutation_counts(z, k, s_obs, permutations, seed, scale, only=only)

@@ -8,7 +8,8 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from geo.spatial.inference import _random_neighbour_sums, local_tests
+from geo.spatial.inference import local_tests
+from geo.spatial.permutations import neighbour_sums
 
 SIDE = 7  # a 7 x 7 grid of villages, queen contiguity
 
@@ -63,7 +64,7 @@ def test_draws_are_distinct_other_villages_uniformly_chosen():
     n, size, permutations = 20, 4, 20_000
     z = 2.0 ** np.arange(n)  # a sum of distinct powers of two says which villages were drawn
     rows = np.array([0, 7, 19])
-    sums = _random_neighbour_sums(z, rows, size, permutations, np.random.default_rng(5))
+    sums = np.stack([neighbour_sums(z, row, size, permutations, 5) for row in rows])
     bits = ((sums.astype(np.int64)[:, :, None] >> np.arange(n)) & 1).astype(bool)
     assert (bits.sum(axis=2) == size).all()  # never a village twice: the sum has 4 bits
     assert not bits[np.arange(3), :, rows].any()  # never the village itself
@@ -126,3 +127,36 @@ def test_villages_near_alpha_get_a_second_stage_and_the_others_keep_the_first():
     denominators = 1 + 11 * 999
     scaled = two.lisa_p[changed] * denominators
     assert np.allclose(scaled, np.round(scaled), atol=1e-6)
+
+
+def test_the_draws_do_not_depend_on_threads_or_how_the_villages_are_split(monkeypatch):
+    """Each village draws from a stream of its own: one thread or two, big or small chunks,
+    all villages or a few, the same counts for the same seed."""
+    import geo.spatial.permutations as permutations
+
+    focal, neighbour = queen_grid()
+    y = np.random.default_rng(11).normal(size=SIDE * SIDE)
+    monkeypatch.setattr(permutations, "_threads", lambda: 1)
+    one = local_tests(y, focal, neighbour, permutations=999, seed=7, refine_at=0.05)
+    monkeypatch.setattr(permutations, "_threads", lambda: 2)
+    monkeypatch.setattr(permutations, "CHUNK", 3)
+    two = local_tests(y, focal, neighbour, permutations=999, seed=7, refine_at=0.05)
+    for field in ("lisa_p", "gi_p", "gi_z", "gi_side"):
+        assert np.array_equal(getattr(one, field), getattr(two, field)), field
+    z = y - y.mean()
+    k = np.bincount(focal, minlength=len(y))
+    s_obs = np.bincount(focal, weights=z[neighbour], minlength=len(y))
+    few = permutations.permutation_counts(z, k, s_obs, 999, 7, 1e-12, only=np.array([3, 30]))
+    every = permutations.permutation_counts(z, k, s_obs, 999, 7, 1e-12)
+    for part, whole in zip(few, every):
+        assert np.array_equal(part[[3, 30]], whole[[3, 30]])
+        assert not part[[0, 1, 2, 29, 31]].any()  # villages not asked for are left at zero
+
+
+def test_the_stream_is_the_seeds():
+    z = np.arange(30.0)
+    first = neighbour_sums(z, 4, 5, 200, 1)
+    assert np.array_equal(first, neighbour_sums(z, 4, 5, 200, 1))
+    assert not np.array_equal(first, neighbour_sums(z, 4, 5, 200, 2))
+    assert not np.array_equal(first, neighbour_sums(z, 5, 5, 200, 1))  # another village
+    assert not np.array_equal(first, neighbour_sums(z, 4, 5, 200, np.random.SeedSequence([1, 1])))
