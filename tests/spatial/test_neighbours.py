@@ -116,3 +116,35 @@ def test_village_at_keeps_to_the_villages_drawn():
     drawn = ["99.71.01.1000", "99.71.01.1010"]
     assert village_at(graph, 117.425, 0.105, among=drawn) is None  # under 1020, not drawn
     assert village_at(graph, 117.415, 0.105, among=drawn) == "99.71.01.1010"
+
+
+def test_the_pairs_of_a_layer_are_kept_and_rebuilt_when_damaged(monkeypatch, tmp_path):
+    """The STRtree query runs once per polygon set and rule; the next build reads the pairs
+    from the cache folder, a damaged entry is rebuilt, another rule is another entry."""
+    from geo.spatial import neighbours
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path))
+    layer = _board(4, gap=0.00002)  # ~2 m apart
+    first = build_neighbours(layer, tolerance_m=5.0)
+    entries = list(tmp_path.glob(f"*{neighbours.PAIRS_SUFFIX}"))
+    assert len(entries) == 1
+
+    def no_query(*args, **kwargs):
+        raise AssertionError("the pairs should come from the cache")
+
+    monkeypatch.setattr(shapely.STRtree, "query", no_query)
+    again = build_neighbours(layer, tolerance_m=5.0)
+    assert np.array_equal(again.focal, first.focal) and np.array_equal(again.neighbour, first.neighbour)
+    assert again.of(again.codes[0]) == first.of(first.codes[0])
+    monkeypatch.undo()
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path))
+    entries[0].write_bytes(b"not an npz")
+    rebuilt = build_neighbours(layer, tolerance_m=5.0)
+    assert np.array_equal(rebuilt.focal, first.focal)
+    touching = build_neighbours(layer, tolerance_m=0.0)  # no pair at 0 m
+    assert len(touching.focal) == 0 and len(first.focal) > 0
+    assert len(list(tmp_path.glob(f"*{neighbours.PAIRS_SUFFIX}"))) == 2
+    moved = layer.copy()
+    moved.geometry = moved.geometry.translate(0.5)  # other polygons, another entry
+    build_neighbours(moved, tolerance_m=5.0)
+    assert len(list(tmp_path.glob(f"*{neighbours.PAIRS_SUFFIX}"))) == 3
