@@ -83,7 +83,7 @@ def _draw_sum(z, village, size, bounds, limits, chosen, state):
                 t = np.int64(b) - 1  # Floyd: taken already, so take the step's top value
                 break
         chosen[step] = t
-        total += z[t + 1] if t >= village else z[t]  # position among the others -> village
+        total += z[t + np.int64(t >= village)]  # others -> village position, without a branch
     return state, total
 
 
