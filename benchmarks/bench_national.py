@@ -24,7 +24,9 @@ map payload per zoom level
     of the app's map data (:func:`geo.presentation.webmap.choropleth_map`: colour, name
     tooltip) simplified for each zoom level of the level-of-detail scheme
     (:func:`geo.presentation.display.level_of_detail`, half a pixel per zoom), from the zoom
-    the whole layer opens at (:func:`geo.presentation.display.fit_zoom`, 1280 x 800) to 12;
+    the whole layer opens at (:func:`geo.presentation.display.fit_zoom`, 1280 x 800) to 12,
+    for the whole layer and for the heaviest 1280 x 800 view at that zoom
+    (:func:`densest_view`: what a map sending only the villages in view would send);
 first paint
     that map at the opening zoom in headless Debian Chromium (``bench_map.first_paint``:
     served from localhost, median of ``--paint-runs`` cold loads; requests outside localhost
@@ -171,11 +173,32 @@ def map_levels(layer: gpd.GeoDataFrame, zooms) -> dict:
     for zoom, lod in lods.items():
         m = choropleth_map(lod.shapes, colours, tooltip)
         maps[zoom] = m
+        in_view = densest_view(lod.shapes, zoom)
         levels[f"z{zoom}"] = {
             "geojson_chars": len(lod.shapes[["village_code", "geometry"]].to_json()),
             "vertices": lod.vertices_out, "map_bytes": map_payload_bytes(m),
-            "method": lod.method}
+            "method": lod.method, "view_villages": len(in_view),
+            "view_map_bytes": map_payload_bytes(choropleth_map(in_view, colours, tooltip))}
     return {"levels": levels, "simplify_s": simplify_s, "maps": maps}
+
+
+def densest_view(shapes: gpd.GeoDataFrame, zoom: int, candidates: int = 200) -> gpd.GeoDataFrame:
+    """The villages a 1280 x 800 map shows at ``zoom`` where the layer is heaviest (most
+    vertices in view, over ``candidates`` centres spread through the villages): what a map
+    that sends only the villages in view must send at most."""
+    from geo.presentation.display import view_bounds
+
+    geoms = shapes.geometry.values
+    tree = shapely.STRtree(geoms)
+    weight = shapely.get_num_coordinates(geoms)
+    centres = shapely.centroid(geoms[np.linspace(0, len(geoms) - 1, min(candidates, len(geoms)),
+                                                 dtype=int)])
+    best, best_weight = np.arange(len(geoms)), -1
+    for x, y in zip(shapely.get_x(centres), shapely.get_y(centres)):
+        hit = tree.query(shapely.box(*view_bounds(x, y, zoom)), predicate="intersects")
+        if weight[hit].sum() > best_weight:
+            best, best_weight = hit, weight[hit].sum()
+    return shapes.iloc[np.sort(best)]
 
 
 def _colours(layer: gpd.GeoDataFrame) -> pd.Series:
@@ -229,7 +252,9 @@ def report(runs: dict, copies: int) -> dict:
         print(f"  map, opening zoom {f['opening_zoom']} (1280 x 800); level of detail built in "
               f"{f['simplify_s']:.1f} s:")
         for level, p in f["payload"].items():
-            app = f", app map data {p['map_bytes'] / 1e6:6.1f} MB" if "map_bytes" in p else ""
+            app = (f", app map data {p['map_bytes'] / 1e6:6.1f} MB; densest view "
+                   f"{p['view_villages']:,} villages, {p['view_map_bytes'] / 1e6:.1f} MB"
+                   if "map_bytes" in p else "")
             print(f"    {level:<5} GeoJSON {p['geojson_chars'] / 1e6:6.1f} M characters, "
                   f"{p['vertices']:>10,} vertices{app}")
         if "paint" in f:

@@ -194,15 +194,31 @@ def fit_zoom(bounds, width_px: int = 1280, height_px: int = 800, tile_px: int = 
     """The closest web-map zoom at which ``bounds`` (lon/lat) fit a ``width_px`` x
     ``height_px`` map: the zoom a national map opens at, hence its coarsest level of detail."""
     minx, miny, maxx, maxy = (float(v) for v in bounds)
-
-    def mercator_y(lat):
-        lat = math.radians(max(min(lat, 85.0), -85.0))
-        return math.log(math.tan(math.pi / 4 + lat / 2)) / (2 * math.pi)  # in world widths
-
     width = max(maxx - minx, 1e-9) / 360.0
-    height = max(abs(mercator_y(maxy) - mercator_y(miny)), 1e-12)
+    height = max(abs(_mercator_y(maxy) - _mercator_y(miny)), 1e-12)
     world = min(width_px / width, height_px / height) / tile_px  # 2 ** zoom
     return int(max(0, min(18, math.floor(math.log2(world)))))
+
+
+def view_bounds(lon: float, lat: float, zoom: int, width_px: int = 1280, height_px: int = 800,
+                tile_px: int = 256) -> tuple[float, float, float, float]:
+    """The (lon/lat) bounds a ``width_px`` x ``height_px`` web map centred on (lon, lat)
+    shows at ``zoom``: what a browser needs of a layer zoomed in that far."""
+    world = tile_px * 2 ** int(zoom)  # pixels around the world
+    half_w = width_px / world * 180.0
+    centre = _mercator_y(lat)
+    half_h = height_px / world / 2
+
+    def latitude(y):
+        return math.degrees(2 * math.atan(math.exp(y * 2 * math.pi)) - math.pi / 2)
+
+    return (lon - half_w, latitude(centre - half_h), lon + half_w, latitude(centre + half_h))
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude, in world widths (0 at the equator)."""
+    lat = math.radians(max(min(lat, 85.0), -85.0))
+    return math.log(math.tan(math.pi / 4 + lat / 2)) / (2 * math.pi)
 
 
 def _polygonal(geom):

@@ -135,6 +135,10 @@ def test_bench_national_small(malang_cache, tmp_path, capsys):
     assert chars == sorted(chars)
     assert levels[f"z{zooms[0]}"]["vertices"] < levels["full"]["vertices"]
     assert all(levels[f"z{z}"]["map_bytes"] > 0 for z in zooms)
+    # a view at the opening zoom holds every village; closer in, a view holds fewer
+    assert levels[f"z{zooms[0]}"]["view_villages"] == 171
+    assert levels["z12"]["view_villages"] < 171
+    assert levels["z12"]["view_map_bytes"] < levels["z12"]["map_bytes"]
     assert set(figures["ratios"]) >= {"rank", "first_read", "peak_memory", "stages"}
 
 
