@@ -114,30 +114,60 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) 
         A copy with simplified, coordinate-rounded geometry (``shapes``), the method used
         (``coverage`` or ``per_feature``) and the vertex counts.
     """
-    out = gdf.copy()
-    if out.empty:
-        return DisplayLayer(out, "none", 0.0, 0, 0)
-    tol = display_tolerance(out) if tolerance is None else float(tolerance)
-    geoms = shapely.make_valid(np.asarray(out.geometry.values, dtype=object))
-    geoms = np.asarray([_polygonal(g) for g in geoms], dtype=object)
-    method = "per_feature"
-    simplified = None
+    if gdf.empty:
+        return DisplayLayer(gdf.copy(), "none", 0.0, 0, 0)
+    tol = display_tolerance(gdf) if tolerance is None else float(tolerance)
+    return _simplified(gdf, _prepared(gdf), tol)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Valid polygonal shapes and whether they form a coverage: the part of the work that
+    does not depend on the tolerance, done once for all zoom levels."""
+
+    geoms: np.ndarray
+    coverage: bool
+    vertices: int
+
+
+def _prepared(gdf: gpd.GeoDataFrame) -> _Prepared:
+    geoms = shapely.make_valid(np.asarray(gdf.geometry.values, dtype=object))
+    broken = ~np.isin(shapely.get_type_id(geoms), _POLYGONAL)  # rare: make_valid added lines
+    if broken.any():
+        geoms[broken] = [_polygonal(g) for g in geoms[broken]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            if bool(shapely.coverage_is_valid(geoms)):
+            coverage = bool(shapely.coverage_is_valid(geoms))
+        except shapely.errors.GEOSException:
+            coverage = False
+    return _Prepared(geoms, coverage, int(shapely.get_num_coordinates(geoms).sum()))
+
+
+_POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON,
+              shapely.GeometryType.MISSING)
+
+
+def _simplified(gdf: gpd.GeoDataFrame, prepared: _Prepared, tol: float) -> DisplayLayer:
+    geoms = prepared.geoms
+    method = "per_feature"
+    simplified = None
+    if prepared.coverage:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
                 simplified = shapely.coverage_simplify(geoms, tol)
                 method = "coverage"
-        except shapely.errors.GEOSException:
-            simplified = None
+            except shapely.errors.GEOSException:
+                simplified = None
     if simplified is None:
         simplified = shapely.simplify(geoms, tol, preserve_topology=True)
     # never let simplification erase a village
     lost = shapely.is_empty(simplified) | (shapely.area(simplified) <= 0)
     simplified = np.where(lost, geoms, simplified)
     rounded = round_coordinates(simplified)
-    out = out.set_geometry(gpd.GeoSeries(rounded, index=out.index, crs=out.crs))
-    return DisplayLayer(out, method, tol, int(shapely.get_num_coordinates(geoms).sum()),
+    out = gdf.set_geometry(gpd.GeoSeries(rounded, index=gdf.index, crs=gdf.crs))
+    return DisplayLayer(out, method, tol, prepared.vertices,
                         int(shapely.get_num_coordinates(rounded).sum()))
 
 
@@ -150,8 +180,45 @@ def zoom_tolerance(zoom: int) -> float:
 def level_of_detail(gdf: gpd.GeoDataFrame, zooms=(6, 8, 10, 12)) -> dict[int, DisplayLayer]:
     """The layer simplified for each zoom level (:func:`zoom_tolerance`): a national map
     sends the coarse shapes when zoomed out and the finer ones only when zoomed in
-    (issue 19: 83,000 villages at full detail are too heavy for a browser)."""
-    return {int(z): simplify_for_display(gdf, zoom_tolerance(z)) for z in zooms}
+    (issue 19: 83,000 villages at full detail are too heavy for a browser).
+
+    The repair and the coverage test, which do not depend on the zoom, run once for all
+    levels (on 85,000 villages they cost more than each simplification)."""
+    if gdf.empty:
+        return {int(z): DisplayLayer(gdf.copy(), "none", 0.0, 0, 0) for z in zooms}
+    prepared = _prepared(gdf)
+    return {int(z): _simplified(gdf, prepared, zoom_tolerance(z)) for z in zooms}
+
+
+def fit_zoom(bounds, width_px: int = 1280, height_px: int = 800, tile_px: int = 256) -> int:
+    """The closest web-map zoom at which ``bounds`` (lon/lat) fit a ``width_px`` x
+    ``height_px`` map: the zoom a national map opens at, hence its coarsest level of detail."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    width = max(maxx - minx, 1e-9) / 360.0
+    height = max(abs(_mercator_y(maxy) - _mercator_y(miny)), 1e-12)
+    world = min(width_px / width, height_px / height) / tile_px  # 2 ** zoom
+    return int(max(0, min(18, math.floor(math.log2(world)))))
+
+
+def view_bounds(lon: float, lat: float, zoom: int, width_px: int = 1280, height_px: int = 800,
+                tile_px: int = 256) -> tuple[float, float, float, float]:
+    """The (lon/lat) bounds a ``width_px`` x ``height_px`` web map centred on (lon, lat)
+    shows at ``zoom``: what a browser needs of a layer zoomed in that far."""
+    world = tile_px * 2 ** int(zoom)  # pixels around the world
+    half_w = width_px / world * 180.0
+    centre = _mercator_y(lat)
+    half_h = height_px / world / 2
+
+    def latitude(y):
+        return math.degrees(2 * math.atan(math.exp(y * 2 * math.pi)) - math.pi / 2)
+
+    return (lon - half_w, latitude(centre - half_h), lon + half_w, latitude(centre + half_h))
+
+
+def _mercator_y(lat: float) -> float:
+    """Web Mercator y of a latitude, in world widths (0 at the equator)."""
+    lat = math.radians(max(min(lat, 85.0), -85.0))
+    return math.log(math.tan(math.pi / 4 + lat / 2)) / (2 * math.pi)
 
 
 def _polygonal(geom):

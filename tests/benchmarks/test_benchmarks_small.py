@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -112,18 +113,61 @@ def test_bench_convergence_small(tmp_path, capsys):
 def test_bench_national_small(malang_cache, tmp_path, capsys):
     import bench_national
 
-    figures = bench_national.main(["--copies", "3", "--households", "1500", "--chunk", "500",
+    figures = bench_national.main(["--copies", "2", "--households", "1000", "--chunk", "500",
                                    "--villages-cache", str(malang_cache), "--work",
-                                   str(tmp_path), "--workers", "1"])
+                                   str(tmp_path), "--no-paint"])
     out = capsys.readouterr().out
-    assert "rank on Dask" in out and "map payload" in out and "(1.00 = linear)" in out
-    one, three = figures["runs"][1], figures["runs"][3]
-    assert (one["villages"], three["villages"]) == (57, 171)
-    assert three["households"] == 1500 and three["peak_mb"] > 0
-    chars, vertices = three["payload"]["chars"], three["payload"]["vertices"]
-    # coarser zooms never weigh more; the closest zoom still simplifies the source
-    assert chars["z6"] <= chars["z8"] <= chars["z10"] <= chars["z12"] <= chars["full"]
-    assert vertices["z6"] < vertices["full"]
+    assert "rank on Dask" in out and "opening zoom" in out and "(same run; 1.00 = linear)" in out
+    one, two = figures["runs"][1], figures["runs"][2]
+    assert (one["villages"], two["villages"]) == (57, 114)
+    assert two["households"] == 1000 and two["peak_mb"] > 0
+    # the first read fills the cache the rank then reads: the quality checks run once
+    assert (two["first_read_cache"], two["rank_cache"]) == ("miss", "hit")
+    stages = two["stages"]
+    assert set(bench_national.STAGES) <= set(stages)
+    assert all(stages[name] > 0 for name in bench_national.STAGES)
+    assert sum(stages.values()) == pytest.approx(two["rank_s"])
+    levels = two["payload"]
+    zooms = sorted(int(k[1:]) for k in levels if k != "full")
+    assert zooms[0] == two["opening_zoom"] and zooms[-1] == 12
+    # coarser zooms never weigh more; the opening zoom simplifies the source
+    chars = [levels[f"z{z}"]["geojson_chars"] for z in zooms] + [levels["full"]["geojson_chars"]]
+    assert chars == sorted(chars)
+    assert levels[f"z{zooms[0]}"]["vertices"] < levels["full"]["vertices"]
+    assert all(levels[f"z{z}"]["map_bytes"] > 0 for z in zooms)
+    # the heaviest view holds fewer villages the closer the zoom, and fewer than the layer
+    views = [levels[f"z{z}"]["view_villages"] for z in zooms]
+    assert views == sorted(views, reverse=True) and 0 < views[-1] < 114
+    assert levels["z12"]["view_map_bytes"] < levels["z12"]["map_bytes"]
+    assert set(figures["ratios"]) >= {"rank", "first_read", "peak_memory", "stages"}
+
+
+@pytest.mark.browser
+def test_bench_national_first_paint(malang_cache, tmp_path, capsys):
+    import bench_national
+
+    figures = bench_national.main(["--copies", "2", "--households", "400", "--chunk", "500",
+                                   "--villages-cache", str(malang_cache), "--work",
+                                   str(tmp_path), "--paint-runs", "1", "--no-baseline"])
+    paint = figures["runs"][2]["paint"]
+    assert paint["first_paint_s"] > 0 and paint["outside_requests"] == []
+    assert paint["canvas_layers"] + paint["svg_paths"] > 0
+    assert "first paint at zoom" in capsys.readouterr().out
+
+
+def test_national_copies_get_no_real_province_code(malang_cache):
+    import geopandas as gpd
+
+    import bench_national
+    from geo.reference.table import code_history
+
+    real = set(code_history()["code"].astype(str).str.slice(0, 2))
+    assert not real & set(bench_national.SPARE_PROVINCES)
+    layer = bench_national.national_layer(gpd.read_parquet(malang_cache), 3)
+    provinces = layer["village_code"].astype(str).str.slice(0, 2)
+    assert list(pd.unique(provinces)) == ["35", *bench_national.SPARE_PROVINCES[:2]]
+    for column in [c for c in layer.columns if c.endswith("_code")]:
+        assert (layer[column].astype(str).str.slice(0, 2) == provinces).all()
 
 
 def test_national_layer_copies_are_disjoint_and_uniquely_coded(malang_cache):
