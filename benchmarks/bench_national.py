@@ -57,6 +57,7 @@ import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 
 from bench_dask import MemoryWatch, prepare as prepare_registry  # noqa: E402
+from geo.pipeline.analysis import boundary_read_options  # noqa: E402
 
 #: Zoom levels of the level-of-detail scheme past the opening one (the opening one is added).
 ZOOMS = (6, 8, 10, 12)
@@ -70,8 +71,7 @@ SPARE_PROVINCES = tuple(str(p) for p in (*range(41, 50), *range(37, 41), *range(
 
 #: The reading options :func:`geo.pipeline.analysis.analyse` passes by default: the cache key
 #: includes them, so the first read must pass the same ones for the rank to hit the cache.
-ANALYSE_READ_OPTIONS = {"engine": "pyogrio", "layer": None, "column_map": None, "crs": None,
-                        "swap_xy": False}
+ANALYSE_READ_OPTIONS = boundary_read_options()
 
 #: Stage name -> (module, function) timed inside ``analyse(..., dask=True)``.
 STAGES = {

@@ -86,8 +86,9 @@ class Preparation:
 
 def _boundary_options(sources) -> dict:
     """The reading options :func:`geo.pipeline.analysis.analyse` uses (the cache keys on them)."""
-    return {"engine": "pyogrio", "layer": sources.layer, "column_map": None, "crs": None,
-            "swap_xy": False}
+    from geo.pipeline.analysis import boundary_read_options
+
+    return boundary_read_options(layer=sources.layer)
 
 
 def _read_for_outline(sources, boundary_key: str | None):

@@ -31,13 +31,15 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from geo.boundaries.cache import read_villages_cached
+    from geo.pipeline.analysis import boundary_read_options
     from geo.waves.movement import movement
     from geo.waves.read import parse_waves, read_waves
     from geo.waves.write import write_waves
 
     waves = parse_waves(args.households)  # a bad LABEL=FILE fails before any reading
     config, code_tables = join_options(args, as_config(args.config))
-    villages, _report = read_villages_cached(args.boundaries)
+    # read as `rank` reads them, so both commands share the cached layer (and its checks)
+    villages, _report = read_villages_cached(args.boundaries, **boundary_read_options())
     read = read_waves(waves, villages, prefer=args.prefer, overlap=config.join.overlap,
                       mpi=config.mpi, **code_tables)
     result = movement(read, villages["village_code"])

@@ -57,6 +57,16 @@ def _as_list(sources) -> list:
     return list(sources) if isinstance(sources, (list, tuple)) else [sources]
 
 
+def boundary_read_options(*, engine: str = "pyogrio", layer: str | None = None,
+                          boundary_columns: dict | None = None, crs=None,
+                          swap_xy: bool = False) -> dict:
+    """The options :func:`analyse` reads the boundaries with. The layer cache keys on them:
+    whoever reads the same layer first (a benchmark, the app's outline, ``geo waves``) with
+    these options fills the entry ``rank`` then finds."""
+    return {"engine": engine, "layer": layer, "column_map": boundary_columns, "crs": crs,
+            "swap_xy": swap_xy}
+
+
 def analyse(
     boundaries,
     households=None,
@@ -108,9 +118,8 @@ def analyse(
     config = as_config(config)
     sources = _as_list(boundaries)
     reader = read_villages_cached if cache else read_villages
-    villages, boundary_report = reader(
-        sources, engine=engine, layer=layer, column_map=boundary_columns, crs=crs, swap_xy=swap_xy
-    )
+    villages, boundary_report = reader(sources, **boundary_read_options(
+        engine=engine, layer=layer, boundary_columns=boundary_columns, crs=crs, swap_xy=swap_xy))
     method_sources = [SourceFile.from_dict({"role": "boundaries", **file_fingerprint(part)})
                       for p in sources for part in source_files(p)]
     graph = build_neighbours(villages, tolerance_m=config.pockets.snap_tolerance_m)

@@ -67,3 +67,18 @@ def test_least_recently_used_entries_are_removed(bontang_sql, tmp_path, monkeypa
     assert len(list(cache.glob("*.json"))) == 2
     read_villages_cached([bontang_sql], check_quality=True, swap_xy=False)  # a third key
     assert len(list(cache.glob("*.json"))) == 2 and len(list(cache.glob("*.parquet"))) == 2
+
+
+def test_a_layer_read_with_analyses_options_is_the_one_rank_finds(tmp_path, monkeypatch):
+    """``geo waves``, the app's outline and the benchmarks read with
+    :func:`geo.pipeline.analysis.boundary_read_options`: ``rank`` then hits that entry (and
+    does not run the quality checks a second time)."""
+    from geo.demo.region import DEMO_DIR, FILES
+    from geo.pipeline.analysis import analyse, boundary_read_options
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    layer = DEMO_DIR / FILES["villages"]
+    assert read_villages_cached([layer], **boundary_read_options())[1].cache == "miss"
+    result = analyse([layer], DEMO_DIR / FILES["households"])
+    assert result.boundary_report.cache == "hit"
+    assert read_villages_cached([layer])[1].cache == "miss"  # other options, another entry
