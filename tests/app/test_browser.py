@@ -697,7 +697,7 @@ def test_markdown_images_in_names_titles_and_upload_names_fetch_nothing(app_url,
     run = page.get_by_role("button", name="Jalankan analisis")
     sync_api.expect(run).to_be_enabled(timeout=90_000)
     run.click()
-    page.get_by_text("Analisis selesai").wait_for(timeout=90_000)
+    page.get_by_text("Analisis selesai").wait_for(timeout=180_000)  # a new layer: first read with its checks
 
     page.get_by_role("link", name="Ringkasan").click()  # region heading: the regency's name
     page.get_by_text("127.0.0.2:9/x.png").first.wait_for(timeout=60_000)  # as typed (a word
