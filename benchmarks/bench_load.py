@@ -200,7 +200,59 @@ async def session(browser, url: str, index: int, timeout_s: float, moved: asynci
     return out
 
 
+async def ws_session(url: str, index: int, timeout_s: float, moved: asyncio.Event,
+                     ready: list) -> dict:
+    """What :func:`session` does, spoken over the websocket alone (``ws_client``): the map is
+    ready when the page's map arguments have come and the widget has its data and colours
+    (painting not included), the click is the map's click value sent to the server, the
+    weight change the slider's new value. Measures the server, not the browsers."""
+    import ws_client
+
+    out = {"session": index, "ok": False}
+    try:
+        async with ws_client.Session(url) as tab:
+            run, out["map_s"] = await tab.run("Peta", until=ws_client.coloured_map,
+                                              timeout_s=timeout_s)
+            out["map_mb"] = round(tab.fetched_bytes / 1e6, 2)
+            widget = next(e for e in run.of_kind("component_instance") if ws_client.map_args(e))
+            codes = tab.map_data["layers"][0]["columns"]["ids"]
+            code = codes[(index * 997) % len(codes)]
+            run, out["click_s"] = await tab.run(
+                widgets=[ws_client.component_state(widget, {"code": code})],
+                until=ws_client.profile_heading, timeout_s=timeout_s)
+            run, _ = await tab.run("Prioritas", timeout_s=timeout_s)
+            slider = run.of_kind("slider")[0].slider
+            tables = {e.SerializeToString() for e in run.elements.values() if ws_client.table(e)}
+            steps = index % 5 + 3
+            current = (slider.value or slider.default)[0]
+            value = round(max(current - slider.step * steps, slider.min), 2)
+            moved_to = ws_client.slider_state(run.of_kind("slider")[0], value)
+
+            def reordered(element) -> bool:  # the decision table with other figures
+                return ws_client.table(element) and element.SerializeToString() not in tables
+
+            run, out["weight_table_s"] = await tab.run(widgets=[moved_to], until=reordered,
+                                                       timeout_s=timeout_s)
+            out["weight_s"] = run.finished_s
+            out["own_value"] = value
+            ours = [e.SerializeToString() for e in run.elements.values() if ws_client.table(e)]
+            ready.append(index)
+            await moved.wait()  # every session has moved its slider: is ours still ours?
+            # nothing sent: the figures must come from this session's own weights on the server
+            run, _ = await tab.run(timeout_s=timeout_s)
+            now = [e.SerializeToString() for e in run.elements.values() if ws_client.table(e)]
+            out["kept_own_value"] = bool(ours) and now == ours
+            out["exceptions"] = len(run.exceptions)
+            out["ok"] = out["exceptions"] == 0 and run.status == "FINISHED_SUCCESSFULLY"
+    except Exception as exc:  # noqa: BLE001 - a failed session is a result, not a crash
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        ready.append(index)
+    return out
+
+
 async def _together(browser, url: str, n: int, timeout_s: float) -> list[dict]:
+    """``n`` sessions at once: browser contexts of ``browser``, or websocket clients when
+    ``browser`` is None."""
     moved, ready = asyncio.Event(), []
 
     async def release():
@@ -208,13 +260,16 @@ async def _together(browser, url: str, n: int, timeout_s: float) -> list[dict]:
             await asyncio.sleep(0.2)
         moved.set()
 
-    results = await asyncio.gather(*(session(browser, url, i, timeout_s, moved, ready)
+    one = session if browser is not None else (lambda _, *rest: ws_session(*rest))
+    results = await asyncio.gather(*(one(browser, url, i, timeout_s, moved, ready)
                                      for i in range(n)), release())
     return list(results[:n])
 
 
-async def run_sessions(url: str, n: int, timeout_s: float) -> tuple[dict, list[dict], list[dict]]:
-    """The first visit, one session alone, then ``n`` at once."""
+async def run_sessions(url: str, n: int, timeout_s: float,
+                       client: str = "browser") -> tuple[dict, list[dict], list[dict]]:
+    """The first visit (in the browser), one session alone, then ``n`` at once (browser
+    contexts, or websocket clients with ``client="websocket"``)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -223,9 +278,13 @@ async def run_sessions(url: str, n: int, timeout_s: float) -> tuple[dict, list[d
         if not first.get("ok"):
             await browser.close()
             return first, [], []
+        if client == "websocket":
+            await browser.close()
+            browser = None
         alone = await _together(browser, url, 1, timeout_s)
         together = await _together(browser, url, n, timeout_s)
-        await browser.close()
+        if browser is not None:
+            await browser.close()
     return first, alone, together
 
 
@@ -258,6 +317,9 @@ def main(argv=None) -> int:
     parser.add_argument("--kel-dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--timeout", type=float, default=300, help="seconds per step")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--client", choices=("browser", "websocket"), default="browser",
+                        help="the sessions as Chromium contexts (painting included) or as "
+                             "websocket clients (the server alone; benchmarks/ws_client.py)")
     args = parser.parse_args(argv)
     env: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
@@ -281,7 +343,8 @@ def main(argv=None) -> int:
         sampler.start()
         started = time.perf_counter()
         try:
-            first, alone, results = asyncio.run(run_sessions(url, args.sessions, args.timeout))
+            first, alone, results = asyncio.run(run_sessions(url, args.sessions, args.timeout,
+                                                               args.client))
         finally:
             sampler.stop.set()
             sampler.join()
@@ -294,7 +357,8 @@ def main(argv=None) -> int:
     ratio = (together["map_p50_s"] / single["map_p50_s"]
              if together["map_p50_s"] and single["map_p50_s"] else None)
     figures = {
-        "layer": "demo" if args.demo else "jawa_timur", "sessions": args.sessions,
+        "layer": "demo" if args.demo else "jawa_timur", "client": args.client,
+        "sessions": args.sessions,
         "households": 0 if args.demo else args.households,
         "finished": len(ok), "kept_own_value": sum(bool(r.get("kept_own_value")) for r in results),
         "server_mb_start": round(idle_mb, 1),
@@ -308,7 +372,7 @@ def main(argv=None) -> int:
     }
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "bench_load.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    for key in ("layer", "sessions", "households", "finished", "kept_own_value", "server_mb_start",
+    for key in ("layer", "client", "sessions", "households", "finished", "kept_own_value", "server_mb_start",
                 "server_mb_peak", "first_visit", "map_p50_s", "map_p95_s", "click_p50_s",
                 "click_p95_s", "weight_table_p50_s", "weight_table_p95_s", "weight_p50_s",
                 "weight_p95_s", "single", "map_ratio_sessions_vs_single", "wall_s", "errors"):

@@ -46,31 +46,39 @@ k = ui.state.kept_value(c3.number_input, "map_k", t("classes", lang), default=5,
 palette = ui.state.kept_choice(c4.selectbox, "map_palette", t("palette", lang), list(PALETTES),
                                default=next(iter(PALETTES)))
 district_col = district_column(villages)
-shown = ui.area_filter.area_filter(villages, "map", lang)
+result_key = ui.state.result_token()
+shown, area = ui.area_filter.area_filter(villages, "map", lang, token=result_key)
 places = {t("district", lang): district_col}  # tooltip rows naming where a village lies
 if "regency_name" in place_columns(villages):  # several regencies: name the regency too
     places[t("regency", lang)] = "regency_name"
+tiles = st.session_state["tiles"]
+
+
+def map_view():
+    """The villages drawn, their classes, tooltips and colours, and the map's token: the
+    same for every session with the same result and choices, so made once per server."""
+    drawn = with_values(shapes, shown, [indicator, *places.values()])
+    classes = ui.state.classification(drawn[indicator], scheme, int(k), palette, indicator, lang)
+    drawn["value_text"] = [number_text(indicator, v, lang) for v in drawn[indicator]]  # per locale
+    tooltip = {t("village", lang): "village_name", **places,
+               indicator_label(indicator, lang): "value_text"}
+    # the shapes and tooltips built once per server for the same villages, values and
+    # labels; the class colours go beside them (another classification only recolours)
+    map_key = ui.state.content_token(
+        "choropleth", analysis.token,
+        drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))], tuple(tooltip), tiles)
+    known = frozenset(drawn["village_code"].astype("string").dropna())
+    return drawn, classes, tooltip, map_key, known, [choropleth_styles(drawn, classes.colours)]
+
 
 # --- classification and map --------------------------------------------------------------
-drawn = with_values(shapes, shown, [indicator, *places.values()])
-classes = ui.state.classification(drawn[indicator], scheme, int(k), palette, indicator, lang)
-drawn["value_text"] = [number_text(indicator, v, lang) for v in drawn[indicator]]  # per locale
-tooltip = {t("village", lang): "village_name", **places,
-           indicator_label(indicator, lang): "value_text"}
+drawn, classes, tooltip, map_key, known, styles = ui.state.shared(
+    "map_view", (result_key, indicator, scheme, int(k), palette, lang, *area, tiles), map_view)
 selected = st.session_state.get("selected_village")
 
 with map_slot:
     map_col, legend_col = st.columns([4, 1])  # a phone stacks them: the legend right under the map
     with map_col:
-        # the shapes and tooltips built once per server for the same villages, values and
-        # labels; the class colours go beside them (another classification only recolours)
-        tiles = st.session_state["tiles"]
-        map_key = ui.state.content_token(
-            "choropleth", analysis.token,
-            drawn[list(dict.fromkeys(["village_code", *tooltip.values()]))],
-            tuple(tooltip), tiles)
-        known = set(drawn["village_code"].astype("string").dropna())
-
         def choose(code: str) -> None:  # a click: outline it and show its profile in this run
             if code in known:
                 st.session_state["selected_village"] = code
@@ -85,7 +93,7 @@ with map_slot:
         ui.map_widget.show_map(
             lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
             map_key, key="village_map", height=560, selected=selected, on_click=choose,
-            focus=focus, styles=[choropleth_styles(drawn, classes.colours)])
+            focus=focus, styles=styles)
     with legend_col:
         ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
         if classes.note:  # fewer classes than asked: say why, under the legend
@@ -97,7 +105,8 @@ with map_slot:
 
 # --- village profile ---------------------------------------------------------------------
 st.subheader(t("profile", lang))
-choices = village_choices(shown)
+# labels from codes and names only: one set per analysis and area, whatever the weights
+choices = ui.state.shared("village_choices", (analysis.token, *area), lambda: village_choices(shown))
 code = ui.state.kept_choice(st.selectbox, "profile_village", t("village", lang), list(choices),
                             format_func=choices.get,
                             placeholder=t("placeholder.choose_village", lang))

@@ -16,8 +16,8 @@ from geo.presentation.decision_table import decision_table, focus_colours, focus
 from geo.presentation.webmap import choropleth_map, choropleth_styles, focus_on
 from geo.i18n import number, t
 from geo.i18n.labels import indicator_label
-from geo.presentation.views import (district_column, focus_table, markdown_text, pin_table,
-                                    ranked_table,
+from geo.presentation.views import (ALL_DISTRICTS, ALL_REGENCIES, district_column, focus_table,
+                                    markdown_text, pin_table, ranked_table,
                                     screen_headers, screen_table, stability_counts,
                                     village_choices)
 
@@ -68,7 +68,8 @@ villages = result.villages
 
 # --- pins --------------------------------------------------------------------------------
 with st.expander(t("pin", lang)):
-    choices = village_choices(villages)
+    choices = ui.state.shared("village_choices", (analysis.token, ALL_REGENCIES, ALL_DISTRICTS),
+                              lambda: village_choices(villages))
     with st.form("pin_form", clear_on_submit=True):
         pin_code = st.selectbox(t("village", lang), list(choices), format_func=choices.get,
                                 index=None, key="pin_village",

@@ -37,7 +37,7 @@ for note in (result.pockets.notes if result.pockets is not None else ()):
 map_slot = st.container()  # the map first (phones: the first screen), the area filter below it
 
 district_col = district_column(villages)
-shown = ui.area_filter.area_filter(villages, "pocket", lang)
+shown, _ = ui.area_filter.area_filter(villages, "pocket", lang, token=ui.state.result_token())
 
 drawn = with_values(shapes, shown, ["pocket", "hotspot", variable, district_col])
 drawn["pocket_label"] = drawn["pocket"].astype("string").fillna("no_data").map(

@@ -19,9 +19,15 @@ from geo.presentation.views import (ALL_DISTRICTS, ALL_REGENCIES, district_choic
                                     regency_choices)
 
 
-def area_filter(villages: pd.DataFrame, prefix: str, lang: str) -> pd.DataFrame:
-    """Draw the filter(s) and return the villages of the chosen area."""
-    regencies = regency_choices(villages)
+def area_filter(villages: pd.DataFrame, prefix: str, lang: str, *,
+                token: str | None = None) -> tuple[pd.DataFrame, tuple[str, str]]:
+    """Draw the filter(s); return the villages of the chosen area and the area's
+    ``(regency, district)`` codes (``"*"``: all). With the analysis ``token`` the choices and the
+    chosen villages are made once per server (:func:`ui.state.shared`; read-only)."""
+    def once(name, *key, build):
+        return build() if token is None else ui.state.shared(f"area.{name}", (token, *key), build)
+
+    regencies = once("regencies", build=lambda: regency_choices(villages))
     regency = ALL_REGENCIES
     if len(regencies) > 1:
         regency_col, district_col = st.columns(2)
@@ -31,9 +37,11 @@ def area_filter(villages: pd.DataFrame, prefix: str, lang: str) -> pd.DataFrame:
             format_func=lambda c: t("all_regencies", lang) if c == ALL_REGENCIES else regencies[c])
     else:
         district_col = st
-    districts = district_choices(villages, regency)
+    districts = once("districts", regency, build=lambda: district_choices(villages, regency))
     district = ui.state.kept_choice(
         district_col.selectbox, f"{prefix}_district", t("district", lang),
         [ALL_DISTRICTS, *districts], default=ALL_DISTRICTS,
         format_func=lambda c: t("all_districts", lang) if c == ALL_DISTRICTS else districts[c])
-    return in_area(villages, regency, district)
+    shown = once("villages", regency, district,
+                 build=lambda: in_area(villages, regency, district))
+    return shown, (regency, district)

@@ -452,6 +452,17 @@ def current_result() -> AnalysisResult:
                                 _rescored(analysis.token, config_json, analysis.result))
 
 
+def result_token() -> str:
+    """Identifies what :func:`current_result` returns in this session (the analysis, the
+    config in use, what the user's role may see): the key under which sessions showing the
+    same result share what they derive from it (:func:`shared`)."""
+    import ui.auth
+
+    config = current_config().to_json() if "config" in st.session_state else ""
+    return token_of(current_analysis().token, config,
+                    "full" if ui.auth.allowed("full_detail") else "withheld")
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)  # shared, read-only: no copy per rerun
 def _rescored(token: str, config_json: str, _result: AnalysisResult) -> AnalysisResult:
     import json
@@ -498,6 +509,23 @@ def _classification(values_token: str, _values, scheme, k, palette, indicator, l
     from geo.presentation.display import classify
 
     return classify(_values, scheme, k, palette, indicator=indicator, lang=lang)
+
+
+def shared(name: str, key: tuple, build):
+    """``build()``, made once per server for the same ``name`` and ``key`` and then shared
+    read-only by every session (the caller must not change what it returns).
+
+    For what every visitor of a page derives the same way from the same analysis and the same
+    choices: the villages of the chosen area and their labels, the values written out, the map's
+    token. Twelve people opening the map at once then share that work instead of each doing
+    it while the others wait for the interpreter (issue 19: bench_load). ``key`` names all it
+    depends on: the analysis token first, then the choices (strings and numbers)."""
+    return _shared(name, tuple(key), build)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _shared(name: str, key: tuple, _build):
+    return _build()
 
 
 def token_of(*parts: bytes | str) -> str:
