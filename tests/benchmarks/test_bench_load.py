@@ -30,3 +30,25 @@ def test_two_sessions_on_the_demo(tmp_path):
         <= figures["first_visit"]["first_polygons_s"] <= figures["first_visit"]["coloured_map_s"]
     assert figures["single"]["map_p50_s"] > 0 and figures["map_ratio_sessions_vs_single"] > 0
     assert status == 0
+
+
+@pytest.mark.browser
+def test_one_browser_among_websocket_sessions(tmp_path):
+    """``--client office``: one Chromium among websocket clients, the sessions step together;
+    every websocket session gets the map's data, clicks to a profile, keeps its own weights."""
+    import bench_load
+
+    status = bench_load.main(["--demo", "--sessions", "3", "--client", "office", "--timeout", "120",
+                              "--results", str(tmp_path)])
+    figures = json.loads((tmp_path / "bench_load.json").read_text())
+    assert figures["finished"] == 3 and figures["kept_own_value"] == 3, figures["errors"]
+    clients = [r["client"] for r in figures["sessions_detail"]]
+    assert clients == ["browser", "websocket", "websocket"]
+    for result in figures["sessions_detail"][1:]:
+        assert 0 < result["map_s"] and 0 < result["click_s"] and result["weight_table_s"] > 0
+        assert result["map_villages"] > 0 and result["exceptions"] == 0  # the map's data came
+    assert figures["single_detail"][0]["client"] == "browser"
+    # the ratio compares the browser's paints: the one among the three against the one alone
+    assert abs(figures["map_p50_s_as_single_measured"] - figures["sessions_detail"][0]["map_s"]) < 0.01
+    assert figures["map_ratio_sessions_vs_single"] > 0
+    assert status == 0
