@@ -10,8 +10,12 @@ its automatic list would then read "app", "0 Ringkasan", ...
 
 import streamlit as st
 
-import ui.state
-from geo.i18n import t
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below (see the pages)
+
+import ui.state  # noqa: E402
+from geo.i18n import t  # noqa: E402
 
 lang = ui.state.language()
 navigation = st.navigation([

@@ -1,5 +1,9 @@
 """Overview: the region's poverty figures against the RPJMD target, data quality, next steps."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import streamlit as st
 
 import ui.auth

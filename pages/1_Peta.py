@@ -1,5 +1,9 @@
 """Map: a choropleth of any village indicator; click a village to see its profile."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import pandas as pd
 import streamlit as st
 

@@ -1,5 +1,9 @@
 """Priority (lokus): weights and rules as controls, the ranked table, pins, robustness, decision."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import streamlit as st
 
 import ui.map_widget

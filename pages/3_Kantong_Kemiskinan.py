@@ -1,5 +1,9 @@
 """Poverty pockets (kantong kemiskinan): the LISA cluster map and the pocket table."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import streamlit as st
 
 import ui.area_filter

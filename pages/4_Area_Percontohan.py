@@ -1,5 +1,9 @@
 """Pilot area: the pilot villages, their neighbours, a household grid and next year's candidates."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import streamlit as st
 
 import ui.map_widget

@@ -1,5 +1,9 @@
 """Data: upload boundaries and households, map columns, read the quality and reconciliation reports."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import streamlit as st
 
 import ui.map_widget

@@ -1,5 +1,9 @@
 """Export: GeoJSON / GeoPackage / zipped Shapefile for QGIS, CSV / XLSX / PNG / PDF for decisions."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import tempfile
 from pathlib import Path
 

@@ -5,6 +5,10 @@ village coverage, a map of the untouched poor households per village, per-agency
 and the proposed division of labour (bagi tugas), which a planner edits and saves.
 """
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import json
 
 import streamlit as st

@@ -1,5 +1,9 @@
 """Trends (issue 15): the region against its RPJMD target, registry waves, change map, focus list."""
 
+import ui.preparation
+
+ui.preparation.begin_environment()  # before the imports below, which take seconds on a first visit
+
 import pandas as pd
 import streamlit as st
 

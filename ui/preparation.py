@@ -40,7 +40,8 @@ class Preparation:
     ``began``, finished when in ``ended``); ``outline_layer``: the village shapes simplified for
     drawing (:class:`geo.presentation.display.DisplayLayer`) before the analysis is done,
     ``outline_source`` the digest of the shapes they came from
-    (:func:`geo.presentation.display_cache.shapes_digest`); ``result``: the
+    (:func:`geo.presentation.display_cache.shapes_digest`), ``outlined`` set once that stage
+    is over (with or without a layer); ``result``: the
     :class:`geo.pipeline.results.AnalysisResult`; ``display``: the display layer of the result
     (the outline's when the shapes are the same); ``error``: why the analysis failed.
     """
@@ -54,6 +55,7 @@ class Preparation:
     result: object | None = None
     display: object | None = None
     error: BaseException | None = None
+    outlined: threading.Event = field(default_factory=threading.Event)
     analysed: threading.Event = field(default_factory=threading.Event)
     finished: threading.Event = field(default_factory=threading.Event)
 
@@ -151,6 +153,7 @@ def _outline_job(job: Preparation, sources) -> None:
     finally:
         job.end("boundaries")
         job.end("outline")
+        job.outlined.set()
 
 
 def _analysis_job(job: Preparation, sources, outline: threading.Thread) -> None:
@@ -201,6 +204,25 @@ def start(fingerprint: str, sources) -> Preparation:
     return job
 
 
+def begin_environment() -> None:
+    """Start the job for the files named in the environment now, without waiting or drawing.
+
+    Every page calls this before its own imports: on a first visit those take about two
+    seconds of the first script run, and the job reads and simplifies the villages meanwhile
+    (most of that in GEOS, on the other core). A problem with the files is left for
+    :func:`ui.state.current_analysis` to show; no variable set: nothing happens.
+    """
+    from geo.common.errors import GeoInputError
+    from geo.pipeline.sources import sources_from_environment
+
+    try:
+        sources = sources_from_environment()
+        if sources is not None:
+            preparation(sources.fingerprint(), sources)
+    except (GeoInputError, OSError):
+        return
+
+
 _BY_TOKEN: dict[str, Preparation] = {}
 
 
@@ -233,7 +255,10 @@ def _show_progress(job: Preparation, lang: str, until: threading.Event,
         if on_outline is not None and not drawn and job.outline_layer is not None:
             on_outline(job)
             drawn = True
-        until.wait(POLL_S)
+        if on_outline is not None and not drawn and not job.outlined.is_set():
+            job.outlined.wait(POLL_S)  # the outline is drawn the moment it exists
+        else:
+            until.wait(POLL_S)
     box.empty()
     return drawn
 

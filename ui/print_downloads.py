@@ -12,14 +12,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from geo.i18n import t
-from geo.presentation.printmap import map_bytes
 
 
 def print_downloads(key: str, cache_key: str, draw: Callable, *, title: str, file_stem: str,
                     lang: str) -> None:
     """A "prepare the print map" button, then PDF and PNG downloads of ``draw()``'s figure."""
-    import matplotlib.pyplot as plt
-
     import ui.auth
 
     if not ui.auth.allowed("download"):
@@ -28,6 +25,10 @@ def print_downloads(key: str, cache_key: str, draw: Callable, *, title: str, fil
     if held is None or held[0] != cache_key:
         if not st.button(t("print_prepare", lang), key=f"{key}_print_prepare"):
             return
+        import matplotlib.pyplot as plt  # only now: 0.4 s of a first visit otherwise
+
+        from geo.presentation.printmap import map_bytes
+
         with st.spinner(t("print_preparing", lang)):
             figure = draw()
             held = (cache_key, {kind: map_bytes(figure, kind, title=title) for kind in ("pdf", "png")})

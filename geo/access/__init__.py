@@ -14,6 +14,7 @@ so restarting the app does not reset them.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -49,7 +50,15 @@ WINDOW_S = 15 * 60
 LOCK_S = 15 * 60
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """What an unknown name's password is checked against (the same time as a known one's);
+    made on the first sign-in, not on import: one Argon2 hash is 0.1 s of every page's first
+    run otherwise."""
+    return _HASHER.hash("not a password of anyone")
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS app_user (
@@ -184,7 +193,7 @@ class AccountStore:
             row = db.execute("SELECT password_hash, role, agency, active, created_at FROM app_user "
                              "WHERE username = ?", (name,)).fetchone()
         try:
-            _HASHER.verify(row[0] if row else _DUMMY_HASH, password or "")
+            _HASHER.verify(row[0] if row else _dummy_hash(), password or "")
             ok = row is not None and bool(row[3])
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import numpy as np
 import pyproj
@@ -64,11 +66,18 @@ def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
         raise ValueError("metric_crs needs a layer with at least one geometry on Earth")
     # the median feature, not the centre of the extent: one stray polygon cannot move the zone
     lon, lat = (float(v) for v in np.median(centres, axis=0))
+    return pyproj.CRS.from_epsg(_utm_code(lon, lat))
+
+
+@functools.lru_cache(maxsize=64)
+def _utm_code(lon: float, lat: float) -> int:
+    """The EPSG code of the UTM zone at a point. Remembered: the PROJ database query takes
+    0.1 s, and reading a layer asks it twice for the same centre (then the analysis again)."""
     found = query_utm_crs_info(datum_name="WGS 84",
                                area_of_interest=AreaOfInterest(lon, lat, lon, lat))
     if not found:  # pragma: no cover - every point on Earth lies in some UTM zone
         raise ValueError(f"no UTM zone found for ({lon}, {lat})")
-    return pyproj.CRS.from_epsg(int(found[0].code))
+    return int(found[0].code)
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame, *, crs=None, swap_xy: bool = False,

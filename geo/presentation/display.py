@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -117,31 +118,45 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance: float | None = None) 
     if gdf.empty:
         return DisplayLayer(gdf.copy(), "none", 0.0, 0, 0)
     tol = display_tolerance(gdf) if tolerance is None else float(tolerance)
-    return _simplified(gdf, _prepared(gdf), tol)
+    return _simplified(gdf, _prepared(gdf, guess=tol), tol)
 
 
 @dataclass(frozen=True)
 class _Prepared:
     """Valid polygonal shapes and whether they form a coverage: the part of the work that
-    does not depend on the tolerance, done once for all zoom levels."""
+    does not depend on the tolerance, done once for all zoom levels. ``per_feature``: shapes
+    simplified one by one at a tolerance, made while the coverage was being tested."""
 
     geoms: np.ndarray
     coverage: bool
     vertices: int
+    per_feature: dict
 
 
-def _prepared(gdf: gpd.GeoDataFrame) -> _Prepared:
+def _prepared(gdf: gpd.GeoDataFrame, guess: float | None = None) -> _Prepared:
+    """The repaired shapes and the coverage test; meanwhile, on the other core, the shapes
+    simplified one by one at ``guess`` (GEOS releases the GIL): the test alone takes 1 s on
+    Jawa Timur, whose layer is no coverage (the overlaps), and a first visitor waits for it."""
     geoms = shapely.make_valid(np.asarray(gdf.geometry.values, dtype=object))
     broken = ~np.isin(shapely.get_type_id(geoms), _POLYGONAL)  # rare: make_valid added lines
     if broken.any():
         geoms[broken] = [_polygonal(g) for g in geoms[broken]]
+    per_feature = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coverage-test") as pool:
+        test = pool.submit(_is_coverage, geoms)
+        if guess is not None:
+            per_feature[guess] = shapely.simplify(geoms, guess, preserve_topology=True)
+        coverage = test.result()
+    return _Prepared(geoms, coverage, int(shapely.get_num_coordinates(geoms).sum()), per_feature)
+
+
+def _is_coverage(geoms: np.ndarray) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            coverage = bool(shapely.coverage_is_valid(geoms))
+            return bool(shapely.coverage_is_valid(geoms))
         except shapely.errors.GEOSException:
-            coverage = False
-    return _Prepared(geoms, coverage, int(shapely.get_num_coordinates(geoms).sum()))
+            return False
 
 
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON,
@@ -160,6 +175,8 @@ def _simplified(gdf: gpd.GeoDataFrame, prepared: _Prepared, tol: float) -> Displ
                 method = "coverage"
             except shapely.errors.GEOSException:
                 simplified = None
+    if simplified is None:
+        simplified = prepared.per_feature.get(tol)
     if simplified is None:
         simplified = shapely.simplify(geoms, tol, preserve_topology=True)
     # never let simplification erase a village
@@ -186,7 +203,7 @@ def level_of_detail(gdf: gpd.GeoDataFrame, zooms=(6, 8, 10, 12)) -> dict[int, Di
     levels (on 85,000 villages they cost more than each simplification)."""
     if gdf.empty:
         return {int(z): DisplayLayer(gdf.copy(), "none", 0.0, 0, 0) for z in zooms}
-    prepared = _prepared(gdf)
+    prepared = _prepared(gdf, guess=zoom_tolerance(zooms[0]))
     return {int(z): _simplified(gdf, prepared, zoom_tolerance(z)) for z in zooms}
 
 

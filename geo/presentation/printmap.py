@@ -17,14 +17,12 @@ import os
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
 
 import geo
 from geo.common.crs import metric_crs
@@ -33,6 +31,9 @@ from geo.i18n.labels import value_label
 from geo.presentation.region import region_title
 from geo.presentation.styles import (FOCUS_COLOUR, FOCUS_OUTLINE, OTHER_COLOUR, OTHER_OUTLINE,
                                      POCKET_CLASSES, print_style)
+
+if TYPE_CHECKING:  # matplotlib itself is imported when a map is drawn (see _patch)
+    from matplotlib.figure import Figure
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 A3_LANDSCAPE = (16.54, 11.69)
@@ -60,7 +61,17 @@ def _distance(metres: float) -> str:
     return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
+def _patch(**style):
+    """A legend swatch (matplotlib is imported when a map is printed, not with this module:
+    every page imports it for its print buttons, and matplotlib took 0.4 s of a first visit)."""
+    from matplotlib.patches import Patch
+
+    return Patch(**style)
+
+
 def _scale_bar(ax) -> None:
+    from matplotlib.patches import Rectangle
+
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = _nice_length(x1 - x0)
@@ -130,6 +141,8 @@ def _page(villages: gpd.GeoDataFrame, title: str, lang: str, date: str, sources,
     Landscape: the panel is right of the map; portrait: below it. Title and footer sit in
     fixed bands of the page, so nothing is cut off whatever the paper size.
     """
+    from matplotlib.figure import Figure
+
     metric = _for_print(villages)
     width, height = paper(metric)
     fig = Figure(figsize=(width, height))
@@ -201,6 +214,8 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib import patheffects
+
     fig, ax, side, metric = _page(villages, title or print_text("focus_title", lang), lang, date,
                                   sources)
     focus = metric["in_focus_list"].fillna(False).astype(bool).to_numpy() if len(metric) else []
@@ -220,9 +235,9 @@ def focus_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | None
                     ha="center", va="center", zorder=6, parse_math=False,
                     path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
     handles = [
-        Patch(facecolor=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE,
+        _patch(facecolor=FOCUS_COLOUR, edgecolor=FOCUS_OUTLINE,
               label=f"{print_text('focus', lang)} ({number(len(chosen), lang)})"),
-        Patch(facecolor=OTHER_COLOUR, edgecolor=OTHER_OUTLINE,
+        _patch(facecolor=OTHER_COLOUR, edgecolor=OTHER_OUTLINE,
               label=f"{print_text('other', lang)} ({number(len(metric) - len(chosen), lang)})"),
     ]
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)
@@ -262,7 +277,7 @@ def pocket_map(villages: gpd.GeoDataFrame, *, lang: str = "id", title: str | Non
         subset = metric[(classes == name).to_numpy()]
         if len(subset):
             subset.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=0.3, hatch=hatch)
-        handles.append(Patch(facecolor=fill, edgecolor="#555555" if fill == "#ffffff" else edge,
+        handles.append(_patch(facecolor=fill, edgecolor="#555555" if fill == "#ffffff" else edge,
                              hatch=hatch, label=f"{value_label('pocket', name, lang)} ({number(len(subset), lang)})"))
     _finish_map(ax, side, metric, lang)
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9,
@@ -326,7 +341,7 @@ def indicator_map(villages: gpd.GeoDataFrame, indicator: str, *, scheme: str = "
         classes = classify(values.to_numpy(), scheme, k, palette, indicator=indicator, lang=lang)
         metric.plot(ax=ax, color=classes.colours.to_numpy(), edgecolor="white",
                     linewidth=0.2 if len(metric) > MARK_VILLAGES else 0.4)
-        handles = [Patch(facecolor=e["colour"], edgecolor="#555555",
+        handles = [_patch(facecolor=e["colour"], edgecolor="#555555",
                          label=f"{e['label']} ({number(e['count'], lang)})") for e in classes.legend]
         side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9, title=label,
                     title_fontsize=9)
@@ -393,7 +408,7 @@ def pilot_area_map(villages: gpd.GeoDataFrame, codes, neighbour_codes=(), candid
                         linewidth=width, zorder=4 if name == "pilot" else 2,
                         linestyle="--" if name == "candidate" else "-")
         if name != "other":
-            handles.append(Patch(facecolor=fill, edgecolor=edge, linewidth=width,
+            handles.append(_patch(facecolor=fill, edgecolor=edge, linewidth=width,
                                  label=f"{print_text('pilot_' + name, lang)} ({number(len(subset), lang)})"))
     if grid is not None and len(grid) and metric.crs is not None:
         cells = grid.to_crs(metric.crs)
@@ -401,7 +416,7 @@ def pilot_area_map(villages: gpd.GeoDataFrame, codes, neighbour_codes=(), candid
         alpha = 0.15 + 0.7 * cells["poor_households"].to_numpy(dtype=float) / top
         cells.plot(ax=ax, color=[(0.89, 0.10, 0.11, a) for a in alpha], edgecolor="#800026",
                    linewidth=0.3, zorder=3)
-        handles.append(Patch(facecolor=GRID_COLOUR, edgecolor="#800026", alpha=0.6,
+        handles.append(_patch(facecolor=GRID_COLOUR, edgecolor="#800026", alpha=0.6,
                              label=print_text("pilot_grid", lang, n=number(len(cells), lang))))
     _finish_map(ax, side, metric, lang)
     side.legend(handles=handles, loc="upper left", frameon=False, fontsize=9)

@@ -423,3 +423,35 @@ def test_the_renderer_restyles_drawn_villages_in_place():
     assert out["shapes"]["a"]["style"] == {"f": 3} and out["shapes"]["b"]["style"] == {"f": 2}
     assert out["shapes"]["c"]["style"] == {"f": 9}  # drawn by the other layer
     assert out["done"] == ["a", "b"]
+
+
+def test_the_drawn_layer_is_sent_from_its_arrays_as_from_its_geojson(pekalongan_sql):
+    """The app's layer (rounded polygons) skips the GeoJSON text; what goes out is the same.
+
+    Kabupaten Pekalongan as the app draws it, with a village made a MultiPolygon with a hole,
+    and a tooltip of dates and nullable numbers (their text must not change either)."""
+    from geo.boundaries.read import read_villages
+    from geo.presentation.display import round_coordinates
+    from geo.presentation.webmap import _feature_columns, _rounded_columns
+
+    villages, _ = read_villages(pekalongan_sql, check_quality=False)
+    shapes = simplify_for_display(villages).shapes
+    holed = shapely.box(109.60, -7.10, 109.61, -7.09).difference(shapely.box(109.603, -7.097,
+                                                                            109.606, -7.094))
+    shapes.loc[shapes.index[0], "geometry"] = shapely.MultiPolygon(
+        [holed, shapely.box(109.62, -7.10, 109.621, -7.099)])
+    shapes = shapes.set_geometry(round_coordinates(shapes.geometry.values))
+    shapes["updated"] = pd.Timestamp("2026-12-03")
+    shapes["households"] = pd.array([None] + list(range(1, len(shapes))), dtype="Int64")
+    props = {"f0": "village_name", "f1": "updated", "f2": "households"}
+    fast = _rounded_columns(shapes, props, "village_code")
+    assert fast is not None and fast["types"] == ["MultiPolygon", "Polygon"]
+    assert fast == _feature_columns(village_features(shapes, props))
+    assert len(fast["coords"][0][0]) == 2  # the outline and its hole
+
+    unrounded = villages.iloc[:5]
+    one_empty = shapes.copy()
+    one_empty.loc[shapes.index[2], "geometry"] = shapely.Polygon()
+    lines = shapes.iloc[:3].set_geometry(shapes.iloc[:3].boundary)
+    for other in (unrounded, one_empty, lines):  # these go the GeoJSON way, as before
+        assert _rounded_columns(other, props if other is not unrounded else {}, "village_code") is None
