@@ -150,10 +150,22 @@ def _prepared(gdf: gpd.GeoDataFrame, guess: float | None = None) -> _Prepared:
     return _Prepared(geoms, coverage, int(shapely.get_num_coordinates(geoms).sum()), per_feature)
 
 
+#: from this many villages, a first part of the layer is tested on its own (see _is_coverage)
+COVERAGE_PRETEST_FROM = 1000
+
+
 def _is_coverage(geoms: np.ndarray) -> bool:
+    """Whether the shapes form a clean coverage. A part of the layer that is none makes the
+    whole none (the test is between neighbours, and a part has the same neighbours among
+    itself), so a large layer's first eighth goes first (rows are in code order: a compact
+    area): a real layer simplified village by village upstream fails there in an eighth of
+    the time (Jawa Timur: 0.13 s instead of 1.05 s); only a clean one pays the eighth extra."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
+            if len(geoms) >= COVERAGE_PRETEST_FROM and \
+                    not shapely.coverage_is_valid(geoms[:len(geoms) // 8]):
+                return False
             return bool(shapely.coverage_is_valid(geoms))
         except shapely.errors.GEOSException:
             return False

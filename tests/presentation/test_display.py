@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import shapely.affinity
 
 from geo.presentation.display import (NO_DATA_COLOUR, PALETTES, classify, format_value, pocket_legend, ramp,
                          round_coordinates, simplify_for_display)
@@ -36,6 +37,32 @@ def test_clean_coverage_is_simplified_as_a_coverage(demo_villages):
     # the source layer is untouched (display only)
     assert shapely.get_num_coordinates(demo_villages.geometry.values).sum() == \
         display.vertices_in
+
+
+def _grid(columns: int, rows: int) -> gpd.GeoDataFrame:
+    """A clean coverage of squares (neighbours share their edges vertex for vertex), each
+    square's edges split so simplification has something to remove."""
+    cells = [shapely.segmentize(shapely.box(i, j, i + 1, j + 1), 0.25)  # exact quarter points
+             for j in range(rows) for i in range(columns)]
+    return gpd.GeoDataFrame({"village_code": [f"99.71.{k // 1000:02d}.{k % 1000 + 1000}"
+                                              for k in range(len(cells))]},
+                            geometry=cells, crs="EPSG:4326")
+
+
+@pytest.mark.parametrize("overlap_at", [None, 3, 1100])
+def test_a_large_layer_is_a_coverage_only_if_all_of_it_is(overlap_at):
+    """From COVERAGE_PRETEST_FROM villages the first eighth is tested on its own first: a clean
+    layer still goes through the coverage, an overlap in or after that eighth does not."""
+    from geo.presentation.display import COVERAGE_PRETEST_FROM
+
+    grid = _grid(40, 30)
+    assert len(grid) >= COVERAGE_PRETEST_FROM
+    if overlap_at is not None:
+        grid.loc[overlap_at, "geometry"] = shapely.affinity.translate(
+            grid.geometry[overlap_at], 0.4, 0.0)
+    display = simplify_for_display(grid, tolerance=0.1)
+    assert display.method == ("coverage" if overlap_at is None else "per_feature")
+    assert display.vertices_out < display.vertices_in
 
 
 def test_invalid_coverage_falls_back_to_per_feature():
