@@ -111,10 +111,22 @@ async def _styled_frame(page, timeout_s: float):
 
 _TABLE_TEXT = """() => {
   const grid = document.querySelector("[data-testid='stDataFrame']");
-  if (!grid) return null;
+  if (!grid) return {text: null};
   const cells = grid.querySelectorAll("[id^='glide-cell-']");
-  return Array.from(cells).slice(0, 60).map(c => c.innerText).join("|");
+  const text = Array.from(cells).slice(0, 60).map(c => c.innerText).join("|");
+  return text.replace(/\\|/g, "") ? {text: text} : false;
 }"""
+
+
+async def _table_text(page, timeout_s: float) -> str | None:
+    """The top of the decision table as text once its cells are drawn (on a loaded machine
+    the grid draws them after the script run has ended: read at once, the text was empty and
+    the weight change then found no table to compare with); None when there is no table."""
+    try:
+        handle = await page.wait_for_function(_TABLE_TEXT, timeout=timeout_s * 1000, polling=50)
+        return (await handle.json_value())["text"] or None
+    except Exception:  # noqa: BLE001 - a grid that never shows its cells: no table figure
+        return None
 
 
 async def _table_changed(page, before: str | None, timeout_s: float) -> bool:
@@ -209,7 +221,7 @@ async def session(browser, url: str, index: int, timeout_s: float, together: Ste
         await _idle(page, timeout_s * 1000)
         await together.done("priorities")
         before = float(await slider.get_attribute("aria-valuenow") or await slider.input_value())
-        table = await page.evaluate(_TABLE_TEXT)
+        table = await _table_text(page, min(timeout_s, 30))
         steps = index % 5 + 3  # enough to reorder the top of the table (1 step sometimes did not)
         start = time.perf_counter()
         await slider.focus()
