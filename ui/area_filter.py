@@ -42,6 +42,8 @@ def area_filter(villages: pd.DataFrame, prefix: str, lang: str, *,
         district_col.selectbox, f"{prefix}_district", t("district", lang),
         [ALL_DISTRICTS, *districts], default=ALL_DISTRICTS,
         format_func=lambda c: t("all_districts", lang) if c == ALL_DISTRICTS else districts[c])
+    if regency == ALL_REGENCIES and district == ALL_DISTRICTS:
+        return villages, (regency, district)  # the whole layer: nothing to make or to keep
     shown = once("villages", regency, district,
                  build=lambda: in_area(villages, regency, district))
     return shown, (regency, district)

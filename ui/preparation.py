@@ -209,18 +209,20 @@ def begin_environment() -> None:
 
     Every page calls this before its own imports: on a first visit those take about two
     seconds of the first script run, and the job reads and simplifies the villages meanwhile
-    (most of that in GEOS, on the other core). A problem with the files is left for
-    :func:`ui.state.current_analysis` to show; no variable set: nothing happens.
+    (most of that in GEOS, on the other core). A problem with the files or a variable
+    (``~nobody/x.gpkg`` raises RuntimeError) is left for :func:`ui.state.current_analysis`
+    to show on the pages that use the files: here it would replace every page, the sign-in
+    and Admin included. No variable set: nothing happens. This runs before the sign-in check:
+    a visitor not signed in starts the server's one job for these files, and sees nothing of it.
     """
-    from geo.common.errors import GeoInputError
     from geo.pipeline.sources import sources_from_environment
 
     try:
         sources = sources_from_environment()
         if sources is not None:
             preparation(sources.fingerprint(), sources)
-    except (GeoInputError, OSError):
-        return
+    except Exception as exc:  # noqa: BLE001 - a warm-up only; the page says what is wrong
+        log.info("files not prepared ahead (%s)", type(exc).__name__)
 
 
 _BY_TOKEN: dict[str, Preparation] = {}

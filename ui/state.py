@@ -523,16 +523,19 @@ def shared(name: str, key: tuple, build):
     return _shared(name, tuple(key), build)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=64)  # each may hold a province's frame
 def _shared(name: str, key: tuple, _build):
     return _build()
 
 
 def token_of(*parts: bytes | str) -> str:
-    """A short content hash that identifies an upload for the caches."""
+    """A short content hash that identifies an upload for the caches. Each part goes in with
+    its length, so where one part ends and the next begins is part of the hash (an empty file
+    and a column map "x" are not the same upload as a file "x" and no map)."""
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
+        data = part if isinstance(part, bytes) else part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()[:16]
 
 

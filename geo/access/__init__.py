@@ -186,6 +186,7 @@ class AccountStore:
             message for all three, so names cannot be probed).
         """
         name = (username or "").strip().lower()
+        dummy = _dummy_hash()  # made before the lookup: the first unknown name costs no more
         wait = self.wait_seconds(name, session)
         if wait > 0:
             raise GeoInputError("err.login_wait", seconds=int(wait + 0.999))
@@ -193,7 +194,7 @@ class AccountStore:
             row = db.execute("SELECT password_hash, role, agency, active, created_at FROM app_user "
                              "WHERE username = ?", (name,)).fetchone()
         try:
-            _HASHER.verify(row[0] if row else _dummy_hash(), password or "")
+            _HASHER.verify(row[0] if row else dummy, password or "")
             ok = row is not None and bool(row[3])
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False

@@ -142,7 +142,10 @@ def _prepared(gdf: gpd.GeoDataFrame, guess: float | None = None) -> _Prepared:
     if broken.any():
         geoms[broken] = [_polygonal(g) for g in geoms[broken]]
     per_feature = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coverage-test") as pool:
+    # the filters are the process's: set and restored here, on this thread, around both
+    with warnings.catch_warnings(), \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="coverage-test") as pool:
+        warnings.simplefilter("ignore")
         test = pool.submit(_is_coverage, geoms)
         if guess is not None:
             per_feature[guess] = shapely.simplify(geoms, guess, preserve_topology=True)
@@ -159,16 +162,15 @@ def _is_coverage(geoms: np.ndarray) -> bool:
     whole none (the test is between neighbours, and a part has the same neighbours among
     itself), so a large layer's first eighth goes first (rows are in code order: a compact
     area): a real layer simplified village by village upstream fails there in an eighth of
-    the time (Jawa Timur: 0.13 s instead of 1.05 s); only a clean one pays the eighth extra."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            if len(geoms) >= COVERAGE_PRETEST_FROM and \
-                    not shapely.coverage_is_valid(geoms[:len(geoms) // 8]):
-                return False
-            return bool(shapely.coverage_is_valid(geoms))
-        except shapely.errors.GEOSException:
+    the time (Jawa Timur: 0.13 s instead of 1.05 s); only a clean one pays the eighth extra.
+    GEOS's warnings about invalid shapes are silenced by the caller (:func:`_prepared`)."""
+    try:
+        if len(geoms) >= COVERAGE_PRETEST_FROM and \
+                not shapely.coverage_is_valid(geoms[:len(geoms) // 8]):
             return False
+        return bool(shapely.coverage_is_valid(geoms))
+    except shapely.errors.GEOSException:
+        return False
 
 
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON,

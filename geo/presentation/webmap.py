@@ -268,13 +268,16 @@ def _rounded_columns(gdf: gpd.GeoDataFrame, fields: Mapping[str, str],
     geoms = geoms[present]
     type_ids = shapely.get_type_id(geoms)
     if not np.isin(type_ids, (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)).all() \
-            or shapely.has_z(geoms).any() or shapely.is_empty(geoms).any():
+            or shapely.has_z(geoms).any() or shapely.has_m(geoms).any() \
+            or shapely.is_empty(geoms).any():
         return None
     kind_of, coords, offsets = shapely.to_ragged_array(geoms)
     whole = np.rint(coords * _SCALE)
     if not np.array_equal(whole / _SCALE, coords) or np.abs(whole).max(initial=0) > 2 ** 50:
         return None
     ring_at, polygon_at = offsets[0], offsets[1]
+    if len(ring_at) < 2 or np.diff(ring_at).min() < 4 or np.diff(polygon_at).min() < 1:
+        return None  # an empty ring or part (GeoJSON writes those its own way)
     if kind_of == shapely.GeometryType.POLYGON:  # all polygons: one polygon per geometry
         parts_at = np.arange(len(geoms) + 1)
     else:

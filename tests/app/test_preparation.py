@@ -96,3 +96,28 @@ def test_the_map_page_shows_the_outlines_while_the_analysis_runs(monkeypatch):
     assert drawn == [48]  # the demo's 48 villages, outlined once
     assert any(s.value == "Profil desa" for s in at.subheader)
     assert at.session_state["analysis"].token.startswith("env-")
+
+
+@pytest.mark.parametrize("value", ["~no_such_user_ppm/desa.gpkg",  # expanduser: RuntimeError
+                                   "/no/such/folder/desa.gpkg"])   # the user's GeoInputError
+def test_a_bad_variable_does_not_stop_the_pages_that_begin_the_job(monkeypatch, value):
+    """Every page (and the sign-in) calls begin_environment first: a variable it cannot use
+    is left to the pages that read the files, which say so in the user's language."""
+    from geo.pipeline.sources import sources_from_environment
+
+    monkeypatch.setenv("PPM_BOUNDARIES", value)
+    with pytest.raises(Exception):  # noqa: B017 - what the variable gives, whatever its type
+        sources_from_environment()
+    assert ui.preparation.begin_environment() is None
+
+
+def test_begin_environment_starts_the_job_the_pages_then_wait_for(monkeypatch):
+    from geo.pipeline.sources import sources_from_environment
+
+    monkeypatch.setenv("PPM_BOUNDARIES", str(DEMO / "demo_villages.geojson"))
+    monkeypatch.delenv("PPM_HOUSEHOLDS", raising=False)
+    ui.preparation.begin_environment()
+    sources = sources_from_environment()
+    job = ui.preparation.preparation(sources.fingerprint(), sources)  # the same, not a second
+    assert job.outlined.wait(300) and job.outline_layer is not None
+    assert job is ui.preparation.preparation(sources.fingerprint(), sources)

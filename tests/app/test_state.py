@@ -267,3 +267,11 @@ def test_remember_sets_what_the_widget_shows_next():
     ok(at)
     assert at.session_state["shown"] == "b"
     assert at.selectbox(key="pick").value == "b"
+
+
+def test_upload_tokens_keep_where_each_part_ends():
+    import ui.state
+
+    assert ui.state.token_of(b"", "x") != ui.state.token_of(b"x", "")
+    assert ui.state.token_of("ab", "c") != ui.state.token_of("a", "bc")
+    assert ui.state.token_of("ab", "c") == ui.state.token_of(b"ab", b"c")  # text is its UTF-8

@@ -453,5 +453,11 @@ def test_the_drawn_layer_is_sent_from_its_arrays_as_from_its_geojson(pekalongan_
     one_empty = shapes.copy()
     one_empty.loc[shapes.index[2], "geometry"] = shapely.Polygon()
     lines = shapes.iloc[:3].set_geometry(shapes.iloc[:3].boundary)
-    for other in (unrounded, one_empty, lines):  # these go the GeoJSON way, as before
+    measured = shapes.iloc[:2].set_geometry(  # XYM: has_z is False, the arrays have 3 columns
+        [shapely.from_wkt("POLYGON M ((109.6 -7.1 0, 109.61 -7.1 0, 109.61 -7.09 0, 109.6 -7.1 0))")] * 2,
+        crs=shapes.crs)
+    empty_part = shapes.iloc[:2].copy()
+    empty_part.loc[empty_part.index[1], "geometry"] = shapely.from_wkt(
+        "MULTIPOLYGON (((109.6 -7.1, 109.61 -7.1, 109.61 -7.09, 109.6 -7.1)), EMPTY)")
+    for other in (unrounded, one_empty, lines, measured, empty_part):  # the GeoJSON way, as before
         assert _rounded_columns(other, props if other is not unrounded else {}, "village_code") is None
