@@ -347,12 +347,6 @@ async def run_sessions(url: str, n: int, timeout_s: float, client: str = "browse
     return first, alone, together
 
 
-def _set_event() -> asyncio.Event:
-    event = asyncio.Event()
-    event.set()
-    return event
-
-
 def pct(values, q) -> float | None:
     return round(float(np.percentile(values, q)), 2) if values else None
 
