@@ -194,6 +194,8 @@ def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
     # can then be removed by pyarrow instead of Python's ``re`` (needed for Unicode ``\s``)
     numeric = (pd.api.types.is_numeric_dtype(values.dtype)
                and not pd.api.types.is_bool_dtype(values.dtype))
+    if numeric and _too_short_for_id_numbers(values):
+        return False
     text = values.dropna()
     if len(text) > _SAMPLE:
         text = text.iloc[np.linspace(0, len(text) - 1, _SAMPLE).astype(np.int64)]
@@ -215,6 +217,17 @@ def looks_like_id_numbers(values, *, share: float = 0.5) -> bool:
     sixteen = digits.str.fullmatch(_ID_NUMBER).fillna(False).astype(bool)
     sixteen |= text.str.fullmatch(r"\d(?:[.,]\d+)?[eE]\+?15").fillna(False).astype(bool)
     return bool(weight[(sixteen & ~measurement).to_numpy()].sum() > share * total)
+
+
+def _too_short_for_id_numbers(values: pd.Series) -> bool:
+    """True when no number in ``values`` can be written with 16 digits: all below 10^15, and
+    those with a fraction below 1,000 (a short whole part is a measurement, see above). Saves
+    the text tests on the usual counts, flags and coordinates (16 ms a column at 1M rows)."""
+    number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    number = np.abs(number[np.isfinite(number)])
+    with np.errstate(invalid="ignore"):
+        whole = number == np.floor(number)
+    return not ((number >= 1e15).any() or (~whole & (number >= 1000)).any())
 
 
 def describe_values(values, *, coded: bool = False) -> pd.Series:

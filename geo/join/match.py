@@ -459,12 +459,15 @@ def _duplicates(households, invalid, source_row) -> tuple[np.ndarray, np.ndarray
     candidates = np.nonzero(~invalid & hid.notna().to_numpy())[0]
     if not len(candidates):
         return duplicate, first_row
-    ids = hid.iloc[candidates]
-    repeat = ids.duplicated(keep="first").to_numpy()
+    # factorize numbers the ids in order of first appearance, so the first row of id c is
+    # where the running maximum of the numbers reaches c (one hash pass, no reindex)
+    number, _ = pd.factorize(hid.iloc[candidates])
+    first = np.searchsorted(np.maximum.accumulate(number), np.arange(number.max() + 1))
+    repeat = np.ones(len(number), dtype=bool)
+    repeat[first] = False
     if repeat.any():
-        kept = pd.Series(source_row[candidates[~repeat]], index=ids[~repeat].to_numpy())
         duplicate[candidates[repeat]] = True
-        first_row[candidates[repeat]] = kept.reindex(ids[repeat].to_numpy()).to_numpy()
+        first_row[candidates[repeat]] = source_row[candidates[first[number[repeat]]]]
     return duplicate, first_row
 
 
@@ -609,8 +612,12 @@ def _bridge_bps(households, given: pd.Series, bridge: BpsBridge | None):
     none = pd.Series(pd.NA, index=given.index, dtype="string")
     if "village_code_bps" not in households.columns:
         return given, none, {}
-    bps = normalise_bps_code(households["village_code_bps"])
-    wanted = (given.isna() & bps.notna()).to_numpy()
+    raw = households["village_code_bps"]
+    wanted = (given.isna() & raw.notna()).to_numpy()  # only these rows need their BPS code
+    bps = pd.Series(pd.NA, index=given.index, dtype="string")
+    if wanted.any():
+        bps[wanted] = normalise_bps_code(raw[wanted]).to_numpy()
+        wanted = wanted & bps.notna().to_numpy()
     if not wanted.any():
         return given, none, {}
     mapped = (bridge.mapping().reindex(bps[wanted].to_numpy()).to_numpy()
