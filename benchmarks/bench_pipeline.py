@@ -12,7 +12,10 @@ ours
     reconciliation), aggregate (``village_indicators``: desil, rates, exact MPI, targeting),
     score (``score_villages`` + ``select_focus``), pockets (``pockets_for``: Local Moran and
     Gi*, the config's permutations and EB rates), export (``run_rank``: reconciliation.json, four GeoJSON
-    layers, focus_list.csv). Peak memory (``ru_maxrss``) is read right after.
+    layers, focus_list.csv). Peak memory (``ru_maxrss``) is read right after. Run twice
+    in a layer cache of this run's own: first on boundary files it has not seen (the quality
+    checks run beside the join, and ``checks`` is the wait left when the report is needed;
+    the neighbour pairs are computed), then with the layer and its neighbour pairs cached.
 baseline 1
     what a GIS analyst writes: ``pd.read_parquet`` -> ``gpd.points_from_xy`` -> ``gpd.sjoin``
     -> ``groupby`` (households, people, desil-1 and desil 1-4 counts and shares, deprivation
@@ -87,7 +90,7 @@ class Clock:
 def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple[dict, dict]:
     """Our pipeline, stage by stage, as ``python -m geo rank`` runs it."""
     from geo.households.read import read_households, read_table
-    from geo.boundaries.cache import read_villages_cached
+    from geo.boundaries.cache import read_villages_checked_later
     from geo.indicators.village import village_indicators
     from geo.join.match import join_households, rejected_rows
     from geo.pipeline.analysis import as_config, rescore, run_rank
@@ -96,8 +99,9 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
 
     config = as_config(None)
     clock = Clock()
-    # as `rank` does: through the layer cache (the first read of these files filled it)
-    villages, boundary_report = clock("read boundaries", read_villages_cached, [villages_file])
+    # as `rank` does: through the layer cache; on a first read the quality checks run on a
+    # thread of their own until the report is needed (the "checks" stage: the wait left)
+    villages, pending = clock("read boundaries", read_villages_checked_later, [villages_file])
     read_table(households_file)  # untimed: lazy imports and the page cache, as for the next two
     clock("read", read_table, households_file)
     gc.collect()
@@ -111,6 +115,7 @@ def run_ours(villages_file: Path, households_file: Path, out_dir: Path) -> tuple
     pockets = clock("pockets", pockets_for, base, base, config)
     base = gpd.GeoDataFrame(base.merge(pockets.table, on="village_code", how="left"),
                             geometry="geometry", crs=villages.crs)
+    boundary_report = clock("checks", pending.result)
     result = AnalysisResult(villages=base,
                             reconciliation=replace(reconciliation, ingest=ingest),
                             boundary_report=boundary_report,
@@ -233,12 +238,14 @@ def main(argv=None) -> dict:
             boundaries=args.boundaries,
             households_file=Path(args.households_file) if args.households_file else None)
         baseline_mb = peak_mb()
-        os.environ["PPM_CACHE_DIR"] = str(work / "layer_cache")
-        from geo.boundaries.cache import read_villages_cached
-
-        start = time.perf_counter()
-        read_villages_cached([villages_file])  # the first read: checks quality, fills the cache
-        first_read = time.perf_counter() - start
+        # a cache of this run's own, so the first read is a first read even when --work is
+        # reused (the layer and its neighbour pairs are cached there)
+        os.environ["PPM_CACHE_DIR"] = tempfile.mkdtemp(prefix="layer_cache_", dir=tmp)
+        # the first read (quality checks beside the join) fills the layer cache, and the
+        # first pockets the neighbour pairs'
+        first, _ = run_ours(villages_file, households_file, work / "ours")
+        first_read = first["read boundaries"] + first["checks"]
+        gc.collect()
         ours, figures = run_ours(villages_file, households_file, work / "ours")
         gc.collect()
         base1 = run_baseline1(villages_file, households_file)
@@ -255,11 +262,13 @@ def main(argv=None) -> dict:
         "ratio_end_to_end": ours_total / base2_total,
         "start_mb": baseline_mb,
         "first_boundary_read": first_read,
-        "ratio_end_to_end_first_run": (ours_total - ours["read boundaries"] + first_read) / base2_total,
+        "ours_first_run": first,
+        "ratio_end_to_end_first_run": sum(first.values()) / base2_total,
     })
     print(f"{figures['households']:,} households over {figures['villages']:,} villages")
     print("outcomes:", figures["outcomes"])
-    print(_line("ours", ours) + f"; total {ours_total:.2f} s")
+    print(_line("ours, first run", first) + f"; total {sum(first.values()):.2f} s")
+    print(_line("ours, layer cached", ours) + f"; total {ours_total:.2f} s")
     print(f"ours peak memory: {figures['peak_mb']:.0f} MB (process, after the run; "
           f"{baseline_mb:.0f} MB before)")
     print(_line("baseline 1 (read_parquet, points_from_xy, sjoin, groupby)", base1))
@@ -269,7 +278,8 @@ def main(argv=None) -> dict:
           + f"; total {base2_total:.2f} s")
     print(f"end to end: ours {ours_total:.2f} s, baseline 2 {base2_total:.2f} s, "
           f"ratio ours/baseline {figures['ratio_end_to_end']:.2f} (boundary layer cached)")
-    print(f"first run on new boundary files (read with quality checks {first_read:.2f} s): "
+    print(f"first run on new boundary files (read {first['read boundaries']:.2f} s, then "
+          f"{first['checks']:.2f} s waiting for the quality checks; neighbour pairs computed): "
           f"ratio ours/baseline {figures['ratio_end_to_end_first_run']:.2f}")
     print(f"RATIOS ours / plain script (same run): first run "
           f"{figures['ratio_end_to_end_first_run']:.2f} (target <= {TARGET_FIRST_RUN}), "

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -97,6 +98,50 @@ def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, Boundary
     villages, report = boundaries.read_villages(sources, **options)
     _store(villages, report, layer_path, report_path)
     return villages, report.with_cache("miss")
+
+
+class PendingReport:
+    """The report of a layer whose quality checks may still be running; :meth:`result` waits
+    for them (and raises what they raised)."""
+
+    def __init__(self, future: Future | None = None, report: BoundaryReport | None = None):
+        self._future, self._report = future, report
+
+    def result(self) -> BoundaryReport:
+        if self._report is None:
+            self._report = self._future.result()
+        return self._report
+
+
+def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, PendingReport]:
+    """:func:`read_villages_cached`, except that on a miss the overlap and gap checks (most
+    of a first read: about 5 s of Jawa Timur's 6) run on a thread of their own while the
+    caller joins, scores and tests the layer; the entry is stored once they are done.
+
+    Same layer, same report, same cache entry as :func:`read_villages_cached` with the same
+    options. Only the report waits for the checks, and nothing the caller computes from the
+    layer depends on them (``rank`` reports them). The checks release the GIL in GEOS, so on
+    a first read they mostly use the core the caller leaves idle.
+    """
+    sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
+    key = cache_key(sources, options)
+    folder = cache_dir()
+    stored = (folder / f"{key}.parquet").is_file() and (folder / f"{key}.json").is_file()
+    if stored or options.get("check_quality") is False:  # nothing slow to wait for
+        villages, report = read_villages_cached(sources, **options)
+        return villages, PendingReport(report=report)
+    villages, unchecked = boundaries.read_villages(sources, **{**options, "check_quality": False})
+    check = boundaries.quality_check(villages)
+
+    def finish() -> BoundaryReport:
+        report = check(unchecked)
+        _store(villages, report, folder / f"{key}.parquet", folder / f"{key}.json")
+        return report.with_cache("miss")
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="quality")
+    future = pool.submit(finish)
+    pool.shutdown(wait=False)  # the thread ends with the checks; the caller does not wait here
+    return villages, PendingReport(future=future)
 
 
 def _store(villages: gpd.GeoDataFrame, report: BoundaryReport, layer_path: Path, report_path: Path) -> None:

@@ -142,17 +142,37 @@ def read_villages(sources, *, engine: str = "pyogrio", layer: str | None = None,
         raise GeoInputError("err.bnd_no_village", source=", ".join(report["sources"]),
                             features=report["features_in"],
                             reasons=joined(reasons) or Message("err.bnd_files_empty"))
-    metric = metric_crs(villages)
-    report["metric_crs"] = metric.to_string()
+    report["metric_crs"] = metric_crs(villages).to_string()
     report["overlaps"], report["overlaps_total"], report["gaps"] = [], None, None
-    if check_quality:
-        metric_geoms = np.asarray(villages.geometry.to_crs(metric).array, dtype=object)
-        found = quality.check_coverage(metric_geoms, villages["village_code"],
-                                       villages["village_name"], metric)
-        report["overlaps"], report["overlaps_total"] = found.overlaps, found.overlaps_total
-        report["gaps"] = found.gaps
-    report["quality_checked"] = bool(check_quality)
-    return villages, BoundaryReport.from_dict(report)
+    report["quality_checked"] = False
+    unchecked = BoundaryReport.from_dict(report)
+    if not check_quality:
+        return villages, unchecked
+    return villages, quality_check(villages)(unchecked)
+
+
+def quality_check(villages: gpd.GeoDataFrame):
+    """The overlap and gap checks of a layer read without them, as a function of its report
+    (``report -> report`` with ``overlaps``, ``overlaps_total``, ``gaps`` and
+    ``quality_checked``).
+
+    The layer is projected here, on the calling thread; the returned function touches only
+    that projected copy and the codes and names, so it may run on another thread while the
+    caller goes on with the layer (:func:`geo.boundaries.cache.read_villages_checked_later`).
+    """
+    metric = metric_crs(villages)
+    metric_geoms = np.asarray(villages.geometry.to_crs(metric).array, dtype=object)
+    codes = villages["village_code"].to_numpy(dtype=object, copy=True)
+    names = villages["village_name"].to_numpy(dtype=object, copy=True)
+
+    def check(report: BoundaryReport) -> BoundaryReport:
+        found = quality.check_coverage(metric_geoms, codes, names, metric)
+        return BoundaryReport.from_dict({
+            **report.to_dict(), "overlaps": found.overlaps,
+            "overlaps_total": found.overlaps_total, "gaps": found.gaps,
+            "quality_checked": True})
+
+    return check
 
 
 def write_villages(villages: gpd.GeoDataFrame, path: str | Path) -> Path:

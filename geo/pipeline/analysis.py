@@ -21,7 +21,7 @@ from geo.config.models import JoinSettings
 from geo.common.errors import GeoInputError
 from geo.common.fingerprint import file_fingerprint, source_files
 from geo.ranking.focus import select_focus
-from geo.boundaries.cache import read_villages_cached
+from geo.boundaries.cache import PendingReport, read_villages_checked_later
 from geo.households.schema import HOUSEHOLD_COLUMNS
 from geo.households.read import read_households
 from geo.indicators.village import village_indicators
@@ -117,9 +117,13 @@ def analyse(
     """
     config = as_config(config)
     sources = _as_list(boundaries)
-    reader = read_villages_cached if cache else read_villages
-    villages, boundary_report = reader(sources, **boundary_read_options(
-        engine=engine, layer=layer, boundary_columns=boundary_columns, crs=crs, swap_xy=swap_xy))
+    options = boundary_read_options(engine=engine, layer=layer,
+                                    boundary_columns=boundary_columns, crs=crs, swap_xy=swap_xy)
+    if cache:  # a first read's overlap and gap checks run while the households are joined
+        villages, boundary_report = read_villages_checked_later(sources, **options)
+    else:
+        villages, report = read_villages(sources, **options)
+        boundary_report = PendingReport(report=report)
     method_sources = [SourceFile.from_dict({"role": "boundaries", **file_fingerprint(part)})
                       for p in sources for part in source_files(p)]
     graph = build_neighbours(villages, tolerance_m=config.pockets.snap_tolerance_m)
@@ -141,7 +145,7 @@ def analyse(
                          mpi_sample(on_dask.indicators, config.mpi.missing))
         table, pockets = _village_table(villages, on_dask.indicators, config, graph)
         result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
-                                boundary_report=boundary_report, method=method,
+                                boundary_report=boundary_report.result(), method=method,
                                 pockets=pockets, neighbours=graph)
         return _ranked(result, config)
     if households is not None:
@@ -159,7 +163,7 @@ def analyse(
     result = AnalysisResult(
         villages=table,
         reconciliation=reconciliation,
-        boundary_report=boundary_report,
+        boundary_report=boundary_report.result(),
         method=_method(method_sources, config, weights, notes, sample),
         households=joined,
         rejected=rejected,

@@ -42,6 +42,7 @@ def test_bench_pipeline_small(malang_cache, tmp_path, capsys):
     assert sum(figures["outcomes"][o] for o in MATCHED) > 1900
     for stage in ("read", "validate", "join", "aggregate", "score", "pockets", "export"):
         assert figures["ours"][stage] >= 0
+        assert figures["ours_first_run"][stage] >= 0
     assert np.isfinite(figures["ratio_join_aggregate"]) and figures["ratio_join_aggregate"] > 0
     assert np.isfinite(figures["ratio_end_to_end"]) and figures["ratio_end_to_end"] > 0
     recon = json.loads((tmp_path / "ours" / "reconciliation.json").read_text())

@@ -82,3 +82,40 @@ def test_a_layer_read_with_analyses_options_is_the_one_rank_finds(tmp_path, monk
     result = analyse([layer], DEMO_DIR / FILES["households"])
     assert result.boundary_report.cache == "hit"
     assert read_villages_cached([layer])[1].cache == "miss"  # other options, another entry
+
+
+def test_checks_later_give_the_same_layer_report_and_entry(bontang_sql, tmp_path, monkeypatch):
+    """Bontang has 19 overlapping pairs and gaps: the report waits for both, and the entry
+    stored afterwards is the one read_villages_cached finds."""
+    from geo.boundaries.cache import read_villages_checked_later
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "direct"))
+    direct, direct_report = read_villages_cached([bontang_sql])
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "later"))
+    later, pending = read_villages_checked_later([bontang_sql])
+    assert_geodataframe_equal(direct, later)
+    report = pending.result()
+    assert report.to_dict() == direct_report.to_dict() and report.cache == "miss"
+    assert report.quality_checked and report.overlaps_total["pairs"] == 19
+    again, again_report = read_villages_cached([bontang_sql])
+    assert again_report.cache == "hit" and again_report.overlaps == report.overlaps
+    assert_geodataframe_equal(again, direct)
+    hit, hit_pending = read_villages_checked_later([bontang_sql])
+    assert hit_pending.result().cache == "hit"
+
+
+def test_a_failed_check_is_raised_by_the_report_and_stores_nothing(bontang_sql, tmp_path,
+                                                                   monkeypatch):
+    from geo.boundaries import quality
+    from geo.boundaries.cache import read_villages_checked_later
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the union failed")
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(quality, "check_coverage", broken)
+    villages, pending = read_villages_checked_later([bontang_sql])
+    assert len(villages) == 15
+    with pytest.raises(RuntimeError, match="the union failed"):
+        pending.result()
+    assert not list((tmp_path / "cache").glob("*.json"))
