@@ -75,7 +75,7 @@ ANALYSE_READ_OPTIONS = boundary_read_options()
 
 #: Stage name -> (module, function) timed inside ``analyse(..., dask=True)``.
 STAGES = {
-    "read boundaries (cached)": ("geo.pipeline.analysis", "read_villages_cached"),
+    "read boundaries (cached)": ("geo.pipeline.analysis", "read_villages_checked_later"),
     "neighbour graph": ("geo.pipeline.analysis", "build_neighbours"),
     "Dask: cluster start": ("geo.scale.dask_backend", "_client"),
     "Dask: read, validate, join, aggregate": ("geo.scale.dask_backend", "_run"),
