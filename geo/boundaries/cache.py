@@ -78,26 +78,41 @@ def read_villages_cached(sources, **options) -> tuple[gpd.GeoDataFrame, Boundary
     be written (read-only home, full disk) is skipped silently: it only saves time.
     """
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
-    key = cache_key(sources, options)
-    folder = cache_dir()
-    layer_path, report_path = folder / f"{key}.parquet", folder / f"{key}.json"
-    if layer_path.is_file() and report_path.is_file():
-        try:
-            stored = json.loads(report_path.read_text(encoding="utf-8"))
-            if not isinstance(stored, dict):  # valid JSON, but not a report: a miss
-                raise TypeError(f"a cached report is a {type(stored).__name__}, not an object")
-            report = BoundaryReport.from_dict(stored)
-            villages = gpd.read_parquet(layer_path)
-            report_path.touch()  # recently used: kept when older entries are removed
-            log.debug("boundary cache hit %s", key[:12])
-            return villages, report.with_cache("hit")
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) + library_errors() as exc:
-            # a damaged or foreign entry: read afresh and overwrite it
-            log.warning("boundary cache entry %s unreadable (%s); reading the sources again",
-                        key[:12], type(exc).__name__)
+    layer_path, report_path = _entry(sources, options)
+    hit = _load(layer_path, report_path)
+    if hit is not None:
+        return hit
     villages, report = boundaries.read_villages(sources, **options)
     _store(villages, report, layer_path, report_path)
     return villages, report.with_cache("miss")
+
+
+def _entry(sources: list, options: dict) -> tuple[Path, Path]:
+    """The layer and report files of these sources read with these options."""
+    key = cache_key(sources, options)
+    folder = cache_dir()
+    return folder / f"{key}.parquet", folder / f"{key}.json"
+
+
+def _load(layer_path: Path, report_path: Path) -> tuple[gpd.GeoDataFrame, BoundaryReport] | None:
+    """A stored entry, or None when there is none or it cannot be read."""
+    if not (layer_path.is_file() and report_path.is_file()):
+        return None
+    key = layer_path.stem
+    try:
+        stored = json.loads(report_path.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict):  # valid JSON, but not a report: a miss
+            raise TypeError(f"a cached report is a {type(stored).__name__}, not an object")
+        report = BoundaryReport.from_dict(stored)
+        villages = gpd.read_parquet(layer_path)
+        report_path.touch()  # recently used: kept when older entries are removed
+        log.debug("boundary cache hit %s", key[:12])
+        return villages, report.with_cache("hit")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) + library_errors() as exc:
+        # a damaged or foreign entry: read afresh and overwrite it
+        log.warning("boundary cache entry %s unreadable (%s); reading the sources again",
+                    key[:12], type(exc).__name__)
+        return None
 
 
 class PendingReport:
@@ -124,18 +139,19 @@ def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, P
     a first read they mostly use the core the caller leaves idle.
     """
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
-    key = cache_key(sources, options)
-    folder = cache_dir()
-    stored = (folder / f"{key}.parquet").is_file() and (folder / f"{key}.json").is_file()
-    if stored or options.get("check_quality") is False:  # nothing slow to wait for
-        villages, report = read_villages_cached(sources, **options)
-        return villages, PendingReport(report=report)
+    layer_path, report_path = _entry(sources, options)  # the files are hashed once
+    hit = _load(layer_path, report_path)
+    if hit is not None:
+        return hit[0], PendingReport(report=hit[1])
     villages, unchecked = boundaries.read_villages(sources, **{**options, "check_quality": False})
+    if options.get("check_quality") is False:  # nothing slow to wait for
+        _store(villages, unchecked, layer_path, report_path)
+        return villages, PendingReport(report=unchecked.with_cache("miss"))
     check = boundaries.quality_check(villages)
 
     def finish() -> BoundaryReport:
         report = check(unchecked)
-        _store(villages, report, folder / f"{key}.parquet", folder / f"{key}.json")
+        _store(villages, report, layer_path, report_path)
         return report.with_cache("miss")
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="quality")

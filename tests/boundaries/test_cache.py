@@ -119,3 +119,14 @@ def test_a_failed_check_is_raised_by_the_report_and_stores_nothing(bontang_sql, 
     with pytest.raises(RuntimeError, match="the union failed"):
         pending.result()
     assert not list((tmp_path / "cache").glob("*.json"))
+
+
+def test_without_checks_the_report_is_there_at_once_and_stored(bontang_sql, tmp_path,
+                                                               monkeypatch):
+    from geo.boundaries.cache import read_villages_checked_later
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    _, pending = read_villages_checked_later([bontang_sql], check_quality=False)
+    report = pending.result()
+    assert report.cache == "miss" and not report.quality_checked and report.gaps is None
+    assert read_villages_cached([bontang_sql], check_quality=False)[1].cache == "hit"
