@@ -127,6 +127,23 @@ class PendingReport:
             self._report = self._future.result()
         return self._report
 
+    def __enter__(self) -> PendingReport:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        """Leaving a ``with`` block on an error settles the checks (see :meth:`settle`)."""
+        if isinstance(error, Exception):
+            self.settle()
+
+    def settle(self) -> None:
+        """Wait for the checks (so their entry is stored) without raising what they raised:
+        for a caller that fails for another reason, such as a bad household file."""
+        if self._future is not None:
+            try:
+                self._future.result()
+            except Exception:  # noqa: BLE001 - the caller's own error is the one to report
+                log.debug("quality checks failed behind another error", exc_info=False)
+
 
 def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, PendingReport]:
     """:func:`read_villages_cached`, except that on a miss the overlap and gap checks (most
@@ -148,10 +165,11 @@ def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, P
         _store(villages, unchecked, layer_path, report_path)
         return villages, PendingReport(report=unchecked.with_cache("miss"))
     check = boundaries.quality_check(villages)
+    stored = villages.copy()  # the caller's layer is its own to change while the checks run
 
     def finish() -> BoundaryReport:
         report = check(unchecked)
-        _store(villages, report, layer_path, report_path)
+        _store(stored, report, layer_path, report_path)
         return report.with_cache("miss")
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="quality")

@@ -227,7 +227,8 @@ def _too_short_for_id_numbers(values: pd.Series) -> bool:
     number = np.abs(number[np.isfinite(number)])
     with np.errstate(invalid="ignore"):
         whole = number == np.floor(number)
-    return not ((number >= 1e15).any() or (~whole & (number >= 1000)).any())
+    # just below 10^15 too: a float32 near it is written "1e+15" (its shortest text)
+    return not ((number >= 9.99e14).any() or (~whole & (number >= 1000)).any())
 
 
 def describe_values(values, *, coded: bool = False) -> pd.Series:

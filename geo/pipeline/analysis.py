@@ -124,53 +124,54 @@ def analyse(
     else:
         villages, report = read_villages(sources, **options)
         boundary_report = PendingReport(report=report)
-    method_sources = [SourceFile.from_dict({"role": "boundaries", **file_fingerprint(part)})
-                      for p in sources for part in source_files(p)]
-    graph = build_neighbours(villages, tolerance_m=config.pockets.snap_tolerance_m)
-    code_tables = _code_tables(crosswalk, bps_bridge)
-    method_sources += [SourceFile.from_dict({"role": role, **file_fingerprint(path)})
-                       for role, path in code_tables.pop("files")]
-    join_options = {"prefer": prefer, "overlap": config.join.overlap, **code_tables}
-    if households is not None and dask is not None:
-        from geo.scale.dask_backend import registry_files, village_indicators_dask
+    with boundary_report:  # a failure below still lets the checks finish and be stored
+        method_sources = [SourceFile.from_dict({"role": "boundaries", **file_fingerprint(part)})
+                          for p in sources for part in source_files(p)]
+        graph = build_neighbours(villages, tolerance_m=config.pockets.snap_tolerance_m)
+        code_tables = _code_tables(crosswalk, bps_bridge)
+        method_sources += [SourceFile.from_dict({"role": role, **file_fingerprint(path)})
+                           for role, path in code_tables.pop("files")]
+        join_options = {"prefer": prefer, "overlap": config.join.overlap, **code_tables}
+        if households is not None and dask is not None:
+            from geo.scale.dask_backend import registry_files, village_indicators_dask
 
-        on_dask = village_indicators_dask(
-            households, villages, scheduler=None if dask is True else dask,
-            weights=config.mpi.weights, k=config.mpi.k, column_map=household_columns,
-            reweight=True, missing=config.mpi.missing, **join_options,
+            on_dask = village_indicators_dask(
+                households, villages, scheduler=None if dask is True else dask,
+                weights=config.mpi.weights, k=config.mpi.k, column_map=household_columns,
+                reweight=True, missing=config.mpi.missing, **join_options,
+            )
+            method_sources += [SourceFile.from_dict({"role": "households", **file_fingerprint(p)})
+                               for p in registry_files(households)]
+            method = _method(method_sources, config, on_dask.weights_used, on_dask.notes,
+                             mpi_sample(on_dask.indicators, config.mpi.missing))
+            table, pockets = _village_table(villages, on_dask.indicators, config, graph)
+            result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
+                                    boundary_report=boundary_report.result(), method=method,
+                                    pockets=pockets, neighbours=graph)
+            return _ranked(result, config)
+        if households is not None:
+            household_table, ingest = read_households(households, column_map=household_columns)
+            joined, reconciliation = join_households(household_table, villages, **join_options)
+            reconciliation = replace(reconciliation, ingest=ingest)
+            rejected = rejected_rows(joined)
+            method_sources.append(SourceFile.from_dict({"role": "households",
+                                                        **file_fingerprint(households)}))
+        else:
+            joined = rejected = reconciliation = None
+        indicators, weights, notes = _indicators(villages, joined, config)
+        sample = None if joined is None else mpi_sample(indicators, config.mpi.missing)
+        table, pockets = _village_table(villages, indicators, config, graph)
+        result = AnalysisResult(
+            villages=table,
+            reconciliation=reconciliation,
+            boundary_report=boundary_report.result(),
+            method=_method(method_sources, config, weights, notes, sample),
+            households=joined,
+            rejected=rejected,
+            pockets=pockets,
+            neighbours=graph,
         )
-        method_sources += [SourceFile.from_dict({"role": "households", **file_fingerprint(p)})
-                           for p in registry_files(households)]
-        method = _method(method_sources, config, on_dask.weights_used, on_dask.notes,
-                         mpi_sample(on_dask.indicators, config.mpi.missing))
-        table, pockets = _village_table(villages, on_dask.indicators, config, graph)
-        result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
-                                boundary_report=boundary_report.result(), method=method,
-                                pockets=pockets, neighbours=graph)
         return _ranked(result, config)
-    if households is not None:
-        household_table, ingest = read_households(households, column_map=household_columns)
-        joined, reconciliation = join_households(household_table, villages, **join_options)
-        reconciliation = replace(reconciliation, ingest=ingest)
-        rejected = rejected_rows(joined)
-        method_sources.append(SourceFile.from_dict({"role": "households",
-                                                    **file_fingerprint(households)}))
-    else:
-        joined = rejected = reconciliation = None
-    indicators, weights, notes = _indicators(villages, joined, config)
-    sample = None if joined is None else mpi_sample(indicators, config.mpi.missing)
-    table, pockets = _village_table(villages, indicators, config, graph)
-    result = AnalysisResult(
-        villages=table,
-        reconciliation=reconciliation,
-        boundary_report=boundary_report.result(),
-        method=_method(method_sources, config, weights, notes, sample),
-        households=joined,
-        rejected=rejected,
-        pockets=pockets,
-        neighbours=graph,
-    )
-    return _ranked(result, config)
 
 
 def _code_tables(crosswalk, bps_bridge) -> dict:

@@ -130,3 +130,17 @@ def test_without_checks_the_report_is_there_at_once_and_stored(bontang_sql, tmp_
     report = pending.result()
     assert report.cache == "miss" and not report.quality_checked and report.gaps is None
     assert read_villages_cached([bontang_sql], check_quality=False)[1].cache == "hit"
+
+
+def test_a_bad_household_file_still_leaves_the_checked_layer_cached(bontang_sql, tmp_path,
+                                                                    monkeypatch):
+    from geo.common.errors import GeoInputError
+    from geo.pipeline.analysis import analyse, boundary_read_options
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    bad = tmp_path / "households.csv"
+    bad.write_text("kolom_lain\n1\n", encoding="utf-8")
+    with pytest.raises(GeoInputError):
+        analyse([bontang_sql], bad)
+    villages, report = read_villages_cached([bontang_sql], **boundary_read_options())
+    assert report.cache == "hit" and report.quality_checked and len(villages) == 15

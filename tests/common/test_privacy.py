@@ -187,12 +187,13 @@ def test_id_number_columns_are_recognised_by_their_values():
 numbers = st.one_of(
     st.integers(-10**16, 10**16),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([3573014107800002.0, 3.5730141078e15, 1234.567890123456, 999.5, 1e15]),
+    st.sampled_from([3573014107800002.0, 3.5730141078e15, 1234.567890123456, 999.5, 1e15,
+                     999999986991104.0]),  # float32's 1e15
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(numbers, min_size=1, max_size=8), st.sampled_from(["float64", "Int64", "object"]))
+@given(st.lists(numbers, min_size=1, max_size=8), st.sampled_from(["float64", "float32", "Int64", "object"]))
 def test_the_quick_answer_for_numbers_is_the_texts_answer(values, dtype):
     """Numeric columns that cannot hold 16 digits skip the text tests: same answer either way."""
     import geo.common.privacy as privacy
