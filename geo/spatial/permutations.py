@@ -25,12 +25,13 @@ Same seed, same draws, on any machine and any number of threads.
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numba import njit
+
+from geo.common.cores import usable_cores
 
 GAMMA = np.uint64(0x9E3779B97F4A7C15)  # SplitMix64's increment (2^64 / golden ratio)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -38,8 +39,11 @@ MIX2 = np.uint64(0x94D049BB133111EB)
 LOW32 = np.uint64(0xFFFFFFFF)
 TWO32 = np.uint64(0x100000000)
 
-#: Villages per task handed to a thread (small enough to balance two cores).
+#: Villages per task handed to a thread at most (small enough to balance two cores).
 CHUNK = 256
+#: Tasks per thread at least: the second stage tests a few hundred villages with ten times
+#: the permutations each, which in chunks of 256 left one thread doing all of it.
+TASKS_PER_THREAD = 8
 
 
 @njit(inline="always")
@@ -138,13 +142,6 @@ def stream_key(seed) -> int:
     return int(sequence.generate_state(1, dtype=np.uint64)[0])
 
 
-def _threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 _compiling = threading.Lock()
 
 
@@ -164,8 +161,10 @@ def permutation_counts(z: np.ndarray, k: np.ndarray, s_obs: np.ndarray, permutat
     rest = (int(permutations), key, float(tolerance_scale), float(z.sum()), *out)
     with _compiling:  # the first call compiles (or loads the cache) once, not once per thread
         _counts(*args, rows[:1], *rest)
-    chunks = [rows[s:s + CHUNK] for s in range(1, len(rows), CHUNK)]
-    workers = min(_threads(), len(chunks))
+    threads = usable_cores()
+    size = max(1, min(CHUNK, -(-(len(rows) - 1) // (TASKS_PER_THREAD * threads))))
+    chunks = [rows[s:s + size] for s in range(1, len(rows), size)]
+    workers = min(threads, len(chunks))
     if workers <= 1:
         for chunk in chunks:
             _counts(*args, chunk, *rest)

@@ -136,9 +136,9 @@ def test_the_draws_do_not_depend_on_threads_or_how_the_villages_are_split(monkey
 
     focal, neighbour = queen_grid()
     y = np.random.default_rng(11).normal(size=SIDE * SIDE)
-    monkeypatch.setattr(permutations, "_threads", lambda: 1)
+    monkeypatch.setattr(permutations, "usable_cores", lambda: 1)
     one = local_tests(y, focal, neighbour, permutations=999, seed=7, refine_at=0.05)
-    monkeypatch.setattr(permutations, "_threads", lambda: 2)
+    monkeypatch.setattr(permutations, "usable_cores", lambda: 2)
     monkeypatch.setattr(permutations, "CHUNK", 3)
     two = local_tests(y, focal, neighbour, permutations=999, seed=7, refine_at=0.05)
     for field in ("lisa_p", "gi_p", "gi_z", "gi_side"):
