@@ -63,10 +63,14 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell neutralised (:func:`neutralise_cell`), and text
     column headers too; numeric columns are left alone (a negative number stays a number)."""
     out = pd.DataFrame(frame).copy()
-    for column in out.columns:
-        values = out[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            out[column] = values.map(neutralise_cell)
+    for position, column in enumerate(out.columns):
+        values = out.iloc[:, position]
+        if isinstance(values.dtype, pd.StringDtype):  # text or NA only: one vectorised test
+            formula = values.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+            if formula.any():
+                out.iloc[:, position] = values.mask(formula, "'" + values)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            out.iloc[:, position] = values.map(neutralise_cell)
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
 

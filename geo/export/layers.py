@@ -79,7 +79,9 @@ def is_personal_column(name: str, values: pd.Series | None = None) -> bool:
         return True
     if values is not None and not pd.api.types.is_numeric_dtype(values):
         if not pd.api.types.is_bool_dtype(values):
-            text = values.dropna().astype(str)
+            text = values.dropna()
+            if not isinstance(text.dtype, pd.StringDtype):  # text columns are searched as they are
+                text = text.astype(str)
             return bool(text.str.contains(_PERSONAL_VALUE).any())
     return False
 
