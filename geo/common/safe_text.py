@@ -63,7 +63,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell neutralised (:func:`neutralise_cell`), and text
     column headers too; numeric columns are left alone (a negative number stays a number)."""
     out = pd.DataFrame(frame).copy()
-    for position, column in enumerate(out.columns):
+    for position in range(out.shape[1]):
         values = out.iloc[:, position]
         if isinstance(values.dtype, pd.StringDtype):  # text or NA only: one vectorised test
             formula = values.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)

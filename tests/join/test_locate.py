@@ -48,7 +48,8 @@ def test_every_point_in_every_polygon_it_touches(seed, villages, points, threade
 
 
 def test_no_polygon_or_no_point_gives_no_pair():
-    x = np.array([1.0]); y = np.array([1.0])
+    x = np.array([1.0])
+    y = np.array([1.0])
     assert len(locate.points_in_polygons(x, y, np.array([shapely.Polygon()], dtype=object))[0]) == 0
     empty = np.empty(0)
     assert len(locate.points_in_polygons(empty, empty,
