@@ -68,9 +68,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(values.dtype, pd.StringDtype):  # text or NA only: one vectorised test
             formula = values.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
             if formula.any():
-                out.iloc[:, position] = values.mask(formula, "'" + values)
+                out.isetitem(position, values.mask(formula, "'" + values))
         elif values.dtype == object or pd.api.types.is_string_dtype(values):
-            out.iloc[:, position] = values.map(neutralise_cell)
+            out.isetitem(position, values.map(neutralise_cell))  # a categorical gets new labels
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
 

@@ -25,6 +25,8 @@ from geo.common.cores import usable_cores
 
 #: Grid cells per typical village box side (2: a box covers about 3 x 3 cells).
 CELLS_PER_BOX = 2
+#: Grid cells per point and box at most.
+MAX_CELLS_PER_ITEM = 4
 #: Below this many candidate pairs one thread does all the tests.
 THREADED_FROM = 200_000
 
@@ -47,25 +49,26 @@ def candidate_pairs(x: np.ndarray, y: np.ndarray, bounds: np.ndarray
     if not len(real) or not len(x):
         return empty
     box = bounds[real]
-    x0, y0 = box[:, 0].min(), box[:, 1].min()
-    width = np.median(box[:, 2] - box[:, 0]) / CELLS_PER_BOX
-    height = np.median(box[:, 3] - box[:, 1]) / CELLS_PER_BOX
-    width = width if width > 0 else max(box[:, 2].max() - x0, 1.0)
-    height = height if height > 0 else max(box[:, 3].max() - y0, 1.0)
-    columns = int((box[:, 2].max() - x0) // width) + 1
-    rows = int((box[:, 3].max() - y0) // height) + 1
-    # points outside every box never meet a polygon; the rest get their cell
-    inside = np.flatnonzero((x >= x0) & (x <= box[:, 2].max()) & (y >= y0)
-                            & (y <= box[:, 3].max()))
+    # points outside every box never meet a polygon; the grid spans the rest of the points
+    inside = np.flatnonzero((x >= box[:, 0].min()) & (x <= box[:, 2].max())
+                            & (y >= box[:, 1].min()) & (y <= box[:, 3].max()))
+    if not len(inside):
+        return empty
+    x0, x1 = x[inside].min(), x[inside].max()
+    y0, y1 = y[inside].min(), y[inside].max()
+    width, height = _cell_size(box, x1 - x0, y1 - y0, len(inside))
+    columns = int((x1 - x0) // width) + 1
+    rows = int((y1 - y0) // height) + 1
     cell = ((y[inside] - y0) // height).astype(np.int64) * columns \
         + ((x[inside] - x0) // width).astype(np.int64)
     order = np.argsort(cell, kind="stable")
     by_cell = inside[order]
     first = np.searchsorted(cell[order], np.arange(rows * columns + 1))
-    c0 = ((box[:, 0] - x0) // width).astype(np.int64)
-    c1 = ((box[:, 2] - x0) // width).astype(np.int64)
-    r0 = ((box[:, 1] - y0) // height).astype(np.int64)
-    r1 = ((box[:, 3] - y0) // height).astype(np.int64)
+    # a box reaching beyond the points is cut to the grid: the cells it loses hold no point
+    c0 = np.clip((box[:, 0] - x0) // width, 0, columns - 1).astype(np.int64)
+    c1 = np.clip((box[:, 2] - x0) // width, 0, columns - 1).astype(np.int64)
+    r0 = np.clip((box[:, 1] - y0) // height, 0, rows - 1).astype(np.int64)
+    r1 = np.clip((box[:, 3] - y0) // height, 0, rows - 1).astype(np.int64)
     # one run of sorted points per (polygon, grid row it covers)
     runs = r1 - r0 + 1
     run_polygon = np.repeat(np.arange(len(box)), runs)
@@ -84,12 +87,30 @@ def candidate_pairs(x: np.ndarray, y: np.ndarray, bounds: np.ndarray
     return point[keep], real[polygon[keep]]
 
 
+def _cell_size(box: np.ndarray, span_x: float, span_y: float, points: int
+               ) -> tuple[float, float]:
+    """Cells about ``1 / CELLS_PER_BOX`` of the median box, but never more cells than
+    :data:`MAX_CELLS_PER_ITEM` per point and box (one stray vertex far away must not
+    make a grid of billions)."""
+    width = float(np.median(box[:, 2] - box[:, 0])) / CELLS_PER_BOX
+    height = float(np.median(box[:, 3] - box[:, 1])) / CELLS_PER_BOX
+    width = width if width > 0 else (span_x or 1.0)
+    height = height if height > 0 else (span_y or 1.0)
+    limit = MAX_CELLS_PER_ITEM * (points + len(box))
+    cells = (span_x / width + 1) * (span_y / height + 1)
+    if cells > limit:
+        grow = float(np.sqrt(cells / limit))
+        width, height = width * grow * 1.01, height * grow * 1.01
+    return width, height
+
+
 def _intersects(polygons, x, y, point, polygon) -> np.ndarray:
     """``intersects_xy`` of each pair; pairs grouped by polygon, split where a polygon ends."""
     shapely.prepare(polygons)
     pairs = len(point)
     threads = usable_cores()
-    if pairs < THREADED_FROM or threads < 2:
+    shared = len({id(g) for g in polygons.tolist()}) < len(polygons)  # one object twice
+    if pairs < THREADED_FROM or threads < 2 or shared:
         return shapely.intersects_xy(polygons[polygon], x[point], y[point])
     cuts = np.searchsorted(polygon, polygon[np.linspace(0, pairs, threads + 1)[1:-1]
                                             .astype(np.int64)], side="left")

@@ -58,6 +58,27 @@ def test_neutralise_keeps_numbers_numeric_and_quotes_formula_text():
     assert frame["n"].tolist() == [-1, 2] and frame["name"].tolist() == ["'-a", "b"]
 
 
+
+def test_neutralise_frame_cell_by_cell_for_every_kind_of_text_column():
+    """Text, Arrow text, object, categorical and repeated headers: each text cell as
+    neutralise_cell gives it, NA kept, numbers untouched, the input unchanged."""
+    cells = ["=1+1", "ok", None, "-0.5 to 0", "@x", "\tz"]
+    frame = pd.DataFrame({"text": pd.array(cells, dtype="string"),
+                          "arrow": pd.array(cells, dtype="str"),
+                          "object": pd.Series(cells, dtype=object),
+                          "class": pd.Categorical(cells),
+                          "n": [-1.5, 2, 3, 4, 5, 6]})
+    frame.insert(5, "text", pd.array(["+a"] * 6, dtype="string"), allow_duplicates=True)
+    before = frame.copy()
+    out = neutralise_frame(frame)
+    expected = [None if v is None else neutralise_cell(v) for v in cells]
+    for position in range(4):
+        got = out.iloc[:, position].astype(object).where(out.iloc[:, position].notna(), None)
+        assert got.tolist() == expected, frame.columns[position]
+    assert out.iloc[:, 5].tolist() == ["'+a"] * 6 and out["n"].tolist() == before["n"].tolist()
+    pd.testing.assert_frame_equal(frame, before)
+
+
 def test_without_paths_keeps_only_the_file_name():
     text = without_paths("/tmp/upload-a1b2/boundaries/desa.gpkg: no layer; C:\\Users\\x\\hh.csv")
     assert "/tmp" not in text and "upload-a1b2" not in text and "Users" not in text

@@ -11,9 +11,9 @@ from geo.join import locate
 
 
 def brute_force(x, y, polygons):
-    pairs = {(p, g) for g, poly in enumerate(polygons) if poly is not None and not poly.is_empty
-             for p in range(len(x)) if shapely.intersects_xy(poly, x[p], y[p])}
-    return pairs
+    """Every polygon against every point (GEOS one pair at a time, no grid, no box)."""
+    return {(int(p), g) for g, poly in enumerate(polygons) if poly is not None and not poly.is_empty
+            for p in np.flatnonzero(shapely.intersects_xy(poly, x, y))}
 
 
 @settings(max_examples=60, deadline=None)
@@ -54,3 +54,29 @@ def test_no_polygon_or_no_point_gives_no_pair():
     empty = np.empty(0)
     assert len(locate.points_in_polygons(empty, empty,
                                          np.array([shapely.box(0, 0, 2, 2)], dtype=object))[0]) == 0
+
+
+def test_one_far_vertex_does_not_make_a_huge_grid():
+    """A village with a stray vertex 1,000 degrees away: the grid follows the points and stays
+    small, and the points in the stray village's box are still found."""
+    small = [shapely.box(i * 0.01, 0, i * 0.01 + 0.01, 0.01) for i in range(2000)]
+    stray = shapely.Polygon([(0, 0), (-999, -999), (20, 0.02), (0, 0.02)])
+    polygons = np.array(small + [stray], dtype=object)
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0, 20, 5000)
+    y = rng.uniform(0, 0.01, 5000)
+    cells = []
+    original = np.searchsorted
+
+    def counting(a, v, *args, **kwargs):
+        cells.append(np.size(v))
+        return original(a, v, *args, **kwargs)
+
+    locate.np.searchsorted = counting
+    try:
+        point, polygon = locate.points_in_polygons(x, y, polygons)
+    finally:
+        locate.np.searchsorted = original
+    assert max(cells) <= locate.MAX_CELLS_PER_ITEM * (len(x) + len(polygons)) * 2 + 1
+    found = set(zip(point.tolist(), polygon.tolist()))
+    assert found == brute_force(x, y, polygons)
