@@ -33,10 +33,11 @@ def malang_cache(malang_sql, tmp_path_factory) -> Path:
 def test_bench_pipeline_small(malang_cache, tmp_path, capsys):
     figures = bench_pipeline.main(["--households", "2000", "--work", str(tmp_path),
                                    "--villages-cache", str(malang_cache),
-                                   "--permutations", "99"])
+                                   "--permutations", "99", "--repeat", "2"])
     out = capsys.readouterr().out
     assert "ratio ours/baseline" in out
     assert "RATIOS ours / plain script (same run): first run" in out and "layer cached" in out
+    assert len(figures["ratios_cached_each_run"]) == 2 and "2 runs, layer cached" in out
     assert figures["ratio_end_to_end_first_run"] >= figures["ratio_end_to_end"] > 0
     assert sum(figures["outcomes"].values()) == figures["households"] == 2000
     assert sum(figures["outcomes"][o] for o in MATCHED) > 1900
