@@ -154,7 +154,7 @@ def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, P
     options. Only the report waits for the checks, and nothing the caller computes from the
     layer depends on them (``rank`` reports them). The checks release the GIL in GEOS and
     take the second core; the caller's own work slows down while they run, so a first
-    ``rank`` gains about a third of the checks' time, not all of it (docs/boundaries.md).
+    ``rank`` gains about two thirds of the checks' time, not all of it (docs/boundaries.md).
     """
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
     layer_path, report_path = _entry(sources, options)  # the files are hashed once
