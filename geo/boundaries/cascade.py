@@ -25,11 +25,12 @@ box centre), :func:`union_holes` uses ``union_all`` itself. The result is tested
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import shapely
+
+from geo.common.cores import usable_cores
 
 #: Node capacity of GEOS's STR tree in ``CascadedPolygonUnion``.
 STR_NODE_CAPACITY = 10
@@ -40,7 +41,7 @@ SNAP_MARGIN_M = 0.05
 #: saves when done at every level; measured on Jawa Timur).
 PRUNE_EVERY = 3
 #: Threads for the unions of one level (GEOS releases the GIL).
-THREADS = max(1, min(2, os.cpu_count() or 1))
+THREADS = min(2, usable_cores())
 
 
 def union_holes(polygons: np.ndarray, *, threads: int = THREADS) -> np.ndarray:
