@@ -26,12 +26,14 @@ def _undo_spreadsheet_float(text: pd.Series) -> pd.Series:
     floaty = text.str.fullmatch(r"\d+\.\d*(?:[eE]\+?\d+)?|\d[eE]\+?\d+").fillna(False).astype(bool)
     if not floaty.any():
         return text
-    as_number = pd.to_numeric(text[floaty], errors="coerce")
-    whole = as_number.notna() & (as_number == np.floor(as_number)) & (as_number < 1e12)
-    whole &= ~text[floaty].map(_lost_digits).astype(bool)
+    # by position, not label: a table put together from several files may repeat index labels
+    rows = np.flatnonzero(floaty.to_numpy())
+    candidates = text.iloc[rows]
+    as_number = pd.to_numeric(candidates, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    whole = ~np.isnan(as_number) & (as_number == np.floor(as_number)) & (as_number < 1e12)
+    whole &= ~candidates.map(_lost_digits).to_numpy(dtype=bool)
     fixed = text.copy()
-    idx = as_number[whole].index
-    fixed.loc[idx] = as_number[whole].astype("int64").astype(str)
+    fixed.iloc[rows[whole]] = as_number[whole].astype("int64").astype(str)
     return fixed
 
 

@@ -2,6 +2,7 @@ import pandas as pd
 
 from geo.common.codes import (
     looks_like_mangled_number,
+    normalise_bps_code,
     normalise_village_code,
     parent_codes,
     village_code_problems,
@@ -12,6 +13,18 @@ from geo.common.codes import (
 def test_codes_with_and_without_dots_and_spreadsheet_floats():
     raw = ["35.73.01.1001", "3573011001", 3573011001, "3573011001.0", "3.573011001E+09", " 64.74.03.1002 "]
     assert normalise_village_code(raw).tolist() == ["35.73.01.1001"] * 5 + ["64.74.03.1002"]
+
+
+def test_repeated_index_labels_keep_each_rows_own_code():
+    # a table put together from several files repeats its labels; each row keeps its own code
+    raw = ["3573011001.0", "3573011002.0", "3.573011003E+09", "3573011004", "3.57E+09", None]
+    repeated = pd.Series(raw, index=[0, 0, 1, 1, 2, 2])
+    for normalise in (normalise_village_code, normalise_bps_code):
+        got = normalise(repeated)
+        assert got.index.tolist() == repeated.index.tolist()
+        assert got.tolist() == normalise(pd.Series(raw)).tolist()
+    assert normalise_bps_code(repeated).tolist()[:4] == [
+        "3573011001", "3573011002", "3573011003", "3573011004"]
 
 
 def test_codes_that_lost_digits_or_are_not_codes_become_missing():
