@@ -93,18 +93,13 @@ def _boundary_options(sources) -> dict:
     return boundary_read_options(layer=sources.layer)
 
 
-def _read_for_outline(sources, boundary_key: str | None):
+def _read_for_outline(sources):
     """The villages read the quick way: the cached layer when there is one, else the files
-    without the quality checks (the analysis runs them)."""
-    from geo.boundaries.cache import cache_dir, read_villages_cached
-    from geo.boundaries.read import read_villages
+    without the quality checks (the analysis runs them on this very read, without reading
+    the files again: :func:`geo.boundaries.cache.read_villages_unchecked`)."""
+    from geo.boundaries.cache import read_villages_unchecked
 
-    options = _boundary_options(sources)
-    boundaries = list(sources.boundaries)
-    if boundary_key is not None and (cache_dir() / f"{boundary_key}.parquet").is_file():
-        villages, _ = read_villages_cached(boundaries, **options)
-    else:
-        villages, _ = read_villages(boundaries, check_quality=False, **options)
+    villages, _ = read_villages_unchecked(list(sources.boundaries), **_boundary_options(sources))
     return villages
 
 
@@ -140,7 +135,7 @@ def _outline_job(job: Preparation, sources) -> None:
             job.begin("outline")
             job.outline_layer, job.outline_source = stored
             return
-        villages = _read_for_outline(sources, key)
+        villages = _read_for_outline(sources)
         job.end("boundaries")
         job.begin("outline")
         layer = display_of(villages)

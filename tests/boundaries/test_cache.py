@@ -104,6 +104,59 @@ def test_checks_later_give_the_same_layer_report_and_entry(bontang_sql, tmp_path
     assert hit_pending.result().cache == "hit"
 
 
+def _counting_reads(monkeypatch) -> list:
+    """Every read of the files themselves (not of the cache) is recorded."""
+    from geo.boundaries import read
+
+    calls, real = [], read.read_villages
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("check_quality", True))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(read, "read_villages", counted)
+    return calls
+
+
+def test_the_outlines_read_is_checked_without_reading_the_files_again(bontang_sql, tmp_path,
+                                                                       monkeypatch):
+    """The app's outline read hands its layer to the analysis' read of the same files."""
+    from geo.boundaries.cache import read_villages_checked_later, read_villages_unchecked
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "direct"))
+    direct, direct_report = read_villages_cached([bontang_sql])
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "handed"))
+    calls = _counting_reads(monkeypatch)
+    outline, outline_report = read_villages_unchecked([bontang_sql])
+    assert not outline_report.quality_checked and outline_report.cache == "miss"
+    outline["village_name"] = "changed by the caller"  # not what the analysis gets
+    villages, pending = read_villages_checked_later([bontang_sql])
+    assert calls == [False]  # the files were read once, for the outline
+    assert_geodataframe_equal(villages, direct)
+    report = pending.result()
+    assert report.to_dict() == direct_report.to_dict() and report.overlaps_total["pairs"] == 19
+    # taken once: the stored entry answers from now on, the outline's read too
+    assert read_villages_unchecked([bontang_sql])[1].cache == "hit"
+    assert read_villages_checked_later([bontang_sql])[1].result().cache == "hit"
+    assert calls == [False]
+
+
+def test_files_changed_after_the_outline_are_read_again(bontang_sql, tmp_path, monkeypatch):
+    from geo.boundaries.cache import read_villages_checked_later, read_villages_unchecked
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "bontang.sql"
+    copy.write_bytes(bontang_sql.read_bytes())
+    calls = _counting_reads(monkeypatch)
+    assert len(read_villages_unchecked([copy])[0]) == 15
+    text = copy.read_text(encoding="utf-8")
+    start = text.index("('64.74.")
+    copy.write_text(text[:start] + text[text.index("),", start) + 2:], encoding="utf-8")
+    villages, pending = read_villages_checked_later([copy])
+    assert len(villages) == 14 and pending.result().features_out == 14
+    assert calls == [False, False]
+
+
 def test_a_failed_check_is_raised_by_the_report_and_stores_nothing(bontang_sql, tmp_path,
                                                                    monkeypatch):
     from geo.boundaries import quality
