@@ -93,13 +93,20 @@ def _boundary_options(sources) -> dict:
     return boundary_read_options(layer=sources.layer)
 
 
-def _read_for_outline(sources):
+def _read_for_outline(sources, boundary_key: str | None):
     """The villages read the quick way: the cached layer when there is one, else the files
     without the quality checks (the analysis runs them on this very read, without reading
-    the files again: :func:`geo.boundaries.cache.read_villages_unchecked`)."""
+    the files again: :func:`geo.boundaries.cache.read_villages_unchecked`). Without a cache
+    key (the cache cannot be used here) the files are read for the outline alone."""
     from geo.boundaries.cache import read_villages_unchecked
+    from geo.boundaries.read import read_villages
 
-    villages, _ = read_villages_unchecked(list(sources.boundaries), **_boundary_options(sources))
+    options = _boundary_options(sources)
+    boundaries = list(sources.boundaries)
+    if boundary_key is None:
+        villages, _ = read_villages(boundaries, check_quality=False, **options)
+    else:
+        villages, _ = read_villages_unchecked(boundaries, **options)
     return villages
 
 
@@ -135,7 +142,7 @@ def _outline_job(job: Preparation, sources) -> None:
             job.begin("outline")
             job.outline_layer, job.outline_source = stored
             return
-        villages = _read_for_outline(sources)
+        villages = _read_for_outline(sources, key)
         job.end("boundaries")
         job.begin("outline")
         layer = display_of(villages)

@@ -159,10 +159,11 @@ def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, P
     """
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
     layer_path, report_path = _entry(sources, options)  # the files are hashed once
+    handed = _take_unchecked(layer_path.stem)  # taken (and let go) on every path
     hit = _load(layer_path, report_path)
     if hit is not None:
         return hit[0], PendingReport(report=hit[1])
-    villages, unchecked = _take_unchecked(layer_path.stem) or boundaries.read_villages(
+    villages, unchecked = handed or boundaries.read_villages(
         sources, **{**options, "check_quality": False})
     if options.get("check_quality") is False:  # nothing slow to wait for
         _store(villages, unchecked, layer_path, report_path)
@@ -211,8 +212,12 @@ def read_villages_unchecked(sources, **options) -> tuple[gpd.GeoDataFrame, Bound
 
 
 def _take_unchecked(key: str) -> tuple[gpd.GeoDataFrame, BoundaryReport] | None:
+    """The layer kept for ``key``, if any; whatever is kept is let go either way (it was
+    meant for the read that follows the outline, with these files or not)."""
     with _UNCHECKED_LOCK:
-        return _UNCHECKED.pop(key, None)
+        handed = _UNCHECKED.pop(key, None)
+        _UNCHECKED.clear()
+        return handed
 
 
 def _store(villages: gpd.GeoDataFrame, report: BoundaryReport, layer_path: Path, report_path: Path) -> None:

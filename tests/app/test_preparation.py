@@ -73,6 +73,20 @@ def test_a_first_start_reads_the_boundary_files_once(monkeypatch):
     assert report.quality_checked and report.cache == "miss"
 
 
+def test_the_outline_is_drawn_when_the_cache_cannot_be_used(monkeypatch):
+    """No cache key (the reader's source cannot be hashed): the outline is read on its own."""
+    import geo.boundaries.cache
+
+    def no_key(*args, **kwargs):
+        raise OSError("source not available")
+
+    monkeypatch.setattr(geo.boundaries.cache, "cache_key", no_key)
+    job = ui.preparation.start("no-cache-key", _sources())
+    assert job.outlined.wait(300)
+    assert job.outline_layer is not None and len(job.outline_layer.shapes) > 0
+    assert job.finished.wait(300)
+
+
 def test_bad_households_are_the_users_error_for_every_session(tmp_path):
     bad = tmp_path / "rumah_tangga.csv"
     bad.write_text("ini,bukan\n1,2\n", encoding="utf-8")

@@ -141,6 +141,18 @@ def test_the_outlines_read_is_checked_without_reading_the_files_again(bontang_sq
     assert calls == [False]
 
 
+def test_a_kept_outline_read_is_let_go_by_the_next_read(bontang_sql, tmp_path, monkeypatch):
+    """Found on disk (another reader stored it meanwhile): the kept layer is not held on."""
+    from geo.boundaries import cache
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    cache.read_villages_unchecked([bontang_sql])
+    assert len(cache._UNCHECKED) == 1
+    read_villages_cached([bontang_sql], **{})  # another reader stores the checked entry
+    assert cache.read_villages_checked_later([bontang_sql])[1].result().cache == "hit"
+    assert not cache._UNCHECKED
+
+
 def test_files_changed_after_the_outline_are_read_again(bontang_sql, tmp_path, monkeypatch):
     from geo.boundaries.cache import read_villages_checked_later, read_villages_unchecked
 
