@@ -19,6 +19,22 @@ SHARED_KEL = ROOT.parent / "shared" / "data" / "wilayah_boundaries" / "kel"
 SHARED_CODES = ROOT.parent / "shared" / "data" / "wilayah_codes"
 
 
+@pytest.fixture
+def boundary_file_reads(monkeypatch) -> list:
+    """Every read of boundary files themselves (not of the layer cache), as its
+    ``check_quality`` flag: how many times a first start or a rank reads the files."""
+    from geo.boundaries import read
+
+    calls, real = [], read.read_villages
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("check_quality", True))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(read, "read_villages", counted)
+    return calls
+
+
 def shared_file(name: str) -> Path:
     """Path of a real wilayah_boundaries SQL dump, or skip the test saying why."""
     path = SHARED_KEL / name

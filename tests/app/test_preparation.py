@@ -55,20 +55,11 @@ def test_the_job_passes_every_stage_and_shares_one_display_layer(tmp_path):
     assert again.display.shapes.geometry.geom_equals_exact(job.display.shapes.geometry, 0).all()
 
 
-def test_a_first_start_reads_the_boundary_files_once(monkeypatch):
+def test_a_first_start_reads_the_boundary_files_once(boundary_file_reads):
     """The outline's read (no checks) is the one the analysis checks: not read twice."""
-    from geo.boundaries import read
-
-    reads, real = [], read.read_villages
-
-    def counted(*args, **kwargs):
-        reads.append(kwargs.get("check_quality", True))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(read, "read_villages", counted)
     job = ui.preparation.start("read-once", _sources())
     assert job.finished.wait(300) and job.error is None
-    assert reads == [False]
+    assert boundary_file_reads == [False]
     report = job.result.boundary_report
     assert report.quality_checked and report.cache == "miss"
 

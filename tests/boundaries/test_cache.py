@@ -104,29 +104,17 @@ def test_checks_later_give_the_same_layer_report_and_entry(bontang_sql, tmp_path
     assert hit_pending.result().cache == "hit"
 
 
-def _counting_reads(monkeypatch) -> list:
-    """Every read of the files themselves (not of the cache) is recorded."""
-    from geo.boundaries import read
-
-    calls, real = [], read.read_villages
-
-    def counted(*args, **kwargs):
-        calls.append(kwargs.get("check_quality", True))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(read, "read_villages", counted)
-    return calls
-
-
 def test_the_outlines_read_is_checked_without_reading_the_files_again(bontang_sql, tmp_path,
-                                                                       monkeypatch):
+                                                                       monkeypatch,
+                                                                       boundary_file_reads):
     """The app's outline read hands its layer to the analysis' read of the same files."""
     from geo.boundaries.cache import read_villages_checked_later, read_villages_unchecked
 
     monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "direct"))
     direct, direct_report = read_villages_cached([bontang_sql])
     monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "handed"))
-    calls = _counting_reads(monkeypatch)
+    calls = boundary_file_reads
+    calls.clear()  # counted from here: the reference read above is not the outline's
     outline, outline_report = read_villages_unchecked([bontang_sql])
     assert not outline_report.quality_checked and outline_report.cache == "miss"
     outline["village_name"] = "changed by the caller"  # not what the analysis gets
@@ -148,18 +136,19 @@ def test_a_kept_outline_read_is_let_go_by_the_next_read(bontang_sql, tmp_path, m
     monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
     cache.read_villages_unchecked([bontang_sql])
     assert len(cache._UNCHECKED) == 1
-    read_villages_cached([bontang_sql], **{})  # another reader stores the checked entry
+    read_villages_cached([bontang_sql])  # another reader stores the checked entry
     assert cache.read_villages_checked_later([bontang_sql])[1].result().cache == "hit"
     assert not cache._UNCHECKED
 
 
-def test_files_changed_after_the_outline_are_read_again(bontang_sql, tmp_path, monkeypatch):
+def test_files_changed_after_the_outline_are_read_again(bontang_sql, tmp_path, monkeypatch,
+                                                        boundary_file_reads):
     from geo.boundaries.cache import read_villages_checked_later, read_villages_unchecked
 
     monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
     copy = tmp_path / "bontang.sql"
     copy.write_bytes(bontang_sql.read_bytes())
-    calls = _counting_reads(monkeypatch)
+    calls = boundary_file_reads
     assert len(read_villages_unchecked([copy])[0]) == 15
     text = copy.read_text(encoding="utf-8")
     start = text.index("('64.74.")
