@@ -100,6 +100,21 @@ def wait_styled(page, timeout_s: float):
     raise TimeoutError("the coloured map did not appear")
 
 
+def wait_for_checked_report(since: float, timeout_s: float) -> float:
+    """Seconds from ``since`` (the server's start) until the boundary cache holds a report
+    written or used after it: the overlap and gap checks are then over."""
+    from geo.boundaries.cache import cache_dir
+
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        times = [p.stat().st_mtime for p in cache_dir().glob("*.json")
+                 if len(p.stem) == 64]  # a layer's entry, not a display layer's
+        if times and max(times) >= since:
+            return max(times) - since
+        time.sleep(0.2)
+    raise TimeoutError("the boundary checks did not end")
+
+
 def paint_once(browser, url: str, timeout_s: float = 600) -> dict:
     """One fresh session: seconds from navigation to the painted map, and bytes received."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -207,6 +222,7 @@ def main(argv=None) -> int:
             env["PPM_HOUSEHOLDS"] = str(household_file)
             print(f"{'synthetic households':<44} {args.households:,} "
                   f"({figures['households_gen_s']} s)")
+        started = time.time()
         server, url = start_app(env, folder / "streamlit.log")
         try:
             with sync_playwright() as playwright:
@@ -219,6 +235,10 @@ def main(argv=None) -> int:
                       f"{cold['first_paint_s']:7.2f} s   (target < 8 s)")
                 print(f"{'app /Peta, first visit: coloured map':<44} "
                       f"{cold['coloured_map_s']:7.2f} s")
+                # the boundary checks finish behind the first map: warm visits come after them
+                checked_s = wait_for_checked_report(started, args.timeout)
+                cold["checked_report_s"] = checked_s
+                print(f"{'boundary report checked (after the start)':<44} {checked_s:7.2f} s")
                 warm_runs = []
                 for run in range(args.warm_runs):
                     warm, page, context = paint_once(browser, url, args.timeout)

@@ -11,6 +11,7 @@ import ui.auth
 import ui.state
 import ui.uploads
 from geo.boundaries.quality_layer import quality_features, quality_totals
+from geo.boundaries.report import is_pending
 from geo.pipeline.sources import (BOUNDARY_TYPES, CODE_TABLE_TYPES, HOUSEHOLD_TYPES,
                                   MAPPABLE_BOUNDARY_COLUMNS, MAPPABLE_HOUSEHOLD_COLUMNS,
                                   MAX_UPLOAD_MB, SHAPEFILE_SIDECARS)
@@ -86,6 +87,9 @@ if sample_note := mpi_sample_note(result, lang):
 
 st.subheader(t("boundary_report", lang))
 report = result.boundary_report
+if is_pending(report):  # a first start: the checks finish behind the map
+    with st.spinner(t("prepare.checks_wait", lang)):
+        report = report.result()
 summary = report_table(report, lang)
 if len(summary):
     st.dataframe(summary, hide_index=True, width="stretch", key="boundary_report_table",

@@ -28,7 +28,7 @@ from geo.i18n import number, t
 log = logging.getLogger(__name__)
 
 #: stage codes in order; each has a label ``prepare.stage_<code>`` in the catalogue
-STAGES = ("boundaries", "outline", "analysis", "display")
+STAGES = ("boundaries", "outline", "analysis", "display", "checks")
 POLL_S = 0.25  # how often a waiting page looks at the job again
 
 
@@ -44,6 +44,9 @@ class Preparation:
     is over (with or without a layer); ``result``: the
     :class:`geo.pipeline.results.AnalysisResult`; ``display``: the display layer of the result
     (the outline's when the shapes are the same); ``error``: why the analysis failed.
+    ``checked`` is set once the boundary report is final: on files the cache has not seen,
+    the overlap and gap checks run after the analysis, behind the map (the result's report
+    waits for them when read).
     """
 
     fingerprint: str
@@ -58,6 +61,7 @@ class Preparation:
     outlined: threading.Event = field(default_factory=threading.Event)
     analysed: threading.Event = field(default_factory=threading.Event)
     finished: threading.Event = field(default_factory=threading.Event)
+    checked: threading.Event = field(default_factory=threading.Event)
 
     def begin(self, stage: str) -> None:
         self.began[stage] = time.monotonic()
@@ -159,16 +163,22 @@ def _outline_job(job: Preparation, sources) -> None:
 
 
 def _analysis_job(job: Preparation, sources, outline: threading.Thread) -> None:
+    """The analysis, then its display layer, then the boundary checks: the map needs the
+    first two, only the boundary report needs the checks (about 8 CPU-seconds on a first
+    read of Jawa Timur, which beside the analysis made the coloured map 8 s later)."""
     from geo.pipeline.analysis import analyse
+    from geo.presentation.display import load_classifiers
     from geo.presentation.display_cache import shapes_digest
 
     # after the outline, not beside it: both are mostly Python (one core at a time), and the
     # polygons are what the first visitor is waiting for
     outline.join()
+    # the first coloured map's classification would otherwise wait for this import
+    threading.Thread(target=load_classifiers, daemon=True, name="ppm-classifiers").start()
     try:
         job.begin("analysis")
         job.result = analyse(list(sources.boundaries), sources.households, config=sources.config,
-                             layer=sources.layer)
+                             layer=sources.layer, defer_checks=True)
     except BaseException as exc:  # noqa: BLE001 - shown to (or raised in) each waiting session
         job.error = exc
     finally:
@@ -186,6 +196,24 @@ def _analysis_job(job: Preparation, sources, outline: threading.Thread) -> None:
     finally:
         job.end("display")
         job.finished.set()
+    _checks_job(job)
+
+
+def _checks_job(job: Preparation) -> None:
+    """Wait for the boundary checks the analysis left running (nothing to wait for when the
+    report came from the cache); a failure is the report's to raise where it is read."""
+    from geo.boundaries.report import is_pending
+
+    try:
+        job.begin("checks")
+        report = job.result.boundary_report if job.result is not None else None
+        if is_pending(report):
+            report.result()
+    except Exception as exc:  # noqa: BLE001 - raised again where the report is read
+        log.warning("boundary checks failed (%s: %s)", type(exc).__name__, exc)
+    finally:
+        job.end("checks")
+        job.checked.set()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,7 +33,7 @@ from geo.common import crs
 from geo.boundaries import cascade, quality
 from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
-from geo.boundaries.report import BoundaryReport
+from geo.boundaries.report import BoundaryReport, PendingReport
 from geo.common.fingerprint import file_sha256, source_files
 from geo.common.reading import library_errors
 from geo.reference import table as reference_table
@@ -116,37 +116,8 @@ def _load(layer_path: Path, report_path: Path) -> tuple[gpd.GeoDataFrame, Bounda
         return None
 
 
-class PendingReport:
-    """The report of a layer whose quality checks may still be running; :meth:`result` waits
-    for them (and raises what they raised)."""
-
-    def __init__(self, future: Future | None = None, report: BoundaryReport | None = None):
-        self._future, self._report = future, report
-
-    def result(self) -> BoundaryReport:
-        if self._report is None:
-            self._report = self._future.result()
-        return self._report
-
-    def __enter__(self) -> PendingReport:
-        return self
-
-    def __exit__(self, kind, error, traceback) -> None:
-        """Leaving a ``with`` block on an error settles the checks (see :meth:`settle`)."""
-        if isinstance(error, Exception):
-            self.settle()
-
-    def settle(self) -> None:
-        """Wait for the checks (so their entry is stored) without raising what they raised:
-        for a caller that fails for another reason, such as a bad household file."""
-        if self._future is not None:
-            try:
-                self._future.result()
-            except Exception:  # noqa: BLE001 - the caller's own error is the one to report
-                log.debug("quality checks failed behind another error", exc_info=False)
-
-
-def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, PendingReport]:
+def read_villages_checked_later(sources, *, defer: bool = False,
+                                **options) -> tuple[gpd.GeoDataFrame, PendingReport]:
     """:func:`read_villages_cached`, except that on a miss the overlap and gap checks (most
     of a first read: about 5 s of Jawa Timur's 6) run on a thread of their own while the
     caller joins, scores and tests the layer; the entry is stored once they are done.
@@ -156,6 +127,10 @@ def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, P
     layer depends on them (``rank`` reports them). The checks release the GIL in GEOS and
     take the second core; the caller's own work slows down while they run, so a first
     ``rank`` gains about two thirds of the checks' time, not all of it (docs/boundaries.md).
+
+    ``defer``: the checks start only when asked (:meth:`PendingReport.start`, or the first
+    read of the report), not beside the caller's own work: the app publishes the analysis
+    first and lets the checks finish behind the map (``ui.preparation``).
     """
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
     layer_path, report_path = _entry(sources, options)  # the files are hashed once
@@ -176,10 +151,16 @@ def read_villages_checked_later(sources, **options) -> tuple[gpd.GeoDataFrame, P
         _store(stored, report, layer_path, report_path)
         return report.with_cache("miss")
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="quality")
-    future = pool.submit(finish)
-    pool.shutdown(wait=False)  # the thread ends with the checks; the caller does not wait here
-    return villages, PendingReport(future=future)
+    def start():
+        pool = ThreadPoolExecutor(1, thread_name_prefix="quality")
+        future = pool.submit(finish)
+        pool.shutdown(wait=False)  # the thread ends with the checks; nobody waits here
+        return future
+
+    pending = PendingReport(so_far=unchecked.with_cache("miss"), start=start)
+    if not defer:
+        pending.start()
+    return villages, pending
 
 
 #: The layer :func:`read_villages_unchecked` last read from the files (cache key -> layer and

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
 from geo.common.contracts import fields_dict, known_fields
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,3 +75,90 @@ class BoundaryReport:
 
     def with_cache(self, state: str) -> BoundaryReport:
         return replace(self, cache=state)
+
+
+class PendingReport:
+    """The report of a layer whose overlap and gap checks may still be running, standing in
+    for its :class:`BoundaryReport`.
+
+    Why: the checks are most of a first read (about 8 CPU-seconds on Jawa Timur), and only the
+    report needs them. ``rank`` waits for them before it writes; the app shows the map first
+    and lets them finish behind it (``analyse(defer_checks=True)``). Reading any field of the
+    report (``report.overlaps``, ``report.to_dict()``) waits for the checks, starting them if
+    they were deferred, and raises what they raised; :attr:`so_far` is the report without
+    them, at once. Pickled or copied, it becomes the finished report.
+    """
+
+    def __init__(self, future: Future | None = None, report: BoundaryReport | None = None, *,
+                 so_far: BoundaryReport | None = None,
+                 start: Callable[[], Future] | None = None):
+        self._future, self._report = future, report
+        self._so_far, self._start = so_far, start
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start deferred checks (once; nothing when they run or ran already)."""
+        with self._lock:
+            if self._future is None and self._report is None and self._start is not None:
+                self._future = self._start()
+
+    @property
+    def done(self) -> bool:
+        """The checks are over (the report is final, or :meth:`result` raises at once)."""
+        return self._report is not None or (self._future is not None and self._future.done())
+
+    def result(self) -> BoundaryReport:
+        """The finished report, waiting for the checks."""
+        if self._report is None:
+            self.start()
+            self._report = self._future.result()
+        return self._report
+
+    @property
+    def so_far(self) -> BoundaryReport:
+        """What is known now, without waiting: the finished report once the checks ended
+        well, else the report of the read without them (its warnings, repairs, rejections)."""
+        if self._report is None and self.done and self._future.exception() is None:
+            self._report = self._future.result()
+        return self._report if self._report is not None else self._so_far
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # own attributes, and copy/pickle probes before __init__
+            raise AttributeError(name)
+        return getattr(self.result(), name)
+
+    def __reduce__(self):
+        return _finished, (self.result(),)
+
+    def __enter__(self) -> PendingReport:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        """Leaving a ``with`` block on an error settles the checks (see :meth:`settle`)."""
+        if isinstance(error, Exception):
+            self.settle()
+
+    def settle(self) -> None:
+        """Wait for running checks (so their entry is stored) without raising what they
+        raised: for a caller that fails for another reason, such as a bad household file.
+        Deferred checks that never started are left alone."""
+        if self._future is not None:
+            try:
+                self._future.result()
+            except Exception:  # noqa: BLE001 - the caller's own error is the one to report
+                log.debug("quality checks failed behind another error", exc_info=False)
+
+
+def _finished(report: BoundaryReport) -> BoundaryReport:
+    return report
+
+
+def so_far(report: BoundaryReport | PendingReport) -> BoundaryReport:
+    """The report as far as it is known now: for readers that must not wait for the checks
+    (the overview's warnings come from the read itself)."""
+    return report.so_far if isinstance(report, PendingReport) else report
+
+
+def is_pending(report: BoundaryReport | PendingReport) -> bool:
+    """True while the overlap and gap checks behind ``report`` are still to finish."""
+    return isinstance(report, PendingReport) and not report.done

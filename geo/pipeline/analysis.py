@@ -21,7 +21,8 @@ from geo.config.models import JoinSettings
 from geo.common.errors import GeoInputError
 from geo.common.fingerprint import file_fingerprint, source_files
 from geo.ranking.focus import select_focus
-from geo.boundaries.cache import PendingReport, read_villages_checked_later
+from geo.boundaries.cache import read_villages_checked_later
+from geo.boundaries.report import BoundaryReport, PendingReport
 from geo.households.schema import HOUSEHOLD_COLUMNS
 from geo.households.read import read_households
 from geo.indicators.village import village_indicators
@@ -83,6 +84,7 @@ def analyse(
     cache: bool = True,
     crosswalk=None,
     bps_bridge=None,
+    defer_checks: bool = False,
 ) -> AnalysisResult:
     """Run the whole analysis on files.
 
@@ -109,6 +111,11 @@ def analyse(
         :class:`geo.reference.crosswalk.BpsBridge`) for registries keyed by BPS codes; a KUGI
         boundary layer's own ``KDEBPS`` column is used too. Both files are recorded in the
         method. The config's ``[join] overlap`` places a point lying in several villages.
+    defer_checks : on boundary files the cache has not seen, start the overlap and gap checks
+        only when the result is ready, and return it without waiting for them: its
+        ``boundary_report`` is then a :class:`geo.boundaries.report.PendingReport` (reading
+        it waits; ``so_far`` does not). The app shows the map first this way; by default the
+        checks run beside the analysis and the report is final.
 
     Raises
     ------
@@ -120,7 +127,8 @@ def analyse(
     options = boundary_read_options(engine=engine, layer=layer,
                                     boundary_columns=boundary_columns, crs=crs, swap_xy=swap_xy)
     if cache:  # a first read's overlap and gap checks run while the households are joined
-        villages, boundary_report = read_villages_checked_later(sources, **options)
+        villages, boundary_report = read_villages_checked_later(sources, defer=defer_checks,
+                                                                **options)
     else:
         villages, report = read_villages(sources, **options)
         boundary_report = PendingReport(report=report)
@@ -146,9 +154,10 @@ def analyse(
                              mpi_sample(on_dask.indicators, config.mpi.missing))
             table, pockets = _village_table(villages, on_dask.indicators, config, graph)
             result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
-                                    boundary_report=boundary_report.result(), method=method,
+                                    boundary_report=_report(boundary_report, defer_checks),
+                                    method=method,
                                     pockets=pockets, neighbours=graph)
-            return _ranked(result, config)
+            return _started(_ranked(result, config), boundary_report)
         if households is not None:
             household_table, ingest = read_households(households, column_map=household_columns)
             joined, reconciliation = join_households(household_table, villages, **join_options)
@@ -164,14 +173,26 @@ def analyse(
         result = AnalysisResult(
             villages=table,
             reconciliation=reconciliation,
-            boundary_report=boundary_report.result(),
+            boundary_report=_report(boundary_report, defer_checks),
             method=_method(method_sources, config, weights, notes, sample),
             households=joined,
             rejected=rejected,
             pockets=pockets,
             neighbours=graph,
         )
-        return _ranked(result, config)
+        return _started(_ranked(result, config), boundary_report)
+
+
+def _report(pending: PendingReport, deferred: bool) -> BoundaryReport | PendingReport:
+    """The report the result carries: the final one, unless deferred checks are to come."""
+    return pending if deferred and not pending.done else pending.result()
+
+
+def _started(result: AnalysisResult, pending: PendingReport) -> AnalysisResult:
+    """The result, once its deferred checks have started (no-op otherwise): last, so that
+    they take no core from the analysis."""
+    pending.start()
+    return result
 
 
 def _code_tables(crosswalk, bps_bridge) -> dict:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.boundaries.report import BoundaryReport
+from geo.boundaries.report import BoundaryReport, PendingReport
 from geo.common.contracts import fields_dict, plain
 from geo.indicators.sample import MpiSample
 from geo.join.match import Reconciliation
@@ -110,7 +110,10 @@ class AnalysisResult:
         Where every household row went (:class:`geo.join.match.Reconciliation`, with its
         ``ingest`` report); None without households.
     boundary_report
-        The quality report of the boundary layer (:class:`geo.boundaries.report.BoundaryReport`).
+        The quality report of the boundary layer (:class:`geo.boundaries.report.BoundaryReport`);
+        from ``analyse(defer_checks=True)`` on files not seen before, a
+        :class:`geo.boundaries.report.PendingReport` whose fields wait for the overlap and gap
+        checks (:func:`geo.boundaries.report.so_far`: what is known without waiting).
     method
         What produced it (:class:`Method`).
     households
@@ -131,7 +134,7 @@ class AnalysisResult:
 
     villages: gpd.GeoDataFrame
     reconciliation: Reconciliation | None = None
-    boundary_report: BoundaryReport = field(default_factory=BoundaryReport)
+    boundary_report: BoundaryReport | PendingReport = field(default_factory=BoundaryReport)
     method: Method = field(default_factory=Method)
     households: pd.DataFrame | None = None
     rejected: pd.DataFrame | None = None

@@ -12,6 +12,7 @@ written (a count, a percentage, a score) comes from the column registry
 
 from __future__ import annotations
 
+import logging
 import math
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,8 @@ from geo.common.columns import format_value as _column_value
 from geo.common.errors import GeoInputError
 from geo.i18n import DEFAULT_LANGUAGE, t
 from geo.presentation.styles import NO_DATA_COLOUR, PALETTES, POCKET_CLASSES, POCKET_ORDER, web_style
+
+log = logging.getLogger(__name__)
 
 COORDINATE_DECIMALS = 5
 JENKS_SAMPLE = 600  # above this many values, natural breaks are computed on a sample
@@ -354,6 +357,16 @@ def classify(values, scheme: str = "quantiles", k: int = 5, palette: str = "YlOr
         colours=pd.Series(fill, index=series.index, name="colour"),
         legend=legend, note=note,
     )
+
+
+def load_classifiers() -> None:
+    """Import mapclassify ahead of the first classification (the app does it on a background
+    thread while it analyses): the import compiles Fisher-Jenks with numba and loads SciPy and
+    scikit-learn, 3–4 s on this machine that the first coloured map otherwise waits for."""
+    try:
+        import mapclassify  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - only a head start; the classification will say
+        log.info("mapclassify not loaded ahead (%s)", type(exc).__name__)
 
 
 def _zero_means_none(indicator: str) -> bool:

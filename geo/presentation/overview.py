@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from geo.boundaries.report import BoundaryReport
+from geo.boundaries.report import BoundaryReport, so_far
 from geo.common.messages import MESSAGE_COLUMNS, render_cell
 from geo.i18n import DEFAULT_LANGUAGE, has_text, render, t
 from geo.i18n.labels import indicator_label, report_label, value_label
@@ -228,12 +228,13 @@ def quality_notes(result, lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:
     dict
         ``mpi_notes``: MPI indicators the household file lacks and where their weight went
         (``result.method.mpi_notes``); ``boundary_warnings``: the boundary report's
-        warnings (CRS assumed, features outside Indonesia, ...). Empty lists when all is well.
+        warnings (CRS assumed, features outside Indonesia, ...; they come from the read, so
+        they are there before the overlap and gap checks end). Empty lists when all is well.
         Notes are :class:`geo.i18n.Message` items or cells of message codes
         (:mod:`geo.common.messages`), written in ``lang``.
     """
     return {"mpi_notes": [_note(n, lang) for n in result.method.mpi_notes],
-            "boundary_warnings": [_note(w, lang) for w in result.boundary_report.warnings]}
+            "boundary_warnings": [_note(w, lang) for w in so_far(result.boundary_report).warnings]}
 
 
 def mpi_sample_note(result, lang: str = DEFAULT_LANGUAGE) -> str | None:

@@ -34,7 +34,7 @@ def test_the_job_passes_every_stage_and_shares_one_display_layer(tmp_path):
     from geo.pipeline.analysis import analyse
 
     job = ui.preparation.start("demo-files", _sources())
-    assert job.finished.wait(300)
+    assert job.finished.wait(300) and job.checked.wait(300)
     assert job.error is None
     assert set(job.ended) == set(job.began) == set(ui.preparation.STAGES)
     assert job.fraction == 1.0
@@ -60,8 +60,79 @@ def test_a_first_start_reads_the_boundary_files_once(boundary_file_reads):
     job = ui.preparation.start("read-once", _sources())
     assert job.finished.wait(300) and job.error is None
     assert boundary_file_reads == [False]
-    report = job.result.boundary_report
+    report = job.result.boundary_report  # waits for the checks the job runs last
     assert report.quality_checked and report.cache == "miss"
+
+
+def test_the_analysis_is_shared_before_the_boundary_checks_end(monkeypatch):
+    """The overlap and gap checks come after the analysis and its display layer: the map
+    needs only those. Held checks hold nothing but the report; once they end, the report
+    every session holds is the checked one, and the layer is cached with it."""
+    import geo.boundaries.read
+    from geo.boundaries.cache import read_villages_unchecked
+    from geo.boundaries.report import is_pending, so_far
+
+    release, started = threading.Event(), threading.Event()
+    real_check = geo.boundaries.read.quality_check
+
+    def held_check(villages):
+        check = real_check(villages)
+
+        def held(report):
+            started.set()
+            assert release.wait(120)
+            return check(report)
+        return held
+
+    monkeypatch.setattr(geo.boundaries.read, "quality_check", held_check)
+    job = ui.preparation.start("checks-last", _sources())
+    try:
+        assert job.finished.wait(300) and job.error is None
+        assert started.wait(60)  # started once the result was there
+        assert not job.checked.is_set()
+        report = job.result.boundary_report
+        assert is_pending(report)
+        assert so_far(report).features_out == 48 and not so_far(report).quality_checked
+        assert job.lines("en")[-1].startswith("…")  # the checks, under way
+    finally:
+        release.set()
+    assert job.checked.wait(300)
+    assert not is_pending(report) and report.quality_checked and so_far(report).quality_checked
+    assert all(line.startswith("✓") for line in job.lines("id"))
+    villages, cached = read_villages_unchecked([DEMO / "demo_villages.geojson"],
+                                               **ui.preparation._boundary_options(_sources()))
+    assert cached.cache == "hit" and cached.quality_checked
+
+
+def test_the_data_page_waits_for_the_checks_the_map_did_not_wait_for(tmp_path, monkeypatch):
+    """A first start's Data page shows the checked boundary report, not the one read so far:
+    it waits for the checks still running behind the map."""
+    from streamlit.testing.v1 import AppTest
+
+    import geo.boundaries.read
+
+    boundaries = tmp_path / "desa.geojson"  # files of their own: a job of their own
+    boundaries.write_bytes((DEMO / "demo_villages.geojson").read_bytes())
+    real_check, holding = geo.boundaries.read.quality_check, []
+
+    def held_check(villages):
+        check = real_check(villages)
+
+        def held(report):
+            holding.append(True)
+            threading.Event().wait(2)  # still running when the page asks for the report
+            holding.append(False)
+            return check(report)
+        return held
+
+    monkeypatch.setattr(geo.boundaries.read, "quality_check", held_check)
+    monkeypatch.setenv("PPM_BOUNDARIES", str(boundaries))
+    monkeypatch.setenv("PPM_HOUSEHOLDS", str(DEMO / "demo_households.csv"))
+    at = AppTest.from_file(str(ROOT / "pages" / "5_Data.py"), default_timeout=300).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert holding == [True, False]
+    assert not any("tidak diperiksa" in str(i.value) for i in at.info)
+    assert any(s.value == "Laporan kualitas batas" for s in at.subheader)
 
 
 def test_the_outline_is_drawn_when_the_cache_cannot_be_used(monkeypatch):

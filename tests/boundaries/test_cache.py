@@ -198,3 +198,70 @@ def test_a_bad_household_file_still_leaves_the_checked_layer_cached(bontang_sql,
         analyse([bontang_sql], bad)
     villages, report = read_villages_cached([bontang_sql], **boundary_read_options())
     assert report.cache == "hit" and report.quality_checked and len(villages) == 15
+
+
+def test_deferred_checks_start_when_asked_and_give_the_same_report(bontang_sql, tmp_path,
+                                                                   monkeypatch):
+    """``defer``: nothing runs until the report is started or read; then the same report and
+    the same cache entry as checks run at once."""
+    import copy
+    import pickle
+
+    from geo.boundaries import quality
+    from geo.boundaries.cache import read_villages_checked_later
+    from geo.boundaries.report import BoundaryReport, is_pending, so_far
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "direct"))
+    _, direct = read_villages_cached([bontang_sql])
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "deferred"))
+    runs = []
+    real = quality.check_coverage
+    monkeypatch.setattr(quality, "check_coverage", lambda *a, **k: runs.append(1) or real(*a, **k))
+    _, pending = read_villages_checked_later([bontang_sql], defer=True)
+    assert is_pending(pending) and not runs
+    assert so_far(pending).features_out == 15 and not so_far(pending).quality_checked
+    assert not list((tmp_path / "deferred").glob("*.json"))  # nothing stored before the checks
+    assert pending.overlaps_total["pairs"] == 19  # a field read starts and waits for them
+    assert runs == [1] and not is_pending(pending)
+    pending.start()  # once only
+    assert runs == [1]
+    assert pending.result().to_dict() == direct.to_dict()
+    assert so_far(pending) is pending.result()
+    for copied in (pickle.loads(pickle.dumps(pending)), copy.deepcopy(pending)):
+        assert type(copied) is BoundaryReport and copied == pending.result()
+    assert read_villages_cached([bontang_sql])[1].cache == "hit"
+
+
+def test_deferred_checks_that_never_start_are_not_run_by_a_failure(bontang_sql, tmp_path,
+                                                                   monkeypatch):
+    """An analysis that fails before it starts its deferred checks does not wait for them."""
+    from geo.boundaries import quality
+    from geo.boundaries.cache import read_villages_checked_later
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    runs = []
+    monkeypatch.setattr(quality, "check_coverage", lambda *a, **k: runs.append(1))
+    _, pending = read_villages_checked_later([bontang_sql], defer=True)
+    with pytest.raises(ValueError), pending:
+        raise ValueError("a bad household file")
+    assert not runs
+
+
+def test_a_failed_deferred_check_keeps_the_report_read_so_far(bontang_sql, tmp_path,
+                                                              monkeypatch):
+    from geo.boundaries import quality
+    from geo.boundaries.cache import read_villages_checked_later
+    from geo.boundaries.report import is_pending, so_far
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the union failed")
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(quality, "check_coverage", broken)
+    _, pending = read_villages_checked_later([bontang_sql], defer=True)
+    with pytest.raises(RuntimeError, match="the union failed"):
+        _ = pending.gaps  # a field read, as a page makes it
+    assert not is_pending(pending)  # over, badly: the fields raise, so_far is the read
+    assert so_far(pending).features_out == 15 and not so_far(pending).quality_checked
+    with pytest.raises(RuntimeError, match="the union failed"):
+        pending.to_dict()

@@ -192,3 +192,35 @@ def test_the_neighbour_graph_is_built_once_and_kept(demo_result):
     assert again.neighbours.codes == tuple(again.villages["village_code"])
     counts = dict(zip(graph.codes, graph.counts().tolist()))
     assert again.villages.set_index("village_code")["neighbours"].astype(int).to_dict() == counts
+
+
+def test_deferred_checks_start_after_the_analysis_and_change_nothing_else(tmp_path,
+                                                                           monkeypatch):
+    """``defer_checks``: the households are read and joined before the boundary checks start
+    (they would otherwise share the cores); the result is the same, its report once final."""
+    import geo.pipeline.analysis
+    from geo.boundaries import quality
+    from geo.boundaries.report import PendingReport, is_pending
+
+    boundaries, households = demo_sources()
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "direct"))
+    direct = analyse(boundaries, households)
+    assert not isinstance(direct.boundary_report, PendingReport)
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "deferred"))
+    events = []
+    real_check, real_read = quality.check_coverage, geo.pipeline.analysis.read_households
+    monkeypatch.setattr(quality, "check_coverage",
+                        lambda *a, **k: events.append("checks") or real_check(*a, **k))
+    monkeypatch.setattr(geo.pipeline.analysis, "read_households",
+                        lambda *a, **k: events.append("households") or real_read(*a, **k))
+    deferred = analyse(boundaries, households, defer_checks=True)
+    report = deferred.boundary_report
+    assert isinstance(report, PendingReport)
+    assert report.to_dict() == direct.boundary_report.to_dict()  # waits for the checks
+    assert events == ["households", "checks"] and not is_pending(report)
+    pd.testing.assert_frame_equal(pd.DataFrame(deferred.villages.drop(columns="geometry")),
+                                  pd.DataFrame(direct.villages.drop(columns="geometry")))
+    assert rescore(deferred, default_config()).boundary_report is report  # shared, not copied
+    events.clear()
+    cached = analyse(boundaries, households, defer_checks=True)  # the entry: nothing to defer
+    assert not isinstance(cached.boundary_report, PendingReport) and "checks" not in events

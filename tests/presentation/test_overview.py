@@ -88,6 +88,20 @@ def test_quality_notes_collect_mpi_notes_and_boundary_warnings():
     assert quality_notes(empty) == {"mpi_notes": [], "boundary_warnings": []}
 
 
+def test_quality_notes_do_not_wait_for_running_boundary_checks():
+    """The overview shows before the overlap and gap checks end: the read's warnings."""
+    from concurrent.futures import Future
+
+    from geo.boundaries.report import PendingReport
+
+    running = Future()  # checks that never end in this test
+    report = PendingReport(running, so_far=BoundaryReport(warnings=("a.geojson: no CRS",)))
+    result = AnalysisResult(villages=VILLAGES, boundary_report=report)
+    assert quality_notes(result)["boundary_warnings"] == ["a.geojson: no CRS"]
+    running.set_result(BoundaryReport(warnings=("a.geojson: no CRS",), quality_checked=True))
+    assert report.quality_checked
+
+
 def test_no_rate_to_compare_is_neither_met_nor_missed():
     from geo.presentation.overview import target_gap
 
