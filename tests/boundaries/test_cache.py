@@ -158,16 +158,22 @@ def test_files_changed_after_the_outline_are_read_again(bontang_sql, tmp_path, m
     assert calls == [False, False]
 
 
-def test_a_failed_check_is_raised_by_the_report_and_stores_nothing(bontang_sql, tmp_path,
-                                                                   monkeypatch):
+@pytest.fixture
+def failing_checks(tmp_path, monkeypatch):
+    """A cache of the test's own, and overlap and gap checks that raise."""
     from geo.boundaries import quality
-    from geo.boundaries.cache import read_villages_checked_later
 
     def broken(*args, **kwargs):
         raise RuntimeError("the union failed")
 
     monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(quality, "check_coverage", broken)
+
+
+def test_a_failed_check_is_raised_by_the_report_and_stores_nothing(bontang_sql, tmp_path,
+                                                                   failing_checks):
+    from geo.boundaries.cache import read_villages_checked_later
+
     villages, pending = read_villages_checked_later([bontang_sql])
     assert len(villages) == 15
     with pytest.raises(RuntimeError, match="the union failed"):
@@ -247,17 +253,10 @@ def test_deferred_checks_that_never_start_are_not_run_by_a_failure(bontang_sql, 
     assert not runs
 
 
-def test_a_failed_deferred_check_keeps_the_report_read_so_far(bontang_sql, tmp_path,
-                                                              monkeypatch):
-    from geo.boundaries import quality
+def test_a_failed_deferred_check_keeps_the_report_read_so_far(bontang_sql, failing_checks):
     from geo.boundaries.cache import read_villages_checked_later
     from geo.boundaries.report import is_pending, so_far
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("the union failed")
-
-    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(quality, "check_coverage", broken)
     _, pending = read_villages_checked_later([bontang_sql], defer=True)
     with pytest.raises(RuntimeError, match="the union failed"):
         _ = pending.gaps  # a field read, as a page makes it
