@@ -17,6 +17,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +36,7 @@ from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
 from geo.boundaries.report import BoundaryReport, PendingReport
 from geo.common.fingerprint import file_sha256, source_files
+from geo.common.lru import beyond_recent
 from geo.common.reading import library_errors
 from geo.reference import table as reference_table
 
@@ -46,6 +48,7 @@ _READER_MODULES = (boundaries, boundary_schema, codes, crs, quality, cascade, sq
 
 #: Entries kept; the least recently used beyond this are removed (each upload is a new key).
 MAX_ENTRIES = 20
+_KEY_NAME = re.compile(r"[0-9a-f]{64}")  # the stem of an entry's two files: its cache_key
 
 
 def cache_dir() -> Path:
@@ -223,8 +226,13 @@ def _store(villages: gpd.GeoDataFrame, report: BoundaryReport, layer_path: Path,
 
 
 def _evict(folder: Path) -> None:
-    """Remove the least recently used entries beyond :data:`MAX_ENTRIES` (by report time)."""
-    reports = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for report in reports[MAX_ENTRIES:]:
+    """Remove the least recently used entries beyond :data:`MAX_ENTRIES` (by report time).
+
+    Only this cache's own entries count (a report is named by its 64-hex key): the display
+    layers and other files kept in the same folder have their own limits, and counting
+    them pushed layers out early."""
+    reports = (p for p in folder.glob("*.json") if _KEY_NAME.fullmatch(p.stem))
+    for report in beyond_recent(reports, MAX_ENTRIES):
         report.unlink(missing_ok=True)
         report.with_suffix(".parquet").unlink(missing_ok=True)
+

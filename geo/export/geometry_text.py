@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from geo.common.lru import beyond_recent
+
 log = logging.getLogger(__name__)
 
 #: decimals of the coordinates (about 0.1 m at the equator), as GDAL's ``COORDINATE_PRECISION``
@@ -140,6 +142,5 @@ class GeometryTexts:
 
 def _evict(folder: Path) -> None:
     """Remove the least recently used entries beyond :data:`MAX_ENTRIES`."""
-    entries = sorted(folder.glob(f"*{ENTRY_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for entry in entries[MAX_ENTRIES:]:
+    for entry in beyond_recent(folder.glob(f"*{ENTRY_SUFFIX}"), MAX_ENTRIES):
         entry.unlink(missing_ok=True)

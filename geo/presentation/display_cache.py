@@ -28,9 +28,15 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo.common.lru import beyond_recent
 from geo.presentation import display
 
 log = logging.getLogger(__name__)
+
+#: entries kept; the least recently used beyond this are removed (each new file set, each
+#: change of the drawing code is a new entry)
+MAX_ENTRIES = 20
+PREFIX = "display-"
 
 
 def shapes_digest(villages: gpd.GeoDataFrame) -> str:
@@ -52,7 +58,7 @@ def _code_version() -> str:
 
 
 def entry_paths(folder: Path, boundary_key: str) -> tuple[Path, Path]:
-    stem = f"display-{boundary_key[:40]}-{_code_version()}"
+    stem = f"{PREFIX}{boundary_key[:40]}-{_code_version()}"
     return folder / f"{stem}.parquet", folder / f"{stem}.json"
 
 
@@ -68,10 +74,15 @@ def read_display(folder: Path, boundary_key: str) -> tuple[display.DisplayLayer,
         shapes["village_code"] = shapes["village_code"].astype(object)
         layer = display.DisplayLayer(shapes, info["method"], float(info["tolerance"]),
                                      int(info["vertices_in"]), int(info["vertices_out"]))
-        return layer, str(info["source"])
+        source = str(info["source"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.info("display cache entry unreadable (%s)", type(exc).__name__)
         return None
+    try:
+        os.utime(info_path)  # recently used: kept when older entries are removed
+    except OSError:
+        pass
+    return layer, source
 
 
 def write_display(folder: Path, boundary_key: str, layer: display.DisplayLayer,
@@ -90,8 +101,17 @@ def write_display(folder: Path, boundary_key: str, layer: display.DisplayLayer,
                                         "source": source}), encoding="utf-8")
         os.replace(shapes_tmp, shapes_path)
         os.replace(info_tmp, info_path)  # last: whoever sees the JSON finds the shapes
+        _evict(info_path.parent)
     except Exception as exc:  # noqa: BLE001 - the cache only saves time
         log.info("display cache not written (%s: %s)", type(exc).__name__, exc)
     finally:
         shapes_tmp.unlink(missing_ok=True)
         info_tmp.unlink(missing_ok=True)
+
+
+def _evict(folder: Path) -> None:
+    """Remove the display entries beyond :data:`MAX_ENTRIES` (by last use), JSON first: an
+    entry without its JSON is never read."""
+    for info in beyond_recent(folder.glob(f"{PREFIX}*.json"), MAX_ENTRIES):
+        info.unlink(missing_ok=True)
+        info.with_suffix(".parquet").unlink(missing_ok=True)

@@ -38,6 +38,7 @@ import shapely
 
 from geo.common.crs import metric_crs
 from geo.common.errors import GeoInputError
+from geo.common.lru import beyond_recent
 
 log = logging.getLogger(__name__)
 
@@ -243,9 +244,7 @@ def _store_pairs(entry: Path, focal: np.ndarray, neighbour: np.ndarray) -> None:
         with open(partial, "wb") as handle:
             np.savez(handle, focal=focal, neighbour=neighbour)
         os.replace(partial, entry)
-        kept = sorted(entry.parent.glob(f"*{PAIRS_SUFFIX}"), key=lambda p: p.stat().st_mtime,
-                      reverse=True)
-        for old in kept[MAX_PAIR_ENTRIES:]:
+        for old in beyond_recent(entry.parent.glob(f"*{PAIRS_SUFFIX}"), MAX_PAIR_ENTRIES):
             old.unlink(missing_ok=True)
     except OSError as exc:
         log.info("neighbour pairs not cached in %s (%s)", entry.parent, type(exc).__name__)

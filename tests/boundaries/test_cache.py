@@ -264,3 +264,23 @@ def test_a_failed_deferred_check_keeps_the_report_read_so_far(bontang_sql, faili
     assert so_far(pending).features_out == 15 and not so_far(pending).quality_checked
     with pytest.raises(RuntimeError, match="the union failed"):
         pending.to_dict()
+
+
+def test_files_of_other_caches_do_not_count_against_the_layers(bontang_sql, tmp_path,
+                                                               monkeypatch):
+    """The display layers and the neighbour pairs live in the same folder with limits of
+    their own: however many there are, the layer entries stay."""
+    import geo.boundaries.cache as layer_cache
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("PPM_CACHE_DIR", str(cache))
+    monkeypatch.setattr(layer_cache, "MAX_ENTRIES", 2)
+    others = [cache / f"display-{n:040x}-0123456789abcdef.json" for n in range(3)]
+    for other in others:
+        other.write_text("{}")
+    for check_quality in (True, False):
+        read_villages_cached([bontang_sql], check_quality=check_quality)
+    assert read_villages_cached([bontang_sql], check_quality=True)[1].cache == "hit"
+    assert read_villages_cached([bontang_sql], check_quality=False)[1].cache == "hit"
+    assert all(other.is_file() for other in others)
