@@ -68,7 +68,7 @@ def cell_text(column: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
     as their readable text, missing values as ``–`` (never "None", "nan" or "<NA>")."""
     if _missing(value):
         return MISSING
-    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):  # a flag column's values come as numpy bools
         return t("flag.yes" if value else "flag.no", lang)
     if isinstance(value, numbers.Number):
         return number_text(column, value, lang)
