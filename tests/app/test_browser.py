@@ -690,10 +690,12 @@ def test_markdown_images_in_names_titles_and_upload_names_fetch_nothing(app_url,
 
     _open(page, f"{app_url}/Data", "Rekonsiliasi")
     inputs = page.locator("[data-testid='stFileUploader'] input[type='file']")
+    # the file's chip once uploaded (a busy server keeps it hidden while the upload is under
+    # way: 20 s were too short beside the slow tests)
     inputs.nth(0).set_input_files(str(upload))
-    page.get_by_text("u.png").first.wait_for(timeout=20_000)
+    page.get_by_text("u.png").filter(visible=True).first.wait_for(timeout=90_000)
     inputs.nth(1).set_input_files(str(households))
-    page.get_by_text("demo_households.csv").first.wait_for(timeout=20_000)
+    page.get_by_text("demo_households.csv").filter(visible=True).first.wait_for(timeout=90_000)
     run = page.get_by_role("button", name="Jalankan analisis")
     sync_api.expect(run).to_be_enabled(timeout=90_000)
     run.click()
