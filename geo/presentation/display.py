@@ -137,7 +137,7 @@ class _Prepared:
 
 
 def _prepared(gdf: gpd.GeoDataFrame, guess: float | None = None) -> _Prepared:
-    """The repaired shapes and the coverage test; meanwhile, on the other core, the shapes
+    """The repaired shapes and the coverage test; meanwhile, on both cores, the shapes
     simplified one by one at ``guess`` (GEOS releases the GIL): the test alone takes 1 s on
     Jawa Timur, whose layer is no coverage (the overlaps), and a first visitor waits for it."""
     geoms = shapely.make_valid(np.asarray(gdf.geometry.values, dtype=object))
@@ -150,8 +150,11 @@ def _prepared(gdf: gpd.GeoDataFrame, guess: float | None = None) -> _Prepared:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="coverage-test") as pool:
         warnings.simplefilter("ignore")
         test = pool.submit(_is_coverage, geoms)
-        if guess is not None:
-            per_feature[guess] = shapely.simplify(geoms, guess, preserve_topology=True)
+        if guess is not None:  # half of it after the test, on the same thread (0.75 -> 0.45 s)
+            half = len(geoms) // 2
+            rest = pool.submit(shapely.simplify, geoms[half:], guess, preserve_topology=True)
+            first = shapely.simplify(geoms[:half], guess, preserve_topology=True)
+            per_feature[guess] = np.concatenate([first, rest.result()])
         coverage = test.result()
     return _Prepared(geoms, coverage, int(shapely.get_num_coordinates(geoms).sum()), per_feature)
 

@@ -75,6 +75,20 @@ def test_invalid_coverage_falls_back_to_per_feature():
     assert np.round(shapely.area(shown.geometry.values), 6).tolist() == [1.0, 1.0]
 
 
+def test_per_feature_shapes_are_each_villages_own_simplification_in_row_order():
+    """The per-feature simplification is made in two halves on two threads: each row keeps its
+    own village's shape, as one call over the whole layer gives it."""
+    from geo.presentation.display import round_coordinates
+
+    grid = _grid(7, 5)  # an odd count: halves of unequal size
+    grid.loc[3, "geometry"] = shapely.affinity.translate(grid.geometry[3], 0.4, 0.0)
+    display = simplify_for_display(grid, tolerance=0.1)
+    assert display.method == "per_feature"
+    whole = round_coordinates(shapely.simplify(grid.geometry.values, 0.1, preserve_topology=True))
+    assert shapely.equals_exact(display.shapes.geometry.values, whole, 0).all()
+    assert display.shapes["village_code"].tolist() == grid["village_code"].tolist()
+
+
 def test_simplification_never_erases_a_village():
     big = shapely.box(0, 0, 1, 1)
     tiny = shapely.box(2, 2, 2.00001, 2.00001)  # smaller than the tolerance
