@@ -92,7 +92,7 @@ class Preparation:
 
 def _boundary_options(sources) -> dict:
     """The reading options :func:`geo.pipeline.analysis.analyse` uses (the cache keys on them)."""
-    from geo.boundaries.cache import boundary_read_options
+    from geo.pipeline.analysis import boundary_read_options
 
     return boundary_read_options(layer=sources.layer)
 

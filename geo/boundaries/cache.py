@@ -64,18 +64,6 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def boundary_read_options(*, engine: str = "pyogrio", layer: str | None = None,
-                          boundary_columns: dict | None = None, crs=None,
-                          swap_xy: bool = False) -> dict:
-    """The options :func:`geo.pipeline.analysis.analyse` reads the boundaries with. The cache
-    keys on them: whoever reads the same layer first (a benchmark, the app's outline,
-    ``geo waves``) with these options fills the entry ``rank`` then finds. Kept here, not in
-    the pipeline, so that the app's outline reads the boundaries without importing the
-    analysis (numba, the config models: half a second on a first visit)."""
-    return {"engine": engine, "layer": layer, "column_map": boundary_columns, "crs": crs,
-            "swap_xy": swap_xy}
-
-
 def cache_key(sources, options: dict) -> str:
     """SHA-256 over the sources' contents, the options and the reader's code."""
     digest = hashlib.sha256(_code_version().encode())

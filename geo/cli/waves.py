@@ -31,7 +31,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from geo.boundaries.cache import read_villages_cached
-    from geo.boundaries.cache import boundary_read_options
+    from geo.pipeline.analysis import boundary_read_options
     from geo.waves.movement import movement
     from geo.waves.read import parse_waves, read_waves
     from geo.waves.write import write_waves

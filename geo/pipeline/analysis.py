@@ -21,7 +21,7 @@ from geo.config.models import JoinSettings
 from geo.common.errors import GeoInputError
 from geo.common.fingerprint import file_fingerprint, source_files
 from geo.ranking.focus import select_focus
-from geo.boundaries.cache import boundary_read_options, read_villages_checked_later
+from geo.boundaries.cache import read_villages_checked_later
 from geo.boundaries.report import BoundaryReport, PendingReport
 from geo.households.schema import HOUSEHOLD_COLUMNS
 from geo.households.read import read_households
@@ -56,6 +56,16 @@ def as_config(config: RankConfig | str | Path | None) -> RankConfig:
 
 def _as_list(sources) -> list:
     return list(sources) if isinstance(sources, (list, tuple)) else [sources]
+
+
+def boundary_read_options(*, engine: str = "pyogrio", layer: str | None = None,
+                          boundary_columns: dict | None = None, crs=None,
+                          swap_xy: bool = False) -> dict:
+    """The options :func:`analyse` reads the boundaries with. The layer cache keys on them:
+    whoever reads the same layer first (a benchmark, the app's outline, ``geo waves``) with
+    these options fills the entry ``rank`` then finds."""
+    return {"engine": engine, "layer": layer, "column_map": boundary_columns, "crs": crs,
+            "swap_xy": swap_xy}
 
 
 def analyse(

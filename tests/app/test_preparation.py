@@ -64,31 +64,6 @@ def test_a_first_start_reads_the_boundary_files_once(boundary_file_reads):
     assert report.quality_checked and report.cache == "miss"
 
 
-def test_the_outline_does_not_wait_for_the_analysis_imports(tmp_path):
-    """The outline is drawn before the analysis starts: reading and simplifying the villages
-    must not import the analysis (numba, the pockets, the config models: half a second of a
-    first visit). A fresh interpreter, as on a server's first visit."""
-    import os
-    import subprocess
-    import sys
-
-    script = (
-        "import sys, threading, ui.preparation as p\n"
-        "from geo.pipeline.sources import EnvironmentSources\n"
-        "from pathlib import Path\n"
-        f"s = EnvironmentSources(boundaries=(Path({str(DEMO / 'demo_villages.geojson')!r}),))\n"
-        "job = p.Preparation('x')\n"
-        "p._outline_job(job, s)\n"
-        "assert job.outline_layer is not None and len(job.outline_layer.shapes) > 0\n"
-        "print(sorted(m for m in ('numba', 'geo.pipeline.analysis', 'geo.spatial.pockets',\n"
-        "                         'geo.config') if m in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, "PPM_CACHE_DIR": str(tmp_path / "fresh")},
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "[]"
-
-
 def test_the_analysis_is_shared_before_the_boundary_checks_end(monkeypatch):
     """The overlap and gap checks come after the analysis and its display layer: the map
     needs only those. Held checks hold nothing but the report; once they end, the report

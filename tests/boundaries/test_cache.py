@@ -71,7 +71,7 @@ def test_least_recently_used_entries_are_removed(bontang_sql, tmp_path, monkeypa
 
 def test_a_layer_read_with_analyses_options_is_the_one_rank_finds(tmp_path, monkeypatch):
     """``geo waves``, the app's outline and the benchmarks read with
-    :func:`geo.boundaries.cache.boundary_read_options`: ``rank`` then hits that entry (and
+    :func:`geo.pipeline.analysis.boundary_read_options`: ``rank`` then hits that entry (and
     does not run the quality checks a second time)."""
     from geo.demo.region import DEMO_DIR, FILES
     from geo.pipeline.analysis import analyse, boundary_read_options
