@@ -36,7 +36,7 @@ from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
 from geo.boundaries.report import BoundaryReport, PendingReport
 from geo.common.fingerprint import file_sha256, source_files
-from geo.common.lru import beyond_recent
+from geo.common.lru import beyond_recent, remove_abandoned
 from geo.common.reading import library_errors
 from geo.reference import table as reference_table
 
@@ -235,4 +235,5 @@ def _evict(folder: Path) -> None:
     for report in beyond_recent(reports, MAX_ENTRIES):
         report.unlink(missing_ok=True)
         report.with_suffix(".parquet").unlink(missing_ok=True)
+    remove_abandoned(folder)  # every cache in the folder writes through *.tmp files
 

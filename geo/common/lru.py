@@ -1,4 +1,5 @@
-"""Which cache entries to remove: those beyond the most recently used few.
+"""Which cache entries to remove: those beyond the most recently used few, and temporary
+files no writer finished.
 
 Why here: the boundary layers, their display layers, the neighbour pairs and the exported
 geometry text are cached side by side in one folder (:func:`geo.boundaries.cache.cache_dir`),
@@ -8,8 +9,12 @@ touches an entry it uses, so the modification time is the time of last use.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
+
+#: a temporary file untouched this long is no write under way (a write takes seconds)
+ABANDONED_AFTER_S = 3600
 
 
 def beyond_recent(paths: Iterable[Path], keep: int) -> list[Path]:
@@ -24,3 +29,13 @@ def _last_used(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
+
+
+def remove_abandoned(folder: Path, pattern: str = "*.tmp") -> None:
+    """Remove temporary files no writer finished: a killed process (power cut, out of memory,
+    an interrupted command that exits at once) leaves its half-written entry behind, and
+    nothing else would ever remove it. Only files older than :data:`ABANDONED_AFTER_S`."""
+    limit = time.time() - ABANDONED_AFTER_S
+    for partial in folder.glob(pattern):
+        if 0 < _last_used(partial) < limit:
+            partial.unlink(missing_ok=True)

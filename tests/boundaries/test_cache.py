@@ -284,3 +284,21 @@ def test_files_of_other_caches_do_not_count_against_the_layers(bontang_sql, tmp_
     assert read_villages_cached([bontang_sql], check_quality=True)[1].cache == "hit"
     assert read_villages_cached([bontang_sql], check_quality=False)[1].cache == "hit"
     assert all(other.is_file() for other in others)
+
+
+def test_temporary_files_no_writer_finished_are_removed(bontang_sql, tmp_path, monkeypatch):
+    """A killed writer leaves its temporary file behind; a write under way is left alone."""
+    import os
+    import time
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("PPM_CACHE_DIR", str(cache))
+    abandoned = cache / f"{'a' * 64}.parquet.123.{'0' * 32}.tmp"
+    under_way = cache / f"{'b' * 64}.parquet.456.{'1' * 32}.tmp"
+    for partial in (abandoned, under_way):
+        partial.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(abandoned, (hours_ago, hours_ago))
+    read_villages_cached([bontang_sql], check_quality=False)  # a store: the cache tidies up
+    assert not abandoned.exists() and under_way.exists()
