@@ -236,4 +236,3 @@ def _evict(folder: Path) -> None:
         report.unlink(missing_ok=True)
         report.with_suffix(".parquet").unlink(missing_ok=True)
     remove_abandoned(folder)  # every cache in the folder writes through *.tmp files
-
