@@ -9,6 +9,7 @@ touches an entry it uses, so the modification time is the time of last use.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,11 +32,17 @@ def _last_used(path: Path) -> float:
         return 0.0
 
 
-def remove_abandoned(folder: Path, pattern: str = "*.tmp") -> None:
+#: how the caches name a file while writing it: ``<entry>.<process id>.<32 hex>.tmp``
+PARTIAL_NAME = re.compile(r".+\.\d+\.[0-9a-f]{32}\.tmp")
+
+
+def remove_abandoned(folder: Path) -> None:
     """Remove temporary files no writer finished: a killed process (power cut, out of memory,
     an interrupted command that exits at once) leaves its half-written entry behind, and
-    nothing else would ever remove it. Only files older than :data:`ABANDONED_AFTER_S`."""
+    nothing else would ever remove it. Only the caches' own temporary files
+    (:data:`PARTIAL_NAME`: the folder may be shared with other programs), and only those
+    older than :data:`ABANDONED_AFTER_S`."""
     limit = time.time() - ABANDONED_AFTER_S
-    for partial in folder.glob(pattern):
-        if 0 < _last_used(partial) < limit:
+    for partial in folder.glob("*.tmp"):
+        if PARTIAL_NAME.fullmatch(partial.name) and 0 < _last_used(partial) < limit:
             partial.unlink(missing_ok=True)

@@ -287,7 +287,8 @@ def test_files_of_other_caches_do_not_count_against_the_layers(bontang_sql, tmp_
 
 
 def test_temporary_files_no_writer_finished_are_removed(bontang_sql, tmp_path, monkeypatch):
-    """A killed writer leaves its temporary file behind; a write under way is left alone."""
+    """A killed writer leaves its temporary file behind; a write under way, and another
+    program's temporary file (the folder may be shared), are left alone."""
     import os
     import time
 
@@ -296,9 +297,11 @@ def test_temporary_files_no_writer_finished_are_removed(bontang_sql, tmp_path, m
     monkeypatch.setenv("PPM_CACHE_DIR", str(cache))
     abandoned = cache / f"{'a' * 64}.parquet.123.{'0' * 32}.tmp"
     under_way = cache / f"{'b' * 64}.parquet.456.{'1' * 32}.tmp"
-    for partial in (abandoned, under_way):
+    foreign = cache / "report.tmp"
+    for partial in (abandoned, under_way, foreign):
         partial.write_bytes(b"half")
     hours_ago = time.time() - 2 * 3600
-    os.utime(abandoned, (hours_ago, hours_ago))
+    for old in (abandoned, foreign):
+        os.utime(old, (hours_ago, hours_ago))
     read_villages_cached([bontang_sql], check_quality=False)  # a store: the cache tidies up
-    assert not abandoned.exists() and under_way.exists()
+    assert not abandoned.exists() and under_way.exists() and foreign.exists()
