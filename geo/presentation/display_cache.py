@@ -110,8 +110,9 @@ def write_display(folder: Path, boundary_key: str, layer: display.DisplayLayer,
 
 
 def _evict(folder: Path) -> None:
-    """Remove the display entries beyond :data:`MAX_ENTRIES` (by last use), JSON first: an
-    entry without its JSON is never read."""
+    """Remove the display entries beyond :data:`MAX_ENTRIES` (by last use). The shapes go
+    first and the JSON last: entries are found by their JSON, so an eviction cut short leaves
+    no shapes nobody would remove (a reader needs both files, so it never sees half)."""
     for info in beyond_recent(folder.glob(f"{PREFIX}*.json"), MAX_ENTRIES):
-        info.unlink(missing_ok=True)
         info.with_suffix(".parquet").unlink(missing_ok=True)
+        info.unlink(missing_ok=True)
