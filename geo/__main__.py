@@ -97,11 +97,14 @@ def main(argv: list[str] | None = None) -> int:
 def exit_with(status: int) -> None:
     """End the process with ``status``. An interrupted command ends at once: a first read's
     overlap and gap checks may still be running on their threads (about 10 s on Jawa Timur),
-    and Python would wait for them before exiting. Nothing is lost: outputs are committed
-    whole or not at all, and the boundary cache writes its entries the same way."""
+    and Python would wait for them before exiting. Outputs are committed whole or not at all,
+    and so are cache entries; checks cut short are not stored, so the next run makes them."""
     if status == INTERRUPTED:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (``| head`` stopped too)
+                pass
         os._exit(status)
     sys.exit(status)
 
