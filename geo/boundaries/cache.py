@@ -232,7 +232,9 @@ def _evict(folder: Path) -> None:
     layers and other files kept in the same folder have their own limits, and counting
     them pushed layers out early."""
     reports = (p for p in folder.glob("*.json") if _KEY_NAME.fullmatch(p.stem))
-    for report in beyond_recent(reports, MAX_ENTRIES):  # the layer first: an entry is found
-        report.with_suffix(".parquet").unlink(missing_ok=True)  # by its report, so none is
-        report.unlink(missing_ok=True)  # left without one if this stops halfway
+    for report in beyond_recent(reports, MAX_ENTRIES):
+        # the layer first: entries are found by their report, so an eviction cut short
+        # leaves no layer behind that no later eviction would see
+        report.with_suffix(".parquet").unlink(missing_ok=True)
+        report.unlink(missing_ok=True)
     remove_abandoned(folder)  # every cache in the folder writes through *.tmp files
