@@ -163,7 +163,7 @@ def _prepared(gdf: gpd.GeoDataFrame, guess: float | None = None) -> _Prepared:
         first = None if guess is None else shapely.simplify(geoms[:half], guess,
                                                              preserve_topology=True)
         coverage, rest = test.result()
-        if rest is not None:  # Jawa Timur: 0.75-0.90 s -> 0.39-0.45 s for the whole layer
+        if rest is not None:  # Jawa Timur: simplify_for_display 0.85 s -> 0.67-0.77 s
             per_feature[guess] = np.concatenate([first, rest])
     return _Prepared(geoms, coverage, int(shapely.get_num_coordinates(geoms).sum()), per_feature)
 
