@@ -38,7 +38,10 @@ def test_bench_pipeline_small(malang_cache, tmp_path, capsys):
     assert "ratio ours/baseline" in out
     assert "RATIOS ours / plain script (same run): first run" in out and "layer cached" in out
     assert len(figures["ratios_cached_each_run"]) == 2 and "2 runs, layer cached" in out
-    assert figures["ratio_end_to_end_first_run"] >= figures["ratio_end_to_end"] > 0
+    # both ratios are figures, not assertions about speed (on 57 villages a first run may be
+    # as fast as a cached one: comparing them failed once under load)
+    assert np.isfinite(figures["ratio_end_to_end_first_run"])
+    assert figures["ratio_end_to_end_first_run"] > 0 and figures["ratio_end_to_end"] > 0
     assert sum(figures["outcomes"].values()) == figures["households"] == 2000
     assert sum(figures["outcomes"][o] for o in MATCHED) > 1900
     for stage in ("read", "validate", "join", "aggregate", "score", "pockets", "export"):
