@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
 from geo.boundaries.report import BoundaryReport, PendingReport
 from geo.common.fingerprint import file_sha256, source_files
-from geo.common.lru import beyond_recent, remove_abandoned
+from geo.common.lru import beyond_recent, partial_suffix, remove_abandoned
 from geo.common.reading import library_errors
 from geo.reference import table as reference_table
 
@@ -207,9 +206,9 @@ def _take_unchecked(key: str) -> tuple[gpd.GeoDataFrame, BoundaryReport] | None:
 def _store(villages: gpd.GeoDataFrame, report: BoundaryReport, layer_path: Path, report_path: Path) -> None:
     """Write one entry; each writer (process or app session thread) has its own temporary
     files, and the report is renamed into place last, so a reader sees whole entries only."""
-    unique = f"{os.getpid()}.{uuid.uuid4().hex}.tmp"
-    layer_tmp = layer_path.with_name(f"{layer_path.name}.{unique}")
-    report_tmp = report_path.with_name(f"{report_path.name}.{unique}")
+    unique = partial_suffix()
+    layer_tmp = layer_path.with_name(layer_path.name + unique)
+    report_tmp = report_path.with_name(report_path.name + unique)
     try:
         layer_path.parent.mkdir(parents=True, exist_ok=True)
         villages.to_parquet(layer_tmp, index=False)

@@ -9,8 +9,10 @@ touches an entry it uses, so the modification time is the time of last use.
 
 from __future__ import annotations
 
+import os
 import re
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,8 +34,15 @@ def _last_used(path: Path) -> float:
         return 0.0
 
 
-#: how the caches name a file while writing it: ``<entry>.<process id>.<32 hex>.tmp``
+#: how the caches name a file while writing it (:func:`partial_suffix`)
 PARTIAL_NAME = re.compile(r".+\.\d+\.[0-9a-f]{32}\.tmp")
+
+
+def partial_suffix() -> str:
+    """What a cache appends to an entry's file name while it writes it, renamed into place
+    when whole: ``.<process id>.<32 hex>.tmp``, one writer's own, and the form
+    :func:`remove_abandoned` recognises."""
+    return f".{os.getpid()}.{uuid.uuid4().hex}.tmp"
 
 
 def remove_abandoned(folder: Path) -> None:

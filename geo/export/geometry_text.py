@@ -19,13 +19,12 @@ import hashlib
 import json
 import logging
 import os
-import uuid
 from pathlib import Path
 
 import numpy as np
 import shapely
 
-from geo.common.lru import beyond_recent
+from geo.common.lru import beyond_recent, partial_suffix
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +128,7 @@ class GeometryTexts:
             pass
 
     def _store(self, entry: Path, unique: list[bytes]) -> None:
-        temp = entry.with_name(f"{entry.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+        temp = entry.with_name(entry.name + partial_suffix())
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             temp.write_text("\n".join(self._known[d] for d in unique), encoding="utf-8")

@@ -21,14 +21,13 @@ import inspect
 import json
 import logging
 import os
-import uuid
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.common.lru import beyond_recent
+from geo.common.lru import beyond_recent, partial_suffix
 from geo.presentation import display
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ def write_display(folder: Path, boundary_key: str, layer: display.DisplayLayer,
                   source: str) -> None:
     """Store a display layer (atomically; a failure is logged and ignored)."""
     shapes_path, info_path = entry_paths(Path(folder), boundary_key)
-    unique = f".{os.getpid()}.{uuid.uuid4().hex}.tmp"
+    unique = partial_suffix()
     shapes_tmp = shapes_path.with_name(shapes_path.name + unique)
     info_tmp = info_path.with_name(info_path.name + unique)
     try:

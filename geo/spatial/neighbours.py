@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ import shapely
 
 from geo.common.crs import metric_crs
 from geo.common.errors import GeoInputError
-from geo.common.lru import beyond_recent
+from geo.common.lru import beyond_recent, partial_suffix
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +237,7 @@ def _cached_pairs(entry: Path, villages: int) -> tuple[np.ndarray, np.ndarray] |
 def _store_pairs(entry: Path, focal: np.ndarray, neighbour: np.ndarray) -> None:
     """Write the pairs whole (a temporary file renamed into place); a cache that cannot be
     written only costs the query next time."""
-    partial = entry.with_name(f"{entry.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    partial = entry.with_name(entry.name + partial_suffix())
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with open(partial, "wb") as handle:

@@ -295,8 +295,10 @@ def test_temporary_files_no_writer_finished_are_removed(bontang_sql, tmp_path, m
     cache = tmp_path / "cache"
     cache.mkdir()
     monkeypatch.setenv("PPM_CACHE_DIR", str(cache))
-    abandoned = cache / f"{'a' * 64}.parquet.123.{'0' * 32}.tmp"
-    under_way = cache / f"{'b' * 64}.parquet.456.{'1' * 32}.tmp"
+    from geo.common.lru import partial_suffix
+
+    abandoned = cache / f"{'a' * 64}.parquet{partial_suffix()}"  # named as the caches name them
+    under_way = cache / f"{'b' * 64}.parquet{partial_suffix()}"
     foreign = cache / "report.tmp"
     for partial in (abandoned, under_way, foreign):
         partial.write_bytes(b"half")
