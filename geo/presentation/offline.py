@@ -33,6 +33,11 @@ MAPS_BASE_URL = "../../app/static/" + MAPS_SUBDIR
 KEEP_MAPS = 40  # map data files kept in static/maps (the oldest go first)
 STYLES_SUBDIR = "styles"  # a map's colours on their own (webmap.LayerStyles): small, many
 KEEP_STYLES = 400
+DETAIL_SUBDIR = "detail"  # finer shapes for close zoom, one folder per layer (presentation.detail)
+DETAIL_BASE_URL = "../../app/static/" + DETAIL_SUBDIR
+KEEP_DETAIL = 8  # layers whose detail tiles stay (the oldest go first)
+DETAIL_COMPLETE = "complete"  # written last in a detail folder: every tile is there
+ABANDONED_S = 3600  # a detail folder left unfinished this long is a writer that died
 _FILES = ("leaflet.js", "leaflet.css")
 _RENDERER = Path(__file__).resolve().parent / "assets" / "village_map.js"
 
@@ -130,6 +135,56 @@ def _prune(folder: Path, keep: int, newest: Path) -> None:
         if old != newest:
             old.unlink(missing_ok=True)
             old.with_name(old.name + ".gz").unlink(missing_ok=True)
+
+
+def publish_detail(name: str, tiles, static_dir: Path | str = STATIC_DIR, *,
+                   keep: int = KEEP_DETAIL) -> Path:
+    """Write a layer's detail tiles (``(key, JSON text)`` pairs,
+    :func:`geo.presentation.detail.detail_tiles`) into ``static_dir/detail/<name>/``, each
+    as ``<key>.json`` with its gzip twin, unless that folder is complete already.
+
+    The map asks for a tile only once it is zoomed in; a tile not written yet is asked for
+    again a little later, so the tiles are written after the map is sent, never before it.
+    Each file is written whole, and the folder is marked complete last. Only the ``keep``
+    most recently completed folders stay (and none left unfinished for an hour).
+    """
+    root = Path(static_dir) / DETAIL_SUBDIR
+    folder = root / name
+    marker = folder / DETAIL_COMPLETE
+    if marker.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, text in tiles:
+        data = text.encode("utf-8")
+        _write(folder / f"{key}.json.gz", gzip.compress(data, compresslevel=6, mtime=0))
+        _write(folder / f"{key}.json", data)
+    _write(marker, b"")
+    _prune_detail(root, keep, folder)
+    return folder
+
+
+def _prune_detail(root: Path, keep: int, newest: Path) -> None:
+    import time
+
+    def mtime(path: Path) -> float | None:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # removed by another session meanwhile
+            return None
+
+    done, stale = [], []
+    for folder in root.iterdir():
+        if not folder.is_dir() or folder == newest:
+            continue
+        completed = mtime(folder / DETAIL_COMPLETE)
+        if completed is not None:
+            done.append((completed, folder))
+        elif time.time() - (mtime(folder) or time.time()) > ABANDONED_S:
+            stale.append(folder)
+    done.sort(key=lambda pair: pair[0], reverse=True)
+    stale += [folder for _, folder in done[max(keep - 1, 0):]]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def component_page() -> str:

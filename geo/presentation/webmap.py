@@ -107,6 +107,9 @@ class VillageMap:
         Draw on one canvas instead of one SVG path per village (above :data:`CANVAS_FROM`).
     selected
         The village outlined when the map opens (the app's widget passes its own).
+    detail
+        Finer shapes for close zoom, fetched by the browser tile by tile
+        (:meth:`geo.presentation.detail.DetailPlan.to_dict`), or None.
     """
 
     layers: tuple[MapLayer, ...]
@@ -114,6 +117,7 @@ class VillageMap:
     tiles: str = "none"
     prefer_canvas: bool = False
     selected: str | None = None
+    detail: dict | None = None
 
     def to_dict(self) -> dict:
         return {"layers": [layer.to_dict() for layer in self.layers],
@@ -121,11 +125,12 @@ class VillageMap:
                 "tiles": TILES[self.tiles], "canvas": self.prefer_canvas,
                 "selected": self.selected, "selected_style": SELECTED_STYLE,
                 "selection_style": SELECTION_STYLE,
-                "labels": {"min_zoom": LABEL_MIN_ZOOM, "cap": LABEL_CAP}}
+                "labels": {"min_zoom": LABEL_MIN_ZOOM, "cap": LABEL_CAP},
+                "detail": self.detail}
 
     def to_json(self) -> str:
         """Compact JSON, safe inside a ``<script>`` (``<``, ``>``, ``&``, ``'`` escaped)."""
-        return _json(self.to_dict())
+        return json_text(self.to_dict())
 
     def to_html(self, height: str = "100vh") -> str:
         """A standalone page drawing the map; its asset URLs are those of the app's widget
@@ -220,7 +225,7 @@ def village_features(gdf: gpd.GeoDataFrame, fields: Mapping[str, str],
     return {"type": "FeatureCollection", "features": features}
 
 
-def _json(value) -> str:
+def json_text(value) -> str:
     """Compact JSON with the HTML-safe escapes of jinja's ``tojson`` (no ``</script>``)."""
     return (json.dumps(value, sort_keys=True, separators=(",", ":"))
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -303,6 +308,15 @@ def _rounded_columns(gdf: gpd.GeoDataFrame, fields: Mapping[str, str],
              for name, col in fields.items()}
     return {"ids": ids, "props": props, "types": names, "kinds": kinds, "coords": out,
             "ints": True, "scale": _SCALE, "depths": [_RING_DEPTH[n] for n in names]}
+
+
+def geometry_columns(gdf: gpd.GeoDataFrame, id_column: str = "village_code") -> dict | None:
+    """The shapes of a layer as the map's columns without properties (what
+    :mod:`geo.presentation.detail` tiles carry), or None if none can be drawn."""
+    columns = _rounded_columns(gdf, {}, id_column)
+    if columns is None:
+        columns = _feature_columns(village_features(gdf, {}, id_column=id_column))
+    return columns
 
 
 def _feature_columns(data) -> dict | None:
@@ -418,7 +432,7 @@ class LayerStyles:
 
 def map_styles_json(layers: list[LayerStyles | None]) -> str:
     """The restyling of a map's layers as JSON (``None``: that layer keeps its own styles)."""
-    return _json({"layers": [None if layer is None else layer.to_dict() for layer in layers]})
+    return json_text({"layers": [None if layer is None else layer.to_dict() for layer in layers]})
 
 
 def _drawn_ids(gdf: gpd.GeoDataFrame, id_column: str) -> list[str]:
