@@ -8,6 +8,11 @@
    (webmap.map_styles_json: per layer null or {styles, style_of}, the shapes stay as they are);
    handle.remove() drops the map.
 
+   data.detail (optional, geo.presentation.detail.DetailPlan): from detail.min_zoom on, the
+   tiles around the view are fetched once each (options.fetchJson, else fetch) and their
+   villages redrawn with those finer shapes; a tile not there yet is asked for again after
+   a move or a few seconds. handle.detailTiles() counts the tiles applied.
+
    The selected village is drawn again on top of every layer (a halo and a line, no fill,
    not interactive), with a ring at its centre when its shape is only a few pixels wide.
    Village names (a layer's "label" property) are labels only from labels.min_zoom on and only
@@ -79,6 +84,7 @@
                                    maxZoom: data.tiles.max_zoom || 19}).addTo(map);
     }
     var shapes = {};  // feature id -> {path, style} (the first layer that has the id wins)
+    var paths = {};  // feature id -> every drawn path of it (detail replaces them all)
     var selected = null, hovered = null;
     var look = data.selection_style || {}, labelSpec = data.labels || {};
     map.createPane("selection").style.zIndex = 450;  // above the villages, below tooltips
@@ -105,6 +111,7 @@
         style: function (feature) { return spec.styles[feature.styleIndex]; },
         onEachFeature: function (feature, path) {
           var id = feature.id;
+          (paths[id] = paths[id] || []).push(path);
           if (!(id in shapes)) {
             shapes[id] = {path: path, style: spec.styles[feature.styleIndex],
                           highlight: spec.highlight || {}, layer: layerIndex};
@@ -202,8 +209,63 @@
       });
     }
 
+    /* Finer shapes near the view once zoomed in (see data.detail above). */
+    var detail = data.detail, tileState = {}, applied = 0, retry = null;
+    var wantedTiles = {};
+    ((detail && detail.tiles) || []).forEach(function (key) { wantedTiles[key] = true; });
+    var fetchJson = options.fetchJson || function (url) {
+      return fetch(url, {credentials: "same-origin"}).then(function (response) {
+        if (!response.ok) throw new Error("detail " + response.status);
+        return response.json();
+      });
+    };
+
+    function applyDetail(columns) {
+      var redraw = false;
+      columns.ids.forEach(function (id, i) {
+        var kind = columns.kinds[i], depth = columns.depths[kind];
+        var coordinates = nest(columns.coords[i], depth, columns.scale);
+        (paths[id] || []).forEach(function (path) {
+          path.setLatLngs(L.GeoJSON.coordsToLatLngs(coordinates, depth));
+          if (path.feature) path.feature.geometry = {type: columns.types[kind],
+                                                     coordinates: coordinates};
+        });
+        if (id === selected) redraw = true;
+      });
+      applied += 1;
+      if (redraw) drawOutline();
+    }
+
+    function loadDetail() {
+      if (!detail || map.getZoom() < detail.min_zoom) return;
+      var view = map.getBounds(), d = detail.tile_deg, x, y;
+      var west = Math.floor(view.getWest() / d) - 1, east = Math.floor(view.getEast() / d) + 1;
+      var south = Math.floor(view.getSouth() / d) - 1, north = Math.floor(view.getNorth() / d) + 1;
+      for (x = west; x <= east; x++) {
+        for (y = south; y <= north; y++) {
+          var key = x + "_" + y;
+          if (wantedTiles[key] && !tileState[key]) fetchTile(key);
+        }
+      }
+    }
+
+    function fetchTile(key) {
+      tileState[key] = "loading";
+      fetchJson(detail.base + "/" + key + ".json").then(function (columns) {
+        if (!handle.alive) return;
+        tileState[key] = "done";
+        applyDetail(columns);
+      }, function () {  // not written yet: asked for again after the next move or soon
+        delete tileState[key];
+        if (retry === null && handle.alive) {
+          retry = setTimeout(function () { retry = null; loadDetail(); }, 3000);
+        }
+      });
+    }
+
     map.on("zoomend", placeRing);
     map.on("moveend", drawLabels);
+    map.on("moveend", loadDetail);
 
     var handle = {
       map: map,
@@ -248,11 +310,18 @@
         });
       },
       labelCount: function () { return labels.getLayers().length; },
-      remove: function () { map.remove(); }
+      detailTiles: function () { return applied; },
+      alive: true,
+      remove: function () {
+        handle.alive = false;
+        if (retry !== null) clearTimeout(retry);
+        map.remove();
+      }
     };
     handle.select(options.selected === undefined ? data.selected : options.selected);
     labelsReady = true;
     drawLabels();
+    loadDetail();
     return handle;
   }
 

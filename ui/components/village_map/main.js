@@ -37,7 +37,7 @@
                                                         dataType: "json"});
   }
 
-  /* The map data: its gzip twin unpacked here where the browser can (a third of the bytes,
+  /* The map data (and its detail tiles): its gzip twin unpacked here where the browser can (a third of the bytes,
      compressed once on the server), else the plain JSON. */
   function fetchData(url) {
     function plain() {
@@ -80,7 +80,8 @@
         var data = loaded[0];
         if (url !== wantedUrl) return;  // a newer map was asked for meanwhile
         if (handle) handle.remove();
-        handle = VillageMap.draw(element, data, {selected: selected, onClick: clicked});
+        handle = VillageMap.draw(element, data, {selected: selected, onClick: clicked,
+                                                  fetchJson: fetchData});
         window.villageMap = handle;
         shownUrl = url;
         styledWith = null;
