@@ -97,7 +97,7 @@ with map_slot:
         ui.map_widget.show_map(
             lambda: choropleth_map(drawn, classes.colours, tooltip, tiles=tiles),
             map_key, key="village_map", height=560, selected=selected, on_click=choose,
-            focus=focus, styles=styles)
+            focus=focus, styles=styles, detail=ui.state.map_detail(analysis))
     with legend_col:
         ui.map_widget.draw_legend(classes.legend, indicator_label(indicator, lang), lang)
         if classes.note:  # fewer classes than asked: say why, under the legend

@@ -138,7 +138,8 @@ with map_col:
                                tuple(tooltip.items()), st.session_state["tiles"]),
         key="decision_map", height=440,
         focus=focus_on(shapes, codes, key=str(len(codes))) if codes else None,
-        styles=[choropleth_styles(shapes, focus_colours(shapes, codes))])
+        styles=[choropleth_styles(shapes, focus_colours(shapes, codes))],
+        detail=ui.state.map_detail(analysis))
     ui.map_widget.draw_legend(focus_legend(shapes, codes, lang), t("legend", lang), lang)
 stability = ui.state.focus_stability(analysis.token, config.to_json(), villages)
 proposal = decision_table(villages, indicators, stability, last)

@@ -62,7 +62,8 @@ with map_slot:
                                                                   *tooltip.values()]))],
             tuple(tooltip), tiles)
         ui.map_widget.show_map(lambda: pocket_map(drawn, tooltip, tiles=tiles), map_key,
-                               key="pocket_map", height=520)
+                               key="pocket_map", height=520,
+                               detail=ui.state.map_detail(analysis))
     with legend_col:
         entries = [{**entry, "label": value_label("pocket", entry["pocket"], lang)}
                    for entry in pocket_legend(drawn["pocket"])]

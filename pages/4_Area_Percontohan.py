@@ -88,7 +88,7 @@ with map_slot:
                               shapes[shapes["village_code"].isin(near["village_code"])],
                               shapes[shapes["village_code"].isin(similar_only)], cells, tooltip,
                               tiles=st.session_state["tiles"], grid_tooltip=grid_tooltip),
-            pilot_key, key="pilot_map", height=520)
+            pilot_key, key="pilot_map", height=520, detail=ui.state.map_detail(analysis))
     with legend_col:
         ui.map_widget.draw_legend(pilot_legend(len(codes), len(near), len(similar_only),
                                                len(grid.cells), lang), t("legend", lang), lang)

@@ -128,7 +128,8 @@ else:
     map_col, legend_col = st.columns([4, 1])
     with map_col:
         ui.map_widget.show_map(lambda: quality_map(shapes, features, lang, tiles=tiles),
-                               quality_key, key="quality_map", height=480)
+                               quality_key, key="quality_map", height=480,
+                               detail=ui.state.map_detail(analysis))
     with legend_col:
         ui.map_widget.draw_legend(quality_legend(features, totals, lang), t("legend", lang), lang)
     st.dataframe(quality_table(features, lang), hide_index=True, width="stretch",

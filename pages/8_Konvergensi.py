@@ -80,7 +80,8 @@ map_key = ui.state.content_token("convergence", analysis.token, source, lang, ti
                                  tuple(measures.villages["village_code"]))
 drawn = untouched_map(shapes, measures, villages, lang, tiles=tiles, min_households=small)
 with map_col:
-    ui.map_widget.show_map(lambda: drawn[0], map_key, key="convergence_map", height=480)
+    ui.map_widget.show_map(lambda: drawn[0], map_key, key="convergence_map", height=480,
+                           detail=ui.state.map_detail(analysis))
 with legend_col:
     ui.map_widget.draw_legend(drawn[1], t("conv.m_untouched", lang), lang)
 stated = measures.quadrant

@@ -209,7 +209,8 @@ with map_col:
     key = ui.state.content_token("trend_change", analysis.token, drawn[["village_code", "change_text"]],
                                  tuple(drawn_colours), tiles, lang)
     ui.map_widget.show_map(lambda: choropleth_map(drawn, drawn_colours, tooltip, tiles=tiles), key,
-                           key="trend_map", height=480)
+                           key="trend_map", height=480,
+                           detail=ui.state.map_detail(analysis))
 with legend_col:
     ui.map_widget.draw_legend(classes.legend, measures[measure], lang)
     st.caption(t("trend.classes_rule", lang))

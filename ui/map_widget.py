@@ -14,17 +14,24 @@ built, sent nor drawn again.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
 
 from geo.i18n import number
-from geo.presentation.offline import (KEEP_STYLES, STATIC_DIR, STYLES_SUBDIR, component_page,
-                                      publish_map_data)
+from geo.presentation.detail import DetailPlan, detail_tiles
+from geo.presentation.offline import (DETAIL_BASE_URL, DETAIL_COMPLETE, DETAIL_SUBDIR,
+                                      KEEP_STYLES, STATIC_DIR, STYLES_SUBDIR, component_page,
+                                      publish_detail, publish_map_data)
 from geo.presentation.webmap import LayerStyles, MapFocus, map_styles_json
+
+log = logging.getLogger(__name__)
 
 #: the component's script (plain JavaScript, no build step)
 COMPONENT_SOURCE = Path(__file__).resolve().parent / "components" / "village_map" / "main.js"
@@ -59,11 +66,51 @@ def map_data(cache_key: str, _build: Callable) -> str:
     return _build().to_json()
 
 
+@dataclass(frozen=True)
+class MapDetail:
+    """Finer shapes for a map's close zoom: the plan the browser reads and the full village
+    shapes its tiles are made from (shared read-only; :func:`ui.state.map_detail`)."""
+
+    plan: DetailPlan
+    villages: object
+
+
+_writing: set[str] = set()  # detail folders being written by this server
+_writing_lock = threading.Lock()
+
+
+def publish_detail_later(detail: MapDetail, static_dir: Path = STATIC_DIR) -> threading.Thread | None:
+    """Write the detail tiles on a thread of their own unless they are there or under way:
+    after the map is sent, so the first polygons never wait for them (the map asks again
+    for a tile it did not find). Returns the thread started, if any."""
+    name = detail.plan.name
+    if (Path(static_dir) / DETAIL_SUBDIR / name / DETAIL_COMPLETE).exists():
+        return None
+    with _writing_lock:
+        if name in _writing:
+            return None
+        _writing.add(name)
+
+    def write() -> None:
+        try:
+            publish_detail(name, detail_tiles(detail.villages, detail.plan), static_dir)
+        except Exception as exc:  # noqa: BLE001 - the map keeps its drawn shapes
+            log.warning("map detail not written (%s: %s)", type(exc).__name__, exc)
+        finally:
+            with _writing_lock:
+                _writing.discard(name)
+
+    thread = threading.Thread(target=write, daemon=True, name="ppm-map-detail")
+    thread.start()
+    return thread
+
+
 def show_map(build: Callable, cache_key: str, *, key: str, height: int,
              selected: str | None = None,
              on_click: Callable[[str], None] | None = None,
              focus: MapFocus | None = None,
-             styles: list[LayerStyles | None] | None = None) -> str | None:
+             styles: list[LayerStyles | None] | None = None,
+             detail: MapDetail | None = None) -> str | None:
     """Draw the map ``build()`` returns (built only when no session has drawn it yet).
 
     Parameters
@@ -87,12 +134,18 @@ def show_map(build: Callable, cache_key: str, *, key: str, height: int,
         Colours per layer of the built map (``None`` for a layer: its own), e.g.
         :func:`geo.presentation.webmap.choropleth_styles`; leave the colours out of
         ``cache_key`` then: the same shapes serve every colouring.
+    detail
+        Finer shapes the map fetches once zoomed in (:func:`ui.state.map_detail`), or None.
 
     Returns
     -------
     str or None
         The id of the last clicked feature of this session's map, or None.
     """
+    if detail is not None:
+        spec = detail.plan.to_dict(DETAIL_BASE_URL)
+        drawn = build
+        build, cache_key = (lambda: replace(drawn(), detail=spec)), f"{cache_key}|{detail.plan.name}"
     url = publish_map_data(map_data(cache_key, build))
     extra = {} if styles is None else {"style_url": publish_map_data(
         map_styles_json(styles), subdir=STYLES_SUBDIR, keep=KEEP_STYLES)}
@@ -106,6 +159,8 @@ def show_map(build: Callable, cache_key: str, *, key: str, height: int,
                                    focus=None if focus is None else focus.to_dict(),
                                    clickable=on_click is not None, key=key, default=None,
                                    on_change=clicked, **extra)
+    if detail is not None:
+        publish_detail_later(detail)
     if isinstance(value, dict) and value.get("code"):
         return str(value["code"])
     return None

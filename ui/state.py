@@ -491,6 +491,24 @@ def _display_layer(token: str, _villages):
     return ui.preparation.display_of(_villages)
 
 
+def map_detail(analysis):
+    """The finer shapes for close zoom of this analysis's maps (:class:`ui.map_widget.MapDetail`),
+    or None when the drawn shapes are fine enough already (a city); once per server and
+    token, shared read-only."""
+    display = display_layer(analysis.token, analysis.result.villages)
+    return _map_detail(analysis.token, analysis.result.villages, display)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _map_detail(token: str, _villages, _drawn):
+    from geo.presentation.detail import detail_plan
+    from geo.presentation.display_cache import shapes_digest
+    from ui.map_widget import MapDetail
+
+    plan = detail_plan(_villages, _drawn, shapes_digest(_villages))
+    return None if plan is None else MapDetail(plan, _villages)
+
+
 def classification(values, scheme: str, k: int, palette: str, indicator: str, lang: str):
     """:func:`geo.presentation.display.classify` of these values, once per server for the
     same values and options (Fisher-Jenks over a province takes a second: a click on the map
