@@ -98,6 +98,47 @@ def first_paint(html: str, runs: int = 3,
     return float(np.median(times)), canvases, svg_paths, outside
 
 
+def detail_figures(villages, display, zoom: int = 12) -> dict:
+    """The detail tiles of the layer (:mod:`geo.presentation.detail`): how long they take to
+    make and write, their gzip bytes, and what a view at ``zoom`` over the layer's centre
+    fetches, against the whole layer at that detail in one file (the same tiles' sum: what a
+    map with one level of detail, the fine one, would send). Empty when no detail is needed."""
+    import math
+
+    from geo.presentation.detail import detail_plan, detail_tiles
+    from geo.presentation.display import view_bounds
+    from geo.presentation.display_cache import shapes_digest
+    from geo.presentation.offline import DETAIL_SUBDIR, publish_detail
+
+    plan = detail_plan(villages, display, shapes_digest(villages))
+    if plan is None:
+        print(f"{'detail tiles':<44} none needed (drawn shapes fine enough)")
+        return {}
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        publish_detail(plan.name, detail_tiles(villages, plan), folder)
+        seconds = time.perf_counter() - start
+        packed = {p.name[:-len(".json.gz")]: p.stat().st_size
+                  for p in (Path(folder) / DETAIL_SUBDIR / plan.name).glob("*.json.gz")}
+    minx, miny, maxx, maxy = villages.total_bounds
+    west, south, east, north = view_bounds((minx + maxx) / 2, (miny + maxy) / 2, zoom)
+    d = plan.tile_deg  # the renderer's rule: the tiles in view and one more on each side
+    near = {f"{x}_{y}" for x in range(math.floor(west / d) - 1, math.floor(east / d) + 2)
+            for y in range(math.floor(south / d) - 1, math.floor(north / d) + 2)}
+    fetched = sum(size for key, size in packed.items() if key in near)
+    whole = sum(packed.values())
+    figures = {"tiles": len(packed), "min_zoom": plan.min_zoom, "write_s": round(seconds, 2),
+               "whole_gz_mb": round(whole / 1e6, 2), "largest_tile_kb": round(max(packed.values()) / 1e3, 1),
+               f"view_zoom{zoom}_tiles": len(near & packed.keys()),
+               f"view_zoom{zoom}_gz_kb": round(fetched / 1e3, 1),
+               "view_share_of_whole": round(fetched / whole, 3)}
+    print(f"{'detail tiles: made and written':<44} {seconds:7.2f} s  ({len(packed)} tiles, "
+          f"{whole / 1e6:.2f} MB gzip, from zoom {plan.min_zoom})")
+    print(f"{f'a view at zoom {zoom} fetches':<44} {len(near & packed.keys())} tiles, "
+          f"{fetched / 1e3:.0f} kB gzip = {fetched / whole:.3f} of the whole layer at that detail")
+    return figures
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep the benchmark output readable
         pass
@@ -146,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(target < {PAINT_TARGET_S} s)")
     print(f"{'drawn: canvas layers, SVG village paths':<44} {canvases}, {svg_paths}")
     print(f"{'requests outside localhost':<44} {len(outside)}")
+    figures["detail"] = detail_figures(villages, display)
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "bench_map.json").write_text(json.dumps(figures, indent=2))
     ok = payload_mb < PAYLOAD_TARGET_MB and paint_s < PAINT_TARGET_S and not outside
