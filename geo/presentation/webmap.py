@@ -21,6 +21,8 @@ Rules that keep a map alive in a town-hall browser with no internet:
 - Village names are drawn as labels only at close zoom (:data:`LABEL_MIN_ZOOM`) and only for the
   villages in view (at most :data:`LABEL_CAP`): a province has thousands of villages. The label
   text is the tooltip's own escaped name (no extra bytes), shown by the browser as text.
+- Zoomed in, the map may redraw the villages near its view finer, from tiles it fetches from
+  the app (``detail``: :mod:`geo.presentation.detail`); the opening map stays light.
 """
 
 from __future__ import annotations

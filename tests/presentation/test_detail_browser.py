@@ -56,7 +56,9 @@ def served(tmp_path):
 
 def _villages() -> gpd.GeoDataFrame:
     centres = [(112.15 + 0.06 * i, -7.4) for i in range(6)]
-    return gpd.GeoDataFrame({"village_code": [f"35.01.01.20{i:02d}" for i in range(6)],
+    # one code is a name JavaScript objects already have: it must not break the drawing
+    codes = [f"35.01.01.20{i:02d}" for i in range(5)] + ["__proto__"]
+    return gpd.GeoDataFrame({"village_code": codes,
                              "village_name": [f"Desa <b>{i}</b>" for i in range(6)]},
                             geometry=[shapely.Point(c).buffer(0.025, quad_segs=100)
                                       for c in centres], crs=4326)
@@ -105,6 +107,10 @@ def test_zooming_in_fetches_the_tiles_in_view_and_draws_them_finer(served):
         (folder / f"{east}.json").write_text(tiles[east])
         page.wait_for_function("window.villageMap.detailTiles() === 2", timeout=20_000)
         assert page.evaluate(VERTICES) > finer
+        # the village coded __proto__ (the eastern tile) took its finer shape too
+        assert page.evaluate("""() => { let n = 0; window.villageMap.map.eachLayer(l => {
+          if (l.feature && l.feature.id === "__proto__") n = l.getLatLngs().flat(3).length; });
+          return n; }""") > 50
         # each tile was fetched once it existed, not again on every move
         page.evaluate("window.villageMap.map.panBy([30, 0], {animate: false})")
         page.wait_for_timeout(500)

@@ -83,8 +83,8 @@
       L.tileLayer(data.tiles.url, {attribution: data.tiles.attribution,
                                    maxZoom: data.tiles.max_zoom || 19}).addTo(map);
     }
-    var shapes = {};  // feature id -> {path, style} (the first layer that has the id wins)
-    var paths = {};  // feature id -> every drawn path of it (detail replaces them all)
+    var shapes = Object.create(null);  // feature id -> {path, style} (the first layer wins)
+    var paths = Object.create(null);  // feature id -> every drawn path of it (detail replaces them all)
     var selected = null, hovered = null;
     var look = data.selection_style || {}, labelSpec = data.labels || {};
     map.createPane("selection").style.zIndex = 450;  // above the villages, below tooltips
