@@ -24,6 +24,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
+from geo.common.cores import yield_cores
 from geo.i18n import number
 from geo.presentation.detail import DetailPlan, detail_tiles
 from geo.presentation.offline import (DETAIL_BASE_URL, DETAIL_COMPLETE, DETAIL_SUBDIR,
@@ -92,6 +93,7 @@ def publish_detail_later(detail: MapDetail, static_dir: Path = STATIC_DIR) -> th
         _writing.add(name)
 
     def write() -> None:
+        yield_cores()  # other sessions' maps come first; the map asks again for a late tile
         try:
             publish_detail(name, detail_tiles(detail.villages, detail.plan), static_dir)
         except Exception as exc:  # noqa: BLE001 - the map keeps its drawn shapes

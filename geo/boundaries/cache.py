@@ -31,6 +31,7 @@ from geo.boundaries import schema as boundary_schema
 from geo.common import codes
 from geo.common import crs
 from geo.boundaries import cascade, quality
+from geo.common.cores import yield_cores
 from geo.boundaries import report as boundary_report
 from geo.boundaries import sqldump
 from geo.boundaries.report import BoundaryReport, PendingReport
@@ -126,9 +127,9 @@ def read_villages_checked_later(sources, *, defer: bool = False,
 
     Same layer, same report, same cache entry as :func:`read_villages_cached` with the same
     options. Only the report waits for the checks, and nothing the caller computes from the
-    layer depends on them (``rank`` reports them). The checks release the GIL in GEOS and
-    take the second core; the caller's own work slows down while they run, so a first
-    ``rank`` gains about two thirds of the checks' time, not all of it (docs/boundaries.md).
+    layer depends on them (``rank`` commits its files once they end). Their thread, and the
+    threads it starts, run niced (:func:`geo.common.cores.yield_cores`): they take the cores
+    the caller leaves idle instead of slowing its join and pockets (docs/boundaries.md).
 
     ``defer``: the checks start only when asked (:meth:`PendingReport.start`, or the first
     read of the report), not beside the caller's own work: the app publishes the analysis
@@ -149,6 +150,7 @@ def read_villages_checked_later(sources, *, defer: bool = False,
     stored = villages.copy()  # the caller's layer is its own to change while the checks run
 
     def finish() -> BoundaryReport:
+        yield_cores()
         report = check(unchecked)
         _store(stored, report, layer_path, report_path)
         return report.with_cache("miss")
