@@ -82,8 +82,9 @@ class PendingReport:
     for its :class:`BoundaryReport`.
 
     Why: the checks are most of a first read (about 8 CPU-seconds on Jawa Timur), and only the
-    report needs them. ``rank`` waits for them before it writes; the app shows the map first
-    and lets them finish behind it (``analyse(defer_checks=True)``). Reading any field of the
+    report needs them. ``rank`` writes its files while they run and commits them once they
+    end (``analyse(wait_for_checks=False)``); the app shows the map first and lets them
+    finish behind it (``analyse(defer_checks=True)``). Reading any field of the
     report (``report.overlaps``, ``report.to_dict()``) waits for the checks, starting them if
     they were deferred, and raises what they raised; :attr:`so_far` is the report without
     them, at once. Pickled or copied, it becomes the finished report.
@@ -162,3 +163,8 @@ def so_far(report: BoundaryReport | PendingReport) -> BoundaryReport:
 def is_pending(report: BoundaryReport | PendingReport) -> bool:
     """True while the overlap and gap checks behind ``report`` are still to finish."""
     return isinstance(report, PendingReport) and not report.done
+
+
+def final_report(report: BoundaryReport | PendingReport) -> BoundaryReport:
+    """The finished report, waiting for checks still running (and raising what they raised)."""
+    return report.result() if isinstance(report, PendingReport) else report

@@ -33,7 +33,7 @@ def run(args) -> int:
     config, code_tables = join_options(args, config)
     result = analyse(args.boundaries, args.households, config=config, engine=args.engine,
                      prefer=args.prefer, crs=args.crs, swap_xy=args.swap_xy,
-                     dask=args.dask, **code_tables)
+                     dask=args.dask, wait_for_checks=False, **code_tables)
     written = run_rank(result, args.out)
     recon = result.reconciliation
     if recon is not None:

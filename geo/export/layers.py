@@ -9,7 +9,9 @@ and derives the focus list, the pocket villages and the dissolved pocket areas.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 import geopandas as gpd
 import numpy as np
@@ -45,7 +47,9 @@ class ExportLayers:
     pocket_areas
         One feature per group of touching HH villages, with the member codes.
     method
-        Key/value rows that state the method, sources and accounting.
+        Key/value rows that state the method, sources and accounting (made by
+        ``method_source`` when first read: they state the boundary checks, which a first
+        ``rank`` lets finish while it writes files that do not carry the method).
     min_households
         The minimum cell size applied, or None.
     withheld_columns
@@ -59,12 +63,16 @@ class ExportLayers:
     focus_list: gpd.GeoDataFrame
     pockets: gpd.GeoDataFrame
     pocket_areas: gpd.GeoDataFrame
-    method: pd.DataFrame
+    method_source: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
     min_households: int | None = None
     withheld_columns: tuple[str, ...] = field(default_factory=tuple)
     config: dict = field(default_factory=dict)
     created_at: str = ""
     sources: tuple[str, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def method(self) -> pd.DataFrame:
+        return self.method_source()
 
 
 def is_personal_column(name: str, values: pd.Series | None = None) -> bool:
@@ -263,13 +271,13 @@ def build_layers(result: AnalysisResult, *, min_households: int | None = None) -
         "pocket_areas": len(areas),
         "suppressed_villages": int(villages["suppressed"].sum()),
     }
-    method = method_table(result, counts=counts, min_households=min_households or None)
     return ExportLayers(
         villages=villages,
         focus_list=focus,
         pockets=pockets,
         pocket_areas=areas,
-        method=method,
+        method_source=partial(method_table, result, counts=counts,
+                              min_households=min_households or None),
         min_households=min_households or None,
         withheld_columns=withheld,
         config=plain_config(result.method.config),

@@ -22,7 +22,7 @@ from geo.common.errors import GeoInputError
 from geo.common.fingerprint import file_fingerprint, source_files
 from geo.ranking.focus import select_focus
 from geo.boundaries.cache import read_villages_checked_later
-from geo.boundaries.report import BoundaryReport, PendingReport
+from geo.boundaries.report import BoundaryReport, PendingReport, final_report
 from geo.households.schema import HOUSEHOLD_COLUMNS
 from geo.households.read import read_households
 from geo.indicators.village import village_indicators
@@ -85,6 +85,7 @@ def analyse(
     crosswalk=None,
     bps_bridge=None,
     defer_checks: bool = False,
+    wait_for_checks: bool = True,
 ) -> AnalysisResult:
     """Run the whole analysis on files.
 
@@ -116,6 +117,11 @@ def analyse(
         ``boundary_report`` is then a :class:`geo.boundaries.report.PendingReport` (reading
         it waits; ``so_far`` does not). The app shows the map first this way; by default the
         checks run beside the analysis and the report is final.
+    wait_for_checks : False: the checks run beside the analysis as by default, but the result
+        does not wait for them; its ``boundary_report`` is the
+        :class:`~geo.boundaries.report.PendingReport`. ``rank`` writes its files meanwhile
+        (they do not carry the report) and commits them once the checks end
+        (:func:`run_rank`).
 
     Raises
     ------
@@ -154,7 +160,7 @@ def analyse(
                              mpi_sample(on_dask.indicators, config.mpi.missing))
             table, pockets = _village_table(villages, on_dask.indicators, config, graph)
             result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
-                                    boundary_report=_report(boundary_report, defer_checks),
+                                    boundary_report=_report(boundary_report, defer_checks or not wait_for_checks),
                                     method=method,
                                     pockets=pockets, neighbours=graph)
             return _started(_ranked(result, config), boundary_report)
@@ -173,7 +179,7 @@ def analyse(
         result = AnalysisResult(
             villages=table,
             reconciliation=reconciliation,
-            boundary_report=_report(boundary_report, defer_checks),
+            boundary_report=_report(boundary_report, defer_checks or not wait_for_checks),
             method=_method(method_sources, config, weights, notes, sample),
             households=joined,
             rejected=rejected,
@@ -330,6 +336,9 @@ def run_rank(result: AnalysisResult, out_dir: str | Path) -> dict[str, Path]:
     target = Path(out_dir)
     with atomic_output(target, command="rank") as out:  # whole or not at all (issue 18)
         written = _write_rank(result, out)
+        # checks still running beside (analyse(wait_for_checks=False)) end before the files
+        # are committed: their entry is stored, and their failure leaves no outputs
+        final_report(result.boundary_report)
     return {name: target / path.name for name, path in written.items()}
 
 

@@ -224,3 +224,63 @@ def test_deferred_checks_start_after_the_analysis_and_change_nothing_else(tmp_pa
     events.clear()
     cached = analyse(boundaries, households, defer_checks=True)  # the entry: nothing to defer
     assert not isinstance(cached.boundary_report, PendingReport) and "checks" not in events
+
+
+def test_rank_writes_while_the_checks_run_and_commits_once_they_end(tmp_path, monkeypatch):
+    """``wait_for_checks=False`` (as ``python -m geo rank``): the files are written while the
+    boundary checks still run, and the folder appears only after the checks have ended (their
+    entry stored: the next read is a cache hit)."""
+    import threading
+
+    import geo.pipeline.analysis
+    from geo.boundaries import quality
+    from geo.boundaries.report import PendingReport, is_pending
+    from geo.pipeline.analysis import run_rank
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    release, events = threading.Event(), []
+    real_check, real_final = quality.check_coverage, geo.pipeline.analysis.final_report
+
+    def slow_check(*args, **kwargs):
+        assert release.wait(60), "the files were never written"
+        events.append("checks")
+        return real_check(*args, **kwargs)
+
+    def final(report):
+        events.append("files written" if is_pending(report) else "files written late")
+        release.set()
+        return real_final(report)
+
+    monkeypatch.setattr(quality, "check_coverage", slow_check)
+    monkeypatch.setattr(geo.pipeline.analysis, "final_report", final)
+    result = analyse(*demo_sources(), wait_for_checks=False)
+    assert isinstance(result.boundary_report, PendingReport) and is_pending(result.boundary_report)
+    written = run_rank(result, tmp_path / "out")
+    assert events == ["files written", "checks"]
+    assert all(path.is_file() for path in written.values())
+    assert result.boundary_report.to_dict()["quality_checked"] is True
+    again = analyse(*demo_sources())
+    assert not isinstance(again.boundary_report, PendingReport)
+    assert again.boundary_report.cache == "hit"
+
+
+def test_checks_that_fail_after_the_files_are_written_leave_no_outputs(tmp_path, monkeypatch):
+    import threading
+
+    from geo.boundaries import quality
+    from geo.pipeline.analysis import run_rank
+
+    monkeypatch.setenv("PPM_CACHE_DIR", str(tmp_path / "cache"))
+    analysed = threading.Event()
+
+    def broken(*args, **kwargs):
+        analysed.wait(60)  # fail once the result is out (failed before, analyse raises)
+        raise RuntimeError("checks broke")
+
+    monkeypatch.setattr(quality, "check_coverage", broken)
+    result = analyse(*demo_sources(), wait_for_checks=False)
+    analysed.set()
+    with pytest.raises(RuntimeError, match="checks broke"):
+        run_rank(result, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["cache"]  # no staging folder left either
