@@ -138,6 +138,7 @@ def analyse(
     else:
         villages, report = read_villages(sources, **options)
         boundary_report = PendingReport(report=report)
+    leave_pending = defer_checks or not wait_for_checks  # the result carries running checks
     with boundary_report:  # a failure below still lets the checks finish and be stored
         method_sources = [SourceFile.from_dict({"role": "boundaries", **file_fingerprint(part)})
                           for p in sources for part in source_files(p)]
@@ -160,7 +161,7 @@ def analyse(
                              mpi_sample(on_dask.indicators, config.mpi.missing))
             table, pockets = _village_table(villages, on_dask.indicators, config, graph)
             result = AnalysisResult(villages=table, reconciliation=on_dask.reconciliation,
-                                    boundary_report=_report(boundary_report, defer_checks or not wait_for_checks),
+                                    boundary_report=_report(boundary_report, leave_pending),
                                     method=method,
                                     pockets=pockets, neighbours=graph)
             return _started(_ranked(result, config), boundary_report)
@@ -179,7 +180,7 @@ def analyse(
         result = AnalysisResult(
             villages=table,
             reconciliation=reconciliation,
-            boundary_report=_report(boundary_report, defer_checks or not wait_for_checks),
+            boundary_report=_report(boundary_report, leave_pending),
             method=_method(method_sources, config, weights, notes, sample),
             households=joined,
             rejected=rejected,
@@ -189,9 +190,10 @@ def analyse(
         return _started(_ranked(result, config), boundary_report)
 
 
-def _report(pending: PendingReport, deferred: bool) -> BoundaryReport | PendingReport:
-    """The report the result carries: the final one, unless deferred checks are to come."""
-    return pending if deferred and not pending.done else pending.result()
+def _report(pending: PendingReport, leave_pending: bool) -> BoundaryReport | PendingReport:
+    """The report the result carries: the final one, unless checks still to come may be left
+    to its reader (checks already over, even failed, are settled here)."""
+    return pending if leave_pending and not pending.done else pending.result()
 
 
 def _started(result: AnalysisResult, pending: PendingReport) -> AnalysisResult:
