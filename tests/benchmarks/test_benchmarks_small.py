@@ -33,11 +33,17 @@ def malang_cache(malang_sql, tmp_path_factory) -> Path:
 def test_bench_pipeline_small(malang_cache, tmp_path, capsys):
     figures = bench_pipeline.main(["--households", "2000", "--work", str(tmp_path),
                                    "--villages-cache", str(malang_cache),
-                                   "--permutations", "99", "--repeat", "2"])
+                                   "--permutations", "99", "--repeat", "2",
+                                   "--first-runs", "2"])
     out = capsys.readouterr().out
     assert "ratio ours/baseline" in out
     assert "RATIOS ours / plain script (same run): first run" in out and "layer cached" in out
     assert len(figures["ratios_cached_each_run"]) == 2 and "2 runs, layer cached" in out
+    # each first run in a process of its own, its ratio to the baseline run beside it
+    assert len(figures["ratios_first_each_run"]) == 2 and "2 first runs, each in a new" in out
+    assert figures["ratio_end_to_end_first_run"] == pytest.approx(
+        np.median(figures["ratios_first_each_run"]))
+    assert figures["peak_mb_first_run"] > 0
     # both ratios are figures, not assertions about speed (on 57 villages a first run may be
     # as fast as a cached one: comparing them failed once under load)
     assert np.isfinite(figures["ratio_end_to_end_first_run"])
