@@ -227,14 +227,23 @@ def run_baseline2(villages_file: Path, households_file: Path, out_dir: Path,
 def first_run(villages_file: Path, households_file: Path, out_dir: Path,
               cache_dir: Path) -> tuple[dict, float]:
     """:func:`run_ours` on boundary files the layer cache (``cache_dir``, new) has not seen,
-    in a child process (its stage times and peak memory): every first run starts as ``rank`` does, in a process that has not
-    yet loaded the compiled kernel or the exporters, and none finds another's cache."""
-    cmd = [sys.executable, __file__, "--first-run-child", str(villages_file),
-           str(households_file), str(out_dir)]
-    env = {**os.environ, "PPM_CACHE_DIR": str(cache_dir)}
-    done = subprocess.run(cmd, check=True, env=env, capture_output=True, text=True)
-    child = json.loads(done.stdout.strip().splitlines()[-1])
+    in a child process (its stage times and peak memory): every first run starts as ``rank``
+    does, in a process that has not yet loaded the compiled kernel or the exporters, and none
+    finds another's cache."""
+    out = _child([sys.executable, __file__, "--first-run-child", str(villages_file),
+                  str(households_file), str(out_dir)], cache_dir)
+    child = json.loads(out.strip().splitlines()[-1])
     return child["times"], child["peak_mb"]
+
+
+def _child(cmd: list[str], cache_dir: Path) -> str:
+    """Run ``cmd`` with its own layer cache; its output, or its error output and the error."""
+    done = subprocess.run(cmd, cwd=HERE.parent, capture_output=True, text=True,
+                          env={**os.environ, "PPM_CACHE_DIR": str(cache_dir)})
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise subprocess.CalledProcessError(done.returncode, cmd)
+    return done.stdout
 
 
 def _first_run_child(villages_file: str, households_file: str, out_dir: str) -> None:
@@ -255,8 +264,7 @@ def as_commands(villages_file: Path, households_file: Path, out_dir: Path, cache
     seconds = []
     for cmd in (rank, plain):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, cwd=HERE.parent, capture_output=True,
-                       env={**os.environ, "PPM_CACHE_DIR": str(cache_dir)})
+        _child(cmd, cache_dir)
         seconds.append(time.perf_counter() - start)
     return seconds[0], seconds[1]
 
@@ -281,8 +289,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--boundaries", nargs="*", help="boundary files (default: Jawa Timur)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of ours (layer cached) and of both baselines, taken in turn; "
-                        "the run with the median total of each is reported (the first run is "
-                        "measured once: only the first is a first)")
+                        "the run with the median total of each is reported (first runs: "
+                        "--first-runs)")
     parser.add_argument("--first-runs", type=int, default=1,
                         help="first runs of ours, each in a new process with a new layer "
                         "cache, taken in turn with baseline 2; the median of their ratios is "
